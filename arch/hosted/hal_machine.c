@@ -1,0 +1,18 @@
+/* Hosted machine: leaving it is exit(); a panic is abort() for the sanitizers. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hal.h"
+
+void
+hal_exit(int status)
+{
+	exit(status);
+}
+
+void
+hal_panic(const char *why)
+{
+	fprintf(stderr, "cellos-hosted: kernel panic: %s\n", why);
+	abort();
+}

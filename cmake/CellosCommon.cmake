@@ -1,0 +1,54 @@
+# Helpers shared by every target's build.
+
+# Warnings are errors on every target (STYLE.md).
+function(cellos_warnings target)
+	target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wpedantic
+		-Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla)
+endfunction()
+
+# Sanitizer flags for every target of a CELLOS_SANITIZE build.
+if(CELLOS_SANITIZE)
+	add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all
+		-fno-omit-frame-pointer)
+	add_link_options(-fsanitize=address,undefined -fno-sanitize-recover=all)
+endif()
+
+# A fuzz build instruments everything for coverage; fuzz targets add the
+# libFuzzer main themselves.
+if(CELLOS_FUZZ)
+	if(NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
+		message(FATAL_ERROR "CELLOS_FUZZ needs clang (the fuzz preset sets it)")
+	endif()
+	add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+		-fno-sanitize-recover=all -fno-omit-frame-pointer)
+	add_link_options(-fsanitize=address,undefined)
+endif()
+
+# The release id: VERSION and SOURCE_DATE_EPOCH, the same on every target.
+# SOURCE_DATE_EPOCH comes from the environment, else from the release epoch
+# pinned here (bump it together with VERSION). The golden ledger's E10 build
+# value is for this pinned epoch.
+set(CELLOS_PINNED_EPOCH 1700000000)
+function(cellos_release_id)
+	if(DEFINED ENV{SOURCE_DATE_EPOCH})
+		set(sde "$ENV{SOURCE_DATE_EPOCH}")
+	else()
+		set(sde "${CELLOS_PINNED_EPOCH}")
+	endif()
+	if(NOT sde MATCHES "^[0-9]+$")
+		message(FATAL_ERROR "SOURCE_DATE_EPOCH='${sde}' is not a whole number of seconds")
+	endif()
+	set(CELLOS_SOURCE_DATE_EPOCH "${sde}" CACHE STRING "Release timestamp (seconds since 1970)" FORCE)
+endfunction()
+
+# Copy a finished artifact (file, named name) to CELLOS_OUT_DIR, when that is
+# set, after target is built. Copy, then rename: never a half-written image.
+function(cellos_publish target file name)
+	if(CELLOS_OUT_DIR)
+		add_custom_command(TARGET ${target} POST_BUILD
+			COMMAND ${CMAKE_COMMAND} -E make_directory "${CELLOS_OUT_DIR}"
+			COMMAND ${CMAKE_COMMAND} -E copy "${file}" "${CELLOS_OUT_DIR}/${name}.tmp"
+			COMMAND ${CMAKE_COMMAND} -E rename "${CELLOS_OUT_DIR}/${name}.tmp" "${CELLOS_OUT_DIR}/${name}"
+			VERBATIM)
+	endif()
+endfunction()

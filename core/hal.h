@@ -1,0 +1,109 @@
+/*
+ * The hardware abstraction layer: everything the kernel core needs from the
+ * machine. Prototypes only; each arch/<target>/ implements every function
+ * once. core/, genes/ and libparcel/ call these and never look past them.
+ *
+ * Context words used below:
+ *   "any context"  may be called from an interrupt handler or with
+ *                  interrupts disabled;
+ *   "thread only"  must not be called from an interrupt handler.
+ */
+#ifndef CELLOS_HAL_H
+#define CELLOS_HAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cellos/handoff.h"
+
+/* ---- console (channel 0) ---- */
+
+/* Write len bytes to channel 0 and return when they are out. Any context. */
+void hal_console_write(const char *buf, size_t len);
+
+/* ---- interrupts ----
+ * Lines are logical; each arch maps them to its vectors, GIC ids or signals.
+ */
+enum hal_irq_line {
+	HAL_IRQ_TIMER = 0,	/* the periodic tick started by hal_timer_start */
+	HAL_IRQ_SOFT = 1,	/* software line raised by hal_irq_raise_soft */
+	HAL_IRQ_EXT0 = 2,	/* external line 0 (hosted: SIGUSR1) */
+	HAL_IRQ_EXT1 = 3,	/* external line 1 (hosted: SIGUSR2) */
+	HAL_IRQ_LINES = 4
+};
+
+typedef void (*hal_irq_handler_t)(unsigned line, void *ctx);
+
+/* Disable interrupts and return the previous state for hal_irq_restore. Any context. */
+unsigned long hal_irq_save(void);
+
+/* Restore the state returned by hal_irq_save; may dispatch pending lines. Any context. */
+void hal_irq_restore(unsigned long state);
+
+/* Enable interrupts. Thread only. */
+void hal_irq_enable(void);
+
+/* Install handler for line (NULL removes it). Returns 0 or -CELL_E_INVAL. Thread only. */
+int hal_irq_register(unsigned line, hal_irq_handler_t handler, void *ctx);
+
+/* Mask or unmask one line at the controller; a masked line stays pending. Any context. */
+void hal_irq_mask(unsigned line);
+void hal_irq_unmask(unsigned line);
+
+/* Tell the controller the handler for line is done (EOI). Handler context. */
+void hal_irq_ack(unsigned line);
+
+/*
+ * Raise the software line through the CPU's real interrupt path (x86 INT or
+ * self-IPI, arm64 GIC SGI, hosted a real-time signal). Returns 0 or
+ * -CELL_E_INVAL. Any context; delivery happens when interrupts are enabled.
+ */
+int hal_irq_raise_soft(unsigned line);
+
+/*
+ * Called with interrupts disabled: enable them and sleep until an interrupt
+ * has been taken, then return with interrupts disabled again. There is no
+ * window in which a wake-up can be lost. Thread only.
+ */
+void hal_wait_irq(void);
+
+/* ---- timer ---- */
+
+/* Start the periodic tick on HAL_IRQ_TIMER at hz ticks per second. Thread only. */
+int hal_timer_start(uint32_t hz);
+
+/* Stop the periodic tick. Thread only. */
+void hal_timer_stop(void);
+
+/* Ticks delivered since hal_timer_start (monotonic). Any context. */
+uint64_t hal_timer_ticks(void);
+
+/* ---- block storage ---- */
+
+#define HAL_BLOCK_SIZE 512u
+
+/* Number of HAL_BLOCK_SIZE blocks on the backing device, 0 when there is none. */
+uint64_t hal_blk_count(void);
+
+/* Read or write count whole blocks at lba. 0, -CELL_E_IO or -CELL_E_RANGE. Thread only. */
+int hal_blk_read(uint64_t lba, void *buf, uint32_t count);
+int hal_blk_write(uint64_t lba, const void *buf, uint32_t count);
+
+/* Barrier: every write issued before it is durable when it returns 0. Thread only. */
+int hal_blk_flush(void);
+
+/* ---- machine ---- */
+
+/*
+ * Leave the machine with status (0 = proof succeeded): QEMU isa-debug-exit,
+ * semihosting SYS_EXIT, exit(). Never returns.
+ */
+__attribute__((noreturn)) void hal_exit(int status);
+
+/*
+ * A broken kernel invariant: report it and stop with a non-zero status. The
+ * hosted target calls abort() so sanitizers and libFuzzer show a stack.
+ */
+__attribute__((noreturn)) void hal_panic(const char *why);
+
+#endif
