@@ -1,0 +1,493 @@
+/*
+ * The phenotype loader. Decode, then act: every field of the untrusted .pbin
+ * is checked against the buffer and against the limits in config.h before a
+ * single value is copied out, and a refusal names the byte offset and field.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cellos/errors.h"
+#include "kprint.h"
+#include "parcel.h"
+#include "pheno.h"
+
+/* A bounded reader over the .pbin bytes. */
+struct reader {
+	const uint8_t *buf;
+	size_t len;
+	struct pheno_error *err;
+};
+
+/*
+ * Record why the file is refused and return -code. fmt may use up to two
+ * %llu conversions, filled from a and b (unused ones are ignored).
+ */
+static int
+refuse(struct reader *r, int code, size_t offset, const char *field,
+    const char *fmt, uint64_t a, uint64_t b)
+{
+	if (r->err != NULL) {
+		r->err->code = -code;
+		r->err->offset = (uint32_t)offset;
+		r->err->field = field;
+		ksnprintf(r->err->detail, sizeof r->err->detail, fmt,
+		    (unsigned long long)a, (unsigned long long)b);
+	}
+	return -code;
+}
+
+/* Whether [off, off+n) lies inside the buffer (overflow-safe). */
+static int
+within(const struct reader *r, size_t off, size_t n)
+{
+	return off <= r->len && n <= r->len - off;
+}
+
+static const char *const gene_kind_names[] = {
+	[GENE_KIND_MITO_ENERGY] = "mito_energy",
+	[GENE_KIND_GOLGI_ROUTE] = "golgi_route",
+	[GENE_KIND_LYSO_CLEANUP] = "lyso_cleanup",
+	[GENE_KIND_PEROXI_SANITIZE] = "peroxi_sanitize",
+	[GENE_KIND_TESTGENE] = "testgene",
+};
+
+const char *
+pheno_gene_kind_name(uint32_t kind)
+{
+	if (kind < sizeof gene_kind_names / sizeof gene_kind_names[0] &&
+	    gene_kind_names[kind] != NULL)
+		return gene_kind_names[kind];
+	return "unknown";
+}
+
+int
+pheno_channel_index(const struct phenotype *p, uint32_t channel_id)
+{
+	for (uint32_t i = 0; i < p->num_channels; i++) {
+		if (p->channels[i].qos.channel_id == channel_id)
+			return (int)i;
+	}
+	return -CELL_E_NOENT;
+}
+
+int
+pheno_has_edge(const struct phenotype *p, uint32_t from, uint32_t to)
+{
+	uint32_t bit;
+
+	if (from >= p->num_channels || to >= p->num_channels)
+		return 0;
+	bit = from * p->num_channels + to;
+	return (p->adjacency[bit / 8] >> (bit % 8)) & 1;
+}
+
+static int
+parse_header(struct reader *r, struct phenotype *p)
+{
+	const uint8_t *b = r->buf;
+	uint32_t magic;
+
+	if (!within(r, 0, PBIN_HDR_SIZE))
+		return refuse(r, CELL_E_TRUNCATED, r->len, "header",
+		    "%llu bytes, the header alone needs %llu", r->len,
+		    PBIN_HDR_SIZE);
+	magic = le32_load(b + PBIN_OFF_MAGIC);
+	if (magic != PBIN_MAGIC)
+		return refuse(r, CELL_E_MAGIC, PBIN_OFF_MAGIC, "header.magic",
+		    "0x%08llX, expected 0x%08llX", magic, PBIN_MAGIC);
+	p->ver_major = le16_load(b + PBIN_OFF_VER_MAJOR);
+	p->ver_minor = le16_load(b + PBIN_OFF_VER_MINOR);
+	if (p->ver_major != PBIN_VER_MAJOR)
+		return refuse(r, CELL_E_VERSION, PBIN_OFF_VER_MAJOR,
+		    "header.ver_major", "%llu, this kernel reads %llu",
+		    p->ver_major, PBIN_VER_MAJOR);
+	if (p->ver_minor > PBIN_VER_MINOR)
+		return refuse(r, CELL_E_VERSION, PBIN_OFF_VER_MINOR,
+		    "header.ver_minor", "%llu, this kernel reads up to %llu",
+		    p->ver_minor, PBIN_VER_MINOR);
+	p->arch_id = le16_load(b + PBIN_OFF_ARCH);
+	if (p->arch_id < PBIN_ARCH_X86_64 || p->arch_id > PBIN_ARCH_HOSTED)
+		return refuse(r, CELL_E_RANGE, PBIN_OFF_ARCH, "header.arch_id",
+		    "%llu, expected 1..%llu", p->arch_id, PBIN_ARCH_HOSTED);
+	if (le16_load(b + PBIN_OFF_RESERVED) != 0)
+		return refuse(r, CELL_E_RANGE, PBIN_OFF_RESERVED,
+		    "header.reserved", "%llu, must be %llu",
+		    le16_load(b + PBIN_OFF_RESERVED), 0);
+	p->num_channels = le32_load(b + PBIN_OFF_NUM_CHANNELS);
+	if (p->num_channels < 1 || p->num_channels > CHANNELS_MAX)
+		return refuse(r, CELL_E_RANGE, PBIN_OFF_NUM_CHANNELS,
+		    "header.num_channels", "%llu, expected 1..%llu",
+		    p->num_channels, CHANNELS_MAX);
+	p->quantum_ns = le32_load(b + PBIN_OFF_QUANTUM_NS);
+	if (p->quantum_ns < 1000 || p->quantum_ns > 1000000000u)
+		return refuse(r, CELL_E_RANGE, PBIN_OFF_QUANTUM_NS,
+		    "header.quantum_ns", "%llu, expected %llu..1000000000",
+		    p->quantum_ns, 1000);
+	return 0;
+}
+
+static const char *const channel_fields[] = {
+	"channels[].channel_id", "channels[].qos", "channels[].priority",
+	"channels[].bucket", "channels[].bucket_max",
+	"channels[].refill_per_tick",
+};
+
+static int
+parse_channels(struct reader *r, struct phenotype *p, size_t off)
+{
+	if (!within(r, off, (size_t)p->num_channels * PBIN_QOS_SIZE))
+		return refuse(r, CELL_E_TRUNCATED, r->len, "channels",
+		    "file ends before channel %llu of %llu",
+		    (r->len - off) / PBIN_QOS_SIZE, p->num_channels);
+	for (uint32_t i = 0; i < p->num_channels; i++) {
+		const uint8_t *c = r->buf + off + (size_t)i * PBIN_QOS_SIZE;
+		size_t at = off + (size_t)i * PBIN_QOS_SIZE;
+		channel_qos_t q;
+
+		q.channel_id = le32_load(c + 0);
+		q.qos = le32_load(c + 4);
+		q.priority = le32_load(c + 8);
+		q.bucket = le64_load(c + 12);
+		q.bucket_max = le64_load(c + 20);
+		q.refill_per_tick = le64_load(c + 28);
+		if (q.channel_id > 255)
+			return refuse(r, CELL_E_RANGE, at, channel_fields[0],
+			    "%llu, expected 0..%llu", q.channel_id, 255);
+		for (uint32_t j = 0; j < i; j++) {
+			if (p->channels[j].qos.channel_id == q.channel_id)
+				return refuse(r, CELL_E_RANGE, at,
+				    channel_fields[0],
+				    "%llu repeats channel index %llu",
+				    q.channel_id, j);
+		}
+		if (q.qos > QOS_CLASS_RT)
+			return refuse(r, CELL_E_RANGE, at + 4, channel_fields[1],
+			    "%llu, expected 0 (BE) or %llu (RT)", q.qos,
+			    QOS_CLASS_RT);
+		if (q.priority > 255)
+			return refuse(r, CELL_E_RANGE, at + 8, channel_fields[2],
+			    "%llu, expected 0..%llu", q.priority, 255);
+		if (q.bucket_max < 1 || q.bucket_max > 1000000)
+			return refuse(r, CELL_E_RANGE, at + 20, channel_fields[4],
+			    "%llu, expected 1..%llu", q.bucket_max, 1000000);
+		if (q.bucket > q.bucket_max)
+			return refuse(r, CELL_E_RANGE, at + 12, channel_fields[3],
+			    "%llu exceeds bucket_max %llu", q.bucket,
+			    q.bucket_max);
+		if (q.refill_per_tick > q.bucket_max)
+			return refuse(r, CELL_E_RANGE, at + 28, channel_fields[5],
+			    "%llu exceeds bucket_max %llu", q.refill_per_tick,
+			    q.bucket_max);
+		p->channels[i].qos = q;
+		p->channels[i].queue_depth = QUEUE_DEPTH_DEFAULT;
+	}
+	if (pheno_channel_index(p, 0) < 0)
+		return refuse(r, CELL_E_RANGE, off, "channels",
+		    "no channel with id %llu (the console) among %llu", 0,
+		    p->num_channels);
+	return 0;
+}
+
+static int
+parse_name(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
+{
+	if (len < 1 || len > PBIN_NAME_MAX)
+		return refuse(r, CELL_E_LENGTH, off - 4, "sections.name.len",
+		    "%llu, expected 1..%llu", len, PBIN_NAME_MAX);
+	for (uint32_t i = 0; i < len; i++) {
+		uint8_t ch = r->buf[off + i];
+		if (ch < 0x20 || ch > 0x7E)
+			return refuse(r, CELL_E_RANGE, off + i, "sections.name",
+			    "byte 0x%02llX at index %llu is not printable ASCII",
+			    ch, i);
+		p->name[i] = (char)ch;
+	}
+	p->name[len] = '\0';
+	return 0;
+}
+
+static int
+parse_sched(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
+{
+	const uint8_t *s = r->buf + off;
+	pbin_sched_t v;
+
+	if (len != sizeof(pbin_sched_t))
+		return refuse(r, CELL_E_LENGTH, off - 4, "sections.sched.len",
+		    "%llu, expected %llu", len, sizeof(pbin_sched_t));
+	v.gas = le32_load(s);
+	v.proof_quanta = le32_load(s + 4);
+	v.epoch_quanta = le32_load(s + 8);
+	v.reserved = le32_load(s + 12);
+	if (v.gas < 1)
+		return refuse(r, CELL_E_RANGE, off, "sections.sched.gas",
+		    "%llu, expected at least %llu", v.gas, 1);
+	if (v.proof_quanta < 1 || v.proof_quanta > SCHED_QUANTA_MAX)
+		return refuse(r, CELL_E_RANGE, off + 4,
+		    "sections.sched.proof_quanta", "%llu, expected 1..%llu",
+		    v.proof_quanta, SCHED_QUANTA_MAX);
+	if (v.epoch_quanta < 1)
+		return refuse(r, CELL_E_RANGE, off + 8,
+		    "sections.sched.epoch_quanta", "%llu, expected at least %llu",
+		    v.epoch_quanta, 1);
+	if (v.reserved != 0)
+		return refuse(r, CELL_E_RANGE, off + 12,
+		    "sections.sched.reserved", "%llu, must be %llu", v.reserved,
+		    0);
+	p->sched = v;
+	return 0;
+}
+
+static int
+parse_queues(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
+{
+	if (len != p->num_channels * 4u)
+		return refuse(r, CELL_E_LENGTH, off - 4, "sections.queues.len",
+		    "%llu, expected 4 x %llu channels", len, p->num_channels);
+	for (uint32_t i = 0; i < p->num_channels; i++) {
+		uint32_t depth = le32_load(r->buf + off + 4 * i);
+		if (depth < 1 || depth > QUEUE_DEPTH_MAX)
+			return refuse(r, CELL_E_RANGE, off + 4 * i,
+			    "sections.queues[]", "%llu, expected 1..%llu",
+			    depth, QUEUE_DEPTH_MAX);
+		p->channels[i].queue_depth = depth;
+	}
+	return 0;
+}
+
+/* Read the u32 count that opens a table section and check it fits. */
+static int
+table_count(struct reader *r, size_t off, uint32_t len, uint32_t rec_size,
+    uint32_t max, const char *field, uint32_t *count)
+{
+	if (len < 4)
+		return refuse(r, CELL_E_LENGTH, off - 4, field,
+		    "section of %llu bytes has no room for its count (%llu)",
+		    len, 4);
+	*count = le32_load(r->buf + off);
+	if (*count > max)
+		return refuse(r, CELL_E_RANGE, off, field,
+		    "count %llu, at most %llu", *count, max);
+	if (len != 4 + *count * rec_size)
+		return refuse(r, CELL_E_LENGTH, off - 4, field,
+		    "section length %llu, expected %llu for its count", len,
+		    4 + (uint64_t)*count * rec_size);
+	return 0;
+}
+
+static int
+parse_genes(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
+{
+	uint32_t count;
+	int rc = table_count(r, off, len, sizeof(pbin_gene_t), GENES_MAX,
+	    "sections.genes.count", &count);
+
+	if (rc < 0)
+		return rc;
+	if (count < 1)
+		return refuse(r, CELL_E_RANGE, off, "sections.genes.count",
+		    "%llu, a phenotype needs at least %llu gene", count, 1);
+	for (uint32_t i = 0; i < count; i++) {
+		size_t at = off + 4 + (size_t)i * sizeof(pbin_gene_t);
+		const uint8_t *g = r->buf + at;
+		pbin_gene_t v;
+
+		v.gene_id = le32_load(g);
+		v.kind = le32_load(g + 4);
+		v.channel = le32_load(g + 8);
+		v.cpu_budget = le32_load(g + 12);
+		v.io_budget = le32_load(g + 16);
+		v.mem_budget = le32_load(g + 20);
+		v.arg0 = le32_load(g + 24);
+		v.arg1 = le32_load(g + 28);
+		if (v.gene_id < 1 || v.gene_id > GENE_ID_MAX)
+			return refuse(r, CELL_E_RANGE, at, "genes[].gene_id",
+			    "%llu, expected 1..%llu", v.gene_id, GENE_ID_MAX);
+		for (uint32_t j = 0; j < i; j++) {
+			if (p->genes[j].gene_id == v.gene_id)
+				return refuse(r, CELL_E_RANGE, at,
+				    "genes[].gene_id", "%llu repeats gene %llu",
+				    v.gene_id, j);
+		}
+		if (v.kind < GENE_KIND_MITO_ENERGY || v.kind > GENE_KIND_TESTGENE)
+			return refuse(r, CELL_E_RANGE, at + 4, "genes[].kind",
+			    "%llu, expected 1..%llu", v.kind,
+			    GENE_KIND_TESTGENE);
+		if (pheno_channel_index(p, v.channel) < 0)
+			return refuse(r, CELL_E_RANGE, at + 8, "genes[].channel",
+			    "channel %llu does not exist (%llu channels)",
+			    v.channel, p->num_channels);
+		if (v.cpu_budget < 1)
+			return refuse(r, CELL_E_RANGE, at + 12,
+			    "genes[].cpu_budget", "%llu, expected at least %llu",
+			    v.cpu_budget, 1);
+		if (v.mem_budget > GENE_MEM_MAX)
+			return refuse(r, CELL_E_RANGE, at + 20,
+			    "genes[].mem_budget", "%llu, at most %llu",
+			    v.mem_budget, GENE_MEM_MAX);
+		if (v.kind == GENE_KIND_TESTGENE) {
+			if (pheno_channel_index(p, v.arg0) < 0)
+				return refuse(r, CELL_E_RANGE, at + 24,
+				    "genes[].arg0", "testgene target channel "
+				    "%llu does not exist (%llu channels)",
+				    v.arg0, p->num_channels);
+			if (v.arg1 > 2)
+				return refuse(r, CELL_E_RANGE, at + 28,
+				    "genes[].arg1", "testgene behaviour %llu, "
+				    "expected 0..%llu", v.arg1, 2);
+		} else if (v.arg0 != 0 || v.arg1 != 0) {
+			return refuse(r, CELL_E_RANGE, at + 24, "genes[].arg0",
+			    "%llu/%llu, must be 0 for this kind", v.arg0,
+			    v.arg1);
+		}
+		p->genes[i] = v;
+	}
+	p->num_genes = count;
+	return 0;
+}
+
+static int
+parse_devices(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
+{
+	uint32_t count;
+	int rc = table_count(r, off, len, sizeof(pbin_device_t), DEVICES_MAX,
+	    "sections.devices.count", &count);
+
+	if (rc < 0)
+		return rc;
+	for (uint32_t i = 0; i < count; i++) {
+		size_t at = off + 4 + (size_t)i * sizeof(pbin_device_t);
+		const uint8_t *d = r->buf + at;
+		pbin_device_t v;
+
+		v.kind = le32_load(d);
+		v.channel = le32_load(d + 4);
+		v.addr = le64_load(d + 8);
+		if (v.kind < PBIN_DEV_CONSOLE || v.kind > PBIN_DEV_IRQ_LINE)
+			return refuse(r, CELL_E_RANGE, at, "devices[].kind",
+			    "%llu, expected 1..%llu", v.kind, PBIN_DEV_IRQ_LINE);
+		if (pheno_channel_index(p, v.channel) < 0)
+			return refuse(r, CELL_E_RANGE, at + 4,
+			    "devices[].channel", "channel %llu does not exist "
+			    "(%llu channels)", v.channel, p->num_channels);
+		p->devices[i] = v;
+	}
+	p->num_devices = count;
+	return 0;
+}
+
+static int
+parse_sections(struct reader *r, struct phenotype *p, size_t off)
+{
+	uint32_t seen = 0;
+
+	if (p->ver_minor == 0) {
+		if (off != r->len)
+			return refuse(r, CELL_E_UNSUPPORTED, off, "sections",
+			    "%llu bytes after the adjacency in a v1.0 file "
+			    "(sections need minor %llu)", r->len - off, 1);
+		return refuse(r, CELL_E_VERSION, PBIN_OFF_VER_MINOR,
+		    "header.ver_minor", "v1.%llu has no genes section; this "
+		    "kernel needs v1.%llu", p->ver_minor, PBIN_VER_MINOR);
+	}
+	while (off < r->len) {
+		uint32_t tag, len;
+		int rc;
+
+		if (!within(r, off, 8))
+			return refuse(r, CELL_E_TRUNCATED, off, "sections",
+			    "%llu bytes left, a section header needs %llu",
+			    r->len - off, 8);
+		tag = le32_load(r->buf + off);
+		len = le32_load(r->buf + off + 4);
+		off += 8;
+		if (!within(r, off, len))
+			return refuse(r, CELL_E_TRUNCATED, off - 4,
+			    "sections.len", "%llu, only %llu bytes remain", len,
+			    r->len - off);
+		if (tag < PBIN_SEC_NAME || tag > PBIN_SEC_DEVICES)
+			return refuse(r, CELL_E_UNSUPPORTED, off - 8,
+			    "sections.tag", "unknown section tag %llu (known "
+			    "1..%llu)", tag, PBIN_SEC_DEVICES);
+		if (seen & (1u << tag))
+			return refuse(r, CELL_E_RANGE, off - 8, "sections.tag",
+			    "section %llu appears twice", tag, 0);
+		seen |= 1u << tag;
+		switch (tag) {
+		case PBIN_SEC_NAME:
+			rc = parse_name(r, p, off, len);
+			break;
+		case PBIN_SEC_SCHED:
+			rc = parse_sched(r, p, off, len);
+			break;
+		case PBIN_SEC_QUEUES:
+			rc = parse_queues(r, p, off, len);
+			break;
+		case PBIN_SEC_GENES:
+			rc = parse_genes(r, p, off, len);
+			break;
+		default:
+			rc = parse_devices(r, p, off, len);
+			break;
+		}
+		if (rc < 0)
+			return rc;
+		off += len;
+	}
+	if (!(seen & (1u << PBIN_SEC_SCHED)))
+		return refuse(r, CELL_E_TRUNCATED, r->len, "sections.sched",
+		    "required section %llu missing", PBIN_SEC_SCHED, 0);
+	if (!(seen & (1u << PBIN_SEC_GENES)))
+		return refuse(r, CELL_E_TRUNCATED, r->len, "sections.genes",
+		    "required section %llu missing", PBIN_SEC_GENES, 0);
+	return 0;
+}
+
+int
+pheno_parse(const uint8_t *buf, size_t len, struct phenotype *out,
+    struct pheno_error *err)
+{
+	struct reader r = { buf, len, err };
+	struct phenotype *p = out;
+	size_t off, adj_len;
+	int rc;
+
+	if (buf == NULL || out == NULL)
+		return refuse(&r, CELL_E_INVAL, 0, "buffer", "no buffer", 0, 0);
+	if (len > PBIN_SIZE_MAX)
+		return refuse(&r, CELL_E_LENGTH, 0, "file",
+		    "%llu bytes, at most %llu", len, PBIN_SIZE_MAX);
+	for (size_t i = 0; i < sizeof *p; i++)
+		((uint8_t *)p)[i] = 0;
+	if ((rc = parse_header(&r, p)) < 0)
+		return rc;
+	off = PBIN_HDR_SIZE;
+	if ((rc = parse_channels(&r, p, off)) < 0)
+		return rc;
+	off += (size_t)p->num_channels * PBIN_QOS_SIZE;
+	adj_len = (p->num_channels * p->num_channels + 7) / 8;
+	if (!within(&r, off, adj_len))
+		return refuse(&r, CELL_E_TRUNCATED, r.len, "adjacency",
+		    "needs %llu bytes, %llu remain", adj_len, r.len - off);
+	for (size_t i = 0; i < adj_len; i++)
+		p->adjacency[i] = buf[off + i];
+	/* Bits past N*N in the last byte must be clear: nothing hides there. */
+	if ((p->num_channels * p->num_channels) % 8 != 0) {
+		uint8_t spare = (uint8_t)(0xFFu <<
+		    ((p->num_channels * p->num_channels) % 8));
+		if (p->adjacency[adj_len - 1] & spare)
+			return refuse(&r, CELL_E_RANGE, off + adj_len - 1,
+			    "adjacency", "padding bits 0x%02llX set past the "
+			    "%llu edges", p->adjacency[adj_len - 1] & spare,
+			    p->num_channels * p->num_channels);
+	}
+	off += adj_len;
+	if ((rc = parse_sections(&r, p, off)) < 0)
+		return rc;
+	if (p->name[0] == '\0') {
+		static const char unnamed[] = "unnamed";
+		for (size_t i = 0; i < sizeof unnamed; i++)
+			p->name[i] = unnamed[i];
+	}
+	return 0;
+}

@@ -1,0 +1,63 @@
+/*
+ * The phenotype loader: validates a .pbin (include/cellos/pbin.h) completely
+ * before the kernel acts on any of it, and unpacks it into fixed tables. The
+ * same code runs in the kernel, in tools/pbin-dump and in the fuzzers.
+ */
+#ifndef CELLOS_PHENO_H
+#define CELLOS_PHENO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cellos/pbin.h"
+#include "config.h"
+
+struct pheno_channel {
+	channel_qos_t qos;
+	uint32_t queue_depth;
+};
+
+struct phenotype {
+	uint16_t ver_major, ver_minor;
+	uint16_t arch_id;
+	uint32_t quantum_ns;
+	uint32_t num_channels;
+	struct pheno_channel channels[CHANNELS_MAX];
+	uint8_t adjacency[(CHANNELS_MAX * CHANNELS_MAX + 7) / 8];
+	char name[PBIN_NAME_MAX + 1];
+	pbin_sched_t sched;
+	uint32_t num_genes;
+	pbin_gene_t genes[GENES_MAX];
+	uint32_t num_devices;
+	pbin_device_t devices[DEVICES_MAX];
+};
+
+/* Where and why a .pbin was refused. */
+struct pheno_error {
+	int code;		/* -CELL_E_* */
+	uint32_t offset;	/* byte offset of the offending field */
+	const char *field;	/* e.g. "header.magic", "channels[2].bucket" */
+	char detail[96];	/* the values involved, human readable */
+};
+
+/*
+ * Parse and validate buf[0..len). Returns 0 and fills *out, or a negative
+ * CELL_E_* code with *err saying where; *out is then unspecified.
+ */
+int pheno_parse(const uint8_t *buf, size_t len, struct phenotype *out,
+    struct pheno_error *err);
+
+/* Index of channel_id in p->channels, or -CELL_E_NOENT. */
+int pheno_channel_index(const struct phenotype *p, uint32_t channel_id);
+
+/* Whether the adjacency bitset has the edge from index a to index b. */
+int pheno_has_edge(const struct phenotype *p, uint32_t from_index,
+    uint32_t to_index);
+
+/* Name of a gene kind ("mito_energy", ...) or "unknown". */
+const char *pheno_gene_kind_name(uint32_t kind);
+
+/* The built-in minimal phenotype booted when the given one is refused. */
+const uint8_t *pheno_builtin(size_t *len);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * Phenotype binary (.pbin), CONTRACT.md section 2. Little-endian.
+ *
+ *   header      20 bytes (below)
+ *   channels    N x channel_qos_t (36 bytes each)
+ *   adjacency   ceil(N*N/8) bytes, bit (from*N + to), LSB first in each byte
+ *   sections    ver_minor >= 1 only: repeated { u32 tag, u32 len, len bytes }
+ *               until the end of the file. A v1.0 file has nothing after the
+ *               adjacency; a reader refuses bytes it cannot place, and refuses
+ *               section tags it does not know.
+ *
+ * Version 1.1 sections, each at most once, GENES and SCHED required:
+ *   PBIN_SEC_NAME     the phenotype's name, 1..PBIN_NAME_MAX bytes of
+ *                     printable ASCII, no terminator
+ *   PBIN_SEC_SCHED    pbin_sched_t
+ *   PBIN_SEC_QUEUES   N x u32: queue depth of each channel (1..QUEUE_DEPTH_MAX);
+ *                     absent: every channel gets QUEUE_DEPTH_DEFAULT
+ *   PBIN_SEC_GENES    u32 count, then count x pbin_gene_t
+ *   PBIN_SEC_DEVICES  u32 count, then count x pbin_device_t
+ */
+#ifndef CELLOS_PBIN_H
+#define CELLOS_PBIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PBIN_MAGIC		0x50484E4Fu	/* bytes 4F 4E 48 50: "ONHP" */
+#define PBIN_VER_MAJOR		1u
+#define PBIN_VER_MINOR		1u	/* the newest minor this tree writes and reads */
+#define PBIN_HDR_SIZE		20u
+#define PBIN_QOS_SIZE		36u
+
+/* Header field offsets. */
+#define PBIN_OFF_MAGIC		0
+#define PBIN_OFF_VER_MAJOR	4
+#define PBIN_OFF_VER_MINOR	6
+#define PBIN_OFF_ARCH		8
+#define PBIN_OFF_RESERVED	10
+#define PBIN_OFF_NUM_CHANNELS	12
+#define PBIN_OFF_QUANTUM_NS	16
+
+enum pbin_arch {
+	PBIN_ARCH_X86_64 = 1,
+	PBIN_ARCH_ARM64 = 2,
+	PBIN_ARCH_HOSTED = 3
+};
+
+enum channel_qos_class {
+	QOS_CLASS_BE = 0,	/* best effort */
+	QOS_CLASS_RT = 1	/* real time */
+};
+
+/* One channel's QoS record: 36 bytes, packed, pinned. */
+typedef struct __attribute__((packed)) channel_qos {
+	uint32_t channel_id;
+	uint32_t qos;		/* enum channel_qos_class */
+	uint32_t priority;
+	uint64_t bucket;	/* tokens at start */
+	uint64_t bucket_max;
+	uint64_t refill_per_tick;
+} channel_qos_t;
+
+_Static_assert(sizeof(channel_qos_t) == 36, "channel_qos_t is 36 bytes");
+_Static_assert(offsetof(channel_qos_t, priority) == 8, "priority @8");
+_Static_assert(offsetof(channel_qos_t, bucket) == 12, "bucket @12");
+_Static_assert(offsetof(channel_qos_t, bucket_max) == 20, "bucket_max @20");
+_Static_assert(offsetof(channel_qos_t, refill_per_tick) == 28, "refill @28");
+
+enum pbin_section_tag {
+	PBIN_SEC_NAME = 1,
+	PBIN_SEC_SCHED = 2,
+	PBIN_SEC_QUEUES = 3,
+	PBIN_SEC_GENES = 4,
+	PBIN_SEC_DEVICES = 5
+};
+
+#define PBIN_NAME_MAX		48u
+
+/* PBIN_SEC_SCHED payload: 16 bytes. */
+typedef struct pbin_sched {
+	uint32_t gas;		/* GAS reservoir: enqueue attempts allowed, >= 1 */
+	uint32_t proof_quanta;	/* quanta the E5 run lasts, 1..SCHED_QUANTA_MAX */
+	uint32_t epoch_quanta;	/* quanta per budget epoch (qos_tick), >= 1 */
+	uint32_t reserved;	/* 0 */
+} pbin_sched_t;
+
+_Static_assert(sizeof(pbin_sched_t) == 16, "pbin_sched_t is 16 bytes");
+
+enum gene_kind {
+	GENE_KIND_MITO_ENERGY = 1,
+	GENE_KIND_GOLGI_ROUTE = 2,
+	GENE_KIND_LYSO_CLEANUP = 3,
+	GENE_KIND_PEROXI_SANITIZE = 4,
+	GENE_KIND_TESTGENE = 5
+};
+
+/* One gene of PBIN_SEC_GENES: 32 bytes. */
+typedef struct pbin_gene {
+	uint32_t gene_id;	/* unique, 1..GENE_ID_MAX */
+	uint32_t kind;		/* enum gene_kind */
+	uint32_t channel;	/* home channel (a channel_id in this phenotype) */
+	uint32_t cpu_budget;	/* CPU units per epoch, >= 1 */
+	uint32_t io_budget;	/* bytes sent per epoch */
+	uint32_t mem_budget;	/* bytes held at once, <= GENE_MEM_MAX */
+	uint32_t arg0;		/* kind-specific (testgene: target channel_id) */
+	uint32_t arg1;		/* kind-specific (testgene: behaviour, see genes/) */
+} pbin_gene_t;
+
+_Static_assert(sizeof(pbin_gene_t) == 32, "pbin_gene_t is 32 bytes");
+
+enum pbin_device_kind {
+	PBIN_DEV_CONSOLE = 1,	/* channel 0's UART/stdout */
+	PBIN_DEV_TIMER = 2,
+	PBIN_DEV_BLOCK = 3,
+	PBIN_DEV_IRQ_LINE = 4
+};
+
+/* One device of PBIN_SEC_DEVICES: 16 bytes. Not part of any proof hash. */
+typedef struct pbin_device {
+	uint32_t kind;		/* enum pbin_device_kind */
+	uint32_t channel;	/* channel_id the device feeds */
+	uint64_t addr;		/* MMIO base, I/O port or signal number */
+} pbin_device_t;
+
+_Static_assert(sizeof(pbin_device_t) == 16, "pbin_device_t is 16 bytes");
+
+#endif
