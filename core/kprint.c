@@ -58,6 +58,7 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		p++;
 		char pad = ' ';
 		unsigned width = 0;
+		int precision = -1;	/* %.Ns / %.*s: at most N bytes */
 		int longs = 0;
 		if (*p == '0') {
 			pad = '0';
@@ -65,6 +66,17 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 		while (*p >= '0' && *p <= '9')
 			width = width * 10 + (unsigned)(*p++ - '0');
+		if (*p == '.') {
+			p++;
+			precision = 0;
+			if (*p == '*') {
+				int v = va_arg(ap, int);
+				precision = v < 0 ? 0 : v;
+				p++;
+			}
+			while (*p >= '0' && *p <= '9')
+				precision = precision * 10 + (*p++ - '0');
+		}
 		while (*p == 'l') {
 			longs++;
 			p++;
@@ -103,7 +115,8 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			size_t n = 0;
 			if (s == NULL)
 				s = "(null)";
-			while (s[n] != '\0')
+			while ((precision < 0 || n < (size_t)precision) &&
+			    s[n] != '\0')
 				n++;
 			for (size_t i = n; i < width; i++)
 				out_char(&o, ' ');

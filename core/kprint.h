@@ -1,7 +1,7 @@
 /*
  * Formatted output for the kernel core: a small printf that knows %s %c %d
- * %u %x %X %p and %%, with an optional '0' flag, a field width and the l/ll
- * length modifiers. No floating point. Output that does not fit a buffer is
+ * %u %x %X %p and %%, with an optional '0' flag, a field width, a precision
+ * for %s (%.12s, %.*s) and the l/ll/z length modifiers. No floating point. Output that does not fit a buffer is
  * cut and the return value says how long it would have been, like snprintf.
  */
 #ifndef CELLOS_KPRINT_H
