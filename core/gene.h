@@ -1,0 +1,102 @@
+/*
+ * What a gene sees of the kernel: its identity and arguments, a small state
+ * area that survives between quanta, and four system calls. Every call is
+ * charged to the gene's mitochondria account; every send is checked by the
+ * Golgi router (only edges of the channel graph) and gated by QoS. A gene
+ * that breaks its budget or routes off the graph is killed by the lysosome
+ * on the spot: the call returns -CELL_E_DEAD and the gene never runs again.
+ */
+#ifndef CELLOS_GENE_H
+#define CELLOS_GENE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cgraph.h"
+
+#define GENE_STATE_SIZE 64
+
+struct gene_ctx;
+
+/* One quantum of a gene: do a bounded amount of work and return. */
+typedef void (*gene_step_fn)(struct gene_ctx *ctx);
+
+/* The native step function of a gene kind (genes/registry.c), or NULL. */
+gene_step_fn gene_step_for_kind(uint32_t kind);
+
+uint32_t gene_id(const struct gene_ctx *ctx);
+uint32_t gene_home_channel(const struct gene_ctx *ctx);	/* channel_id */
+uint32_t gene_arg(const struct gene_ctx *ctx, unsigned n);	/* arg0, arg1 */
+uint32_t gene_quantum(const struct gene_ctx *ctx);	/* kernel quantum number */
+uint32_t gene_epoch(const struct gene_ctx *ctx);	/* budget epoch number */
+
+/* The gene's private state (GENE_STATE_SIZE bytes, zero at start). */
+void *gene_state(struct gene_ctx *ctx);
+
+/*
+ * Send a message to channel_id from the gene's home channel. Returns 0
+ * (queued), -CELL_E_BUSY (QoS: no token or a full real-time queue; try in a
+ * later quantum), -CELL_E_NOSPACE (dropped: full best-effort queue or the
+ * message pool), -CELL_E_BUDGET (the GAS reservoir is empty), -CELL_E_LENGTH
+ * (payload over MSG_PAYLOAD_MAX), or -CELL_E_DEAD (killed: no such edge, or
+ * over its IO budget).
+ */
+int gene_send(struct gene_ctx *ctx, uint32_t channel_id, uint32_t verb,
+    const void *payload, uint32_t len);
+
+/*
+ * Forward a received message to channel_id from the gene's home, keeping
+ * its original sender and verb. Same rules and results as gene_send.
+ */
+int gene_forward(struct gene_ctx *ctx, uint32_t channel_id,
+    const struct cg_msg *msg);
+
+/*
+ * The next channel on the way from the gene's home to channel_id (a
+ * shortest path in the graph), or -CELL_E_ROUTE when there is none.
+ */
+int gene_next_hop(struct gene_ctx *ctx, uint32_t channel_id);
+
+/* Take the oldest message of the home channel: 0, -CELL_E_NOENT, -CELL_E_DEAD. */
+int gene_recv(struct gene_ctx *ctx, struct cg_msg *out);
+
+/* Reserve bytes of the gene's memory arena; NULL when killed for it. */
+void *gene_alloc(struct gene_ctx *ctx, uint32_t bytes);
+
+/*
+ * Write a message's text to channel 0 through the peroxisome, as the line
+ * "#G g<sender> <sanitized text>". Only the peroxi_sanitize gene may; any
+ * other gene is killed for routing around the graph.
+ */
+int gene_console(struct gene_ctx *ctx, const struct cg_msg *msg);
+
+/* What the mitochondria gene reports. */
+struct gene_energy {
+	uint32_t cpu_total, io_total, mem_held;
+	uint32_t live, dead;
+};
+
+/* Totals of the energy table. */
+void gene_energy(struct gene_ctx *ctx, struct gene_energy *out);
+
+/* What the lysosome gene reclaimed. */
+struct gene_reclaim {
+	uint32_t gene_id;
+	uint32_t reason;	/* enum lyso_reason */
+	uint32_t messages;	/* queued messages purged */
+	uint32_t memory;	/* bytes released */
+};
+
+/*
+ * Reclaim the next dead gene not yet reclaimed: purge the messages it left
+ * queued and release its memory. 1 and *out filled, or 0 when none is left.
+ */
+int gene_reclaim_dead(struct gene_ctx *ctx, struct gene_reclaim *out);
+
+/* Verbs genes use among themselves (above the CONTRACT's 1..3). */
+enum gene_verb {
+	GENE_VERB_READING = 16,	/* a sensor reading: u32 quantum, u32 value */
+	GENE_VERB_ENERGY = 17	/* an energy report: u32 per gene of CPU used */
+};
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * E5, the organelle proof: the scheduler runs the phenotype's genes for its
+ * proof_quanta quanta, every send going through the Golgi and QoS and every
+ * unit of work onto the mitochondria's books. Then the mechanism checks
+ * itself (see check_gene): no dead gene ran, no live gene is over budget,
+ * rogues were killed for routing, budget hogs only for budgets, and the
+ * dead were reclaimed.
+ * mito hashes the energy table; golgi the verdict table and the dead map.
+ */
+#include <stdint.h>
+
+#include "cgraph.h"
+#include "kprint.h"
+#include "organelles.h"
+#include "proof.h"
+#include "proofs.h"
+#include "scheduler.h"
+
+/*
+ * The checks for gene slot i after a run of ran quanta: a live gene is
+ * within every budget; a rogue testgene with no edge to its target is dead
+ * for routing; a budget hog is alive only while within its budget, and
+ * dead only for a budget; a gene that died a whole round before the end was
+ * reclaimed, if the lysosome gene is alive to do it.
+ */
+static int
+check_gene(const struct phenotype *p, uint32_t i, uint32_t ran, int lyso_alive)
+{
+	const pbin_gene_t *g = &p->genes[i];
+	const struct mito_entry *m = &org.mito[i];
+	const struct lyso_entry *l = &org.lyso[i];
+
+	if (l->reason == LYSO_ALIVE && (m->mem_held > m->mem_budget ||
+	    m->cpu_epoch > m->cpu_budget || m->io_epoch > m->io_budget))
+		return proof_fail(5, "g%u is alive over budget (cpu %u/%u io "
+		    "%u/%u mem %u/%u)", g->gene_id, m->cpu_epoch, m->cpu_budget,
+		    m->io_epoch, m->io_budget, m->mem_held, m->mem_budget);
+	if (g->kind == GENE_KIND_TESTGENE && g->arg1 == 1) {
+		int to = cg_index(g->arg0);
+		int home = cg_index(g->channel);
+		if (to >= 0 && home >= 0 && !cg_edge((uint32_t)home,
+		    (uint32_t)to) && m->quanta > 0 && l->reason != LYSO_ROUTE)
+			return proof_fail(5, "rogue g%u sent off the graph and "
+			    "is %s, expected route", g->gene_id,
+			    org_reason_name(l->reason));
+	}
+	if (g->kind == GENE_KIND_TESTGENE && g->arg1 == 2 &&
+	    l->reason == LYSO_ROUTE)
+		return proof_fail(5, "budget hog g%u was killed for routing",
+		    g->gene_id);
+	if (l->reason != LYSO_ALIVE && lyso_alive && !l->reclaimed &&
+	    l->quantum + p->num_genes <= ran)
+		return proof_fail(5, "g%u died (%s) at quantum %u but was never "
+		    "reclaimed", g->gene_id, org_reason_name(l->reason),
+		    l->quantum);
+	return 0;
+}
+
+int
+proof_e5_sched(const struct phenotype *p)
+{
+	uint32_t ran, mito, golgi;
+	int lyso_alive = 0;
+
+	org_init(p);
+	sched_init(p);
+	ran = sched_run(p->sched.proof_quanta);
+	if (sched_dead_runs() != 0)
+		return proof_fail(5, "a dead gene was given %u quanta",
+		    sched_dead_runs());
+	for (uint32_t i = 0; i < p->num_genes; i++) {
+		if (p->genes[i].kind == GENE_KIND_LYSO_CLEANUP && !org_dead(i))
+			lyso_alive = 1;
+	}
+	for (uint32_t i = 0; i < p->num_genes; i++) {
+		if (check_gene(p, i, ran, lyso_alive) != 0)
+			return -1;
+	}
+	mito = org_mito_hash();
+	golgi = org_golgi_hash(p->num_channels);
+	proof_record(PROOF_E5, mito, golgi);
+	kprintf("#E5 ORG proof: mito=%08X golgi=%08X quanta=%08X\n", mito,
+	    golgi, ran);
+	return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * The scheduler: runs the phenotype's genes round-robin, one quantum at a
+ * time, through the VM hook, skipping the dead. Each quantum charges one
+ * CPU unit, then the QoS buckets tick; every epoch_quanta quanta the
+ * per-epoch budgets start again.
+ */
+#ifndef CELLOS_SCHED_H
+#define CELLOS_SCHED_H
+
+#include <stdint.h>
+
+#include "pheno.h"
+#include "qos.h"
+
+/* Load the genes of p (organelles, QoS, channel graph must be loaded). */
+void sched_init(const struct phenotype *p);
+
+/*
+ * Run quanta quanta (fewer if every gene is dead). Returns the number run.
+ * A quantum is one call of vm_run_quantum for the next live gene.
+ */
+uint32_t sched_run(uint32_t quanta);
+
+/* The live QoS engine the scheduler gates sends through. */
+struct qos *sched_qos(void);
+
+/* Quanta run since sched_init; times a dead gene was offered a quantum (must stay 0). */
+uint32_t sched_quanta(void);
+uint32_t sched_dead_runs(void);
+
+/*
+ * The VM hook: run one quantum of gene slot. Genes are native C step
+ * functions behind it today; a bytecode interpreter can replace this
+ * function without the scheduler noticing.
+ */
+void vm_run_quantum(uint32_t slot);
+
+#endif
