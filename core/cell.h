@@ -5,6 +5,8 @@
 #ifndef CELLOS_CELL_H
 #define CELLOS_CELL_H
 
+#include <stdint.h>
+
 #include "cellos/handoff.h"
 
 /*
@@ -16,6 +18,14 @@ int cell_boot(const handoff_t *h);
 
 /* cell_boot, then hal_exit with its status. */
 __attribute__((noreturn)) void cell_main(const handoff_t *h);
+
+/*
+ * After a successful boot, keep serving interrupts for ticks timer ticks
+ * (at CELL_SERVE_HZ), printing a "#V event" line for each event the IRQ
+ * bridge delivers from the timer-independent lines (software, external).
+ */
+#define CELL_SERVE_HZ 100
+void cell_serve(uint32_t ticks);
 
 /* Return every subsystem to its initial state, as after a cold start. */
 void cell_reset(void);

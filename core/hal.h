@@ -95,6 +95,14 @@ int hal_blk_flush(void);
 /* ---- machine ---- */
 
 /*
+ * The phenotype this machine booted with: the .pbin embedded in the image
+ * (boards) or given with --phenotype (hosted). Untrusted bytes: the kernel
+ * validates them. Sets *len and returns the bytes, or NULL when there is
+ * none. Thread only.
+ */
+const uint8_t *hal_phenotype(size_t *len);
+
+/*
  * Leave the machine with status (0 = proof succeeded): QEMU isa-debug-exit,
  * semihosting SYS_EXIT, exit(). Never returns.
  */

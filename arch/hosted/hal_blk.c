@@ -1,6 +1,25 @@
-/* Hosted block storage: not wired yet (the storage issue brings --disk). */
+/*
+ * Hosted block storage: a file (--disk FILE) or an anonymous in-memory
+ * device. Placeholder bodies until the storage work lands: the device
+ * reports no blocks, and every access is refused.
+ */
 #include "cellos/errors.h"
 #include "hal.h"
+#include "hosted.h"
+
+int
+hosted_blk_open(const char *path)
+{
+	(void)path;
+	return 0;
+}
+
+int
+hosted_blk_use_memory(uint64_t blocks)
+{
+	(void)blocks;
+	return 0;
+}
 
 uint64_t
 hal_blk_count(void)

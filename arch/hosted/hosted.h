@@ -2,11 +2,73 @@
 #ifndef CELLOS_HOSTED_H
 #define CELLOS_HOSTED_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cellos/handoff.h"
 
 /* Fill h from the host: CPU identification and features, the configured RAM. */
 void hosted_probe(handoff_t *h, uint64_t ram_bytes);
+
+/* Read the --phenotype file for hal_phenotype. 0, or -1 with a message. */
+int hosted_load_phenotype(const char *path);
+
+/* Boot the phenotype built into cellos-hosted (hosted.linux). */
+void hosted_use_default_phenotype(void);
+
+/* Use bytes (copied, up to one byte past the kernel's limit) as the phenotype. */
+void hosted_set_phenotype(const uint8_t *bytes, size_t len);
+
+/* ---- block device (hal_blk.c) ---- */
+
+/* Blocks of the default device and of a newly created --disk file (8 MiB). */
+#define HOSTED_DISK_BLOCKS (16384u)
+
+/*
+ * Use the file at path as the block device, creating it with
+ * HOSTED_DISK_BLOCKS zero blocks when missing. 0, or -1 with a message on
+ * stderr (unreadable, not a whole number of blocks, ...).
+ */
+int hosted_blk_open(const char *path);
+
+/* Use an in-memory device of blocks zeroed blocks. 0, or -1 with a message. */
+int hosted_blk_use_memory(uint64_t blocks);
+
+/* ---- interrupts (hal_irq.c, irq_record.c) ---- */
+
+enum hosted_time {
+	HOSTED_TIME_VIRTUAL = 0,	/* time advances only while the kernel waits */
+	HOSTED_TIME_REAL = 1		/* setitimer drives SIGALRM */
+};
+
+/* One recorded interrupt: at dispatch point `point`, line `line` fired. */
+struct hosted_irq_event {
+	uint64_t point;
+	uint32_t line;
+};
+
+#define HOSTED_IRQ_RECORD_MAGIC "cellos-irq-record 1"
+
+/*
+ * Choose the time mode, and either a FILE to record the schedule into or a
+ * schedule to replay (not both). Call before the kernel boots.
+ */
+void hosted_irq_configure(enum hosted_time mode, FILE *record,
+    struct hosted_irq_event *schedule, size_t schedule_len);
+
+/* Return the interrupt state to that of a fresh process (cell_reset). */
+void hosted_irq_reset(void);
+
+/* Whether a replay has used every recorded interrupt. */
+int hosted_irq_replay_done(void);
+
+/*
+ * Read a schedule written by --irq-record. On a malformed file, prints
+ * "FILE:LINE:COLUMN: message" on stderr and returns -1; otherwise 0 with
+ * *events (malloc'd) and *count set.
+ */
+int hosted_irq_load_schedule(const char *path, struct hosted_irq_event **events,
+    size_t *count);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * cellos-hosted: the kernel core as a Linux process. Parses the command
- * line, probes the host, and hands over to cell_main. stdout is channel 0;
+ * line, probes the host, and hands over to the kernel. stdout is channel 0;
  * everything this file says itself goes to stderr.
  */
 #include <errno.h>
@@ -15,7 +15,9 @@
 #include "hosted.h"
 
 static const char usage_line[] =
-    "usage: cellos-hosted [--ram=SIZE] [--help] [--version]\n";
+    "usage: cellos-hosted [--phenotype=FILE] [--time=virtual|real] "
+    "[--irq-record=FILE | --irq-replay=FILE] [--run-for=SECONDS] "
+    "[--disk=FILE] [--ram=SIZE] [--help] [--version]\n";
 
 static void
 usage_full(void)
@@ -26,6 +28,25 @@ usage_full(void)
 	    "proof chain. Channel 0 (the console) is stdout; diagnostics go to\n"
 	    "stderr. The exit status is 0 after FULL PROOF SUCCESS.\n"
 	    "\n"
+	    "  --phenotype=FILE  boot this .pbin instead of the built-in\n"
+	    "                 hosted.linux phenotype; a malformed one is refused\n"
+	    "                 (the reason goes to the console) and the kernel\n"
+	    "                 boots its minimal fallback phenotype\n"
+	    "  --time=virtual  time advances only while the kernel waits: a run\n"
+	    "                 is deterministic and faster than real time (default)\n"
+	    "  --time=real    the timer is setitimer/SIGALRM in real time\n"
+	    "  --irq-record=FILE  write the timer and external interrupts taken,\n"
+	    "                 and where, to FILE\n"
+	    "  --irq-replay=FILE  take exactly the interrupts recorded in FILE\n"
+	    "                 instead of real ones: channel 0 repeats the recorded\n"
+	    "                 run byte for byte\n"
+	    "  --run-for=SECONDS  after the proof, keep serving interrupts for\n"
+	    "                 SECONDS of kernel time (100 ticks a second),\n"
+	    "                 printing an event line for each; kill -USR1/-USR2\n"
+	    "                 <pid> raise external lines 0/1\n"
+	    "  --disk=FILE    the block device is FILE (created if missing, at\n"
+	    "                 least 8 MiB); default: an 8 MiB device in memory\n"
+	    "                 that is gone when the process ends\n"
 	    "  --ram=SIZE     RAM the machine reports (default 128M); SIZE is a\n"
 	    "                 number of bytes with an optional K, M or G suffix\n"
 	    "                 and must be a whole number of MiB\n"
@@ -69,22 +90,79 @@ parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* Parse a whole number of seconds, 1..86400. */
+static int
+parse_seconds(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > 86400)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option options[] = {
+		{ "phenotype", required_argument, NULL, 'p' },
+		{ "time", required_argument, NULL, 't' },
+		{ "irq-record", required_argument, NULL, 'R' },
+		{ "irq-replay", required_argument, NULL, 'P' },
+		{ "run-for", required_argument, NULL, 'f' },
+		{ "disk", required_argument, NULL, 'd' },
 		{ "ram", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char stage[] = "#E0 hosted start\n";
 	uint64_t ram = 128ull << 20;
+	enum hosted_time time_mode = HOSTED_TIME_VIRTUAL;
+	const char *record_path = NULL, *replay_path = NULL;
+	const char *pheno_path = NULL, *disk_path = NULL;
+	struct hosted_irq_event *schedule = NULL;
+	size_t schedule_len = 0;
+	FILE *record = NULL;
+	uint32_t run_for = 0;
 	handoff_t handoff;
-	int c;
+	int c, status;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
 		switch (c) {
+		case 'p':
+			pheno_path = optarg;
+			break;
+		case 't':
+			if (strcmp(optarg, "virtual") == 0)
+				time_mode = HOSTED_TIME_VIRTUAL;
+			else if (strcmp(optarg, "real") == 0)
+				time_mode = HOSTED_TIME_REAL;
+			else
+				usage_error("--time=%s: expected virtual or real",
+				    optarg);
+			break;
+		case 'R':
+			record_path = optarg;
+			break;
+		case 'P':
+			replay_path = optarg;
+			break;
+		case 'f':
+			if (parse_seconds(optarg, &run_for) != 0)
+				usage_error("--run-for=%s: expected whole seconds, "
+				    "1..86400", optarg);
+			break;
+		case 'd':
+			disk_path = optarg;
+			break;
 		case 'r':
 			if (parse_size(optarg, &ram) != 0 || ram == 0 ||
 			    (ram & ((1u << 20) - 1)) != 0 || (ram >> 20) > UINT32_MAX)
@@ -105,9 +183,44 @@ main(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
+	if (record_path != NULL && replay_path != NULL)
+		usage_error("%s", "--irq-record and --irq-replay exclude each other");
 
-	static const char stage[] = "#E0 hosted start\n";
+	if (pheno_path != NULL) {
+		if (hosted_load_phenotype(pheno_path) != 0)
+			return 2;
+	} else {
+		hosted_use_default_phenotype();
+	}
+	if (disk_path != NULL ? hosted_blk_open(disk_path) != 0 :
+	    hosted_blk_use_memory(HOSTED_DISK_BLOCKS) != 0)
+		return 2;
+	if (replay_path != NULL &&
+	    hosted_irq_load_schedule(replay_path, &schedule, &schedule_len) != 0)
+		return 2;
+	if (record_path != NULL && (record = fopen(record_path, "w")) == NULL) {
+		fprintf(stderr, "cellos-hosted: %s: %s\n", record_path,
+		    strerror(errno));
+		return 2;
+	}
+	hosted_irq_configure(time_mode, record, schedule, schedule_len);
+
 	hal_console_write(stage, sizeof stage - 1);
 	hosted_probe(&handoff, ram);
-	cell_main(&handoff);
+	status = cell_boot(&handoff);
+	if (status == 0 && run_for > 0)
+		cell_serve(run_for * CELL_SERVE_HZ);
+
+	if (record != NULL && fclose(record) != 0) {
+		fprintf(stderr, "cellos-hosted: %s: %s\n", record_path,
+		    strerror(errno));
+		status = status ? status : 2;
+	}
+	if (schedule != NULL && !hosted_irq_replay_done()) {
+		fprintf(stderr, "cellos-hosted: --irq-replay: the run ended "
+		    "before every recorded interrupt was taken\n");
+		status = status ? status : 3;
+	}
+	free(schedule);
+	hal_exit(status);
 }
