@@ -3,22 +3,113 @@
  * the machine is (E0, E1), then walk the proof chain. Each step checks its
  * own result; the first failure ends the boot with a non-zero status.
  */
+#include <stddef.h>
+#include <stdint.h>
+
 #include "cell.h"
 #include "hal.h"
+#include "irq_bridge.h"
 #include "kprint.h"
+#include "obs.h"
+#include "pheno.h"
+#include "proof.h"
+#include "proofs.h"
+#include "scheduler.h"
 #include "substrate.h"
+#include "trust.h"
+
+static struct phenotype phenotype;
 
 void
 cell_reset(void)
 {
+	proof_reset();
+	trust_reset();
+	irqb_reset();
+	obs_reset();
+}
+
+/* The .pbin arch id a phenotype for this machine carries. */
+static uint32_t
+machine_pbin_arch(const handoff_t *h)
+{
+	if (h->substrate.tier == CGF_TIER_HOSTED)
+		return PBIN_ARCH_HOSTED;
+	if (h->substrate.arch == CGF_ARCH_X86_64)
+		return PBIN_ARCH_X86_64;
+	if (h->substrate.arch == CGF_ARCH_ARM64)
+		return PBIN_ARCH_ARM64;
+	return 0;
+}
+
+/*
+ * Load the machine's phenotype; refuse it (with the reason on the console)
+ * when it is malformed or built for another machine, and fall back to the
+ * built-in minimal one. Returns the phenotype to boot.
+ */
+static const struct phenotype *
+load_phenotype(const handoff_t *h)
+{
+	struct pheno_error err = { 0 };
+	const uint8_t *bytes;
+	size_t len = 0;
+	int rc;
+
+	bytes = hal_phenotype(&len);
+	if (bytes == NULL) {
+		kprintf("#W phenotype: none given; booting the built-in minimal "
+		    "phenotype\n");
+	} else if ((rc = pheno_parse(bytes, len, &phenotype, &err)) < 0) {
+		kprintf("#W phenotype refused: offset %u, %s: %s (%s); booting "
+		    "the built-in minimal phenotype\n", err.offset, err.field,
+		    err.detail, cell_strerror(rc));
+	} else if (phenotype.arch_id != machine_pbin_arch(h)) {
+		kprintf("#W phenotype refused: built for arch %u, this machine "
+		    "takes arch %u; booting the built-in minimal phenotype\n",
+		    phenotype.arch_id, machine_pbin_arch(h));
+	} else {
+		kprintf("#I phenotype %s v%u.%u: %u channels, %u genes, "
+		    "%u devices\n", phenotype.name, phenotype.ver_major,
+		    phenotype.ver_minor, phenotype.num_channels,
+		    phenotype.num_genes, phenotype.num_devices);
+		return &phenotype;
+	}
+	bytes = pheno_builtin(&len);
+	if (pheno_parse(bytes, len, &phenotype, &err) < 0)
+		hal_panic("the built-in phenotype does not load");
+	kprintf("#I phenotype %s (built in): %u channel, %u gene\n",
+	    phenotype.name, phenotype.num_channels, phenotype.num_genes);
+	return &phenotype;
 }
 
 int
 cell_boot(const handoff_t *h)
 {
+	const struct phenotype *p;
+
+	cell_reset();
 	substrate_print_e0(h);
 	substrate_print_e1(h);
-	kprintf("# proof chain ends at E1 in this build\n");
+	obs_mark("E2 parcels");
+	if (proof_e2_parcels() < 0)
+		return 1;
+	p = load_phenotype(h);
+	obs_sys(OBS_SYS_PHENOTYPE, p->num_channels, p->num_genes);
+	obs_mark("E3 graph");
+	if (proof_e3_graph(p) < 0)
+		return 1;
+	obs_mark("E5 organelles");
+	if (proof_e5_sched(p) < 0)
+		return 1;
+	obs_mark("E6 events");
+	if (proof_e6_events() < 0)
+		return 1;
+	obs_mark("E8 index");
+	if (proof_e8_obs(sched_quanta(), proof_value(PROOF_E6, 0)) < 0)
+		return 1;
+	if (proof_e9_trust() < 0)
+		return 1;
+	kprintf("# proof chain ends at E9 in this build (E7 to come)\n");
 	return 0;
 }
 

@@ -1,0 +1,87 @@
+/*
+ * E9, the trust proof. The key rotates (key 0 -> 1, version 0 -> 1, a fresh
+ * MAC key by HKDF); an out-of-range key id is refused; a MACed parcel is
+ * built under the new key and every bit of its header, and 64 bits spread
+ * across its payload and tag, are flipped one at a time: every flip must be
+ * rejected and the unflipped frame accepted. key is the active key id;
+ * mac16 the first four bytes (LE) of MAC16 over a fixed message.
+ */
+#include <stdint.h>
+
+#include "cellos/errors.h"
+#include "config.h"
+#include "kprint.h"
+#include "parcel.h"
+#include "proof.h"
+#include "proofs.h"
+#include "trust.h"
+
+static const char e9_message[] = "cell_os E9 trust proof";
+
+/* Flip bit `bit` of frame, decode, flip back; 1 if the decode failed. */
+static int
+flip_rejected(uint8_t *frame, size_t len, size_t bit)
+{
+	struct parcel p;
+	int rc;
+
+	frame[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+	rc = parcel_decode(frame, len, &p, trust_parcel_mac());
+	frame[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+	return rc < 0;
+}
+
+int
+proof_e9_trust(void)
+{
+	uint8_t frame[PARCEL_HDR_SIZE + 32 + PARCEL_MAC_SIZE];
+	uint8_t tag[PARCEL_MAC_SIZE];
+	uint32_t before = trust_key_version();
+	struct parcel p;
+	size_t bits, tail_bits;
+	int n;
+
+	trust_rotate();
+	if (trust_active_key() != 1 || trust_key_version() != before + 1)
+		return proof_fail(9, "rotation gave key %u version %u",
+		    trust_active_key(), trust_key_version());
+	if (trust_activate(TRUST_KEYS) != -CELL_E_RANGE)
+		return proof_fail(9, "key id %u was not refused", TRUST_KEYS);
+
+	n = parcel_encode(frame, sizeof frame, 1, PARCEL_VERB_LOG, PARCEL_F_MAC,
+	    "trust: every flipped bit fails", 30, trust_parcel_mac());
+	if (n < 0 || parcel_decode(frame, (size_t)n, &p,
+	    trust_parcel_mac()) != n)
+		return proof_fail(9, "a MACed parcel does not verify (%d)", n);
+	bits = (size_t)n * 8;
+	for (size_t bit = 0; bit < PARCEL_HDR_SIZE * 8; bit++) {
+		if (!flip_rejected(frame, (size_t)n, bit))
+			return proof_fail(9, "header bit %zu flipped and the "
+			    "parcel still verified", bit);
+	}
+	/* 64 more, spread evenly over payload and tag. */
+	tail_bits = bits - PARCEL_HDR_SIZE * 8;
+	for (size_t k = 0; k < 64; k++) {
+		size_t bit = PARCEL_HDR_SIZE * 8 + k * tail_bits / 64;
+		if (!flip_rejected(frame, (size_t)n, bit))
+			return proof_fail(9, "bit %zu flipped and the parcel "
+			    "still verified", bit);
+	}
+
+	trust_mac16(e9_message, sizeof e9_message - 1, tag);
+	uint32_t mac16 = le32_load(tag);
+	proof_record(PROOF_E9, trust_active_key(), mac16);
+	kprintf("#E9 SEC proof: key=%08X mac16=%08X\n", trust_active_key(),
+	    mac16);
+	return 0;
+}
+
+int
+proof_e10_release(void)
+{
+	if (!proof_complete())
+		return proof_fail(10, "E2..E9 are not all recorded");
+	kprintf("#E10 RELEASE proof: tag=%08X build=%08X\n", proof_e10_tag(),
+	    proof_build_id());
+	return 0;
+}
