@@ -52,3 +52,28 @@ function(cellos_publish target file name)
 			VERBATIM)
 	endif()
 endfunction()
+
+# Embed phenotypes/<name>.yaml, compiled by the host phenotype compiler, into
+# a board kernel (hal_phenotype returns it). Without the compiler the kernel
+# is built without one and boots its built-in minimal phenotype.
+function(cellos_embed_phenotype target name)
+	set(compiler "${CELLOS_HOST_TOOLS}/phenotype-compile")
+	set(yaml "${PROJECT_SOURCE_DIR}/phenotypes/${name}.yaml")
+	if(NOT EXISTS "${compiler}" OR NOT EXISTS "${yaml}")
+		message(WARNING "${compiler} or ${yaml} missing: ${target} boots its built-in phenotype")
+		return()
+	endif()
+	set(pbin "${CMAKE_CURRENT_BINARY_DIR}/${name}.pbin")
+	add_custom_command(
+		OUTPUT "${pbin}"
+		COMMAND "${compiler}" -o "${pbin}" "${yaml}"
+		DEPENDS "${compiler}" "${yaml}" "${PROJECT_SOURCE_DIR}/schemas/phenotype.schema.yaml"
+		COMMENT "phenotype-compile ${name}"
+		VERBATIM)
+	set(blob "${PROJECT_SOURCE_DIR}/arch/freestanding/phenotype_blob.S")
+	target_sources(${target} PRIVATE "${blob}")
+	set_source_files_properties("${blob}" TARGET_DIRECTORY ${target} PROPERTIES
+		COMPILE_DEFINITIONS "CELLOS_PBIN_FILE=\"${pbin}\""
+		OBJECT_DEPENDS "${pbin}")
+	target_compile_definitions(${target} PRIVATE CELLOS_HAVE_PHENOTYPE)
+endfunction()
