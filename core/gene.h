@@ -14,7 +14,12 @@
 
 #include "cgraph.h"
 
-#define GENE_STATE_SIZE 64
+#define GENE_STATE_SIZE 128
+
+/* Every gene states its state type with this, so it cannot outgrow the area. */
+#define GENE_STATE_FITS(type) \
+	_Static_assert(sizeof(type) <= GENE_STATE_SIZE, \
+	    #type " is larger than GENE_STATE_SIZE")
 
 struct gene_ctx;
 

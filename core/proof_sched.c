@@ -60,11 +60,14 @@ int
 proof_e5_sched(const struct phenotype *p)
 {
 	uint32_t ran, mito, golgi;
-	int lyso_alive = 0;
+	int lyso_alive = 0, bad;
 
 	org_init(p);
 	sched_init(p);
 	ran = sched_run(p->sched.proof_quanta);
+	if ((bad = sched_verify(p)) >= 0)
+		return proof_fail(5, "the scheduler's entry for gene slot %d no "
+		    "longer matches the phenotype (memory corruption)", bad);
 	if (sched_dead_runs() != 0)
 		return proof_fail(5, "a dead gene was given %u quanta",
 		    sched_dead_runs());

@@ -66,6 +66,22 @@ sched_init(const struct phenotype *p)
 	s.dead_runs = 0;
 }
 
+int
+sched_verify(const struct phenotype *p)
+{
+	for (uint32_t i = 0; i < p->num_genes; i++) {
+		const struct gene_ctx *g = &s.genes[i];
+		const pbin_gene_t *want = &p->genes[i];
+
+		if (g->slot != i || g->id != want->gene_id ||
+		    g->kind != want->kind || g->args[0] != want->arg0 ||
+		    g->args[1] != want->arg1 ||
+		    cg_channel_id(g->home) != want->channel)
+			return (int)i;
+	}
+	return -1;
+}
+
 struct qos *
 sched_qos(void)
 {

@@ -29,6 +29,13 @@ uint32_t sched_quanta(void);
 uint32_t sched_dead_runs(void);
 
 /*
+ * Whether the scheduler's gene table still says what p says (ids, kinds,
+ * home channels, arguments): a check against memory corruption by a gene.
+ * Returns the first slot that differs, or -1 when all agree.
+ */
+int sched_verify(const struct phenotype *p);
+
+/*
  * The VM hook: run one quantum of gene slot. Genes are native C step
  * functions behind it today; a bytecode interpreter can replace this
  * function without the scheduler noticing.

@@ -16,6 +16,7 @@ struct golgi_state {
 	uint32_t holding;
 	uint32_t forwarded, discarded;
 };
+GENE_STATE_FITS(struct golgi_state);
 
 void
 golgi_route_step(struct gene_ctx *ctx)

@@ -9,6 +9,7 @@
 struct mito_state {
 	uint32_t reported_epoch;	/* epoch + 1 of the last report */
 };
+GENE_STATE_FITS(struct mito_state);
 
 void
 mito_energy_step(struct gene_ctx *ctx)

@@ -29,6 +29,7 @@ struct testgene_state {
 	uint32_t sent, held_back;
 	uint32_t held_bytes;
 };
+GENE_STATE_FITS(struct testgene_state);
 
 static void
 well_behaved(struct gene_ctx *ctx, struct testgene_state *st)
