@@ -6,10 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "blk.h"
 #include "cell.h"
+#include "config.h"
+#include "disk.h"
 #include "hal.h"
 #include "irq_bridge.h"
 #include "kprint.h"
+#include "kv.h"
 #include "obs.h"
 #include "pheno.h"
 #include "proof.h"
@@ -82,6 +86,30 @@ load_phenotype(const handoff_t *h)
 	return &phenotype;
 }
 
+/*
+ * The persistent store's part of the boot: count boots on this disk and
+ * show what the previous boot stored (the two-boot test reads this line).
+ */
+static void
+kv_boot(void)
+{
+#if CFG_ENABLE_ORG_PKV
+	static struct kv_store kv;
+	static struct disk disk;
+	const struct blkdev *dev = blk_hal();
+	int rc;
+
+	if (dev->blocks == 0) {
+		kprintf("#I kv: no disk on this machine; nothing persists\n");
+		return;
+	}
+	if ((rc = disk_open(&disk, dev)) < 0 ||
+	    (rc = kv_open(&kv, dev, disk.kv)) < 0 ||
+	    (rc = kv_boot_report(&kv)) < 0)
+		kprintf("#W kv: %s\n", cell_strerror(rc));
+#endif
+}
+
 int
 cell_boot(const handoff_t *h)
 {
@@ -104,12 +132,16 @@ cell_boot(const handoff_t *h)
 	obs_mark("E6 events");
 	if (proof_e6_events() < 0)
 		return 1;
+	obs_mark("E7 update");
+	if (proof_e7_update() < 0)
+		return 1;
+	kv_boot();
 	obs_mark("E8 index");
 	if (proof_e8_obs(sched_quanta(), proof_value(PROOF_E6, 0)) < 0)
 		return 1;
-	if (proof_e9_trust() < 0)
+	if (proof_e9_trust() < 0 || proof_e10_release() < 0)
 		return 1;
-	kprintf("# proof chain ends at E9 in this build (E7 to come)\n");
+	kprintf("FULL PROOF SUCCESS\n");
 	return 0;
 }
 

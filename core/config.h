@@ -27,6 +27,18 @@
 #define IRQB_SOURCES_MAX	8	/* event sources */
 #define IRQB_RING		32	/* events waiting for the consumer */
 
+/* Storage (block counts are in HAL_BLOCK_SIZE blocks) */
+#define DISK_SCRATCH_BLOCKS	256	/* the E7 proof's area, formatted each boot */
+#define DISK_GENOME_BLOCKS	256	/* the genome strands and their log */
+#define DISK_KV_BLOCKS		1024	/* the KV log: two halves */
+#define STRAND_BLOCKS		32	/* largest genome image: 16 KiB */
+#define UPDATE_LOG_SLOTS	16	/* state records, written round-robin */
+#define KV_SLOTS		64	/* live keys */
+#define KV_NS_MAX		16	/* bytes of a namespace */
+#define KV_KEY_MAX		32	/* bytes of a key */
+#define KV_VALUE_MAX		384	/* bytes of a value */
+#define CFG_ENABLE_ORG_PKV	1	/* the persistent KV store */
+
 /* Trust */
 #define TRUST_KEYS		4	/* root keys; the active id is 0..TRUST_KEYS-1 */
 #define TRUST_MAC_KEY_SIZE	32

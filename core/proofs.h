@@ -14,6 +14,7 @@ int proof_e2_parcels(void);
 int proof_e3_graph(const struct phenotype *p);
 int proof_e5_sched(const struct phenotype *p);
 int proof_e6_events(void);
+int proof_e7_update(void);
 int proof_e8_obs(uint32_t quanta_run, uint32_t events_delivered);
 int proof_e9_trust(void);
 int proof_e10_release(void);

@@ -95,6 +95,17 @@ trust_mac16(const void *msg, size_t len, uint8_t tag[PARCEL_MAC_SIZE])
 	crypto_wipe(full, sizeof full);
 }
 
+void
+trust_derive(const char *label, uint8_t key[32])
+{
+	size_t n = 0;
+
+	while (label[n] != '\0')
+		n++;
+	hkdf_sha256((const uint8_t *)root_salt, sizeof root_salt - 1,
+	    device_secret, sizeof device_secret, label, n, key, 32);
+}
+
 static void
 parcel_mac_hook(const void *ctx, const uint8_t *msg, size_t len,
     uint8_t tag[PARCEL_MAC_SIZE])

@@ -28,6 +28,12 @@ void trust_rotate(void);
 /* MAC16 of msg under the active MAC key. */
 void trust_mac16(const void *msg, size_t len, uint8_t tag[PARCEL_MAC_SIZE]);
 
+/*
+ * A 32-byte key for another purpose (storage records, ...), derived from the
+ * device secret with HKDF-SHA-256 and the label as info. The caller wipes it.
+ */
+void trust_derive(const char *label, uint8_t key[32]);
+
 /* The libparcel MAC hook bound to the active key. */
 const struct parcel_mac *trust_parcel_mac(void);
 

@@ -1,52 +1,138 @@
 /*
  * Hosted block storage: a file (--disk FILE) or an anonymous in-memory
- * device. Placeholder bodies until the storage work lands: the device
- * reports no blocks, and every access is refused.
+ * device. Whole 512-byte blocks with pread/pwrite; flush is fdatasync, so a
+ * put the KV store acknowledges is on the host's disk. Errors come back as
+ * -CELL_E_IO, never as silent zeros.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cellos/errors.h"
 #include "hal.h"
 #include "hosted.h"
 
+static int fd = -1;
+static uint8_t *mem;
+static uint64_t blocks;
+
 int
 hosted_blk_open(const char *path)
 {
-	(void)path;
+	struct stat st;
+	int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	if (f < 0) {
+		fprintf(stderr, "cellos-hosted: --disk %s: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(f, &st) != 0) {
+		fprintf(stderr, "cellos-hosted: --disk %s: %s\n", path,
+		    strerror(errno));
+		close(f);
+		return -1;
+	}
+	if (st.st_size == 0 &&
+	    ftruncate(f, (off_t)HOSTED_DISK_BLOCKS * HAL_BLOCK_SIZE) != 0) {
+		fprintf(stderr, "cellos-hosted: --disk %s: cannot size it: %s\n",
+		    path, strerror(errno));
+		close(f);
+		return -1;
+	}
+	if (st.st_size != 0 && st.st_size % HAL_BLOCK_SIZE != 0) {
+		fprintf(stderr, "cellos-hosted: --disk %s: %lld bytes is not a "
+		    "whole number of %u-byte blocks\n", path,
+		    (long long)st.st_size, HAL_BLOCK_SIZE);
+		close(f);
+		return -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	fd = f;
+	blocks = st.st_size ? (uint64_t)st.st_size / HAL_BLOCK_SIZE :
+	    HOSTED_DISK_BLOCKS;
 	return 0;
 }
 
 int
-hosted_blk_use_memory(uint64_t blocks)
+hosted_blk_use_memory(uint64_t count)
 {
-	(void)blocks;
+	uint8_t *m = calloc(count, HAL_BLOCK_SIZE);
+
+	if (m == NULL) {
+		fprintf(stderr, "cellos-hosted: no memory for a %llu-block "
+		    "device\n", (unsigned long long)count);
+		return -1;
+	}
+	free(mem);
+	mem = m;
+	blocks = count;
 	return 0;
 }
 
 uint64_t
 hal_blk_count(void)
 {
+	return blocks;
+}
+
+static int
+in_range(uint64_t lba, uint32_t count)
+{
+	return count > 0 && lba < blocks && count <= blocks - lba;
+}
+
+/* Move whole blocks to or from the file, across short transfers and EINTR. */
+static int
+file_io(int write, uint64_t lba, void *buf, uint32_t count)
+{
+	size_t len = (size_t)count * HAL_BLOCK_SIZE, done = 0;
+	off_t off = (off_t)(lba * HAL_BLOCK_SIZE);
+
+	while (done < len) {
+		ssize_t n = write ?
+		    pwrite(fd, (const uint8_t *)buf + done, len - done, off + (off_t)done) :
+		    pread(fd, (uint8_t *)buf + done, len - done, off + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -CELL_E_IO;	/* an error, or the file shrank */
+		done += (size_t)n;
+	}
 	return 0;
 }
 
 int
 hal_blk_read(uint64_t lba, void *buf, uint32_t count)
 {
-	(void)lba;
-	(void)buf;
-	(void)count;
-	return -CELL_E_NOSYS;
+	if (!in_range(lba, count))
+		return -CELL_E_RANGE;
+	if (fd >= 0)
+		return file_io(0, lba, buf, count);
+	memcpy(buf, mem + lba * HAL_BLOCK_SIZE, (size_t)count * HAL_BLOCK_SIZE);
+	return 0;
 }
 
 int
 hal_blk_write(uint64_t lba, const void *buf, uint32_t count)
 {
-	(void)lba;
-	(void)buf;
-	(void)count;
-	return -CELL_E_NOSYS;
+	if (!in_range(lba, count))
+		return -CELL_E_RANGE;
+	if (fd >= 0)
+		return file_io(1, lba, (void *)(uintptr_t)buf, count);
+	memcpy(mem + lba * HAL_BLOCK_SIZE, buf, (size_t)count * HAL_BLOCK_SIZE);
+	return 0;
 }
 
 int
 hal_blk_flush(void)
 {
-	return -CELL_E_NOSYS;
+	if (fd >= 0 && fdatasync(fd) != 0)
+		return -CELL_E_IO;
+	return 0;
 }

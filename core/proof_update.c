@@ -1,0 +1,204 @@
+/*
+ * E7, the update proof: a fixed scenario on the disk's scratch area, which
+ * is formatted first, so every boot of every disk on every target gives the
+ * same values (without a disk, on a RAM device, and the console says so).
+ *   1. genome v1 installed in strand A, booted once, confirmed;
+ *   2. v2 installed in strand B through write, read-back, hash and MAC
+ *      checks, booted once, confirmed;
+ *   3. v1 again and v2 again are refused (anti-rollback), and so is a v3
+ *      that reaches the disk with a flipped bit (its read-back fails);
+ *   4. a good v3 that boots once and is never confirmed is reverted to B;
+ *   5. the state read back from the disk is the state the updater holds.
+ * old_sha and new_sha hash the preferred strand's image after steps 1 and 2.
+ */
+#include <stdint.h>
+
+#include "blk.h"
+#include "cellos/errors.h"
+#include "crypto.h"
+#include "disk.h"
+#include "kprint.h"
+#include "parcel.h"
+#include "proof.h"
+#include "proofs.h"
+#include "update.h"
+
+#define STRAND_BYTES (STRAND_BLOCKS * HAL_BLOCK_SIZE)
+
+static uint8_t genome[STRAND_BYTES];
+
+/* Genome image of version v: SHA-256 in counter mode over a fixed label. */
+static uint32_t
+make_genome(uint32_t version, uint32_t len)
+{
+	uint8_t seed[16] = { 'c', 'e', 'l', 'l', '_', 'o', 's', ' ', 'g', 'e',
+	    'n', 'o', 'm', 'e' };
+	uint8_t block[32];
+
+	seed[14] = (uint8_t)version;
+	for (uint32_t off = 0; off < len; off += 32) {
+		seed[15] = (uint8_t)(off / 32);
+		le32_store(seed + 10, off / 32 >> 8 | version << 24);
+		sha256(seed, sizeof seed, block);
+		for (uint32_t i = 0; i < 32 && off + i < len; i++)
+			genome[off + i] = block[i];
+	}
+	return len;
+}
+
+/* A device that flips one bit of the first block written into the strand at lba. */
+struct flipper {
+	const struct blkdev *inner;
+	uint64_t lba;
+	int armed;
+};
+
+static int
+flip_read(void *ctx, uint64_t lba, void *buf, uint32_t count)
+{
+	struct flipper *f = ctx;
+
+	return f->inner->read(f->inner->ctx, lba, buf, count);
+}
+
+static int
+flip_write(void *ctx, uint64_t lba, const void *buf, uint32_t count)
+{
+	static uint8_t block[HAL_BLOCK_SIZE];
+	struct flipper *f = ctx;
+	const uint8_t *src = buf;
+	int rc;
+
+	if (!f->armed || lba < f->lba || lba >= f->lba + STRAND_BLOCKS)
+		return f->inner->write(f->inner->ctx, lba, buf, count);
+	for (unsigned i = 0; i < HAL_BLOCK_SIZE; i++)
+		block[i] = src[i];
+	block[100] ^= 0x10;
+	f->armed = 0;
+	if ((rc = f->inner->write(f->inner->ctx, lba, block, 1)) < 0)
+		return rc;
+	if (count > 1)
+		rc = f->inner->write(f->inner->ctx, lba + 1, src + HAL_BLOCK_SIZE,
+		    count - 1);
+	return rc;
+}
+
+static int
+flip_flush(void *ctx)
+{
+	struct flipper *f = ctx;
+
+	return f->inner->flush(f->inner->ctx);
+}
+
+/* Pick the device: the HAL disk's scratch area, or RAM. */
+static int
+scratch_area(const struct blkdev **dev, struct region *area)
+{
+	static uint8_t ram[(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS) * HAL_BLOCK_SIZE];
+	static struct blkdev ramdev;
+	static struct disk disk;
+	const struct blkdev *hal = blk_hal();
+	int rc;
+
+	if (hal->blocks > 0) {
+		if ((rc = disk_open(&disk, hal)) == 0) {
+			if (disk.formatted)
+				kprintf("#I disk: %llu blocks, formatted for "
+				    "cell_os\n", (unsigned long long)hal->blocks);
+			*dev = hal;
+			*area = disk.scratch;
+			return 0;
+		}
+		kprintf("#W disk: %s (%llu blocks, %llu needed); E7 runs in "
+		    "RAM\n", cell_strerror(rc), (unsigned long long)hal->blocks,
+		    (unsigned long long)disk_blocks_needed());
+	} else {
+		kprintf("#W disk: none on this machine; E7 runs in RAM\n");
+	}
+	blk_ram(&ramdev, ram, sizeof ram / HAL_BLOCK_SIZE);
+	*dev = &ramdev;
+	*area = (struct region){ 0, sizeof ram / HAL_BLOCK_SIZE };
+	return 0;
+}
+
+static int
+expect(int got, int want, const char *what)
+{
+	if (got == want)
+		return 0;
+	return proof_fail(7, "%s gave %d (%s), expected %d", what, got,
+	    cell_strerror(got), want);
+}
+
+int
+proof_e7_update(void)
+{
+	static struct updater u, again;
+	const struct blkdev *dev;
+	struct region area;
+	struct flipper flip;
+	struct blkdev flipdev;
+	uint32_t old_sha, new_sha, len;
+	int rc;
+
+	scratch_area(&dev, &area);
+	if ((rc = update_format(dev, area)) < 0 ||
+	    (rc = update_open(&u, dev, area)) < 0)
+		return proof_fail(7, "the scratch area cannot be formatted (%s)",
+		    cell_strerror(rc));
+
+	len = make_genome(1, 8000);
+	if (expect(update_install(&u, genome, len, 1), 0, "installing v1") ||
+	    expect(update_boot(&u), 0, "booting v1") ||
+	    expect(update_confirm(&u), 0, "confirming v1") ||
+	    expect(update_strand_sha(&u, 0, &old_sha), 0, "hashing v1"))
+		return -1;
+
+	len = make_genome(2, 10000);
+	if (expect(update_install(&u, genome, len, 2), 0, "installing v2") ||
+	    expect(update_boot(&u), 1, "booting v2") ||
+	    expect(update_confirm(&u), 0, "confirming v2") ||
+	    expect(update_strand_sha(&u, 1, &new_sha), 0, "hashing v2"))
+		return -1;
+
+	len = make_genome(1, 8000);
+	if (expect(update_install(&u, genome, len, 1), -CELL_E_ROLLBACK,
+	    "reinstalling v1") ||
+	    expect(update_install(&u, genome, len, 2), -CELL_E_ROLLBACK,
+	    "reinstalling v2"))
+		return -1;
+
+	/* v3 goes to strand A; a bit flips on its way to the disk. */
+	flip = (struct flipper){ dev, area.start, 1 };
+	flipdev = (struct blkdev){ dev->blocks, flip_read, flip_write,
+	    flip_flush, &flip };
+	u.dev = &flipdev;
+	len = make_genome(3, 6000);
+	rc = update_install(&u, genome, len, 3);
+	u.dev = dev;
+	if (expect(rc, -CELL_E_BADHASH, "installing a v3 corrupted on disk"))
+		return -1;
+	if (u.st.preferred != 1 || u.st.strand[0].valid)
+		return proof_fail(7, "a failed install moved the preference to "
+		    "strand %u", u.st.preferred);
+
+	if (expect(update_install(&u, genome, len, 3), 0, "installing v3") ||
+	    expect(update_boot(&u), 0, "booting v3 once") ||
+	    expect(update_boot(&u), 1, "booting v3 unconfirmed"))
+		return -1;
+	if (u.st.preferred != 1 || u.st.pending || u.st.floor != 2)
+		return proof_fail(7, "after the revert: preferred %u pending %u "
+		    "floor %u, expected 1 0 2", u.st.preferred, u.st.pending,
+		    u.st.floor);
+
+	if ((rc = update_open(&again, dev, area)) < 0 ||
+	    again.st.seq != u.st.seq || again.st.preferred != u.st.preferred ||
+	    again.st.floor != u.st.floor)
+		return proof_fail(7, "the state read back from the device is not "
+		    "the state written");
+
+	proof_record(PROOF_E7, old_sha, new_sha);
+	kprintf("#E7 UPD proof: old_sha=%08X new_sha=%08X\n", old_sha, new_sha);
+	return 0;
+}

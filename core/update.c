@@ -1,0 +1,360 @@
+/*
+ * The dual-strand updater; see update.h. An update area is laid out as
+ *   [strand A: STRAND_BLOCKS][strand B: STRAND_BLOCKS][log: UPDATE_LOG_SLOTS]
+ * and a state record (one block, little-endian) is
+ *   0 u32 magic "UPDR"   4 u32 format   8 u64 seq
+ *   16 u32 preferred  20 u32 pending  24 u32 attempted  28 u32 floor
+ *   32 trailer A (76 bytes)  108 trailer B (76 bytes)
+ *     trailer: u32 valid, u32 version, u32 length, sha256[32], mac[32]
+ *   184 HMAC-SHA-256 of bytes 0..183 under the device key
+ *   216 u32 CRC32C of bytes 0..215; the rest zero.
+ * The CRC catches a torn write; the MAC refuses a record nobody with the
+ * device key wrote.
+ */
+#include <stdint.h>
+
+#include "cellos/errors.h"
+#include "crypto.h"
+#include "parcel.h"
+#include "trust.h"
+#include "update.h"
+
+#define REC_MAGIC	0x52445055u	/* "UPDR" */
+#define REC_FORMAT	1u
+#define OFF_TRAILER	32
+#define TRAILER_SIZE	76
+#define OFF_MAC		184
+#define OFF_CRC		216
+#define STRAND_BYTES	(STRAND_BLOCKS * HAL_BLOCK_SIZE)
+
+/* One buffer for strand images: the updater is never re-entered. */
+static uint8_t image_buf[STRAND_BYTES];
+
+uint64_t
+update_area_blocks(void)
+{
+	return 2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS;
+}
+
+void
+update_device_key(uint8_t key[32])
+{
+	trust_derive("cell_os genome strands", key);
+}
+
+static void
+trailer_mac(const struct trailer *t, uint8_t mac[32])
+{
+	uint8_t key[32], msg[40];
+
+	update_device_key(key);
+	le32_store(msg, t->version);
+	le32_store(msg + 4, t->length);
+	for (int i = 0; i < 32; i++)
+		msg[8 + i] = t->sha256[i];
+	hmac_sha256(key, sizeof key, msg, sizeof msg, mac);
+	crypto_wipe(key, sizeof key);
+}
+
+int
+update_trailer_ok(const struct trailer *t)
+{
+	uint8_t mac[32];
+
+	if (!t->valid)
+		return 0;
+	trailer_mac(t, mac);
+	return ct_equal(mac, t->mac, sizeof mac);
+}
+
+static void
+record_mac(const uint8_t *block, uint8_t mac[32])
+{
+	uint8_t key[32];
+
+	update_device_key(key);
+	hmac_sha256(key, sizeof key, block, OFF_MAC, mac);
+	crypto_wipe(key, sizeof key);
+}
+
+void
+update_record_encode(const struct update_state *st, uint8_t block[HAL_BLOCK_SIZE])
+{
+	for (unsigned i = 0; i < HAL_BLOCK_SIZE; i++)
+		block[i] = 0;
+	le32_store(block + 0, REC_MAGIC);
+	le32_store(block + 4, REC_FORMAT);
+	le64_store(block + 8, st->seq);
+	le32_store(block + 16, st->preferred);
+	le32_store(block + 20, st->pending);
+	le32_store(block + 24, st->attempted);
+	le32_store(block + 28, st->floor);
+	for (int s = 0; s < UPDATE_STRANDS; s++) {
+		uint8_t *t = block + OFF_TRAILER + TRAILER_SIZE * s;
+		const struct trailer *tr = &st->strand[s];
+
+		le32_store(t, tr->valid);
+		le32_store(t + 4, tr->version);
+		le32_store(t + 8, tr->length);
+		for (int i = 0; i < 32; i++) {
+			t[12 + i] = tr->sha256[i];
+			t[44 + i] = tr->mac[i];
+		}
+	}
+	record_mac(block, block + OFF_MAC);
+	le32_store(block + OFF_CRC, crc32c(0, block, OFF_CRC));
+}
+
+int
+update_record_decode(const uint8_t block[HAL_BLOCK_SIZE], struct update_state *out)
+{
+	struct update_state st;
+	uint8_t mac[32];
+
+	if (le32_load(block) != REC_MAGIC)
+		return -CELL_E_MAGIC;
+	if (le32_load(block + 4) != REC_FORMAT)
+		return -CELL_E_VERSION;
+	if (le32_load(block + OFF_CRC) != crc32c(0, block, OFF_CRC))
+		return -CELL_E_CRC;
+	record_mac(block, mac);
+	if (!ct_equal(mac, block + OFF_MAC, sizeof mac))
+		return -CELL_E_BADMAC;
+	st.seq = le64_load(block + 8);
+	st.preferred = le32_load(block + 16);
+	st.pending = le32_load(block + 20);
+	st.attempted = le32_load(block + 24);
+	st.floor = le32_load(block + 28);
+	if (st.seq == 0 || (st.preferred != STRAND_NONE &&
+	    st.preferred >= UPDATE_STRANDS) || st.pending > 1 ||
+	    st.attempted > 1 || (st.pending && st.preferred == STRAND_NONE))
+		return -CELL_E_RANGE;
+	for (int s = 0; s < UPDATE_STRANDS; s++) {
+		const uint8_t *t = block + OFF_TRAILER + TRAILER_SIZE * s;
+		struct trailer *tr = &st.strand[s];
+
+		tr->valid = le32_load(t);
+		tr->version = le32_load(t + 4);
+		tr->length = le32_load(t + 8);
+		for (int i = 0; i < 32; i++) {
+			tr->sha256[i] = t[12 + i];
+			tr->mac[i] = t[44 + i];
+		}
+		if (tr->valid > 1 || tr->length > STRAND_BYTES ||
+		    (tr->valid && tr->length == 0))
+			return -CELL_E_RANGE;
+	}
+	if (st.preferred != STRAND_NONE && !st.strand[st.preferred].valid)
+		return -CELL_E_RANGE;
+	*out = st;
+	return 0;
+}
+
+static uint64_t
+strand_lba(const struct updater *u, uint32_t s)
+{
+	return u->area.start + (uint64_t)s * STRAND_BLOCKS;
+}
+
+static uint64_t
+slot_lba(const struct updater *u, uint64_t seq)
+{
+	return u->area.start + 2 * STRAND_BLOCKS + seq % UPDATE_LOG_SLOTS;
+}
+
+/* Append next as the newest record (seq + 1), durably. */
+static int
+append(struct updater *u, struct update_state *next)
+{
+	uint8_t block[HAL_BLOCK_SIZE];
+	int rc;
+
+	next->seq = u->st.seq + 1;
+	update_record_encode(next, block);
+	if ((rc = blk_write(u->dev, slot_lba(u, next->seq), block, 1)) < 0 ||
+	    (rc = blk_flush(u->dev)) < 0)
+		return rc;
+	u->st = *next;
+	return 0;
+}
+
+int
+update_format(const struct blkdev *dev, struct region area)
+{
+	uint8_t zero[HAL_BLOCK_SIZE] = { 0 };
+	int rc;
+
+	if (area.blocks < update_area_blocks())
+		return -CELL_E_NOSPACE;
+	for (uint64_t i = 0; i < UPDATE_LOG_SLOTS; i++) {
+		if ((rc = blk_write(dev, area.start + 2 * STRAND_BLOCKS + i, zero,
+		    1)) < 0)
+			return rc;
+	}
+	return blk_flush(dev);
+}
+
+int
+update_open(struct updater *u, const struct blkdev *dev, struct region area)
+{
+	uint8_t block[HAL_BLOCK_SIZE];
+	struct update_state st;
+	int rc;
+
+	u->dev = dev;
+	u->area = area;
+	u->st = (struct update_state){ 0 };
+	u->st.preferred = STRAND_NONE;
+	if (area.blocks < update_area_blocks())
+		return -CELL_E_NOSPACE;
+	for (uint64_t i = 0; i < UPDATE_LOG_SLOTS; i++) {
+		rc = blk_read(dev, area.start + 2 * STRAND_BLOCKS + i, block, 1);
+		if (rc < 0)
+			return rc;
+		if (update_record_decode(block, &st) == 0 && st.seq > u->st.seq)
+			u->st = st;
+	}
+	return 0;
+}
+
+int
+update_verify(struct updater *u, uint32_t s, uint8_t *out)
+{
+	const struct trailer *t;
+	uint8_t sha[32];
+	int rc;
+
+	if (s >= UPDATE_STRANDS || !u->st.strand[s].valid)
+		return -CELL_E_NOENT;
+	t = &u->st.strand[s];
+	if (!update_trailer_ok(t))
+		return -CELL_E_BADMAC;
+	if ((rc = blk_read(u->dev, strand_lba(u, s), image_buf,
+	    (t->length + HAL_BLOCK_SIZE - 1) / HAL_BLOCK_SIZE)) < 0)
+		return rc;
+	sha256(image_buf, t->length, sha);
+	if (!ct_equal(sha, t->sha256, sizeof sha))
+		return -CELL_E_BADHASH;
+	if (out != NULL) {
+		for (uint32_t i = 0; i < t->length; i++)
+			out[i] = image_buf[i];
+	}
+	return 0;
+}
+
+int
+update_strand_sha(struct updater *u, uint32_t s, uint32_t *sha)
+{
+	int rc = update_verify(u, s, NULL);
+
+	if (rc < 0)
+		return rc;
+	*sha = sha256_le32(image_buf, u->st.strand[s].length);
+	return 0;
+}
+
+int
+update_install(struct updater *u, const void *image, uint32_t len,
+    uint32_t version)
+{
+	const uint8_t *src = image;
+	struct update_state next;
+	struct trailer t = { 0 };
+	uint32_t target, blocks;
+	int rc;
+
+	if (len == 0 || len > STRAND_BYTES)
+		return -CELL_E_LENGTH;
+	if (version <= u->st.floor)
+		return -CELL_E_ROLLBACK;
+	if (u->st.pending)
+		return -CELL_E_BUSY;	/* confirm or revert the last one first */
+	target = u->st.preferred == STRAND_NONE ? 0 : 1 - u->st.preferred;
+
+	/* The target strand stops being trusted before a byte of it changes. */
+	if (u->st.strand[target].valid) {
+		next = u->st;
+		next.strand[target] = (struct trailer){ 0 };
+		if ((rc = append(u, &next)) < 0)
+			return rc;
+	}
+
+	blocks = (len + HAL_BLOCK_SIZE - 1) / HAL_BLOCK_SIZE;
+	for (uint32_t i = 0; i < blocks * HAL_BLOCK_SIZE; i++)
+		image_buf[i] = i < len ? src[i] : 0;
+	t.valid = 1;
+	t.version = version;
+	t.length = len;
+	sha256(src, len, t.sha256);
+	trailer_mac(&t, t.mac);
+	if ((rc = blk_write(u->dev, strand_lba(u, target), image_buf, blocks)) < 0 ||
+	    (rc = blk_flush(u->dev)) < 0)
+		return rc;
+
+	/* Read it back and check it the way a boot will. */
+	next = u->st;
+	next.strand[target] = t;
+	{
+		struct updater probe = *u;
+		probe.st = next;
+		if ((rc = update_verify(&probe, target, NULL)) < 0)
+			return rc;
+	}
+	next.preferred = target;
+	next.pending = 1;
+	next.attempted = 0;
+	return append(u, &next);
+}
+
+int
+update_boot(struct updater *u)
+{
+	struct update_state next = u->st;
+	uint32_t p = u->st.preferred;
+	int rc;
+
+	if (p == STRAND_NONE)
+		return -CELL_E_NOENT;
+	if (u->st.pending && u->st.attempted) {
+		/* Booted once and never confirmed: give it up. */
+		next.strand[p] = (struct trailer){ 0 };
+		next.preferred = next.strand[1 - p].valid ? 1 - p : STRAND_NONE;
+		next.pending = 0;
+		next.attempted = 0;
+		if ((rc = append(u, &next)) < 0)
+			return rc;
+	} else if (u->st.pending) {
+		next.attempted = 1;
+		if ((rc = append(u, &next)) < 0)
+			return rc;
+	}
+	p = u->st.preferred;
+	if (p == STRAND_NONE)
+		return -CELL_E_NOENT;
+	if (update_verify(u, p, NULL) == 0)
+		return (int)p;
+	/* The preferred strand does not verify: the other one, if it does. */
+	if (update_verify(u, 1 - p, NULL) < 0)
+		return -CELL_E_NOENT;
+	next = u->st;
+	next.strand[p] = (struct trailer){ 0 };
+	next.preferred = 1 - p;
+	next.pending = 0;
+	next.attempted = 0;
+	if ((rc = append(u, &next)) < 0)
+		return rc;
+	return (int)(1 - p);
+}
+
+int
+update_confirm(struct updater *u)
+{
+	struct update_state next = u->st;
+
+	if (!u->st.pending)
+		return 0;
+	next.pending = 0;
+	next.attempted = 0;
+	next.floor = u->st.strand[u->st.preferred].version;
+	return append(u, &next);
+}
