@@ -138,18 +138,20 @@ index_record(struct kv_store *kv, const struct kv_record *r, uint64_t block)
 		return 0;
 	}
 	if (i < 0) {
+		uint32_t slot = kv->count;
 		struct kv_entry *e;
 
-		if (kv->count == KV_SLOTS)
+		if (slot >= KV_SLOTS)
 			return -CELL_E_NOSPACE;
-		e = &kv->entries[kv->count++];
+		e = &kv->entries[slot];
 		e->ns_len = r->ns_len;
 		e->key_len = r->key_len;
-		for (unsigned j = 0; j < r->ns_len; j++)
+		for (unsigned j = 0; j < r->ns_len && j < KV_NS_MAX; j++)
 			e->ns[j] = r->ns[j];
-		for (unsigned j = 0; j < r->key_len; j++)
+		for (unsigned j = 0; j < r->key_len && j < KV_KEY_MAX; j++)
 			e->key[j] = r->key[j];
-		i = (int)(kv->count - 1);
+		kv->count = slot + 1;
+		i = (int)slot;
 	}
 	kv->entries[i].block = block;
 	return 0;
