@@ -41,6 +41,18 @@ plog_prefix(enum plog_marker m)
 	return (unsigned)m < PLOG_MARKERS ? prefixes[m] : "?";
 }
 
+const char *
+plog_name(enum plog_marker m)
+{
+	static const char *const names[PLOG_MARKERS] = {
+		"#E0 raw", "#E0 info", "#E1 handoff", "#E2 PARCEL proof",
+		"#E3/E4 CG proof", "#E5 ORG proof", "#E6 EVT proof",
+		"#E7 UPD proof", "#E8 OBS proof", "#E9 SEC proof",
+		"#E10 RELEASE proof", "FULL PROOF SUCCESS",
+	};
+	return (unsigned)m < PLOG_MARKERS ? names[m] : "?";
+}
+
 const char *const *
 plog_required(enum plog_marker m)
 {
@@ -95,13 +107,13 @@ parse_fields(struct plog *log, enum plog_marker m, const char *s, size_t len,
 		name[n] = '\0';
 		if (i >= len || s[i] != '=' || n == 0) {
 			problem(log, lineno, problems, "%s line: expected "
-			    "name=XXXXXXXX fields, found \"%s\"", prefixes[m], name);
+			    "name=XXXXXXXX fields, found \"%s\"", plog_name(m), name);
 			return -1;
 		}
 		i++;
 		if (len - i < 8) {
 			problem(log, lineno, problems, "%s line: field %s is "
-			    "not 8 hex digits", prefixes[m], name);
+			    "not 8 hex digits", plog_name(m), name);
 			return -1;
 		}
 		uint32_t v = 0;
@@ -109,7 +121,7 @@ parse_fields(struct plog *log, enum plog_marker m, const char *s, size_t len,
 			if (!is_upper_hex(s[i + (size_t)k])) {
 				problem(log, lineno, problems, "%s line: field "
 				    "%s is not 8 upper-case hex digits",
-				    prefixes[m], name);
+				    plog_name(m), name);
 				return -1;
 			}
 			char c = s[i + (size_t)k];
@@ -118,14 +130,14 @@ parse_fields(struct plog *log, enum plog_marker m, const char *s, size_t len,
 		i += 8;
 		if (i < len && s[i] != ' ') {
 			problem(log, lineno, problems, "%s line: field %s is "
-			    "longer than 8 hex digits", prefixes[m], name);
+			    "longer than 8 hex digits", plog_name(m), name);
 			return -1;
 		}
 		if (i < len)
 			i++;
 		if (pl->nfields == PLOG_FIELDS_MAX) {
 			problem(log, lineno, problems, "%s line: more than %s "
-			    "fields", prefixes[m], "6");
+			    "fields", plog_name(m), "6");
 			return -1;
 		}
 		memcpy(pl->names[pl->nfields], name, n + 1);
@@ -134,7 +146,7 @@ parse_fields(struct plog *log, enum plog_marker m, const char *s, size_t len,
 	for (unsigned k = 0; req[k] != NULL; k++) {
 		if (k >= pl->nfields || strcmp(pl->names[k], req[k]) != 0) {
 			problem(log, lineno, problems, "%s line: field %s "
-			    "missing or out of place", prefixes[m], req[k]);
+			    "missing or out of place", plog_name(m), req[k]);
 			return -1;
 		}
 	}
@@ -241,8 +253,8 @@ plog_load(struct plog *log, const char *path, unsigned *problems)
 				snprintf(first, sizeof first, "%lu",
 				    log->m[m].lineno);
 				problem(log, lineno, problems, "%s line appears "
-				    "again (first at line %s)", prefixes[m],
-				    first);
+				    "again (first at line %s)",
+				    plog_name((enum plog_marker)m), first);
 				break;
 			}
 			log->m[m].present = 1;
@@ -250,7 +262,8 @@ plog_load(struct plog *log, const char *path, unsigned *problems)
 			if (m < last_marker) {
 				problem(log, lineno, problems, "%s line is out "
 				    "of order: it comes after the %s line",
-				    prefixes[m], prefixes[last_marker]);
+				    plog_name((enum plog_marker)m),
+				    plog_name((enum plog_marker)last_marker));
 			}
 			if (m > last_marker)
 				last_marker = m;
@@ -260,8 +273,8 @@ plog_load(struct plog *log, const char *path, unsigned *problems)
 			else if (m <= PLOG_E1 && !shape_ok((enum plog_marker)m,
 			    s + plen, len - plen))
 				problem(log, lineno, problems, "%s line does not "
-				    "have the CONTRACT's fields%s", prefixes[m],
-				    "");
+				    "have the CONTRACT's fields%s",
+				    plog_name((enum plog_marker)m), "");
 			if (m == PLOG_SUCCESS)
 				log->success_line = lineno;
 			break;

@@ -38,6 +38,9 @@ struct plog {
 /* The prefix each marker's line starts with. */
 const char *plog_prefix(enum plog_marker m);
 
+/* The marker's name for messages ("#E6 EVT proof"). */
+const char *plog_name(enum plog_marker m);
+
 /* The field names each proof line must start with (NULL-terminated). */
 const char *const *plog_required(enum plog_marker m);
 

@@ -123,7 +123,7 @@ check_log(struct plog *log, unsigned *problems)
 	for (int m = 0; m < PLOG_MARKERS; m++) {
 		if (!log->m[m].present) {
 			fprintf(stderr, "%s: the %s line is missing\n",
-			    log->path, plog_prefix((enum plog_marker)m));
+			    log->path, plog_name((enum plog_marker)m));
 			(*problems)++;
 		}
 	}
@@ -188,7 +188,7 @@ check_across(struct plog *logs, int n, unsigned *problems)
 				if (v < 0) {
 					fprintf(stderr, "%s:%lu: %s has no field "
 					    "%s, which %s has\n", logs[i].path,
-					    b->lineno, plog_prefix(m),
+					    b->lineno, plog_name(m),
 					    a->names[f], logs[0].path);
 					(*problems)++;
 				} else if ((uint32_t)v != a->values[f]) {

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# boot.sh TARGET LOG [RAM] -- boot one target to its proof into LOG and
+# check its E0 tuple and E1 fields against what that machine must report.
+# TARGET is hosted, x86 or arm64; RAM (default 128) is in MiB.
+set -euo pipefail
+target=$1 log=$2 ram=${3:-128}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+fail() { echo "FAIL: $target: $*" >&2; exit 1; }
+
+mkdir -p "$(dirname "$log")"
+case "$target" in
+hosted)
+	"$top/build/out/cellos-hosted" --ram="${ram}M" >"$log" || fail "exit status $?"
+	tuple="arch=x86_64 tier=HOSTED .* intr=POSIX_SIGNALS timer=HOST_TIMER console=STDOUT ram=${ram}MiB"
+	base="0000000000400000"
+	cons="0000000000000010"
+	;;
+x86)
+	"$top/tools/qemu-run" x86 --log "$log" --timeout 120 -- -m "${ram}M" >/dev/null ||
+		fail "qemu-run exit status $?"
+	tuple="arch=x86_64 tier=PC_BIOS .* intr=PIC_IOAPIC timer=PIT console=COM1 ram=${ram}MiB"
+	base="0000000000100000"
+	cons="0000000000000001"
+	for stage in "s2 start" "a20 ok" "e820 ok" "kernel load ok" "paging on" "long ok"; do
+		grep -qx "#E0 $stage" "$log" || fail "boot stage \"#E0 $stage\" missing"
+	done
+	;;
+arm64)
+	"$top/tools/qemu-run" arm64 --log "$log" --timeout 120 -- -m "${ram}M" >/dev/null ||
+		fail "qemu-run exit status $?"
+	tuple="arch=arm64 tier=QEMU_VIRT .* intr=GICV2 timer=ARCH_TIMER console=PL011 ram=${ram}MiB"
+	base="0000000040080000"
+	cons="0000000000000004"
+	grep -qx "#E0 arm pl011 ok" "$log" || fail "boot stage \"#E0 arm pl011 ok\" missing"
+	;;
+*) fail "unknown target" ;;
+esac
+
+raw=$(grep '^#E0 raw ' "$log") || fail "no #E0 raw line"
+[[ "$raw" =~ $tuple ]] || fail "E0 tuple: expected /$tuple/ in: $raw"
+grep -q '^#E0 info "' "$log" || fail "no #E0 info line"
+e1=$(grep '^#E1 handoff ' "$log") || fail "no #E1 line"
+[[ "$e1" =~ base=$base ]] || fail "E1 base: expected $base in: $e1"
+[[ "$e1" =~ cons=$cons ]] || fail "E1 cons: expected $cons in: $e1"
+# mem= must be the top of RAM: within the RAM size above the board's base.
+mem=$((16#$(sed -E 's/.*mem=([0-9A-F]+).*/\1/' <<<"$e1")))
+lo=$(( ram << 20 ))
+case "$target" in arm64) lo=$(( 0x40000000 + lo )) ;; esac
+(( mem <= lo && mem > lo - (1 << 20) )) || fail "E1 mem=$mem is not within 1 MiB below $lo"
+len=$((16#$(sed -E 's/.*len=([0-9A-F]+).*/\1/' <<<"$e1")))
+(( len > 4096 )) || fail "E1 len=$len is implausibly small"
+[ "$(tail -n 1 "$log")" = "FULL PROOF SUCCESS" ] || fail "the last line is not FULL PROOF SUCCESS"
+echo "ok: $target ram=${ram}MiB: $raw"
