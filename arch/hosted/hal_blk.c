@@ -19,6 +19,7 @@
 static int fd = -1;
 static uint8_t *mem;
 static uint64_t blocks;
+static uint64_t dirty_lo = UINT64_MAX, dirty_hi;	/* written range of mem */
 
 int
 hosted_blk_open(const char *path)
@@ -75,6 +76,17 @@ hosted_blk_use_memory(uint64_t count)
 	return 0;
 }
 
+void
+hosted_blk_power_cycle(void)
+{
+	/* Only what was written since the last cycle needs zeroing. */
+	if (fd < 0 && mem != NULL && dirty_lo < dirty_hi)
+		memset(mem + dirty_lo * HAL_BLOCK_SIZE, 0,
+		    (dirty_hi - dirty_lo) * HAL_BLOCK_SIZE);
+	dirty_lo = UINT64_MAX;
+	dirty_hi = 0;
+}
+
 uint64_t
 hal_blk_count(void)
 {
@@ -126,6 +138,10 @@ hal_blk_write(uint64_t lba, const void *buf, uint32_t count)
 	if (fd >= 0)
 		return file_io(1, lba, (void *)(uintptr_t)buf, count);
 	memcpy(mem + lba * HAL_BLOCK_SIZE, buf, (size_t)count * HAL_BLOCK_SIZE);
+	if (lba < dirty_lo)
+		dirty_lo = lba;
+	if (lba + count > dirty_hi)
+		dirty_hi = lba + count;
 	return 0;
 }
 

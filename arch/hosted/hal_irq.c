@@ -58,6 +58,8 @@ static FILE *record_file;
 static struct hosted_irq_event *replay;	/* the schedule being replayed */
 static size_t replay_len, replay_next;
 static int replaying;
+static const struct hosted_irq_event *extra;	/* injected on top (fuzzing) */
+static size_t extra_len, extra_next;
 
 static const int line_signal_base[HAL_IRQ_LINES] = {
 	SIGALRM, 0 /* SIGRTMIN, not a constant */, SIGUSR1, SIGUSR2
@@ -135,6 +137,15 @@ hosted_irq_reset(void)
 	vclock_ns = vdeadline_ns = 0;
 	dispatch_point = 0;
 	replay_next = 0;
+	extra_next = 0;
+}
+
+void
+hosted_irq_inject(const struct hosted_irq_event *events, size_t count)
+{
+	extra = events;
+	extra_len = count;
+	extra_next = 0;
 }
 
 int
@@ -166,6 +177,12 @@ dispatch(void)
 	dispatch_point++;
 	if (replaying)
 		replay_inject();
+	while (extra_next < extra_len && extra[extra_next].point <= dispatch_point) {
+		if (extra[extra_next].point == dispatch_point &&
+		    extra[extra_next].line < HAL_IRQ_LINES)
+			atomic_fetch_add(&pending[extra[extra_next].line], 1);
+		extra_next++;
+	}
 	for (unsigned l = 0; l < HAL_IRQ_LINES; l++) {
 		while (!lines[l].masked && atomic_load(&pending[l]) > 0) {
 			atomic_fetch_sub(&pending[l], 1);

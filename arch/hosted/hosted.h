@@ -20,6 +20,19 @@ void hosted_use_default_phenotype(void);
 /* Use bytes (copied, up to one byte past the kernel's limit) as the phenotype. */
 void hosted_set_phenotype(const uint8_t *bytes, size_t len);
 
+/* ---- the machine as a whole (machine.c) ---- */
+
+/*
+ * Power-cycle the hosted machine and boot the kernel once: interrupt state
+ * back to a fresh process's, an in-memory disk zeroed (a file disk keeps
+ * its contents, like a real disk), "#E0 hosted start", the probe, then
+ * cell_boot. Returns cell_boot's status.
+ */
+int hosted_boot_once(uint64_t ram_bytes);
+
+/* Channel 0 goes to fd (1 by default), or nowhere when fd < 0. */
+void hosted_console_to(int fd);
+
 /* ---- block device (hal_blk.c) ---- */
 
 /* Blocks of the default device and of a newly created --disk file (8 MiB). */
@@ -34,6 +47,9 @@ int hosted_blk_open(const char *path);
 
 /* Use an in-memory device of blocks zeroed blocks. 0, or -1 with a message. */
 int hosted_blk_use_memory(uint64_t blocks);
+
+/* Zero an in-memory device (a power cycle); a file device is left alone. */
+void hosted_blk_power_cycle(void);
 
 /* ---- interrupts (hal_irq.c, irq_record.c) ---- */
 
@@ -59,6 +75,13 @@ void hosted_irq_configure(enum hosted_time mode, FILE *record,
 
 /* Return the interrupt state to that of a fresh process (cell_reset). */
 void hosted_irq_reset(void);
+
+/*
+ * Add interrupts on top of virtual time: at each listed dispatch point the
+ * line is raised once more (for the fuzzers; events must be sorted by
+ * point). The list is used by every following boot until replaced.
+ */
+void hosted_irq_inject(const struct hosted_irq_event *events, size_t count);
 
 /* Whether a replay has used every recorded interrupt. */
 int hosted_irq_replay_done(void);

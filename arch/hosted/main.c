@@ -17,7 +17,8 @@
 static const char usage_line[] =
     "usage: cellos-hosted [--phenotype=FILE] [--time=virtual|real] "
     "[--irq-record=FILE | --irq-replay=FILE] [--run-for=SECONDS] "
-    "[--disk=FILE] [--ram=SIZE] [--help] [--version]\n";
+    "[--disk=FILE] [--ram=SIZE] [--boots=N] [--console=stdout|null] "
+    "[--help] [--version]\n";
 
 static void
 usage_full(void)
@@ -50,6 +51,10 @@ usage_full(void)
 	    "  --ram=SIZE     RAM the machine reports (default 128M); SIZE is a\n"
 	    "                 number of bytes with an optional K, M or G suffix\n"
 	    "                 and must be a whole number of MiB\n"
+	    "  --boots=N      boot N times in this one process, each time from\n"
+	    "                 cell_reset() as after a power cycle (default 1);\n"
+	    "                 stops at the first boot that fails\n"
+	    "  --console=null  discard channel 0 (for timing in-process boots)\n"
 	    "  --version      print the version and exit\n"
 	    "  --help         print this help and exit\n", stdout);
 }
@@ -90,9 +95,9 @@ parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* Parse a whole number of seconds, 1..86400. */
+/* Parse a whole number in min..max. */
 static int
-parse_seconds(const char *s, uint32_t *out)
+parse_count(const char *s, unsigned long min, unsigned long max, uint32_t *out)
 {
 	char *end;
 	unsigned long v;
@@ -101,7 +106,7 @@ parse_seconds(const char *s, uint32_t *out)
 		return -1;
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 1 || v > 86400)
+	if (errno != 0 || *end != '\0' || v < min || v > max)
 		return -1;
 	*out = (uint32_t)v;
 	return 0;
@@ -118,11 +123,12 @@ main(int argc, char **argv)
 		{ "run-for", required_argument, NULL, 'f' },
 		{ "disk", required_argument, NULL, 'd' },
 		{ "ram", required_argument, NULL, 'r' },
+		{ "boots", required_argument, NULL, 'b' },
+		{ "console", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char stage[] = "#E0 hosted start\n";
 	uint64_t ram = 128ull << 20;
 	enum hosted_time time_mode = HOSTED_TIME_VIRTUAL;
 	const char *record_path = NULL, *replay_path = NULL;
@@ -130,9 +136,8 @@ main(int argc, char **argv)
 	struct hosted_irq_event *schedule = NULL;
 	size_t schedule_len = 0;
 	FILE *record = NULL;
-	uint32_t run_for = 0;
-	handoff_t handoff;
-	int c, status;
+	uint32_t run_for = 0, boots = 1;
+	int c, status = 0;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -156,12 +161,23 @@ main(int argc, char **argv)
 			replay_path = optarg;
 			break;
 		case 'f':
-			if (parse_seconds(optarg, &run_for) != 0)
+			if (parse_count(optarg, 1, 86400, &run_for) != 0)
 				usage_error("--run-for=%s: expected whole seconds, "
 				    "1..86400", optarg);
 			break;
 		case 'd':
 			disk_path = optarg;
+			break;
+		case 'b':
+			if (parse_count(optarg, 1, 1000000, &boots) != 0)
+				usage_error("--boots=%s: expected 1..1000000", optarg);
+			break;
+		case 'c':
+			if (strcmp(optarg, "null") == 0)
+				hosted_console_to(-1);
+			else if (strcmp(optarg, "stdout") != 0)
+				usage_error("--console=%s: expected stdout or null",
+				    optarg);
 			break;
 		case 'r':
 			if (parse_size(optarg, &ram) != 0 || ram == 0 ||
@@ -205,9 +221,8 @@ main(int argc, char **argv)
 	}
 	hosted_irq_configure(time_mode, record, schedule, schedule_len);
 
-	hal_console_write(stage, sizeof stage - 1);
-	hosted_probe(&handoff, ram);
-	status = cell_boot(&handoff);
+	for (uint32_t i = 0; i < boots && status == 0; i++)
+		status = hosted_boot_once(ram);
 	if (status == 0 && run_for > 0)
 		cell_serve(run_for * CELL_SERVE_HZ);
 
