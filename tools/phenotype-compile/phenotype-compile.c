@@ -4,13 +4,10 @@
  *   phenotype-compile [--schema FILE] -o OUT.pbin IN.yaml
  *
  * The document is validated against the schema (schemas/ by default) and
- * then against the rules a schema cannot state: unique channel ids and
- * names, a console (channel 0), edges and targets naming channels that
- * exist, no duplicate edges, bucket and refill within bucket_max, unique
- * gene ids, target/behaviour only on a testgene. Every problem is reported
- * as IN.yaml:LINE:COLUMN: message, and then the exit status is 1 with no
- * output file. The .pbin (include/cellos/pbin.h, v1.1) is written to a
- * temporary next to OUT and renamed; the same input gives the same bytes.
+ * the rules of compile.c. Every problem is reported as
+ * IN.yaml:LINE:COLUMN: message on stderr, and then the exit status is 1
+ * with no output file. The .pbin is written to a temporary next to OUT and
+ * renamed; the same input gives the same bytes.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,421 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <yaml.h>
-
-#include "cellos/pbin.h"
+#include "compile.h"
 #include "config.h"
-#include "parcel.h"
-#include "schema.h"
-#include "yamlval.h"
 
 static const char usage_line[] =
     "usage: phenotype-compile [--schema FILE] -o OUT.pbin IN.yaml\n";
 
-struct channel {
-	const yaml_node_t *node;
-	uint32_t id;
-	const char *name;
-	uint32_t qos, priority;
-	uint64_t bucket, bucket_max, refill;
-	uint32_t depth;
-};
-
-struct compiled {
-	const char *name;
-	uint16_t arch_id;
-	uint32_t quantum_ns;
-	pbin_sched_t sched;
-	uint32_t n;
-	struct channel ch[CHANNELS_MAX];
-	uint8_t adjacency[(CHANNELS_MAX * CHANNELS_MAX + 7) / 8];
-	uint32_t num_genes;
-	pbin_gene_t genes[GENES_MAX];
-	uint32_t num_devices;
-	pbin_device_t devices[DEVICES_MAX];
-};
-
-struct ctx {
-	yaml_document_t *doc;
-	struct diag *d;
-	struct compiled *c;
-};
-
-static uint64_t
-u64_of(yaml_document_t *doc, const yaml_node_t *map, const char *key,
-    uint64_t dflt)
-{
-	struct yint v;
-	const yaml_node_t *n = yv_get(doc, map, key);
-
-	if (n == NULL || yv_int(n, &v) != 0 || v.negative)
-		return dflt;
-	return v.magnitude;
-}
-
-static const char *
-text_of(yaml_document_t *doc, const yaml_node_t *map, const char *key)
-{
-	return yv_text(yv_get(doc, map, key));
-}
-
-static size_t
-seq_len(const yaml_node_t *seq)
-{
-	if (seq == NULL || seq->type != YAML_SEQUENCE_NODE)
-		return 0;
-	return (size_t)(seq->data.sequence.items.top -
-	    seq->data.sequence.items.start);
-}
-
-static yaml_node_t *
-seq_at(yaml_document_t *doc, const yaml_node_t *seq, size_t i)
-{
-	return yaml_document_get_node(doc, seq->data.sequence.items.start[i]);
-}
-
-/*
- * A channel reference (a name or an id) to a channel index; reports and
- * returns -1 when there is no such channel.
- */
 static int
-channel_ref(struct ctx *x, const yaml_node_t *ref, const char *path)
-{
-	struct yint v;
-
-	if (yv_type(ref) == YV_INT && yv_int(ref, &v) == 0) {
-		for (uint32_t i = 0; i < x->c->n; i++) {
-			if (!v.negative && x->c->ch[i].id == v.magnitude)
-				return (int)i;
-		}
-		diag_at(x->d, ref, "%s: no channel has id %s", path, yv_text(ref));
-		return -1;
-	}
-	for (uint32_t i = 0; i < x->c->n; i++) {
-		if (strcmp(x->c->ch[i].name, yv_text(ref)) == 0)
-			return (int)i;
-	}
-	diag_at(x->d, ref, "%s: no channel is named \"%s\"", path, yv_text(ref));
-	return -1;
-}
-
-static void
-load_channels(struct ctx *x, const yaml_node_t *list)
-{
-	struct compiled *c = x->c;
-
-	c->n = (uint32_t)seq_len(list);
-	for (uint32_t i = 0; i < c->n; i++) {
-		const yaml_node_t *m = seq_at(x->doc, list, i);
-		struct channel *ch = &c->ch[i];
-
-		ch->node = m;
-		ch->id = (uint32_t)u64_of(x->doc, m, "id", 0);
-		ch->name = text_of(x->doc, m, "name");
-		ch->qos = strcmp(text_of(x->doc, m, "qos"), "RT") == 0 ?
-		    QOS_CLASS_RT : QOS_CLASS_BE;
-		ch->priority = (uint32_t)u64_of(x->doc, m, "priority", 0);
-		ch->bucket = u64_of(x->doc, m, "bucket", 0);
-		ch->bucket_max = u64_of(x->doc, m, "bucket_max", 1);
-		ch->refill = u64_of(x->doc, m, "refill_per_tick", 0);
-		ch->depth = (uint32_t)u64_of(x->doc, m, "queue_depth",
-		    QUEUE_DEPTH_DEFAULT);
-	}
-}
-
-static void
-check_channels(struct ctx *x, const yaml_node_t *list)
-{
-	struct compiled *c = x->c;
-	int console = 0;
-
-	for (uint32_t i = 0; i < c->n; i++) {
-		struct channel *ch = &c->ch[i];
-		const yaml_node_t *m = ch->node;
-
-		if (ch->id == 0)
-			console = 1;
-		for (uint32_t j = 0; j < i; j++) {
-			if (c->ch[j].id == ch->id)
-				diag_at(x->d, yv_get(x->doc, m, "id"),
-				    "channels[%u].id: %u is already the id of "
-				    "channels[%u] (line %zu)", i, ch->id, j,
-				    c->ch[j].node->start_mark.line + 1);
-			if (strcmp(c->ch[j].name, ch->name) == 0)
-				diag_at(x->d, yv_get(x->doc, m, "name"),
-				    "channels[%u].name: \"%s\" is already the "
-				    "name of channels[%u] (line %zu)", i,
-				    ch->name, j,
-				    c->ch[j].node->start_mark.line + 1);
-		}
-		if (ch->bucket > ch->bucket_max)
-			diag_at(x->d, yv_get(x->doc, m, "bucket"),
-			    "channels[%u].bucket: %llu exceeds bucket_max %llu",
-			    i, (unsigned long long)ch->bucket,
-			    (unsigned long long)ch->bucket_max);
-		if (ch->refill > ch->bucket_max)
-			diag_at(x->d, yv_get(x->doc, m, "refill_per_tick"),
-			    "channels[%u].refill_per_tick: %llu exceeds "
-			    "bucket_max %llu", i, (unsigned long long)ch->refill,
-			    (unsigned long long)ch->bucket_max);
-	}
-	if (!console)
-		diag_at(x->d, list, "channels: no channel has id 0 (the console "
-		    "every phenotype needs)");
-}
-
-static void
-load_edges(struct ctx *x, const yaml_node_t *list)
-{
-	struct compiled *c = x->c;
-	size_t n = seq_len(list);
-	char path[64];
-
-	for (size_t i = 0; i < n; i++) {
-		const yaml_node_t *m = seq_at(x->doc, list, i);
-		int from, to;
-		uint32_t bit;
-
-		snprintf(path, sizeof path, "edges[%zu].from", i);
-		from = channel_ref(x, yv_get(x->doc, m, "from"), path);
-		snprintf(path, sizeof path, "edges[%zu].to", i);
-		to = channel_ref(x, yv_get(x->doc, m, "to"), path);
-		if (from < 0 || to < 0)
-			continue;
-		bit = (uint32_t)from * c->n + (uint32_t)to;
-		if (c->adjacency[bit / 8] & (1u << (bit % 8))) {
-			diag_at(x->d, m, "edges[%zu]: %s -> %s is listed twice", i,
-			    c->ch[from].name, c->ch[to].name);
-			continue;
-		}
-		c->adjacency[bit / 8] |= (uint8_t)(1u << (bit % 8));
-	}
-}
-
-static uint32_t
-kind_value(const char *kind)
-{
-	static const char *const kinds[] = { NULL, "mito_energy", "golgi_route",
-	    "lyso_cleanup", "peroxi_sanitize", "testgene" };
-
-	for (uint32_t i = 1; i < sizeof kinds / sizeof kinds[0]; i++) {
-		if (strcmp(kinds[i], kind) == 0)
-			return i;
-	}
-	return 0;
-}
-
-static void
-load_genes(struct ctx *x, const yaml_node_t *list)
-{
-	static const char *const behaviours[] = { "well_behaved", "rogue_route",
-	    "budget_hog" };
-	struct compiled *c = x->c;
-	char path[64];
-
-	c->num_genes = (uint32_t)seq_len(list);
-	for (uint32_t i = 0; i < c->num_genes; i++) {
-		const yaml_node_t *m = seq_at(x->doc, list, i);
-		const yaml_node_t *budget = yv_get(x->doc, m, "budget");
-		const yaml_node_t *target = yv_get(x->doc, m, "target");
-		const yaml_node_t *behaviour = yv_get(x->doc, m, "behaviour");
-		pbin_gene_t *g = &c->genes[i];
-		int ch;
-
-		g->gene_id = (uint32_t)u64_of(x->doc, m, "id", 0);
-		g->kind = kind_value(text_of(x->doc, m, "kind"));
-		snprintf(path, sizeof path, "genes[%u].channel", i);
-		ch = channel_ref(x, yv_get(x->doc, m, "channel"), path);
-		g->channel = ch >= 0 ? c->ch[ch].id : 0;
-		g->cpu_budget = (uint32_t)u64_of(x->doc, budget, "cpu", 1);
-		g->io_budget = (uint32_t)u64_of(x->doc, budget, "io", 0);
-		g->mem_budget = (uint32_t)u64_of(x->doc, budget, "mem", 0);
-		g->arg0 = g->arg1 = 0;
-		for (uint32_t j = 0; j < i; j++) {
-			if (c->genes[j].gene_id == g->gene_id)
-				diag_at(x->d, yv_get(x->doc, m, "id"),
-				    "genes[%u].id: %u is already the id of "
-				    "genes[%u]", i, g->gene_id, j);
-		}
-		if (g->kind != GENE_KIND_TESTGENE) {
-			if (target != NULL)
-				diag_at(x->d, target, "genes[%u].target: only a "
-				    "testgene takes a target", i);
-			if (behaviour != NULL)
-				diag_at(x->d, behaviour, "genes[%u].behaviour: only "
-				    "a testgene takes a behaviour", i);
-			continue;
-		}
-		if (target == NULL) {
-			diag_at(x->d, m, "genes[%u]: a testgene needs a target "
-			    "channel", i);
-			continue;
-		}
-		snprintf(path, sizeof path, "genes[%u].target", i);
-		ch = channel_ref(x, target, path);
-		g->arg0 = ch >= 0 ? c->ch[ch].id : 0;
-		for (uint32_t b = 0; behaviour != NULL && b < 3; b++) {
-			if (strcmp(yv_text(behaviour), behaviours[b]) == 0)
-				g->arg1 = b;
-		}
-	}
-}
-
-static void
-load_devices(struct ctx *x, const yaml_node_t *list)
-{
-	static const char *const kinds[] = { NULL, "console", "timer", "block",
-	    "irq_line" };
-	struct compiled *c = x->c;
-	char path[64];
-
-	c->num_devices = (uint32_t)seq_len(list);
-	for (uint32_t i = 0; i < c->num_devices; i++) {
-		const yaml_node_t *m = seq_at(x->doc, list, i);
-		pbin_device_t *d = &c->devices[i];
-		int ch;
-
-		d->kind = 0;
-		for (uint32_t k = 1; k < 5; k++) {
-			if (strcmp(kinds[k], text_of(x->doc, m, "kind")) == 0)
-				d->kind = k;
-		}
-		snprintf(path, sizeof path, "devices[%u].channel", i);
-		ch = channel_ref(x, yv_get(x->doc, m, "channel"), path);
-		d->channel = ch >= 0 ? c->ch[ch].id : 0;
-		d->addr = u64_of(x->doc, m, "addr", 0);
-	}
-}
-
-/* The rules beyond the schema; the document has passed the schema. */
-static void
-compile(struct ctx *x, const yaml_node_t *root)
-{
-	struct compiled *c = x->c;
-	const yaml_node_t *sched = yv_get(x->doc, root, "scheduler");
-	const char *arch = text_of(x->doc, root, "arch");
-
-	c->name = text_of(x->doc, root, "name");
-	c->arch_id = strcmp(arch, "x86_64") == 0 ? PBIN_ARCH_X86_64 :
-	    strcmp(arch, "arm64") == 0 ? PBIN_ARCH_ARM64 : PBIN_ARCH_HOSTED;
-	c->quantum_ns = (uint32_t)u64_of(x->doc, root, "quantum_ns", 0);
-	c->sched.gas = (uint32_t)u64_of(x->doc, sched, "gas", 1);
-	c->sched.proof_quanta = (uint32_t)u64_of(x->doc, sched, "proof_quanta", 1);
-	c->sched.epoch_quanta = (uint32_t)u64_of(x->doc, sched, "epoch_quanta", 1);
-	c->sched.reserved = 0;
-	load_channels(x, yv_get(x->doc, root, "channels"));
-	check_channels(x, yv_get(x->doc, root, "channels"));
-	load_edges(x, yv_get(x->doc, root, "edges"));
-	load_genes(x, yv_get(x->doc, root, "genes"));
-	load_devices(x, yv_get(x->doc, root, "devices"));
-}
-
-/* ---- output ---- */
-
-struct out {
-	uint8_t b[PBIN_SIZE_MAX];
-	size_t n;
-	int overflow;
-};
-
-static void
-put(struct out *o, const void *p, size_t len)
-{
-	if (o->n + len > sizeof o->b) {
-		o->overflow = 1;
-		return;
-	}
-	memcpy(o->b + o->n, p, len);
-	o->n += len;
-}
-
-static void
-put32(struct out *o, uint32_t v)
-{
-	uint8_t b[4];
-
-	le32_store(b, v);
-	put(o, b, 4);
-}
-
-static void
-put16(struct out *o, uint16_t v)
-{
-	uint8_t b[2];
-
-	le16_store(b, v);
-	put(o, b, 2);
-}
-
-static void
-put64(struct out *o, uint64_t v)
-{
-	uint8_t b[8];
-
-	le64_store(b, v);
-	put(o, b, 8);
-}
-
-static void
-emit(const struct compiled *c, struct out *o)
-{
-	size_t name_len = strlen(c->name);
-
-	put32(o, PBIN_MAGIC);
-	put16(o, PBIN_VER_MAJOR);
-	put16(o, PBIN_VER_MINOR);
-	put16(o, c->arch_id);
-	put16(o, 0);
-	put32(o, c->n);
-	put32(o, c->quantum_ns);
-	for (uint32_t i = 0; i < c->n; i++) {
-		put32(o, c->ch[i].id);
-		put32(o, c->ch[i].qos);
-		put32(o, c->ch[i].priority);
-		put64(o, c->ch[i].bucket);
-		put64(o, c->ch[i].bucket_max);
-		put64(o, c->ch[i].refill);
-	}
-	put(o, c->adjacency, (c->n * c->n + 7) / 8);
-	put32(o, PBIN_SEC_NAME);
-	put32(o, (uint32_t)name_len);
-	put(o, c->name, name_len);
-	put32(o, PBIN_SEC_SCHED);
-	put32(o, 16);
-	put32(o, c->sched.gas);
-	put32(o, c->sched.proof_quanta);
-	put32(o, c->sched.epoch_quanta);
-	put32(o, 0);
-	put32(o, PBIN_SEC_QUEUES);
-	put32(o, 4 * c->n);
-	for (uint32_t i = 0; i < c->n; i++)
-		put32(o, c->ch[i].depth);
-	put32(o, PBIN_SEC_GENES);
-	put32(o, 4 + 32 * c->num_genes);
-	put32(o, c->num_genes);
-	for (uint32_t i = 0; i < c->num_genes; i++) {
-		const pbin_gene_t *g = &c->genes[i];
-		put32(o, g->gene_id);
-		put32(o, g->kind);
-		put32(o, g->channel);
-		put32(o, g->cpu_budget);
-		put32(o, g->io_budget);
-		put32(o, g->mem_budget);
-		put32(o, g->arg0);
-		put32(o, g->arg1);
-	}
-	put32(o, PBIN_SEC_DEVICES);
-	put32(o, 4 + 16 * c->num_devices);
-	put32(o, c->num_devices);
-	for (uint32_t i = 0; i < c->num_devices; i++) {
-		put32(o, c->devices[i].kind);
-		put32(o, c->devices[i].channel);
-		put64(o, c->devices[i].addr);
-	}
-}
-
-static int
-write_output(const char *path, const struct out *o)
+write_output(const char *path, const uint8_t *bytes, size_t len)
 {
 	char tmp[4096];
 	FILE *f;
@@ -444,7 +34,7 @@ write_output(const char *path, const struct out *o)
 		fprintf(stderr, "phenotype-compile: %s: %s\n", tmp, strerror(errno));
 		return -1;
 	}
-	if (fwrite(o->b, 1, o->n, f) != o->n || fflush(f) != 0 ||
+	if (fwrite(bytes, 1, len, f) != len || fflush(f) != 0 ||
 	    fsync(fileno(f)) != 0) {
 		fprintf(stderr, "phenotype-compile: %s: write error: %s\n", tmp,
 		    strerror(errno));
@@ -461,34 +51,46 @@ write_output(const char *path, const struct out *o)
 	return 0;
 }
 
-/* Parse path into doc; report a YAML syntax error as FILE:LINE:COLUMN. */
-static int
-load_yaml(const char *path, yaml_document_t *doc, struct diag *d)
+/* Read the whole input file; NULL after a message when it cannot be read. */
+static unsigned char *
+read_file(const char *path, size_t *len)
 {
-	yaml_parser_t parser;
 	FILE *f = fopen(path, "rb");
-	int ok;
+	unsigned char *buf = NULL;
+	size_t cap = 0, n = 0;
 
 	if (f == NULL) {
-		fprintf(stderr, "phenotype-compile: %s: %s\n", path, strerror(errno));
-		d->errors++;
-		return -1;
+		fprintf(stderr, "phenotype-compile: %s: %s\n", path,
+		    strerror(errno));
+		return NULL;
 	}
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, f);
-	ok = yaml_parser_load(&parser, doc);
-	if (!ok) {
-		yaml_mark_t mark = parser.problem_mark;
-		if (parser.context != NULL)
-			diag_mark(d, mark, "YAML syntax error: %s %s",
-			    parser.problem ? parser.problem : "", parser.context);
-		else
-			diag_mark(d, mark, "YAML syntax error: %s",
-			    parser.problem ? parser.problem : "unknown");
+	for (;;) {
+		if (n == cap) {
+			unsigned char *grown;
+			cap = cap ? 2 * cap : 4096;
+			if (cap > (16u << 20) || (grown = realloc(buf, cap)) == NULL) {
+				fprintf(stderr, "phenotype-compile: %s: larger "
+				    "than 16 MiB\n", path);
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = grown;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
 	}
-	yaml_parser_delete(&parser);
+	if (ferror(f)) {
+		fprintf(stderr, "phenotype-compile: %s: read error\n", path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
 	fclose(f);
-	return ok ? 0 : -1;
+	*len = n;
+	return buf;
 }
 
 int
@@ -500,13 +102,14 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct compiled compiled;
-	static struct out out;
+	static uint8_t pbin[PBIN_SIZE_MAX];
 	const char *schema_path = CELLOS_SCHEMA_PATH, *out_path = NULL;
 	struct schema schema;
-	yaml_document_t doc;
-	struct diag d = { NULL, 0 };
-	int c, status = 1;
+	struct diag d = { NULL, 0, stderr };
+	unsigned char *yaml;
+	size_t yaml_len = 0;
+	long n;
+	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
@@ -543,24 +146,14 @@ main(int argc, char **argv)
 	d.file = argv[optind];
 	if (schema_load(&schema, schema_path) != 0)
 		return 1;
-	if (load_yaml(d.file, &doc, &d) == 0) {
-		schema_validate(&schema, &doc, &d);
-		if (d.errors == 0) {
-			struct ctx x = { &doc, &d, &compiled };
-			compile(&x, yaml_document_get_root_node(&doc));
-		}
-		if (d.errors == 0) {
-			emit(&compiled, &out);
-			if (out.overflow) {
-				fprintf(stderr, "%s: the phenotype compiles to more "
-				    "than %d bytes\n", d.file, PBIN_SIZE_MAX);
-				d.errors++;
-			}
-		}
-		if (d.errors == 0 && write_output(out_path, &out) == 0)
-			status = 0;
-		yaml_document_delete(&doc);
+	if ((yaml = read_file(d.file, &yaml_len)) == NULL) {
+		schema_free(&schema);
+		return 1;
 	}
+	n = phenotype_compile(&schema, yaml, yaml_len, &d, pbin, sizeof pbin);
+	free(yaml);
 	schema_free(&schema);
-	return status;
+	if (n < 0)
+		return 1;
+	return write_output(out_path, pbin, (size_t)n) == 0 ? 0 : 1;
 }

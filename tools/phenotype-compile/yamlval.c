@@ -153,10 +153,12 @@ yv_get(yaml_document_t *doc, const yaml_node_t *map, const char *key)
 static void
 vdiag(struct diag *d, yaml_mark_t mark, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s:%zu:%zu: ", d->file, mark.line + 1, mark.column + 1);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
 	d->errors++;
+	if (d->to == NULL)
+		return;
+	fprintf(d->to, "%s:%zu:%zu: ", d->file, mark.line + 1, mark.column + 1);
+	vfprintf(d->to, fmt, ap);
+	fputc('\n', d->to);
 }
 
 void

@@ -7,6 +7,7 @@
 #define CELLOS_YAMLVAL_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <yaml.h>
 
@@ -42,6 +43,7 @@ yaml_node_t *yv_get(yaml_document_t *doc, const yaml_node_t *map,
 struct diag {
 	const char *file;
 	unsigned errors;
+	FILE *to;		/* where messages go; NULL: count them only */
 };
 
 void diag_at(struct diag *d, const yaml_node_t *node, const char *fmt, ...)

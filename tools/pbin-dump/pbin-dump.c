@@ -1,0 +1,102 @@
+/*
+ * pbin-dump FILE: print a phenotype binary readably. It goes through the
+ * kernel's own loader (core/pheno.c), so it shows exactly what a kernel
+ * would boot, and a file the kernel would refuse is refused here with the
+ * same offset, field and reason (exit 1).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cellos/errors.h"
+#include "pheno.h"
+
+static const char *
+device_kind(uint32_t k)
+{
+	static const char *const names[] = { "?", "console", "timer", "block",
+	    "irq_line" };
+
+	return k < 5 ? names[k] : "?";
+}
+
+static const char *
+behaviour(uint32_t b)
+{
+	static const char *const names[] = { "well_behaved", "rogue_route",
+	    "budget_hog" };
+
+	return b < 3 ? names[b] : "?";
+}
+
+int
+main(int argc, char **argv)
+{
+	static uint8_t buf[PBIN_SIZE_MAX + 1];
+	static struct phenotype p;
+	struct pheno_error err = { 0 };
+	size_t len;
+	FILE *f;
+	int rc;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		puts("usage: pbin-dump FILE.pbin");
+		return 0;
+	}
+	if (argc != 2 || argv[1][0] == '-') {
+		fputs("usage: pbin-dump FILE.pbin\n", stderr);
+		return 2;
+	}
+	if ((f = fopen(argv[1], "rb")) == NULL) {
+		fprintf(stderr, "pbin-dump: %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	len = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	if ((rc = pheno_parse(buf, len, &p, &err)) < 0) {
+		fprintf(stderr, "%s: offset %u: %s: %s (%s)\n", argv[1], err.offset,
+		    err.field, err.detail, cell_strerror(rc));
+		return 1;
+	}
+	printf("phenotype %s: .pbin v%u.%u, arch %u, %zu bytes, quantum %u ns\n",
+	    p.name, p.ver_major, p.ver_minor, p.arch_id, len, p.quantum_ns);
+	printf("scheduler: gas %u, proof %u quanta, epoch %u quanta\n",
+	    p.sched.gas, p.sched.proof_quanta, p.sched.epoch_quanta);
+	printf("channels (%u):\n  idx  id class prio bucket/max refill depth\n",
+	    p.num_channels);
+	for (uint32_t i = 0; i < p.num_channels; i++) {
+		const channel_qos_t *q = &p.channels[i].qos;
+		printf("  %3u %3u %-5s %4u %6llu/%-3llu %6llu %5u\n", i,
+		    q->channel_id, q->qos ? "RT" : "BE", q->priority,
+		    (unsigned long long)q->bucket,
+		    (unsigned long long)q->bucket_max,
+		    (unsigned long long)q->refill_per_tick,
+		    p.channels[i].queue_depth);
+	}
+	printf("edges (row: from, column: to, by channel id):\n     ");
+	for (uint32_t j = 0; j < p.num_channels; j++)
+		printf(" %3u", p.channels[j].qos.channel_id);
+	putchar('\n');
+	for (uint32_t i = 0; i < p.num_channels; i++) {
+		printf("  %3u", p.channels[i].qos.channel_id);
+		for (uint32_t j = 0; j < p.num_channels; j++)
+			printf("   %c", pheno_has_edge(&p, i, j) ? 'x' : '.');
+		putchar('\n');
+	}
+	printf("genes (%u):\n", p.num_genes);
+	for (uint32_t i = 0; i < p.num_genes; i++) {
+		const pbin_gene_t *g = &p.genes[i];
+		printf("  g%-3u %-16s channel %-3u cpu %-5u io %-6u mem %-5u",
+		    g->gene_id, pheno_gene_kind_name(g->kind), g->channel,
+		    g->cpu_budget, g->io_budget, g->mem_budget);
+		if (g->kind == GENE_KIND_TESTGENE)
+			printf(" target %u %s", g->arg0, behaviour(g->arg1));
+		putchar('\n');
+	}
+	printf("devices (%u):\n", p.num_devices);
+	for (uint32_t i = 0; i < p.num_devices; i++)
+		printf("  %-8s channel %-3u addr 0x%llX\n",
+		    device_kind(p.devices[i].kind), p.devices[i].channel,
+		    (unsigned long long)p.devices[i].addr);
+	return 0;
+}
