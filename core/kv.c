@@ -65,6 +65,12 @@ kv_record_decode(const uint8_t block[HAL_BLOCK_SIZE], struct kv_record *out)
 	    out->key_len == 0 || out->key_len > KV_KEY_MAX ||
 	    out->value_len > KV_VALUE_MAX)
 		return -CELL_E_LENGTH;
+	/* Nothing but zeros between the value and the CRC. */
+	for (unsigned i = REC_DATA + out->ns_len + out->key_len + out->value_len;
+	    i < REC_CRC; i++) {
+		if (block[i] != 0)
+			return -CELL_E_LENGTH;
+	}
 	out->deleted = flags & F_DELETE;
 	out->ns = (const char *)block + REC_DATA;
 	out->key = out->ns + out->ns_len;

@@ -117,6 +117,11 @@ update_record_decode(const uint8_t block[HAL_BLOCK_SIZE], struct update_state *o
 		return -CELL_E_VERSION;
 	if (le32_load(block + OFF_CRC) != crc32c(0, block, OFF_CRC))
 		return -CELL_E_CRC;
+	/* The bytes after the CRC are zero: one block, one encoding. */
+	for (unsigned i = OFF_CRC + 4; i < HAL_BLOCK_SIZE; i++) {
+		if (block[i] != 0)
+			return -CELL_E_RANGE;
+	}
 	record_mac(block, mac);
 	if (!ct_equal(mac, block + OFF_MAC, sizeof mac))
 		return -CELL_E_BADMAC;

@@ -310,6 +310,10 @@ hal_wait_irq(void)
 		vdeadline_ns += 1000000000ull / timer_hz;
 		atomic_fetch_add(&pending[HAL_IRQ_TIMER], 1);
 	}
+	if (time_mode == HOSTED_TIME_VIRTUAL && timer_hz == 0 &&
+	    !anything_pending() && extra_next >= extra_len)
+		hal_panic("hal_wait_irq: virtual time with the timer stopped and "
+		    "nothing pending: no interrupt can ever arrive");
 	sigprocmask(SIG_BLOCK, &irq_signals, &old);
 	if (!anything_pending()) {
 		sigset_t during = old;

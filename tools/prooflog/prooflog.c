@@ -73,13 +73,15 @@ static void
 problem(const struct plog *log, unsigned long line, unsigned *problems,
     const char *fmt, const char *a, const char *b)
 {
+	(*problems)++;
+	if (log->quiet)
+		return;
 	if (line > 0)
 		fprintf(stderr, "%s:%lu: ", log->path, line);
 	else
 		fprintf(stderr, "%s: ", log->path);
 	fprintf(stderr, fmt, a, b);
 	fputc('\n', stderr);
-	(*problems)++;
 }
 
 static int
@@ -187,9 +189,6 @@ plog_load(struct plog *log, const char *path, unsigned *problems)
 {
 	FILE *f;
 	long size;
-	unsigned long lineno = 0;
-	int last_marker = -1;
-	unsigned long boot_stage_lines = 0;
 
 	memset(log, 0, sizeof *log);
 	log->path = path;
@@ -216,6 +215,16 @@ plog_load(struct plog *log, const char *path, unsigned *problems)
 	fclose(f);
 	log->len = (size_t)size;
 	log->text[size] = '\0';
+	plog_index(log, problems);
+	return 0;
+}
+
+void
+plog_index(struct plog *log, unsigned *problems)
+{
+	unsigned long lineno = 0;
+	int last_marker = -1;
+	unsigned long boot_stage_lines = 0;
 
 	for (size_t at = 0; at < log->len;) {
 		const char *s = log->text + at;
@@ -283,7 +292,6 @@ plog_load(struct plog *log, const char *path, unsigned *problems)
 	if (boot_stage_lines == 0)
 		problem(log, 0, problems, "no #E0 boot-stage line (such as "
 		    "\"#E0 hosted start\")%s%s", "", "");
-	return 0;
 }
 
 void

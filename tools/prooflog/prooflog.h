@@ -33,6 +33,7 @@ struct plog {
 	unsigned long failure_line;	/* first "PROOF FAILURE" line, or 0 */
 	unsigned long last_line;	/* number of the last non-empty line */
 	unsigned long success_line;
+	int quiet;			/* count problems without printing them */
 };
 
 /* The prefix each marker's line starts with. */
@@ -51,6 +52,12 @@ const char *const *plog_required(enum plog_marker m);
  */
 int plog_load(struct plog *log, const char *path, unsigned *problems);
 void plog_free(struct plog *log);
+
+/*
+ * Index log->text[0..log->len) (set by the caller, NUL-terminated, with
+ * log->path naming it): what plog_load does after reading the file.
+ */
+void plog_index(struct plog *log, unsigned *problems);
 
 /* Value of field name on marker m, or -1 when absent. */
 int64_t plog_field(const struct plog *log, enum plog_marker m, const char *name);
