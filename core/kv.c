@@ -266,8 +266,13 @@ append(struct kv_store *kv, uint32_t flags, const char *ns, const char *key,
 	if (ns_len > KV_NS_MAX || key_len > KV_KEY_MAX || key_len == 0 ||
 	    len > KV_VALUE_MAX)
 		return -CELL_E_TOOLONG;
+	/*
+	 * A new key needs a slot in the index, and must leave a half room for
+	 * every live record plus one more, so that an overwrite can always
+	 * compact and proceed.
+	 */
 	if (!(flags & F_DELETE) && find(kv, ns, ns_len, key, key_len) < 0 &&
-	    kv->count == KV_SLOTS)
+	    (kv->count == KV_SLOTS || kv->count + 2 >= kv->half_blocks))
 		return -CELL_E_NOSPACE;
 	if (kv->generation == 0) {
 		/* The first write creates half 0. */
