@@ -320,15 +320,16 @@ update_boot(struct updater *u)
 
 	if (p == STRAND_NONE)
 		return -CELL_E_NOENT;
-	if (u->st.pending && u->st.attempted) {
-		/* Booted once and never confirmed: give it up. */
+	if (u->st.pending && u->st.attempted &&
+	    update_verify(u, 1 - p, NULL) == 0) {
+		/* Booted once and never confirmed: back to the other strand. */
 		next.strand[p] = (struct trailer){ 0 };
-		next.preferred = next.strand[1 - p].valid ? 1 - p : STRAND_NONE;
+		next.preferred = 1 - p;
 		next.pending = 0;
 		next.attempted = 0;
 		if ((rc = append(u, &next)) < 0)
 			return rc;
-	} else if (u->st.pending) {
+	} else if (u->st.pending && !u->st.attempted) {
 		next.attempted = 1;
 		if ((rc = append(u, &next)) < 0)
 			return rc;

@@ -11,7 +11,8 @@
  * length, hash and MAC, and only then appends the record that prefers it,
  * marked pending. At the next boot a pending strand is tried once
  * (update_boot marks the attempt); if the boot after that finds it still
- * unconfirmed, it goes back to the other strand. A version not above the
+ * unconfirmed, it goes back to the other strand, when that one verifies
+ * (with nothing to go back to, the only strand keeps booting). A version not above the
  * highest confirmed one is refused (the anti-rollback counter).
  */
 #ifndef CELLOS_UPDATE_H

@@ -1,0 +1,359 @@
+/*
+ * powerloss: cut the power at every write of an update sequence and of a
+ * sequence of KV puts, in four ways, "reboot" on what reached the disk, and
+ * check what must survive.
+ *
+ *   cut      the N-th write never happens, nor anything after it
+ *   torn     the N-th write lands half: its first 256 bytes, not the rest
+ *   drop     writes are cached until a flush; at the cut every write not
+ *            yet flushed is lost
+ *   reorder  writes are cached until a flush; at the cut every other write
+ *            not yet flushed lands, newest first (so an older write to a
+ *            block can land after a newer one)
+ *
+ * After each cut: the update area opens; if it prefers a strand, that
+ * strand verifies (hash and MAC); the boot decision yields a verified
+ * strand whenever an install was acknowledged, and never one older than the
+ * last acknowledged confirmation. The KV store opens; every acknowledged put
+ * reads back with its value (or, for the one put in flight, with the new
+ * value or the old one, never anything else), and no key that was never
+ * written appears. Prints the cut points per mode and the failures; exits 1
+ * on any failure.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blk.h"
+#include "cellos/errors.h"
+#include "kv.h"
+#include "trust.h"
+#include "update.h"
+
+enum mode { MODE_CUT, MODE_TORN, MODE_DROP, MODE_REORDER, MODES };
+static const char *const mode_names[MODES] = { "cut", "torn", "drop", "reorder" };
+
+#define DISK_BLOCKS	(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS)
+#define CACHE_MAX	256
+
+struct device {
+	uint8_t stable[DISK_BLOCKS * HAL_BLOCK_SIZE];
+	enum mode mode;
+	uint64_t cut_at;	/* the write that loses power; 0: never */
+	uint64_t writes;
+	int dead;
+	size_t cached;
+	struct {
+		uint64_t lba;
+		uint8_t data[HAL_BLOCK_SIZE];
+	} cache[CACHE_MAX];
+};
+
+static struct device d;
+static unsigned failures;
+
+static int
+dev_read(void *ctx, uint64_t lba, void *buf, uint32_t count)
+{
+	(void)ctx;
+	if (d.dead)
+		return -CELL_E_IO;
+	memcpy(buf, d.stable + lba * HAL_BLOCK_SIZE, (size_t)count * HAL_BLOCK_SIZE);
+	/* The device's cache is what a read sees. */
+	for (size_t i = 0; i < d.cached; i++) {
+		if (d.cache[i].lba >= lba && d.cache[i].lba < lba + count)
+			memcpy((uint8_t *)buf + (d.cache[i].lba - lba) * HAL_BLOCK_SIZE,
+			    d.cache[i].data, HAL_BLOCK_SIZE);
+	}
+	return 0;
+}
+
+static void
+commit(size_t i)
+{
+	memcpy(d.stable + d.cache[i].lba * HAL_BLOCK_SIZE, d.cache[i].data,
+	    HAL_BLOCK_SIZE);
+}
+
+static void
+power_off(const uint8_t *block, uint64_t lba)
+{
+	switch (d.mode) {
+	case MODE_TORN:
+		memcpy(d.stable + lba * HAL_BLOCK_SIZE, block, HAL_BLOCK_SIZE / 2);
+		break;
+	case MODE_REORDER:
+		for (size_t i = d.cached; i-- > 0;) {
+			if (i % 2 == 0)
+				commit(i);
+		}
+		break;
+	default:
+		break;		/* cut, drop: nothing more lands */
+	}
+	d.cached = 0;
+	d.dead = 1;
+}
+
+static int
+dev_write(void *ctx, uint64_t lba, const void *buf, uint32_t count)
+{
+	const uint8_t *src = buf;
+
+	(void)ctx;
+	for (uint32_t b = 0; b < count; b++, lba++, src += HAL_BLOCK_SIZE) {
+		if (d.dead)
+			return -CELL_E_IO;
+		if (++d.writes == d.cut_at) {
+			power_off(src, lba);
+			return -CELL_E_IO;
+		}
+		if (d.mode == MODE_DROP || d.mode == MODE_REORDER) {
+			if (d.cached == CACHE_MAX) {
+				commit(0);	/* the cache writes back its oldest */
+				memmove(&d.cache[0], &d.cache[1],
+				    (CACHE_MAX - 1) * sizeof d.cache[0]);
+				d.cached--;
+			}
+			d.cache[d.cached].lba = lba;
+			memcpy(d.cache[d.cached].data, src, HAL_BLOCK_SIZE);
+			d.cached++;
+		} else {
+			memcpy(d.stable + lba * HAL_BLOCK_SIZE, src, HAL_BLOCK_SIZE);
+		}
+	}
+	return 0;
+}
+
+static int
+dev_flush(void *ctx)
+{
+	(void)ctx;
+	if (d.dead)
+		return -CELL_E_IO;
+	for (size_t i = 0; i < d.cached; i++)
+		commit(i);
+	d.cached = 0;
+	return 0;
+}
+
+static struct blkdev blkdev = { DISK_BLOCKS, dev_read, dev_write, dev_flush, NULL };
+
+static void
+fresh_device(enum mode mode, uint64_t cut_at)
+{
+	memset(&d, 0, sizeof d);
+	d.mode = mode;
+	d.cut_at = cut_at;
+}
+
+/* After the cut: the machine comes back on with only the stable bytes. */
+static void
+reboot(void)
+{
+	d.dead = 0;
+	d.cached = 0;
+	d.cut_at = 0;
+	d.mode = MODE_CUT;
+}
+
+static void
+failure(const char *what, enum mode mode, uint64_t n, const char *detail)
+{
+	printf("FAIL: %s, %s at write %llu: %s\n", what, mode_names[mode],
+	    (unsigned long long)n, detail);
+	failures++;
+}
+
+/* ---- the update sequence ---- */
+
+#define VERSIONS 6
+
+static uint8_t image[STRAND_BLOCKS * HAL_BLOCK_SIZE];
+
+static uint32_t
+make_image(uint32_t version)
+{
+	uint32_t len = 1000 + 1700 * version;
+
+	for (uint32_t i = 0; i < len; i++)
+		image[i] = (uint8_t)(i * (version + 3) + version);
+	return len;
+}
+
+struct update_acks {
+	int installed;		/* an install returned 0 */
+	uint32_t confirmed;	/* highest version whose confirm returned 0 */
+};
+
+/* Install and confirm versions 1..VERSIONS, skipping no step. */
+static void
+update_sequence(struct update_acks *acks)
+{
+	static struct updater u;
+	struct region area = { 0, DISK_BLOCKS };
+
+	if (update_format(&blkdev, area) < 0 || update_open(&u, &blkdev, area) < 0)
+		return;
+	for (uint32_t v = 1; v <= VERSIONS; v++) {
+		uint32_t len = make_image(v);
+		if (update_install(&u, image, len, v) < 0)
+			return;
+		acks->installed = 1;
+		if (update_boot(&u) < 0 || update_confirm(&u) < 0)
+			return;
+		acks->confirmed = v;
+	}
+}
+
+static void
+check_update(enum mode mode, uint64_t n, const struct update_acks *acks)
+{
+	static struct updater u;
+	struct region area = { 0, DISK_BLOCKS };
+	uint32_t p;
+	int s;
+
+	if (update_open(&u, &blkdev, area) < 0) {
+		failure("update", mode, n, "the area does not open");
+		return;
+	}
+	p = u.st.preferred;
+	if (p != STRAND_NONE && update_verify(&u, p, NULL) != 0)
+		failure("update", mode, n, "the preference points at a strand "
+		    "that does not verify");
+	s = update_boot(&u);
+	if (acks->installed && s < 0)
+		failure("update", mode, n, "an install was acknowledged but no "
+		    "strand boots");
+	if (s >= 0 && update_verify(&u, (uint32_t)s, NULL) != 0)
+		failure("update", mode, n, "the strand chosen to boot does not "
+		    "verify");
+	if (s >= 0 && u.st.strand[s].version < acks->confirmed)
+		failure("update", mode, n, "the booted strand is older than the "
+		    "last acknowledged confirmation");
+}
+
+/* ---- the KV sequence ---- */
+
+#define KV_AREA		20	/* two halves of 10: compaction every few puts */
+#define KV_PUTS		120
+#define KV_KEYS		4
+
+struct kv_acks {
+	char value[KV_KEYS][16];	/* last acknowledged value, "" for none */
+	int flight_key;			/* the put in flight at the cut, or -1 */
+	char flight_value[16];
+};
+
+static void
+kv_sequence(struct kv_acks *acks)
+{
+	static struct kv_store kv;
+	struct region area = { 0, KV_AREA };
+
+	acks->flight_key = -1;
+	if (kv_open(&kv, &blkdev, area) < 0)
+		return;
+	for (int i = 0; i < KV_PUTS; i++) {
+		int k = (i * 7) % KV_KEYS;
+		char key[4] = { 'k', (char)('0' + k), 0 }, value[16];
+
+		snprintf(value, sizeof value, "v%d", i);
+		acks->flight_key = k;
+		strcpy(acks->flight_value, value);
+		if (kv_put(&kv, "p", key, value, (uint32_t)strlen(value)) < 0)
+			return;
+		strcpy(acks->value[k], value);
+		acks->flight_key = -1;
+	}
+}
+
+static void
+check_kv(enum mode mode, uint64_t n, const struct kv_acks *acks)
+{
+	static struct kv_store kv;
+	struct region area = { 0, KV_AREA };
+	char buf[KV_VALUE_MAX + 1], detail[KV_VALUE_MAX + 128];
+
+	if (kv_open(&kv, &blkdev, area) < 0) {
+		failure("kv", mode, n, "the store does not open");
+		return;
+	}
+	for (int k = 0; k < KV_KEYS; k++) {
+		char key[4] = { 'k', (char)('0' + k), 0 };
+		int len = kv_get(&kv, "p", key, buf, sizeof buf - 1);
+		int ok;
+
+		if (len >= 0)
+			buf[len] = '\0';
+		if (acks->value[k][0] == '\0')
+			ok = len == -CELL_E_NOENT;
+		else
+			ok = len >= 0 && strcmp(buf, acks->value[k]) == 0;
+		if (!ok && k == acks->flight_key && len >= 0 &&
+		    strcmp(buf, acks->flight_value) == 0)
+			ok = 1;		/* the put in flight made it */
+		if (!ok) {
+			snprintf(detail, sizeof detail, "key %s reads \"%s\" (%d), "
+			    "acknowledged \"%s\"", key, len >= 0 ? buf : "",
+			    len, acks->value[k]);
+			failure("kv", mode, n, detail);
+		}
+	}
+}
+
+/* ---- driver ---- */
+
+int
+main(void)
+{
+	uint64_t points[MODES] = { 0 }, total = 0, full_update, full_kv;
+	struct update_acks ua;
+	struct kv_acks ka;
+
+	trust_reset();
+	/* Count the writes of each sequence when nothing goes wrong. */
+	fresh_device(MODE_CUT, 0);
+	memset(&ua, 0, sizeof ua);
+	update_sequence(&ua);
+	full_update = d.writes;
+	if (ua.confirmed != VERSIONS) {
+		printf("FAIL: the update sequence does not complete without a cut\n");
+		return 1;
+	}
+	fresh_device(MODE_CUT, 0);
+	memset(&ka, 0, sizeof ka);
+	kv_sequence(&ka);
+	full_kv = d.writes;
+
+	for (int m = 0; m < MODES; m++) {
+		for (uint64_t n = 1; n <= full_update; n++) {
+			fresh_device((enum mode)m, n);
+			memset(&ua, 0, sizeof ua);
+			update_sequence(&ua);
+			reboot();
+			check_update((enum mode)m, n, &ua);
+			points[m]++;
+		}
+		for (uint64_t n = 1; n <= full_kv; n++) {
+			fresh_device((enum mode)m, n);
+			memset(&ka, 0, sizeof ka);
+			kv_sequence(&ka);
+			reboot();
+			check_kv((enum mode)m, n, &ka);
+			points[m]++;
+		}
+	}
+	for (int m = 0; m < MODES; m++) {
+		printf("%-8s %llu cut points\n", mode_names[m],
+		    (unsigned long long)points[m]);
+		total += points[m];
+	}
+	printf("update sequence: %llu writes; kv sequence: %llu writes\n",
+	    (unsigned long long)full_update, (unsigned long long)full_kv);
+	printf("%llu cut points, %u failure(s)\n", (unsigned long long)total,
+	    failures);
+	return failures == 0 ? 0 : 1;
+}
