@@ -10,7 +10,8 @@ fail() { echo "FAIL: $target: $*" >&2; exit 1; }
 mkdir -p "$(dirname "$log")"
 case "$target" in
 hosted)
-	"$top/build/out/cellos-hosted" --ram="${ram}M" >"$log" || fail "exit status $?"
+	"${CELLOS_HOSTED:-$top/build/out/cellos-hosted}" --ram="${ram}M" >"$log" ||
+		fail "exit status $?"
 	tuple="arch=x86_64 tier=HOSTED .* intr=POSIX_SIGNALS timer=HOST_TIMER console=STDOUT ram=${ram}MiB"
 	base="0000000000400000"
 	cons="0000000000000010"

@@ -11,7 +11,8 @@ rm -f "$disk"
 for n in 1 2; do
 	log="$dir/$target-boot$n.log"
 	case "$target" in
-	hosted) "$top/build/out/cellos-hosted" --disk="$disk" >"$log" || fail "boot $n: status $?" ;;
+	hosted) "${CELLOS_HOSTED:-$top/build/out/cellos-hosted}" --disk="$disk" >"$log" ||
+		fail "boot $n: status $?" ;;
 	*) "$top/tools/qemu-run" "$target" --disk "$disk" --log "$log" --timeout 120 >/dev/null ||
 		fail "boot $n: status $?" ;;
 	esac
