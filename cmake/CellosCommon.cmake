@@ -6,6 +6,10 @@ function(cellos_warnings target)
 		-Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla)
 endfunction()
 
+# No build or source path ends up in an output (reproducible releases).
+add_compile_options("-ffile-prefix-map=${CMAKE_SOURCE_DIR}=."
+	"-ffile-prefix-map=${CMAKE_BINARY_DIR}=build")
+
 # Sanitizer flags for every target of a CELLOS_SANITIZE build.
 if(CELLOS_SANITIZE)
 	add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# release.sh [--out DIR]: a reproducible release of this source tree.
+#
+# Builds the three targets (Release, no debug info) in DIR/build/ with
+# SOURCE_DATE_EPOCH, LC_ALL=C, TZ=UTC and a fixed umask, boots each to its
+# proof, verifies the logs, and writes to DIR (default build/release):
+#   cellos-<VERSION>/            the images, ELFs, phenotypes, proof logs,
+#                                MANIFEST.txt (sha256sum -c) and BUILDINFO.json
+#   cellos-<VERSION>.tar.gz      that directory, tarred deterministically
+# Two releases of one tree in two different directories give the same
+# tarball byte for byte (tests/release checks it).
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+out="$top/build/release"
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--out) [ $# -ge 2 ] || { echo "release: --out needs a directory" >&2; exit 2; }
+		out=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
+	-h|--help) echo "usage: ./cellos release [--out DIR]"; exit 0 ;;
+	*) echo "release: unknown option '$1'" >&2; exit 2 ;;
+	esac
+done
+
+export LC_ALL=C TZ=UTC
+umask 022
+pinned=$(sed -n 's/^set(CELLOS_PINNED_EPOCH \([0-9]*\))$/\1/p' "$top/cmake/CellosCommon.cmake")
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$pinned}
+version=$(head -n 1 "$top/VERSION")
+name="cellos-$version"
+work="$out/build"
+stage="$out/$name"
+say() { printf 'release: %s\n' "$*" >&2; }
+
+rm -rf "$work" "$stage" "$out/$name.tar.gz"
+mkdir -p "$work" "$stage"/{images,phenotypes,proofs}
+
+build() {	# build PRESET DIR EXTRA-CMAKE-ARGS...
+	local preset=$1 dir=$2; shift 2
+	say "building $preset"
+	cmake -S "$top" --preset "$preset" -B "$dir" -DCMAKE_BUILD_TYPE=Release \
+		-DCELLOS_OUT_DIR="$work/out" -DCELLOS_TESTS=OFF "$@" >"$dir.configure.log" 2>&1 ||
+		{ cat "$dir.configure.log" >&2; exit 1; }
+	cmake --build "$dir" -- -j"$(nproc 2>/dev/null || echo 2)" >"$dir.build.log" 2>&1 ||
+		{ tail -n 40 "$dir.build.log" >&2; exit 1; }
+}
+build hosted "$work/hosted"
+build bios-x86_64 "$work/bios-x86_64" -DCELLOS_HOST_TOOLS="$work/hosted/bin"
+build virt-arm64 "$work/virt-arm64" -DCELLOS_HOST_TOOLS="$work/hosted/bin"
+
+say "booting each target to its proof"
+"$work/out/cellos-hosted" >"$stage/proofs/hosted.log"
+"$top/tools/qemu-run" x86 --image "$work/out/cellos-x86_bios.img" --timeout 300 \
+	--disk "$work/x86-disk.img" --fresh-disk --log "$stage/proofs/x86.log" >/dev/null
+"$top/tools/qemu-run" arm64 --image "$work/out/cellos-arm64.bin" --timeout 300 \
+	--disk "$work/arm64-disk.img" --fresh-disk --log "$stage/proofs/arm64.log" >/dev/null
+"$work/hosted/bin/verify-proofs" --ledger "$top/proofs/ledger" \
+	"$stage"/proofs/{hosted,x86,arm64}.log >&2
+
+for f in cellos-x86_bios.img cellos-x86.elf cellos-arm64.bin cellos-arm64.elf cellos-hosted; do
+	cp "$work/out/$f" "$stage/images/$f"
+done
+cp "$work"/hosted/phenotypes/*.pbin "$top"/phenotypes/*.yaml "$stage/phenotypes/"
+cp "$top/proofs/ledger" "$stage/proofs/ledger"
+cp "$top/LICENSE" "$top/README.md" "$top/VERSION" "$stage/"
+
+# BUILDINFO.json: what built it, with which flags, and the E10 tag.
+first_line() { "$@" 2>&1 | head -n 1 | sed 's/["\\]/ /g'; }
+flags() { sed -n "s/^$2:STRING=//p" "$work/$1/CMakeCache.txt" | head -n 1 | sed 's/["\\]/ /g'; }
+tag=$(sed -n 's/^#E10 RELEASE proof: tag=\([0-9A-F]*\) build=\([0-9A-F]*\)$/\1/p' "$stage/proofs/hosted.log")
+build_id=$(sed -n 's/^#E10 RELEASE proof: tag=\([0-9A-F]*\) build=\([0-9A-F]*\)$/\2/p' "$stage/proofs/hosted.log")
+cat >"$stage/BUILDINFO.json" <<EOF
+{
+  "name": "cellos",
+  "version": "$version",
+  "source_date_epoch": $SOURCE_DATE_EPOCH,
+  "e10_tag": "$tag",
+  "e10_build": "$build_id",
+  "compilers": {
+    "gcc": "$(first_line gcc --version)",
+    "aarch64-linux-gnu-gcc": "$(first_line aarch64-linux-gnu-gcc --version)",
+    "nasm": "$(first_line nasm -v)"
+  },
+  "binutils": {
+    "ld": "$(first_line ld --version)",
+    "aarch64-linux-gnu-ld": "$(first_line aarch64-linux-gnu-ld --version)"
+  },
+  "cmake": "$(first_line cmake --version)",
+  "flags": {
+    "hosted": "$(flags hosted CMAKE_C_FLAGS) $(flags hosted CMAKE_C_FLAGS_RELEASE)",
+    "bios-x86_64": "$(flags bios-x86_64 CMAKE_C_FLAGS) $(flags bios-x86_64 CMAKE_C_FLAGS_RELEASE)",
+    "virt-arm64": "$(flags virt-arm64 CMAKE_C_FLAGS) $(flags virt-arm64 CMAKE_C_FLAGS_RELEASE)",
+    "common": "-Wall -Wextra -Werror -Wpedantic -std=c11 -ffile-prefix-map"
+  }
+}
+EOF
+
+# MANIFEST.txt: every file but itself, sha256sum -c compatible.
+(cd "$stage" && find . -type f ! -name MANIFEST.txt | sed 's|^\./||' | sort |
+	xargs sha256sum >MANIFEST.txt.tmp && mv MANIFEST.txt.tmp MANIFEST.txt)
+(cd "$stage" && sha256sum --quiet -c MANIFEST.txt) || { say "MANIFEST.txt does not check"; exit 1; }
+
+# The tarball: sorted, fixed owner, mode and times, no gzip timestamp.
+find "$stage" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+(cd "$out" && tar --sort=name --format=gnu --owner=0 --group=0 --numeric-owner \
+	--mtime="@$SOURCE_DATE_EPOCH" --mode='u+rw,go+r,go-w' -cf - "$name" |
+	gzip -n -9 >"$name.tar.gz.tmp" && mv "$name.tar.gz.tmp" "$name.tar.gz")
+say "$out/$name.tar.gz"
+sha256sum "$out/$name.tar.gz" | cut -d' ' -f1
