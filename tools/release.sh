@@ -96,8 +96,8 @@ cat >"$stage/BUILDINFO.json" <<EOF
 EOF
 
 # MANIFEST.txt: every file but itself, sha256sum -c compatible.
-(cd "$stage" && find . -type f ! -name MANIFEST.txt | sed 's|^\./||' | sort |
-	xargs sha256sum >MANIFEST.txt.tmp && mv MANIFEST.txt.tmp MANIFEST.txt)
+(cd "$stage" && find . -type f | sed 's|^\./||' | sort | xargs sha256sum) \
+	>"$work/MANIFEST.txt" && mv "$work/MANIFEST.txt" "$stage/MANIFEST.txt"
 (cd "$stage" && sha256sum --quiet -c MANIFEST.txt) || { say "MANIFEST.txt does not check"; exit 1; }
 
 # The tarball: sorted, fixed owner, mode and times, no gzip timestamp.
