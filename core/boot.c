@@ -14,6 +14,7 @@
 #include "irq_bridge.h"
 #include "kprint.h"
 #include "kv.h"
+#include "log_ring.h"
 #include "obs.h"
 #include "pheno.h"
 #include "proof.h"
@@ -27,6 +28,7 @@ static struct phenotype phenotype;
 void
 cell_reset(void)
 {
+	log_reset();
 	proof_reset();
 	trust_reset();
 	irqb_reset();

@@ -20,6 +20,10 @@
 #define GENE_MEM_MAX		4096	/* bytes one gene may hold */
 #define SCHED_QUANTA_MAX	4096	/* longest E5 run */
 
+/* Channel 0 */
+#define CFG_ENABLE_NONBLOCK_LOG	1	/* writers never wait for each other */
+#define LOG_RING_SIZE		4096	/* bytes buffered for channel 0 */
+
 /* Peroxisome */
 #define PEROXI_LINE_MAX		96	/* longest text line a gene may print */
 

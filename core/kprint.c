@@ -8,6 +8,7 @@
 
 #include "hal.h"
 #include "kprint.h"
+#include "log_ring.h"
 
 struct outbuf {
 	char *buf;
@@ -157,7 +158,7 @@ ksnprintf(char *buf, size_t size, const char *fmt, ...)
 void
 kputs_raw(const char *s, size_t len)
 {
-	hal_console_write(s, len);
+	log_write(s, len);
 }
 
 void
@@ -180,5 +181,5 @@ kprintf(const char *fmt, ...)
 		line[KPRINT_MAX - 1] = newline ? '\n' : '~';
 		n = KPRINT_MAX;
 	}
-	hal_console_write(line, (size_t)n);
+	log_write(line, (size_t)n);
 }
