@@ -80,4 +80,5 @@ function(cellos_embed_phenotype target name)
 		COMPILE_DEFINITIONS "CELLOS_PBIN_FILE=\"${pbin}\""
 		OBJECT_DEPENDS "${pbin}")
 	target_compile_definitions(${target} PRIVATE CELLOS_HAVE_PHENOTYPE)
+	set_target_properties(${target} PROPERTIES CELLOS_PBIN "${pbin}")
 endfunction()

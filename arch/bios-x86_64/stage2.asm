@@ -11,15 +11,30 @@
 ;   6. "#E0 long ok"       64-bit code; the kernel copied to 1 MiB, the
 ;                          handoff at HANDOFF_ADDR, jump to KERNEL_VIRT with
 ;                          the handoff in RDI
+;   With CGF_VERIFY (CFG_ENABLE_CGF_VERIFY), stage2 also reads the CGF blob
+;   the layout table names and, in long mode, checks its header CRC32C and
+;   the SHA-256 of its gene directory against the digest disk-pack recorded
+;   at CGF_DIGEST (cgf_check.c) before it enters the kernel.
 ; Any failure prints "#A! <what>" and leaves through isa-debug-exit.
+; Linked at STAGE2_ADDR with cgf_check.c (stage2.ld).
 %include "bootinfo.inc"
 
 COM1 equ 0x3F8
 
+	section .stage2 progbits alloc exec write align=16
 bits 16
-org STAGE2_ADDR
+	global stage2
+	extern cgf_check
 
 stage2:
+	jmp short stage2_main
+	nop
+	nop
+	db "CGFD"			; at STAGE2_DIGEST_OFF: disk-pack finds it
+cgf_digest:
+	times 32 db 0			; SHA-256 of the gene directory, patched in
+
+stage2_main:
 	cli
 	xor ax, ax
 	mov ds, ax
@@ -46,6 +61,10 @@ stage2:
 
 	call kernel_read
 	jc .fail_load
+%ifdef CGF_VERIFY
+	call cgf_read
+	jc .fail_cgf
+%endif
 	mov si, msg_load
 	call puts16
 
@@ -64,6 +83,9 @@ stage2:
 	jmp fail16
 .fail_load:
 	mov si, msg_fail_load
+	jmp fail16
+.fail_cgf:
+	mov si, msg_fail_cgf_read
 	jmp fail16
 
 ; ---- 16-bit helpers ----
@@ -258,6 +280,41 @@ kernel_read:
 	clc
 	ret
 
+%ifdef CGF_VERIFY
+; Read the CGF blob the layout table names to CGF_ADDR. CF=1 when there is
+; none or it cannot be read.
+cgf_read:
+	movzx eax, word [0x7C00 + LAYOUT_OFF + LT_CGF_SECTORS]
+	test eax, eax
+	jz .fail
+	cmp eax, CGF_MAX_SECTORS
+	ja .fail
+	mov [dap.count], ax
+	mov eax, [0x7C00 + LAYOUT_OFF + LT_CGF_LBA]
+	mov [dap.lba], eax
+	mov dword [dap.lba + 4], 0
+	mov word [dap.offset], 0
+	mov word [dap.segment], CGF_SEG
+	mov byte [tries], 3
+.read:
+	mov si, dap
+	mov ah, 0x42
+	mov dl, [boot_drive]
+	int 0x13
+	jnc .ok
+	xor ah, ah
+	mov dl, [boot_drive]
+	int 0x13
+	dec byte [tries]
+	jnz .read
+.fail:
+	stc
+	ret
+.ok:
+	clc
+	ret
+%endif
+
 ; ---- 32-bit: build the page tables and turn on long mode ----
 
 bits 32
@@ -336,6 +393,18 @@ lm64:
 	mov rsi, msg_long
 	call puts64
 
+%ifdef CGF_VERIFY
+	mov rdi, CGF_ADDR		; cgf_check(blob, length, digest)
+	movzx esi, word [0x7C00 + LAYOUT_OFF + LT_CGF_SECTORS]
+	shl esi, 9
+	mov rdx, cgf_digest
+	call cgf_check
+	test eax, eax
+	jnz cgf_failed
+	mov rsi, msg_cgf_ok
+	call puts64
+%endif
+
 	mov rsi, BOUNCE_ADDR
 	mov rdi, KERNEL_PHYS
 	mov ecx, [0x7C00 + LAYOUT_OFF + LT_KERNEL_BYTES]
@@ -351,6 +420,25 @@ lm64:
 	mov [rdi + 8], rax		; phys_len
 	mov rax, KERNEL_VIRT
 	jmp rax
+
+%ifdef CGF_VERIFY
+cgf_failed:
+	mov rsi, msg_cgf_crc
+	cmp eax, 1
+	je .say
+	mov rsi, msg_cgf_bounds
+	cmp eax, 2
+	je .say
+	mov rsi, msg_cgf_digest
+.say:
+	call puts64
+	mov al, EXIT_STAGE2
+	out 0xF4, al
+.halt:
+	cli
+	hlt
+	jmp .halt
+%endif
 
 puts64:
 	lodsb
@@ -406,3 +494,8 @@ msg_long:	db "#E0 long ok", 10, 0
 msg_fail_a20:	db "#A! stage2: A20 cannot be enabled", 10, 0
 msg_fail_e820:	db "#A! stage2: no E820 memory map", 10, 0
 msg_fail_load:	db "#A! stage2: cannot read the kernel", 10, 0
+msg_fail_cgf_read: db "#A! stage2: no CGF blob to verify, or it cannot be read", 10, 0
+msg_cgf_ok:	db "#I stage2: CGF verified (header CRC32C, gene directory SHA-256)", 10, 0
+msg_cgf_crc:	db "#A! stage2: CGF header CRC32C does not match", 10, 0
+msg_cgf_bounds:	db "#A! stage2: CGF gene directory lies outside the blob", 10, 0
+msg_cgf_digest:	db "#A! stage2: CGF gene directory SHA-256 differs from the build's digest", 10, 0

@@ -1,12 +1,16 @@
 /*
  * disk-pack: build the PC BIOS disk image.
  *
- *   disk-pack --stage1 FILE --stage2 FILE --kernel FILE [--cgf FILE] -o OUT
+ *   disk-pack --stage1 FILE --stage2 FILE --kernel FILE [--cgf-genedir FILE] -o OUT
  *
  * Layout (512-byte sectors): sector 0 is stage1 with the layout table
  * patched in at 0x1E0 (see arch/bios-x86_64/bootinfo.inc); stage2 from
  * sector 1; the kernel from sector KERNEL_LBA; an optional CGF blob after
- * it; zeros up to a whole MiB. Each input is checked against its load
+ * it; zeros up to a whole MiB. With --cgf-genedir, the CGF blob is built
+ * here (CONTRACT.md section 2: a 4096-byte header whose CRC32C covers it
+ * with the CRC field zeroed, then the gene directory) and the directory's
+ * SHA-256 is recorded in stage2's digest slot ("CGFD" at offset 4), which
+ * is what stage2 checks the blob against at boot. Each input is checked against its load
  * window first; nothing is written unless all are good, and the image is
  * written to a temporary next to OUT and renamed.
  */
@@ -18,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "parcel.h"
 
 #define SECTOR			512u
@@ -28,7 +33,9 @@
 #define STAGE2_MAX_SECTORS	48u		/* 0x8000..0xE000 */
 #define KERNEL_LBA		64u
 #define KERNEL_MAX		0x7C000u	/* bounce buffer 0x20000..0x9C000 */
-#define CGF_MAX			(64u * 1024)
+#define CGF_HEADER		4096u
+#define CGF_MAX			(64u * 1024)	/* stage2 reads it to 0x10000 */
+#define DIGEST_OFF		4u		/* "CGFD" in stage2, digest after */
 
 struct input {
 	const char *path;
@@ -37,7 +44,8 @@ struct input {
 };
 
 static const char usage_line[] =
-    "usage: disk-pack --stage1 FILE --stage2 FILE --kernel FILE [--cgf FILE] -o OUT\n";
+    "usage: disk-pack --stage1 FILE --stage2 FILE --kernel FILE "
+    "[--cgf-genedir FILE] -o OUT\n";
 
 static int
 load(struct input *in, const char *what)
@@ -107,10 +115,18 @@ check_inputs(const struct input *s1, const struct input *s2,
 		    KERNEL_MAX);
 		bad = 1;
 	}
-	if (cgf->path != NULL && (cgf->len < 4096 || cgf->len > CGF_MAX)) {
-		fprintf(stderr, "disk-pack: CGF blob %s: %zu bytes; expected "
-		    "4096..%u (a 4096-byte header and its gene directory)\n",
-		    cgf->path, cgf->len, CGF_MAX);
+	if (cgf->path != NULL && (cgf->len == 0 ||
+	    cgf->len > CGF_MAX - CGF_HEADER)) {
+		fprintf(stderr, "disk-pack: gene directory %s: %zu bytes; the CGF "
+		    "blob holds 1..%u after its header\n", cgf->path, cgf->len,
+		    CGF_MAX - CGF_HEADER);
+		bad = 1;
+	}
+	if (cgf->path != NULL && s2->len >= DIGEST_OFF + 4 + 32 &&
+	    memcmp(s2->bytes + DIGEST_OFF, "CGFD", 4) != 0) {
+		fprintf(stderr, "disk-pack: stage2 %s: no CGF digest slot (\"CGFD\" "
+		    "at offset %u), so it cannot check a CGF blob\n", s2->path,
+		    DIGEST_OFF);
 		bad = 1;
 	}
 	return bad ? -1 : 0;
@@ -129,7 +145,7 @@ main(int argc, char **argv)
 		{ "stage1", required_argument, NULL, '1' },
 		{ "stage2", required_argument, NULL, '2' },
 		{ "kernel", required_argument, NULL, 'k' },
-		{ "cgf", required_argument, NULL, 'c' },
+		{ "cgf-genedir", required_argument, NULL, 'c' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -172,7 +188,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (load(&s1, "stage1") != 0 || load(&s2, "stage2") != 0 ||
-	    load(&k, "kernel") != 0 || (cgf.path && load(&cgf, "CGF blob") != 0))
+	    load(&k, "kernel") != 0 ||
+	    (cgf.path && load(&cgf, "gene directory") != 0))
 		return 1;
 	if (check_inputs(&s1, &s2, &k, &cgf) != 0)
 		return 1;
@@ -180,7 +197,7 @@ main(int argc, char **argv)
 	used = (KERNEL_LBA + sectors(k.len)) * (size_t)SECTOR;
 	if (cgf.path != NULL) {
 		cgf_lba = KERNEL_LBA + sectors(k.len);
-		used += sectors(cgf.len) * (size_t)SECTOR;
+		used += sectors(CGF_HEADER + cgf.len) * (size_t)SECTOR;
 	}
 	size = (used + (1u << 20) - 1) & ~(size_t)((1u << 20) - 1);
 	image = calloc(1, size);
@@ -196,11 +213,20 @@ main(int argc, char **argv)
 	le32_store(image + LAYOUT_OFF + 16, sectors(k.len));
 	le32_store(image + LAYOUT_OFF + 20, (uint32_t)k.len);
 	le32_store(image + LAYOUT_OFF + 24, cgf_lba);
-	le16_store(image + LAYOUT_OFF + 28, (uint16_t)sectors(cgf.len));
+	le16_store(image + LAYOUT_OFF + 28,
+	    (uint16_t)(cgf.path ? sectors(CGF_HEADER + cgf.len) : 0));
 	memcpy(image + STAGE2_LBA * SECTOR, s2.bytes, s2.len);
 	memcpy(image + KERNEL_LBA * SECTOR, k.bytes, k.len);
-	if (cgf.path != NULL)
-		memcpy(image + (size_t)cgf_lba * SECTOR, cgf.bytes, cgf.len);
+	if (cgf.path != NULL) {
+		uint8_t *blob = image + (size_t)cgf_lba * SECTOR;
+
+		le32_store(blob + 4, CGF_HEADER);	/* genedir_off */
+		le32_store(blob + 8, (uint32_t)cgf.len);	/* genedir_len */
+		memcpy(blob + CGF_HEADER, cgf.bytes, cgf.len);
+		le32_store(blob, crc32c(0, blob, CGF_HEADER));
+		sha256(cgf.bytes, cgf.len, image + STAGE2_LBA * SECTOR +
+		    DIGEST_OFF + 4);
+	}
 
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)getpid());
 	f = fopen(tmp, "wb");
