@@ -49,39 +49,55 @@ store_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* Process one 64-byte block into the state h. */
+/*
+ * Process one 64-byte block into the state h. The rounds are unrolled eight
+ * at a time with the working variables renamed instead of moved, and the
+ * message schedule is kept as a rolling window of 16 words.
+ */
+#define S0(x)	(rotr((x), 2) ^ rotr((x), 13) ^ rotr((x), 22))
+#define S1(x)	(rotr((x), 6) ^ rotr((x), 11) ^ rotr((x), 25))
+#define s0(x)	(rotr((x), 7) ^ rotr((x), 18) ^ ((x) >> 3))
+#define s1(x)	(rotr((x), 17) ^ rotr((x), 19) ^ ((x) >> 10))
+#define CH(e, f, g)	(((e) & (f)) ^ (~(e) & (g)))
+#define MAJ(a, b, c)	(((a) & (b)) ^ ((a) & (c)) ^ ((b) & (c)))
+
+/* Word t of the schedule (t >= 16), computed in place in the window w. */
+#define W(t)	(w[(t) & 15] += s1(w[((t) - 2) & 15]) + w[((t) - 7) & 15] + \
+		    s0(w[((t) - 15) & 15]))
+
+#define ROUND(a, b, c, d, e, f, g, h, t, wt) do { \
+	uint32_t t1_ = (h) + S1(e) + CH(e, f, g) + K[t] + (wt); \
+	(d) += t1_; \
+	(h) = t1_ + S0(a) + MAJ(a, b, c); \
+} while (0)
+
+#define EIGHT(t, WT) do { \
+	ROUND(a, b, c, d, e, f, g, hh, (t) + 0, WT((t) + 0)); \
+	ROUND(hh, a, b, c, d, e, f, g, (t) + 1, WT((t) + 1)); \
+	ROUND(g, hh, a, b, c, d, e, f, (t) + 2, WT((t) + 2)); \
+	ROUND(f, g, hh, a, b, c, d, e, (t) + 3, WT((t) + 3)); \
+	ROUND(e, f, g, hh, a, b, c, d, (t) + 4, WT((t) + 4)); \
+	ROUND(d, e, f, g, hh, a, b, c, (t) + 5, WT((t) + 5)); \
+	ROUND(c, d, e, f, g, hh, a, b, (t) + 6, WT((t) + 6)); \
+	ROUND(b, c, d, e, f, g, hh, a, (t) + 7, WT((t) + 7)); \
+} while (0)
+
+#define WLOAD(t)	(w[t])
+
 static void
 compress(uint32_t h[8], const uint8_t *block)
 {
-	uint32_t w[64];
+	uint32_t w[16];
 	uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
 	uint32_t e = h[4], f = h[5], g = h[6], hh = h[7];
 
 	for (int t = 0; t < 16; t++)
 		w[t] = load_be32(block + 4 * t);
-	for (int t = 16; t < 64; t++) {
-		uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^
-		    (w[t - 15] >> 3);
-		uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^
-		    (w[t - 2] >> 10);
-		w[t] = w[t - 16] + s0 + w[t - 7] + s1;
-	}
-	for (int t = 0; t < 64; t++) {
-		uint32_t S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-		uint32_t ch = (e & f) ^ (~e & g);
-		uint32_t t1 = hh + S1 + ch + K[t] + w[t];
-		uint32_t S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-		uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
-		uint32_t t2 = S0 + maj;
-
-		hh = g;
-		g = f;
-		f = e;
-		e = d + t1;
-		d = c;
-		c = b;
-		b = a;
-		a = t1 + t2;
+	EIGHT(0, WLOAD);
+	EIGHT(8, WLOAD);
+	for (int t = 16; t < 64; t += 16) {
+		EIGHT(t, W);
+		EIGHT(t + 8, W);
 	}
 	h[0] += a;
 	h[1] += b;
