@@ -22,8 +22,21 @@
 #include "scheduler.h"
 #include "substrate.h"
 #include "trust.h"
+#include "update.h"
 
 static struct phenotype phenotype;
+
+void (*cell_step_hook)(const char *step);
+
+/* A boot step begins: mark it in the OBS stream and tell the hook. */
+static void
+step(const char *name, const char *mark)
+{
+	if (cell_step_hook != NULL)
+		cell_step_hook(name);
+	if (mark != NULL)
+		obs_mark(mark);
+}
 
 void
 cell_reset(void)
@@ -33,6 +46,7 @@ cell_reset(void)
 	trust_reset();
 	irqb_reset();
 	obs_reset();
+	update_reset();
 }
 
 /* The .pbin arch id a phenotype for this machine carries. */
@@ -117,33 +131,41 @@ cell_boot(const handoff_t *h)
 {
 	const struct phenotype *p;
 
+	step("E0", NULL);
 	cell_reset();
 	substrate_print_e0(h);
 	substrate_print_e1(h);
-	obs_mark("E2 parcels");
+	step("E2", "E2 parcels");
 	if (proof_e2_parcels() < 0)
 		return 1;
+	step("E4", NULL);
 	p = load_phenotype(h);
 	obs_sys(OBS_SYS_PHENOTYPE, p->num_channels, p->num_genes);
-	obs_mark("E3 graph");
+	step("E3", "E3 graph");
 	if (proof_e3_graph(p) < 0)
 		return 1;
-	obs_mark("E5 organelles");
+	step("E5", "E5 organelles");
 	if (proof_e5_sched(p) < 0)
 		return 1;
-	obs_mark("E6 events");
+	step("E6", "E6 events");
 	if (proof_e6_events() < 0)
 		return 1;
-	obs_mark("E7 update");
+	step("E7", "E7 update");
 	if (proof_e7_update() < 0)
 		return 1;
+	step("kv", NULL);
 	kv_boot();
-	obs_mark("E8 index");
+	step("E8", "E8 index");
 	if (proof_e8_obs(sched_quanta(), proof_value(PROOF_E6, 0)) < 0)
 		return 1;
-	if (proof_e9_trust() < 0 || proof_e10_release() < 0)
+	step("E9", NULL);
+	if (proof_e9_trust() < 0)
+		return 1;
+	step("E10", NULL);
+	if (proof_e10_release() < 0)
 		return 1;
 	kprintf("FULL PROOF SUCCESS\n");
+	step("end", NULL);
 	return 0;
 }
 

@@ -27,6 +27,13 @@ __attribute__((noreturn)) void cell_main(const handoff_t *h);
 #define CELL_SERVE_HZ 100
 void cell_serve(uint32_t ticks);
 
+/*
+ * Called with the name of each boot step as it starts ("E2", ..., "E10")
+ * and with "end" when the boot is over, when set (benchmarks time the steps
+ * with it; the core itself reads no clock). NULL by default.
+ */
+extern void (*cell_step_hook)(const char *step);
+
 /* Return every subsystem to its initial state, as after a cold start. */
 void cell_reset(void);
 

@@ -25,6 +25,9 @@ static const char root_salt[] = "cell_os trust v1";
 static uint32_t active_key;
 static uint32_t key_version;
 static uint8_t mac_key[TRUST_MAC_KEY_SIZE];
+/* HMAC's inner and outer states after the key blocks: a MAC then costs only
+ * the message's blocks and the outer block, not the two key blocks again. */
+static struct hmac_sha256_ctx mac_base;
 
 /*
  * root key id = HKDF(salt "cell_os trust v1", device secret, "root key" || id);
@@ -45,6 +48,7 @@ derive_mac_key(void)
 	hkdf_sha256_expand(root, mac_info, sizeof mac_info, mac_key,
 	    sizeof mac_key);
 	crypto_wipe(root, sizeof root);
+	hmac_sha256_init(&mac_base, mac_key, sizeof mac_key);
 }
 
 void
@@ -87,9 +91,11 @@ trust_rotate(void)
 void
 trust_mac16(const void *msg, size_t len, uint8_t tag[PARCEL_MAC_SIZE])
 {
+	struct hmac_sha256_ctx ctx = mac_base;
 	uint8_t full[32];
 
-	hmac_sha256(mac_key, sizeof mac_key, msg, len, full);
+	hmac_sha256_update(&ctx, msg, len);
+	hmac_sha256_final(&ctx, full);
 	for (unsigned i = 0; i < PARCEL_MAC_SIZE; i++)
 		tag[i] = full[i];
 	crypto_wipe(full, sizeof full);

@@ -42,18 +42,48 @@ update_device_key(uint8_t key[32])
 	trust_derive("cell_os genome strands", key);
 }
 
+/*
+ * HMAC under the device key, its key blocks computed once per boot (the
+ * derivation is an HKDF: too dear for every record).
+ */
+static struct {
+	int ready;
+	struct hmac_sha256_ctx base;
+} devkey;
+
+void
+update_reset(void)
+{
+	crypto_wipe(&devkey, sizeof devkey);
+}
+
+static void
+device_mac(const void *msg, size_t len, uint8_t mac[32])
+{
+	struct hmac_sha256_ctx ctx;
+
+	if (!devkey.ready) {
+		uint8_t key[32];
+		update_device_key(key);
+		hmac_sha256_init(&devkey.base, key, sizeof key);
+		crypto_wipe(key, sizeof key);
+		devkey.ready = 1;
+	}
+	ctx = devkey.base;
+	hmac_sha256_update(&ctx, msg, len);
+	hmac_sha256_final(&ctx, mac);
+}
+
 static void
 trailer_mac(const struct trailer *t, uint8_t mac[32])
 {
-	uint8_t key[32], msg[40];
+	uint8_t msg[40];
 
-	update_device_key(key);
 	le32_store(msg, t->version);
 	le32_store(msg + 4, t->length);
 	for (int i = 0; i < 32; i++)
 		msg[8 + i] = t->sha256[i];
-	hmac_sha256(key, sizeof key, msg, sizeof msg, mac);
-	crypto_wipe(key, sizeof key);
+	device_mac(msg, sizeof msg, mac);
 }
 
 int
@@ -70,11 +100,7 @@ update_trailer_ok(const struct trailer *t)
 static void
 record_mac(const uint8_t *block, uint8_t mac[32])
 {
-	uint8_t key[32];
-
-	update_device_key(key);
-	hmac_sha256(key, sizeof key, block, OFF_MAC, mac);
-	crypto_wipe(key, sizeof key);
+	device_mac(block, OFF_MAC, mac);
 }
 
 void

@@ -93,6 +93,9 @@ int update_verify(struct updater *u, uint32_t s, uint8_t *out);
 /* sha256_le32 over strand s's image as its trailer describes it. */
 int update_strand_sha(struct updater *u, uint32_t s, uint32_t *sha);
 
+/* Forget the cached device-key state (cell_reset). */
+void update_reset(void);
+
 /* The device key the trailers and records are MACed with (32 bytes). */
 void update_device_key(uint8_t key[32]);
 

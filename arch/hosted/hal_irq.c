@@ -310,8 +310,15 @@ hal_wait_irq(void)
 		vdeadline_ns += 1000000000ull / timer_hz;
 		atomic_fetch_add(&pending[HAL_IRQ_TIMER], 1);
 	}
+	if (anything_pending()) {
+		/* Work is waiting already: no need to sleep, nor to mask. */
+		disabled = 0;
+		dispatch();
+		disabled = 1;
+		return;
+	}
 	if (time_mode == HOSTED_TIME_VIRTUAL && timer_hz == 0 &&
-	    !anything_pending() && extra_next >= extra_len)
+	    extra_next >= extra_len)
 		hal_panic("hal_wait_irq: virtual time with the timer stopped and "
 		    "nothing pending: no interrupt can ever arrive");
 	sigprocmask(SIG_BLOCK, &irq_signals, &old);
