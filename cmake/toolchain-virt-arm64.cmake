@@ -15,6 +15,6 @@ set(CMAKE_C_FLAGS_INIT "-ffreestanding -nostdinc -isystem ${CELLOS_CC_INCLUDE} \
 -march=armv8-a -mgeneral-regs-only -mstrict-align -fno-pic -fno-pie \
 -fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables")
 set(CMAKE_ASM_FLAGS_INIT "-march=armv8-a -fno-pic -fno-pie")
-set(CMAKE_C_FLAGS_RELEASE "-O2 -DNDEBUG" CACHE STRING "Release flags of the board kernels")
+set(CMAKE_C_FLAGS_RELEASE "-Os -DNDEBUG" CACHE STRING "Release flags of the board kernels")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -nostdlib -no-pie -Wl,--build-id=none \
 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--no-dynamic-linker")

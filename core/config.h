@@ -17,7 +17,7 @@
 /* Genes and scheduler */
 #define GENES_MAX		8
 #define GENE_ID_MAX		255
-#define GENE_MEM_MAX		4096	/* bytes one gene may hold */
+#define GENE_MEM_MAX		1024	/* bytes one gene may hold */
 #define SCHED_QUANTA_MAX	4096	/* longest E5 run */
 
 /* Channel 0 */
@@ -35,13 +35,19 @@
 #define DISK_SCRATCH_BLOCKS	256	/* the E7 proof's area, formatted each boot */
 #define DISK_GENOME_BLOCKS	256	/* the genome strands and their log */
 #define DISK_KV_BLOCKS		1024	/* the KV log: two halves */
-#define STRAND_BLOCKS		32	/* largest genome image: 16 KiB */
+#define STRAND_BLOCKS		8	/* largest genome image: 4 KiB */
 #define UPDATE_LOG_SLOTS	16	/* state records, written round-robin */
 #define KV_SLOTS		64	/* live keys */
 #define KV_NS_MAX		16	/* bytes of a namespace */
 #define KV_KEY_MAX		32	/* bytes of a key */
 #define KV_VALUE_MAX		384	/* bytes of a value */
 #define CFG_ENABLE_ORG_PKV	1	/* the persistent KV store */
+
+/* Crypto: SHA-256 with its rounds unrolled (faster, about 4 KiB more code)
+ * or as a loop; a build may choose (the board builds choose the loop). */
+#ifndef CFG_SHA256_UNROLLED
+#define CFG_SHA256_UNROLLED	1
+#endif
 
 /* Trust */
 #define TRUST_KEYS		4	/* root keys; the active id is 0..TRUST_KEYS-1 */

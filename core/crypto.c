@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cellos/errors.h"
+#include "config.h"
 #include "crypto.h"
 
 /* ---- SHA-256 (FIPS 180-4 section 6.2) ---- */
@@ -84,6 +85,7 @@ store_be32(uint8_t *p, uint32_t v)
 
 #define WLOAD(t)	(w[t])
 
+#if CFG_SHA256_UNROLLED
 static void
 compress(uint32_t h[8], const uint8_t *block)
 {
@@ -108,6 +110,31 @@ compress(uint32_t h[8], const uint8_t *block)
 	h[6] += g;
 	h[7] += hh;
 }
+#else
+/* The same function as a loop: a quarter of the code, a little slower. */
+static void
+compress(uint32_t h[8], const uint8_t *block)
+{
+	uint32_t w[16], v[8];
+
+	for (int t = 0; t < 16; t++)
+		w[t] = load_be32(block + 4 * t);
+	for (int i = 0; i < 8; i++)
+		v[i] = h[i];
+	for (int t = 0; t < 64; t++) {
+		uint32_t wt = t < 16 ? w[t] : W(t);
+		uint32_t t1 = v[7] + S1(v[4]) + CH(v[4], v[5], v[6]) + K[t] + wt;
+		uint32_t t2 = S0(v[0]) + MAJ(v[0], v[1], v[2]);
+
+		for (int i = 7; i > 0; i--)
+			v[i] = v[i - 1];
+		v[4] += t1;
+		v[0] = t1 + t2;
+	}
+	for (int i = 0; i < 8; i++)
+		h[i] += v[i];
+}
+#endif
 
 void
 sha256_init(struct sha256_ctx *ctx)

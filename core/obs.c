@@ -14,6 +14,7 @@ static struct {
 	uint32_t by_type[OBS_TRACE + 1];
 	struct sha256_ctx hash;
 	int hash_ready;
+	int no_trace;
 } ix;
 
 void
@@ -24,6 +25,13 @@ obs_reset(void)
 	ix.seq = 0;
 	sha256_init(&ix.hash);
 	ix.hash_ready = 1;
+	ix.no_trace = 0;
+}
+
+void
+obs_tracing(int on)
+{
+	ix.no_trace = !on;
 }
 
 int
@@ -86,6 +94,8 @@ obs_trace(uint32_t what, uint32_t id, uint32_t at, uint32_t arg)
 {
 	uint8_t p[16];
 
+	if (ix.no_trace)
+		return;
 	le32_store(p, what);
 	le32_store(p + 4, id);
 	le32_store(p + 8, at);

@@ -32,6 +32,12 @@ void obs_mark(const char *text);
 void obs_sys(uint32_t code, uint32_t a, uint32_t b);
 void obs_trace(uint32_t what, uint32_t id, uint32_t at, uint32_t arg);
 
+/*
+ * Whether TRACE records are emitted (on after obs_reset). Benchmarks turn
+ * tracing off to see what a record costs; a proof boot always traces.
+ */
+void obs_tracing(int on);
+
 /* Emitted so far, by type (0 = all), and the index hash (sha256_le32). */
 uint32_t obs_count(uint32_t type);
 uint32_t obs_index_hash(void);

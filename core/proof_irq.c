@@ -27,7 +27,7 @@
 #include "proof.h"
 #include "proofs.h"
 
-#define E6_TIMER_HZ	100
+#define E6_TIMER_HZ	10000	/* the values count ticks, so the rate is free */
 #define E6_FIRST_TICKS	4
 #define E6_BURSTS	6
 #define E6_FLOOD	(IRQB_RING + 8)

@@ -175,7 +175,7 @@ static uint8_t image[STRAND_BLOCKS * HAL_BLOCK_SIZE];
 static uint32_t
 make_image(uint32_t version)
 {
-	uint32_t len = 1000 + 1700 * version;
+	uint32_t len = 500 + 550 * version;	/* up to 3800 of 4096 */
 
 	for (uint32_t i = 0; i < len; i++)
 		image[i] = (uint8_t)(i * (version + 3) + version);

@@ -133,7 +133,7 @@ static void gene_dup(struct pb *p) { le32_store(p->b + OFF_GENE1, 1); }
 static void gene_kind(struct pb *p) { le32_store(p->b + OFF_GENE1 + 4, 6); }
 static void gene_chan(struct pb *p) { le32_store(p->b + OFF_GENE1 + 8, 4); }
 static void gene_cpu0(struct pb *p) { le32_store(p->b + OFF_GENE1 + 12, 0); }
-static void gene_mem(struct pb *p) { le32_store(p->b + OFF_GENE1 + 20, 4097); }
+static void gene_mem(struct pb *p) { le32_store(p->b + OFF_GENE1 + 20, GENE_MEM_MAX + 1); }
 static void gene_target(struct pb *p) { le32_store(p->b + OFF_GENE1 + 24, 6); }
 static void gene_behav(struct pb *p) { le32_store(p->b + OFF_GENE1 + 28, 3); }
 static void gene_args(struct pb *p) { le32_store(p->b + OFF_GENE0 + 24, 1); }

@@ -68,8 +68,8 @@ test_install_confirm_update(void **state)
 
 	(void)state;
 	assert_int_equal(update_boot(&u), -CELL_E_NOENT);	/* nothing yet */
-	make(3, 5000);
-	assert_int_equal(update_install(&u, image, 5000, 1), 0);
+	make(3, 3000);
+	assert_int_equal(update_install(&u, image, 3000, 1), 0);
 	assert_int_equal(u.st.preferred, 0);
 	assert_true(u.st.pending);
 	assert_int_equal(update_boot(&u), 0);
@@ -77,18 +77,18 @@ test_install_confirm_update(void **state)
 	assert_int_equal(update_confirm(&u), 0);
 	assert_int_equal(u.st.floor, 1);
 	assert_int_equal(update_strand_sha(&u, 0, &sha), 0);
-	assert_int_equal(sha, openssl_le32(image, 5000));
+	assert_int_equal(sha, openssl_le32(image, 3000));
 	/* The image sits at the start of strand A, byte for byte. */
-	assert_memory_equal(disk, image, 5000);
+	assert_memory_equal(disk, image, 3000);
 
-	make(5, 7000);
-	assert_int_equal(update_install(&u, image, 7000, 2), 0);
+	make(5, 3500);
+	assert_int_equal(update_install(&u, image, 3500, 2), 0);
 	assert_int_equal(u.st.preferred, 1);
-	assert_memory_equal(disk + STRAND_BLOCKS * HAL_BLOCK_SIZE, image, 7000);
+	assert_memory_equal(disk + STRAND_BLOCKS * HAL_BLOCK_SIZE, image, 3500);
 	assert_int_equal(update_boot(&u), 1);
 	assert_int_equal(update_confirm(&u), 0);
 	assert_int_equal(update_strand_sha(&u, 1, &sha), 0);
-	assert_int_equal(sha, openssl_le32(image, 7000));
+	assert_int_equal(sha, openssl_le32(image, 3500));
 }
 
 static void
