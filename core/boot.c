@@ -49,26 +49,13 @@ cell_reset(void)
 	update_reset();
 }
 
-/* The .pbin arch id a phenotype for this machine carries. */
-static uint32_t
-machine_pbin_arch(const handoff_t *h)
-{
-	if (h->substrate.tier == CGF_TIER_HOSTED)
-		return PBIN_ARCH_HOSTED;
-	if (h->substrate.arch == CGF_ARCH_X86_64)
-		return PBIN_ARCH_X86_64;
-	if (h->substrate.arch == CGF_ARCH_ARM64)
-		return PBIN_ARCH_ARM64;
-	return 0;
-}
-
 /*
  * Load the machine's phenotype; refuse it (with the reason on the console)
  * when it is malformed or built for another machine, and fall back to the
  * built-in minimal one. Returns the phenotype to boot.
  */
 static const struct phenotype *
-load_phenotype(const handoff_t *h)
+load_phenotype(void)
 {
 	struct pheno_error err = { 0 };
 	const uint8_t *bytes;
@@ -83,10 +70,10 @@ load_phenotype(const handoff_t *h)
 		kprintf("#W phenotype refused: offset %u, %s: %s (%s); booting "
 		    "the built-in minimal phenotype\n", err.offset, err.field,
 		    err.detail, cell_strerror(rc));
-	} else if (phenotype.arch_id != machine_pbin_arch(h)) {
+	} else if (phenotype.arch_id != hal_pbin_arch()) {
 		kprintf("#W phenotype refused: built for arch %u, this machine "
 		    "takes arch %u; booting the built-in minimal phenotype\n",
-		    phenotype.arch_id, machine_pbin_arch(h));
+		    phenotype.arch_id, hal_pbin_arch());
 	} else {
 		kprintf("#I phenotype %s v%u.%u: %u channels, %u genes, "
 		    "%u devices\n", phenotype.name, phenotype.ver_major,
@@ -139,7 +126,7 @@ cell_boot(const handoff_t *h)
 	if (proof_e2_parcels() < 0)
 		return 1;
 	step("E4", NULL);
-	p = load_phenotype(h);
+	p = load_phenotype();
 	obs_sys(OBS_SYS_PHENOTYPE, p->num_channels, p->num_genes);
 	step("E3", "E3 graph");
 	if (proof_e3_graph(p) < 0)

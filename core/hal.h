@@ -102,6 +102,9 @@ int hal_blk_flush(void);
  */
 const uint8_t *hal_phenotype(size_t *len);
 
+/* The .pbin arch id (enum pbin_arch) of phenotypes built for this machine. */
+uint32_t hal_pbin_arch(void);
+
 /*
  * Leave the machine with status (0 = proof succeeded): QEMU isa-debug-exit,
  * semihosting SYS_EXIT, exit(). Never returns.

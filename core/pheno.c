@@ -106,9 +106,9 @@ parse_header(struct reader *r, struct phenotype *p)
 		    "header.ver_minor", "%llu, this kernel reads up to %llu",
 		    p->ver_minor, PBIN_VER_MINOR);
 	p->arch_id = le16_load(b + PBIN_OFF_ARCH);
-	if (p->arch_id < PBIN_ARCH_X86_64 || p->arch_id > PBIN_ARCH_HOSTED)
+	if (p->arch_id < PBIN_ARCH_X86_64 || p->arch_id > PBIN_ARCH_MAX)
 		return refuse(r, CELL_E_RANGE, PBIN_OFF_ARCH, "header.arch_id",
-		    "%llu, expected 1..%llu", p->arch_id, PBIN_ARCH_HOSTED);
+		    "%llu, expected 1..%llu", p->arch_id, PBIN_ARCH_MAX);
 	if (le16_load(b + PBIN_OFF_RESERVED) != 0)
 		return refuse(r, CELL_E_RANGE, PBIN_OFF_RESERVED,
 		    "header.reserved", "%llu, must be %llu",

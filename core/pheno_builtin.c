@@ -14,9 +14,9 @@
 #define U64(v) U32(v), U32((uint64_t)(v) >> 32)
 
 static const uint8_t builtin_pbin[] = {
-	/* header: magic, 1.1, arch hosted (arch is not checked for this one),
-	 * reserved, 1 channel, 1 ms quantum */
-	U32(PBIN_MAGIC), U16(1), U16(1), U16(PBIN_ARCH_HOSTED), U16(0),
+	/* header: magic, 1.1, any valid arch id (the built-in phenotype's
+	 * arch is never checked), reserved, 1 channel, 1 ms quantum */
+	U32(PBIN_MAGIC), U16(1), U16(1), U16(PBIN_ARCH_MAX), U16(0),
 	U32(1), U32(1000000),
 	/* channel 0: console, BE, priority 0, bucket 4 of 4, refill 1 */
 	U32(0), U32(QOS_CLASS_BE), U32(0), U64(4), U64(4), U64(1),

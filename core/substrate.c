@@ -9,17 +9,10 @@
 #include "kprint.h"
 #include "substrate.h"
 
-static const char *const arch_names[] = { "UNKNOWN", "x86_64", "arm64", "arm_m" };
-static const char *const tier_names[] = {
-	"UNKNOWN", "PC_BIOS", "QEMU_VIRT", "MCU_CONTROLLER", "HOSTED"
-};
-static const char *const intr_names[] = {
-	"UNKNOWN", "PIC_IOAPIC", "LAPIC_ONLY", "GICV2", "GICV3", "ONCHIP_MCU",
-	"POSIX_SIGNALS"
-};
-static const char *const timer_names[] = {
-	"UNKNOWN", "PIT", "HPET", "ARCH_TIMER", "ONCHIP_MCU", "HOST_TIMER"
-};
+static const char *const arch_names[] = CGF_ARCH_NAMES;
+static const char *const tier_names[] = CGF_TIER_NAMES;
+static const char *const intr_names[] = CGF_INTR_NAMES;
+static const char *const timer_names[] = CGF_TIMER_NAMES;
 
 struct bit_name {
 	uint32_t bit;

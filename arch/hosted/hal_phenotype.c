@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cellos/pbin.h"
 #include "config.h"
 #include "hal.h"
 #include "hosted.h"
@@ -90,4 +91,10 @@ hal_phenotype(size_t *len)
 {
 	*len = current_len;
 	return current;
+}
+
+uint32_t
+hal_pbin_arch(void)
+{
+	return PBIN_ARCH_HOSTED;
 }

@@ -1,4 +1,5 @@
 /* The virt kernel's phenotype: the .pbin embedded in the image at build time. */
+#include "cellos/pbin.h"
 #include "hal.h"
 
 #ifdef CELLOS_HAVE_PHENOTYPE
@@ -19,3 +20,9 @@ hal_phenotype(size_t *len)
 	return NULL;
 }
 #endif
+
+uint32_t
+hal_pbin_arch(void)
+{
+	return PBIN_ARCH_ARM64;
+}

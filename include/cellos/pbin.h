@@ -42,7 +42,8 @@
 enum pbin_arch {
 	PBIN_ARCH_X86_64 = 1,
 	PBIN_ARCH_ARM64 = 2,
-	PBIN_ARCH_HOSTED = 3
+	PBIN_ARCH_HOSTED = 3,
+	PBIN_ARCH_MAX = PBIN_ARCH_HOSTED
 };
 
 enum channel_qos_class {

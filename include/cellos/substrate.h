@@ -42,6 +42,15 @@ enum cgf_timer {
 	CGF_TIMER_HOST_TIMER = 5
 };
 
+/* The names E0 prints for each enumeration, in value order (CONTRACT.md). */
+#define CGF_ARCH_NAMES	{ "UNKNOWN", "x86_64", "arm64", "arm_m" }
+#define CGF_TIER_NAMES	{ "UNKNOWN", "PC_BIOS", "QEMU_VIRT", "MCU_CONTROLLER", \
+			  "HOSTED" }
+#define CGF_INTR_NAMES	{ "UNKNOWN", "PIC_IOAPIC", "LAPIC_ONLY", "GICV2", "GICV3", \
+			  "ONCHIP_MCU", "POSIX_SIGNALS" }
+#define CGF_TIMER_NAMES	{ "UNKNOWN", "PIT", "HPET", "ARCH_TIMER", "ONCHIP_MCU", \
+			  "HOST_TIMER" }
+
 /* Console bits (handoff_t.console_flags and substrate.console_fabric). */
 #define CGF_CONSOLE_COM1	0x1u
 #define CGF_CONSOLE_VGA		0x2u
