@@ -72,6 +72,9 @@ endfunction()
 function(cellos_embed_phenotype target name)
 	set(compiler "${CELLOS_HOST_TOOLS}/phenotype-compile")
 	set(yaml "${PROJECT_SOURCE_DIR}/phenotypes/${name}.yaml")
+	set(blob "${PROJECT_SOURCE_DIR}/arch/freestanding/phenotype_blob.S")
+	target_sources(${target} PRIVATE "${blob}"
+		"${PROJECT_SOURCE_DIR}/arch/freestanding/hal_phenotype.c")
 	if(NOT EXISTS "${compiler}" OR NOT EXISTS "${yaml}")
 		message(WARNING "${compiler} or ${yaml} missing: ${target} boots its built-in phenotype")
 		return()
@@ -83,11 +86,8 @@ function(cellos_embed_phenotype target name)
 		DEPENDS "${compiler}" "${yaml}" "${PROJECT_SOURCE_DIR}/schemas/phenotype.schema.yaml"
 		COMMENT "phenotype-compile ${name}"
 		VERBATIM)
-	set(blob "${PROJECT_SOURCE_DIR}/arch/freestanding/phenotype_blob.S")
-	target_sources(${target} PRIVATE "${blob}")
 	set_source_files_properties("${blob}" TARGET_DIRECTORY ${target} PROPERTIES
 		COMPILE_DEFINITIONS "CELLOS_PBIN_FILE=\"${pbin}\""
 		OBJECT_DEPENDS "${pbin}")
-	target_compile_definitions(${target} PRIVATE CELLOS_HAVE_PHENOTYPE)
 	set_target_properties(${target} PROPERTIES CELLOS_PBIN "${pbin}")
 endfunction()

@@ -337,10 +337,22 @@ update_install(struct updater *u, const void *image, uint32_t len,
 	return append(u, &next);
 }
 
+/* Give up strand p for the other one (which the caller has verified). */
+static int
+fall_back(struct updater *u, uint32_t p)
+{
+	struct update_state next = u->st;
+
+	next.strand[p] = (struct trailer){ 0 };
+	next.preferred = 1 - p;
+	next.pending = 0;
+	next.attempted = 0;
+	return append(u, &next);
+}
+
 int
 update_boot(struct updater *u)
 {
-	struct update_state next = u->st;
 	uint32_t p = u->st.preferred;
 	int rc;
 
@@ -349,31 +361,22 @@ update_boot(struct updater *u)
 	if (u->st.pending && u->st.attempted &&
 	    update_verify(u, 1 - p, NULL) == 0) {
 		/* Booted once and never confirmed: back to the other strand. */
-		next.strand[p] = (struct trailer){ 0 };
-		next.preferred = 1 - p;
-		next.pending = 0;
-		next.attempted = 0;
-		if ((rc = append(u, &next)) < 0)
+		if ((rc = fall_back(u, p)) < 0)
 			return rc;
 	} else if (u->st.pending && !u->st.attempted) {
+		struct update_state next = u->st;
+
 		next.attempted = 1;
 		if ((rc = append(u, &next)) < 0)
 			return rc;
 	}
 	p = u->st.preferred;
-	if (p == STRAND_NONE)
-		return -CELL_E_NOENT;
 	if (update_verify(u, p, NULL) == 0)
 		return (int)p;
 	/* The preferred strand does not verify: the other one, if it does. */
 	if (update_verify(u, 1 - p, NULL) < 0)
 		return -CELL_E_NOENT;
-	next = u->st;
-	next.strand[p] = (struct trailer){ 0 };
-	next.preferred = 1 - p;
-	next.pending = 0;
-	next.attempted = 0;
-	if ((rc = append(u, &next)) < 0)
+	if ((rc = fall_back(u, p)) < 0)
 		return rc;
 	return (int)(1 - p);
 }

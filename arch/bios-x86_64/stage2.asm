@@ -234,6 +234,25 @@ e820_read:
 	stc
 	ret
 
+; Read what the DAP describes (INT 13h AH=42h), three tries with a disk
+; reset between them. CF=1 when all three fail.
+read_dap:
+	mov byte [tries], 3
+.again:
+	mov si, dap
+	mov ah, 0x42
+	mov dl, [boot_drive]
+	int 0x13
+	jnc .done
+	xor ah, ah
+	mov dl, [boot_drive]
+	int 0x13
+	dec byte [tries]
+	jnz .again
+	stc
+.done:
+	ret
+
 ; Read the kernel into the bounce buffer. CF=1 on failure.
 kernel_read:
 	mov eax, [0x7C00 + LAYOUT_OFF + LT_KERNEL_SECTORS]
@@ -254,18 +273,8 @@ kernel_read:
 	mov eax, 64
 .count:
 	mov [dap.count], ax
-	mov byte [tries], 3
-.read:
-	mov si, dap
-	mov ah, 0x42
-	mov dl, [boot_drive]
-	int 0x13
+	call read_dap
 	jnc .ok
-	xor ah, ah
-	mov dl, [boot_drive]
-	int 0x13
-	dec byte [tries]
-	jnz .read
 .fail:
 	stc
 	ret
@@ -295,23 +304,9 @@ cgf_read:
 	mov dword [dap.lba + 4], 0
 	mov word [dap.offset], 0
 	mov word [dap.segment], CGF_SEG
-	mov byte [tries], 3
-.read:
-	mov si, dap
-	mov ah, 0x42
-	mov dl, [boot_drive]
-	int 0x13
-	jnc .ok
-	xor ah, ah
-	mov dl, [boot_drive]
-	int 0x13
-	dec byte [tries]
-	jnz .read
+	jmp read_dap			; its CF is ours
 .fail:
 	stc
-	ret
-.ok:
-	clc
 	ret
 %endif
 
