@@ -1,7 +1,8 @@
 /*
  * cell_serve: after the proof, keep the kernel up for a number of timer
  * ticks and report every event from the external lines (and software line)
- * as it comes out of the IRQ bridge. This is how a user watches a live
+ * as it comes out of the IRQ bridge (an OBS EVENT record with the event
+ * frame, and a "#V event" line). This is how a user watches a live
  * interrupt travel the whole path: kill -USR1 <pid> on a hosted kernel.
  */
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include "hal.h"
 #include "irq_bridge.h"
 #include "kprint.h"
+#include "obs.h"
 #include "parcel.h"
 
 enum { SERVE_EXT0, SERVE_EXT1, SERVE_SOFT, SERVE_SOURCES };
@@ -49,10 +51,18 @@ print_events(void)
 	static const char *const names[SERVE_SOURCES] = { "EXT0", "EXT1", "SOFT" };
 	struct event e;
 
-	while (irqb_pop(&e) == 0)
+	uint8_t frame[EVENT_FRAME_MAX];
+
+	while (irqb_pop(&e) == 0) {
+		int n = event_pack(&e, frame, sizeof frame);
+
+		/* The event itself as an OBS record, then a line for people. */
+		if (n > 0)
+			(void)obs_emit(OBS_EVENT, frame, (uint32_t)n);
 		kprintf("#V event seq=%08X src=%s kind=%s n=%u\n", e.seq,
 		    e.src < SERVE_SOURCES ? names[e.src] : "?",
 		    event_kind_name(e.kind), le32_load(e.payload));
+	}
 }
 
 void

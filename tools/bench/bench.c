@@ -7,6 +7,7 @@
  *             divided by memcpy of the same frame
  *   crypto    SHA-256 and HMAC-SHA-256 MB/s divided by OpenSSL's
  *   bridge    ns per event from irqb_capture to irqb_pop
+ *   kv FILE   KV puts per second on a file disk, against pwrite + fdatasync
  * Each figure is the median of REPEATS runs, with min and max. Output: one
  * JSON object per line, "name", "value", "unit", "baseline", "ratio",
  * "min", "max".
@@ -18,6 +19,7 @@
 #include <signal.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -25,7 +27,9 @@
 #include "cell.h"
 #include "crypto.h"
 #include "hosted.h"
+#include "disk.h"
 #include "irq_bridge.h"
+#include "kv.h"
 #include "obs.h"
 #include "parcel.h"
 #include "trust.h"
@@ -247,6 +251,51 @@ bench_bridge(int traced)
 }
 
 /*
+ * KV puts per second on a file disk (each put is written and fdatasync'd
+ * before it is acknowledged), against one 512-byte pwrite + fdatasync on
+ * the same file: the floor of any durable put.
+ */
+static void
+bench_kv(const char *path)
+{
+	static struct kv_store kv;
+	static struct disk d;
+	double ours[REPEATS], base[REPEATS];
+	const int puts = 200;
+	uint8_t block[HAL_BLOCK_SIZE] = { 0 };
+	char key[16], value[32];
+
+	unlink(path);
+	if (hosted_blk_open(path) != 0 || disk_open(&d, blk_hal()) != 0 ||
+	    kv_open(&kv, blk_hal(), d.kv) != 0) {
+		fprintf(stderr, "bench: cannot set up a KV store on %s\n", path);
+		exit(1);
+	}
+	for (int r = 0; r < REPEATS; r++) {
+		double t0 = now();
+		for (int i = 0; i < puts; i++) {
+			snprintf(key, sizeof key, "k%d", i % 20);
+			int n = snprintf(value, sizeof value, "value %d", i);
+			if (kv_put(&kv, "bench", key, value, (uint32_t)n) != 0) {
+				fprintf(stderr, "bench: a put failed\n");
+				exit(1);
+			}
+		}
+		ours[r] = puts / (now() - t0);
+		t0 = now();
+		for (int i = 0; i < puts; i++) {
+			block[0] = (uint8_t)i;
+			hal_blk_write(d.kv.start + d.kv.blocks - 1, block, 1);
+			hal_blk_flush();
+		}
+		base[r] = puts / (now() - t0);
+	}
+	emit("KV puts, file disk", summarize(ours, REPEATS), "puts/s",
+	    "pwrite+fdatasync of one block", summarize(base, REPEATS));
+	unlink(path);
+}
+
+/*
  * Send SIGUSR1 to pid as fast as possible for seconds; print how many were
  * sent (the kernel's own summary line says how many it absorbed).
  */
@@ -286,6 +335,8 @@ main(int argc, char **argv)
 		bench_bridge(0);
 		bench_bridge(1);
 	}
+	if (strcmp(only, "kv") == 0 && argc == 3)
+		bench_kv(argv[2]);
 	if (strcmp(only, "signals") == 0 && argc == 4)
 		send_signals((pid_t)atoi(argv[2]), atof(argv[3]));
 	return 0;

@@ -59,6 +59,9 @@ row "hosted process to FULL PROOF SUCCESS" "$hp" s "/bin/true" "$ht"
 say "in-process figures"
 "$out/hosted/bin/bench" >>"$results"
 
+say "KV puts on a file disk"
+"$out/hosted/bin/bench" kv "$out/kv-disk.img" >>"$results"
+
 say "signals a real-time hosted kernel absorbs"
 "$hosted" --time=real --run-for=4 >"$out/signals.log" &
 pid=$!
