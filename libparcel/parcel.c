@@ -16,10 +16,12 @@ parcel_frame_size(uint32_t len, uint32_t flags)
 int
 parcel_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 {
+	/* volatile: the compiler may not turn this into an early exit. */
+	const volatile uint8_t *p = a, *q = b;
 	uint8_t diff = 0;
 
 	for (size_t i = 0; i < n; i++)
-		diff |= (uint8_t)(a[i] ^ b[i]);
+		diff |= (uint8_t)(p[i] ^ q[i]);
 	return diff == 0;
 }
 
