@@ -11,7 +11,7 @@
 #define QUEUE_DEPTH_DEFAULT	8
 #define MSG_PAYLOAD_MAX		64	/* bytes of payload a queued message keeps */
 #define MSG_POOL		64	/* queued messages, all channels together */
-#define PBIN_SIZE_MAX		4096	/* largest phenotype binary accepted */
+#define PBIN_SIZE_MAX		16384	/* largest phenotype binary accepted */
 #define DEVICES_MAX		8
 
 /* Genes and scheduler */
@@ -19,6 +19,17 @@
 #define GENE_ID_MAX		255
 #define GENE_MEM_MAX		1024	/* bytes one gene may hold */
 #define SCHED_QUANTA_MAX	4096	/* longest E5 run */
+
+/* The gene VM (include/cellos/vm_abi.h has the genes' side of it) */
+#define VM_PROGRAMS_MAX		8	/* programs in a phenotype */
+#define VM_INSNS_MAX		1024	/* 8-byte instruction slots in one program */
+#define VM_RODATA_MAX		1024	/* bytes of read-only data in one program */
+#define PHENO_CODE_MAX		12288	/* bytes of instructions and rodata, all
+					 * programs of a phenotype together */
+#define VM_DECODED_MAX		4096	/* decoded instructions, all genes together */
+#ifndef CFG_VM_COMPUTED_GOTO
+#define CFG_VM_COMPUTED_GOTO	1	/* 0: the portable switch dispatch */
+#endif
 
 /* Channel 0 */
 #define CFG_ENABLE_NONBLOCK_LOG	1	/* writers never wait for each other */

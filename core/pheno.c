@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cellos/errors.h"
+#include "cellos/vm_abi.h"
 #include "kprint.h"
 #include "parcel.h"
 #include "pheno.h"
@@ -49,6 +50,7 @@ static const char *const gene_kind_names[] = {
 	[GENE_KIND_LYSO_CLEANUP] = "lyso_cleanup",
 	[GENE_KIND_PEROXI_SANITIZE] = "peroxi_sanitize",
 	[GENE_KIND_TESTGENE] = "testgene",
+	[GENE_KIND_BYTECODE] = "bytecode",
 };
 
 const char *
@@ -309,10 +311,9 @@ parse_genes(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 				    "genes[].gene_id", "%llu repeats gene %llu",
 				    v.gene_id, j);
 		}
-		if (v.kind < GENE_KIND_MITO_ENERGY || v.kind > GENE_KIND_TESTGENE)
+		if (v.kind < GENE_KIND_MITO_ENERGY || v.kind > GENE_KIND_MAX)
 			return refuse(r, CELL_E_RANGE, at + 4, "genes[].kind",
-			    "%llu, expected 1..%llu", v.kind,
-			    GENE_KIND_TESTGENE);
+			    "%llu, expected 1..%llu", v.kind, GENE_KIND_MAX);
 		if (pheno_channel_index(p, v.channel) < 0)
 			return refuse(r, CELL_E_RANGE, at + 8, "genes[].channel",
 			    "channel %llu does not exist (%llu channels)",
@@ -335,7 +336,8 @@ parse_genes(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 				return refuse(r, CELL_E_RANGE, at + 28,
 				    "genes[].arg1", "testgene behaviour %llu, "
 				    "expected 0..%llu", v.arg1, 2);
-		} else if (v.arg0 != 0 || v.arg1 != 0) {
+		} else if (v.kind != GENE_KIND_BYTECODE &&
+		    (v.arg0 != 0 || v.arg1 != 0)) {
 			return refuse(r, CELL_E_RANGE, at + 24, "genes[].arg0",
 			    "%llu/%llu, must be 0 for this kind", v.arg0,
 			    v.arg1);
@@ -376,9 +378,183 @@ parse_devices(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 	return 0;
 }
 
+/*
+ * PBIN_SEC_PROGRAMS: u32 count, then per program a pbin_program_t, its
+ * instructions, its rodata and zero padding to a multiple of 8. The bytes
+ * are copied into p->code_pool; the verifier checks the instructions later,
+ * per gene, when the scheduler loads them.
+ */
+static int
+parse_programs(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
+{
+	size_t end = off + len, at;
+	uint32_t count;
+
+	if (len < 4)
+		return refuse(r, CELL_E_LENGTH, off - 4, "sections.programs.len",
+		    "%llu bytes, no room for the count (%llu)", len, 4);
+	count = le32_load(r->buf + off);
+	if (count < 1 || count > VM_PROGRAMS_MAX)
+		return refuse(r, CELL_E_RANGE, off, "sections.programs.count",
+		    "%llu, expected 1..%llu", count, VM_PROGRAMS_MAX);
+	at = off + 4;
+	for (uint32_t i = 0; i < count; i++) {
+		struct pheno_program *pg = &p->programs[i];
+		const uint8_t *h = r->buf + at;
+		uint32_t reserved;
+		size_t code_len, body, padded;
+
+		if (end - at < sizeof(pbin_program_t))
+			return refuse(r, CELL_E_TRUNCATED, at,
+			    "programs[].header", "program %llu of %llu has no "
+			    "room for its header", i, count);
+		pg->insn_count = le32_load(h);
+		pg->rodata_len = le32_load(h + 4);
+		pg->entry = le32_load(h + 8);
+		reserved = le32_load(h + 12);
+		if (pg->insn_count < 1 || pg->insn_count > VM_INSNS_MAX)
+			return refuse(r, CELL_E_RANGE, at,
+			    "programs[].insn_count", "%llu, expected 1..%llu",
+			    pg->insn_count, VM_INSNS_MAX);
+		if (pg->rodata_len > VM_RODATA_MAX)
+			return refuse(r, CELL_E_RANGE, at + 4,
+			    "programs[].rodata_len", "%llu, at most %llu",
+			    pg->rodata_len, VM_RODATA_MAX);
+		if (pg->entry >= pg->insn_count)
+			return refuse(r, CELL_E_RANGE, at + 8,
+			    "programs[].entry", "slot %llu of a %llu-slot "
+			    "program", pg->entry, pg->insn_count);
+		if (reserved != 0)
+			return refuse(r, CELL_E_RANGE, at + 12,
+			    "programs[].reserved", "%llu, must be %llu",
+			    reserved, 0);
+		at += sizeof(pbin_program_t);
+		code_len = (size_t)pg->insn_count * 8;
+		body = code_len + pg->rodata_len;
+		padded = (body + 7) & ~(size_t)7;
+		if (end - at < padded)
+			return refuse(r, CELL_E_TRUNCATED, at, "programs[].code",
+			    "program %llu needs %llu bytes of code and rodata; "
+			    "the section has fewer", i, padded);
+		if (PHENO_CODE_MAX - p->code_used < body)
+			return refuse(r, CELL_E_NOSPACE, at, "programs[].code",
+			    "programs take over %llu bytes (at program %llu)",
+			    PHENO_CODE_MAX, i);
+		for (size_t k = body; k < padded; k++) {
+			if (r->buf[at + k] != 0)
+				return refuse(r, CELL_E_RANGE, at + k,
+				    "programs[].padding", "byte 0x%02llX, must "
+				    "be 0 (program %llu)", r->buf[at + k], i);
+		}
+		for (size_t k = 0; k < body; k++)
+			p->code_pool[p->code_used + k] = r->buf[at + k];
+		pg->code = p->code_pool + p->code_used;
+		pg->rodata = pg->code + code_len;
+		p->code_used += (uint32_t)body;
+		at += padded;
+	}
+	if (at != end)
+		return refuse(r, CELL_E_LENGTH, at, "sections.programs.len",
+		    "%llu bytes left over after %llu programs", end - at,
+		    count);
+	p->num_programs = count;
+	return 0;
+}
+
+/* PBIN_SEC_GENE_CODE: which program runs which gene (checked later). */
+static int
+parse_gene_code(struct reader *r, struct phenotype *p, size_t off,
+    uint32_t len)
+{
+	uint32_t count;
+	int rc = table_count(r, off, len, sizeof(pbin_gene_code_t), GENES_MAX,
+	    "sections.gene_code.count", &count);
+
+	if (rc < 0)
+		return rc;
+	if (count < 1)
+		return refuse(r, CELL_E_RANGE, off, "sections.gene_code.count",
+		    "%llu, expected 1..%llu", count, GENES_MAX);
+	for (uint32_t i = 0; i < count; i++) {
+		size_t at = off + 4 + (size_t)i * sizeof(pbin_gene_code_t);
+		const uint8_t *c = r->buf + at;
+		pbin_gene_code_t v;
+
+		v.gene_id = le32_load(c);
+		v.program = le32_load(c + 4);
+		v.helpers = le32_load(c + 8);
+		v.gas = le32_load(c + 12);
+		for (uint32_t j = 0; j < i; j++) {
+			if (p->gene_code[j].gene_id == v.gene_id)
+				return refuse(r, CELL_E_RANGE, at,
+				    "gene_code[].gene_id", "gene %llu has a "
+				    "second entry (first at %llu)", v.gene_id,
+				    j);
+		}
+		if (v.helpers & ~(uint32_t)VM_HELPERS_ALL)
+			return refuse(r, CELL_E_RANGE, at + 8,
+			    "gene_code[].helpers", "mask 0x%08llX has bits "
+			    "outside 0x%08llX", v.helpers, VM_HELPERS_ALL);
+		if (v.gas < 1 || v.gas > VM_GAS_MAX)
+			return refuse(r, CELL_E_RANGE, at + 12,
+			    "gene_code[].gas", "%llu, expected 1..%llu", v.gas,
+			    VM_GAS_MAX);
+		p->gene_code[i] = v;
+	}
+	p->num_gene_code = count;
+	return 0;
+}
+
+/*
+ * The checks across sections, once all are read: every gene_code entry
+ * names a gene and a program that exist, and every bytecode gene has one.
+ * off is where the gene_code section's entries start.
+ */
+static int
+check_gene_code(struct reader *r, struct phenotype *p, size_t off)
+{
+	for (uint32_t i = 0; i < p->num_gene_code; i++) {
+		const pbin_gene_code_t *c = &p->gene_code[i];
+		size_t at = off + (size_t)i * sizeof(pbin_gene_code_t);
+		uint32_t g;
+
+		for (g = 0; g < p->num_genes; g++) {
+			if (p->genes[g].gene_id == c->gene_id)
+				break;
+		}
+		if (g == p->num_genes)
+			return refuse(r, CELL_E_RANGE, at, "gene_code[].gene_id",
+			    "gene %llu is not in the genes section (%llu genes)",
+			    c->gene_id, p->num_genes);
+		if (c->program >= p->num_programs)
+			return refuse(r, CELL_E_RANGE, at + 4,
+			    "gene_code[].program", "%llu, the phenotype has "
+			    "%llu programs", c->program, p->num_programs);
+	}
+	for (uint32_t g = 0; g < p->num_genes; g++) {
+		if (p->genes[g].kind == GENE_KIND_BYTECODE &&
+		    pheno_gene_code(p, p->genes[g].gene_id) == NULL)
+			return refuse(r, CELL_E_RANGE, off, "gene_code",
+			    "bytecode gene %llu has no program (%llu entries)",
+			    p->genes[g].gene_id, p->num_gene_code);
+	}
+	return 0;
+}
+
+const pbin_gene_code_t *
+pheno_gene_code(const struct phenotype *p, uint32_t gene_id)
+{
+	for (uint32_t i = 0; i < p->num_gene_code; i++) {
+		if (p->gene_code[i].gene_id == gene_id)
+			return &p->gene_code[i];
+	}
+	return NULL;
+}
+
 static int
 parse_sections(struct reader *r, struct phenotype *p, size_t off)
 {
+	size_t gene_code_at = 0;
 	uint32_t seen = 0;
 
 	if (p->ver_minor == 0) {
@@ -388,7 +564,7 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 			    "(sections need minor %llu)", r->len - off, 1);
 		return refuse(r, CELL_E_VERSION, PBIN_OFF_VER_MINOR,
 		    "header.ver_minor", "v1.%llu has no genes section; this "
-		    "kernel needs v1.%llu", p->ver_minor, PBIN_VER_MINOR);
+		    "kernel needs v1.%llu or later", p->ver_minor, 1);
 	}
 	while (off < r->len) {
 		uint32_t tag, len;
@@ -405,10 +581,14 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 			return refuse(r, CELL_E_TRUNCATED, off - 4,
 			    "sections.len", "%llu, only %llu bytes remain", len,
 			    r->len - off);
-		if (tag < PBIN_SEC_NAME || tag > PBIN_SEC_DEVICES)
+		if (tag < PBIN_SEC_NAME || tag > PBIN_SEC_MAX)
 			return refuse(r, CELL_E_UNSUPPORTED, off - 8,
 			    "sections.tag", "unknown section tag %llu (known "
-			    "1..%llu)", tag, PBIN_SEC_DEVICES);
+			    "1..%llu)", tag, PBIN_SEC_MAX);
+		if (tag >= PBIN_SEC_PROGRAMS && p->ver_minor < 2)
+			return refuse(r, CELL_E_UNSUPPORTED, off - 8,
+			    "sections.tag", "section %llu needs v1.2, the "
+			    "header says v1.%llu", tag, p->ver_minor);
 		if (seen & (1u << tag))
 			return refuse(r, CELL_E_RANGE, off - 8, "sections.tag",
 			    "section %llu appears twice", tag, 0);
@@ -426,8 +606,15 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 		case PBIN_SEC_GENES:
 			rc = parse_genes(r, p, off, len);
 			break;
-		default:
+		case PBIN_SEC_DEVICES:
 			rc = parse_devices(r, p, off, len);
+			break;
+		case PBIN_SEC_PROGRAMS:
+			rc = parse_programs(r, p, off, len);
+			break;
+		default:
+			gene_code_at = off + 4;
+			rc = parse_gene_code(r, p, off, len);
 			break;
 		}
 		if (rc < 0)
@@ -440,7 +627,12 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 	if (!(seen & (1u << PBIN_SEC_GENES)))
 		return refuse(r, CELL_E_TRUNCATED, r->len, "sections.genes",
 		    "required section %llu missing", PBIN_SEC_GENES, 0);
-	return 0;
+	if (!(seen & (1u << PBIN_SEC_PROGRAMS)) !=
+	    !(seen & (1u << PBIN_SEC_GENE_CODE)))
+		return refuse(r, CELL_E_TRUNCATED, r->len, "sections",
+		    "section %llu comes only with section %llu",
+		    PBIN_SEC_PROGRAMS, PBIN_SEC_GENE_CODE);
+	return check_gene_code(r, p, gene_code_at);
 }
 
 int

@@ -17,6 +17,15 @@ struct pheno_channel {
 	uint32_t queue_depth;
 };
 
+/* One program of PBIN_SEC_PROGRAMS; code and rodata point into code_pool. */
+struct pheno_program {
+	uint32_t insn_count;	/* 8-byte slots */
+	uint32_t rodata_len;
+	uint32_t entry;
+	const uint8_t *code;	/* insn_count * 8 bytes */
+	const uint8_t *rodata;	/* rodata_len bytes */
+};
+
 struct phenotype {
 	uint16_t ver_major, ver_minor;
 	uint16_t arch_id;
@@ -30,6 +39,13 @@ struct phenotype {
 	pbin_gene_t genes[GENES_MAX];
 	uint32_t num_devices;
 	pbin_device_t devices[DEVICES_MAX];
+	/* v1.2: the genes' bytecode (empty when every gene runs natively). */
+	uint32_t num_programs;
+	struct pheno_program programs[VM_PROGRAMS_MAX];
+	uint32_t num_gene_code;
+	pbin_gene_code_t gene_code[GENES_MAX];
+	uint32_t code_used;			/* bytes of code_pool in use */
+	uint8_t code_pool[PHENO_CODE_MAX];	/* the programs' bytes, copied */
 };
 
 /* Where and why a .pbin was refused. */
@@ -53,6 +69,13 @@ int pheno_channel_index(const struct phenotype *p, uint32_t channel_id);
 /* Whether the adjacency bitset has the edge from index a to index b. */
 int pheno_has_edge(const struct phenotype *p, uint32_t from_index,
     uint32_t to_index);
+
+/*
+ * The PBIN_SEC_GENE_CODE entry of gene_id, or NULL when that gene runs its
+ * kind's native step function.
+ */
+const pbin_gene_code_t *pheno_gene_code(const struct phenotype *p,
+    uint32_t gene_id);
 
 /* Name of a gene kind ("mito_energy", ...) or "unknown". */
 const char *pheno_gene_kind_name(uint32_t kind);

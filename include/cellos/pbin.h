@@ -17,6 +17,17 @@
  *                     absent: every channel gets QUEUE_DEPTH_DEFAULT
  *   PBIN_SEC_GENES    u32 count, then count x pbin_gene_t
  *   PBIN_SEC_DEVICES  u32 count, then count x pbin_device_t
+ *
+ * Version 1.2 adds the genes' bytecode (include/cellos/vm_abi.h), two
+ * sections that come together or not at all:
+ *   PBIN_SEC_PROGRAMS   u32 count (1..VM_PROGRAMS_MAX), then count programs,
+ *                       each: pbin_program_t, insn_count x 8 bytes of RFC 9669
+ *                       instructions, rodata_len bytes of read-only data,
+ *                       zero bytes up to a multiple of 8
+ *   PBIN_SEC_GENE_CODE  u32 count (1..GENES_MAX), then count x pbin_gene_code_t:
+ *                       which program runs a gene, with which helpers and gas
+ * A gene without a PBIN_SEC_GENE_CODE entry runs its kind's native step
+ * function; a GENE_KIND_BYTECODE gene must have one.
  */
 #ifndef CELLOS_PBIN_H
 #define CELLOS_PBIN_H
@@ -26,7 +37,7 @@
 
 #define PBIN_MAGIC		0x50484E4Fu	/* bytes 4F 4E 48 50: "ONHP" */
 #define PBIN_VER_MAJOR		1u
-#define PBIN_VER_MINOR		1u	/* the newest minor this tree writes and reads */
+#define PBIN_VER_MINOR		2u	/* the newest minor this tree writes and reads */
 #define PBIN_HDR_SIZE		20u
 #define PBIN_QOS_SIZE		36u
 
@@ -72,8 +83,11 @@ enum pbin_section_tag {
 	PBIN_SEC_SCHED = 2,
 	PBIN_SEC_QUEUES = 3,
 	PBIN_SEC_GENES = 4,
-	PBIN_SEC_DEVICES = 5
+	PBIN_SEC_DEVICES = 5,
+	PBIN_SEC_PROGRAMS = 6,	/* minor >= 2 */
+	PBIN_SEC_GENE_CODE = 7	/* minor >= 2 */
 };
+#define PBIN_SEC_MAX		PBIN_SEC_GENE_CODE
 
 #define PBIN_NAME_MAX		48u
 
@@ -92,8 +106,10 @@ enum gene_kind {
 	GENE_KIND_GOLGI_ROUTE = 2,
 	GENE_KIND_LYSO_CLEANUP = 3,
 	GENE_KIND_PEROXI_SANITIZE = 4,
-	GENE_KIND_TESTGENE = 5
+	GENE_KIND_TESTGENE = 5,
+	GENE_KIND_BYTECODE = 6	/* no native step: runs its program only */
 };
+#define GENE_KIND_MAX		GENE_KIND_BYTECODE
 
 /* One gene of PBIN_SEC_GENES: 32 bytes. */
 typedef struct pbin_gene {
@@ -108,6 +124,26 @@ typedef struct pbin_gene {
 } pbin_gene_t;
 
 _Static_assert(sizeof(pbin_gene_t) == 32, "pbin_gene_t is 32 bytes");
+
+/* The header of one program in PBIN_SEC_PROGRAMS: 16 bytes. */
+typedef struct pbin_program {
+	uint32_t insn_count;	/* 8-byte instruction slots, 1..VM_INSNS_MAX */
+	uint32_t rodata_len;	/* bytes, 0..VM_RODATA_MAX */
+	uint32_t entry;		/* slot of the entry function, < insn_count */
+	uint32_t reserved;	/* 0 */
+} pbin_program_t;
+
+_Static_assert(sizeof(pbin_program_t) == 16, "pbin_program_t is 16 bytes");
+
+/* One entry of PBIN_SEC_GENE_CODE: 16 bytes. */
+typedef struct pbin_gene_code {
+	uint32_t gene_id;	/* a gene of PBIN_SEC_GENES, at most one entry each */
+	uint32_t program;	/* index into PBIN_SEC_PROGRAMS */
+	uint32_t helpers;	/* granted helpers: bit n = helper n (vm_abi.h) */
+	uint32_t gas;		/* gas per quantum, 1..VM_GAS_MAX */
+} pbin_gene_code_t;
+
+_Static_assert(sizeof(pbin_gene_code_t) == 16, "pbin_gene_code_t is 16 bytes");
 
 enum pbin_device_kind {
 	PBIN_DEV_CONSOLE = 1,	/* channel 0's UART/stdout */

@@ -50,7 +50,7 @@ head -c 300 "$good" >"$work/short-sections.pbin";         check short-sections '
 { cat "$good"; printf '\x09\x00\x00\x00\x00\x00\x00\x00'; } >"$work/unknown-section.pbin"
 check unknown-section 'offset [0-9]+, sections.tag: unknown section tag 9.*'
 : >"$work/empty.pbin";                                    check empty 'offset 0, header: 0 bytes.*'
-head -c 5000 /dev/zero | tr '\0' 'x' >"$work/oversized.pbin"; check oversized 'offset 0, file: 5000 bytes, at most 4096'
+head -c 16385 /dev/zero | tr '\0' 'x' >"$work/oversized.pbin"; check oversized 'offset 0, file: 16385 bytes, at most 16384'
 # A phenotype built for another machine is refused too.
 cp "$pbins/x86_bios.minimal.pbin" "$work/other-arch.pbin"; check other-arch 'built for arch 1, this machine takes arch 3'
 

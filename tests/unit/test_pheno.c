@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "cellos/errors.h"
+#include "cellos/vm_abi.h"
 #include "parcel.h"
 #include "pbin_builder.h"
 #include "pheno.h"
@@ -110,7 +111,7 @@ refused(void (*patch)(struct pb *), int code, uint32_t offset,
 
 static void bad_magic(struct pb *p) { p->b[0] = 'X'; }
 static void bad_major(struct pb *p) { p->b[4] = 2; }
-static void new_minor(struct pb *p) { p->b[6] = 2; }
+static void new_minor(struct pb *p) { p->b[6] = 3; }
 static void bad_arch(struct pb *p) { p->b[8] = 4; }
 static void bad_reserved(struct pb *p) { p->b[10] = 1; }
 static void no_channels(struct pb *p) { p->b[12] = 0; }
@@ -130,7 +131,7 @@ static void zero_gas(struct pb *p) { le32_store(p->b + OFF_SCHED + 8, 0); }
 static void zero_depth(struct pb *p) { le32_store(p->b + OFF_QUEUES + 8, 0); }
 static void gene_id0(struct pb *p) { le32_store(p->b + OFF_GENE0, 0); }
 static void gene_dup(struct pb *p) { le32_store(p->b + OFF_GENE1, 1); }
-static void gene_kind(struct pb *p) { le32_store(p->b + OFF_GENE1 + 4, 6); }
+static void gene_kind(struct pb *p) { le32_store(p->b + OFF_GENE1 + 4, 7); }
 static void gene_chan(struct pb *p) { le32_store(p->b + OFF_GENE1 + 8, 4); }
 static void gene_cpu0(struct pb *p) { le32_store(p->b + OFF_GENE1 + 12, 0); }
 static void gene_mem(struct pb *p) { le32_store(p->b + OFF_GENE1 + 20, GENE_MEM_MAX + 1); }
@@ -183,6 +184,154 @@ test_each_refusal_names_offset_and_field(void **state)
 	refused(name_ctl, -CELL_E_RANGE, OFF_SECTIONS + 9, "sections.name");
 	refused(sec_len, -CELL_E_TRUNCATED, OFF_DEVICES + 4, "sections.len");
 	refused(v10_trailing, -CELL_E_UNSUPPORTED, OFF_SECTIONS, "sections");
+}
+
+/*
+ * v1.2: good() plus two programs (3 slots and 5 bytes of rodata padded to
+ * 8; 2 slots and no rodata) and code for both genes, gene 2 on program 1.
+ */
+#define OFF_PROGRAMS	(OFF_DEVICES + 8 + 20)
+#define OFF_PROG0	(OFF_PROGRAMS + 8 + 4)
+#define OFF_PROG1	(OFF_PROG0 + 16 + 3 * 8 + 8)
+#define OFF_GENE_CODE	(OFF_PROG1 + 16 + 2 * 8)
+#define OFF_CODE0	(OFF_GENE_CODE + 8 + 4)
+#define OFF_CODE1	(OFF_CODE0 + 16)
+
+static void
+good_code(struct pb *p)
+{
+	good(p);
+	p->b[6] = 2;
+	pb_section(p, PBIN_SEC_PROGRAMS, 4 + (16 + 24 + 8) + (16 + 16));
+	pb_u32(p, 2);
+	pb_u32(p, 3);		/* program 0: 3 slots, 5 bytes rodata, entry 1 */
+	pb_u32(p, 5);
+	pb_u32(p, 1);
+	pb_u32(p, 0);
+	for (int i = 0; i < 3; i++)
+		pb_u64(p, 0x95u + (uint64_t)i * 0x100);	/* arbitrary bytes */
+	memcpy(p->b + p->n, "hello\0\0\0", 8);
+	p->n += 8;
+	pb_u32(p, 2);		/* program 1: 2 slots, entry 0 */
+	pb_u32(p, 0);
+	pb_u32(p, 0);
+	pb_u32(p, 0);
+	pb_u64(p, 0xb7);
+	pb_u64(p, 0x95);
+	pb_section(p, PBIN_SEC_GENE_CODE, 4 + 2 * 16);
+	pb_u32(p, 2);
+	pb_u32(p, 1);		/* gene 1 -> program 0, helpers 1 and 2 */
+	pb_u32(p, 0);
+	pb_u32(p, 0x6);
+	pb_u32(p, 500);
+	pb_u32(p, 2);		/* gene 2 -> program 1, no helpers */
+	pb_u32(p, 1);
+	pb_u32(p, 0);
+	pb_u32(p, VM_GAS_MAX);
+}
+
+static void
+test_v12_code_loads(void **state)
+{
+	struct pb p;
+	struct pheno_error err;
+
+	(void)state;
+	good_code(&p);
+	assert_int_equal(p.n, OFF_CODE1 + 16);
+	assert_int_equal(pheno_parse(p.b, p.n, &ph, &err), 0);
+	assert_int_equal(ph.ver_minor, 2);
+	assert_int_equal(ph.num_programs, 2);
+	assert_int_equal(ph.programs[0].insn_count, 3);
+	assert_int_equal(ph.programs[0].rodata_len, 5);
+	assert_int_equal(ph.programs[0].entry, 1);
+	assert_memory_equal(ph.programs[0].code, p.b + OFF_PROG0 + 16, 24);
+	assert_memory_equal(ph.programs[0].rodata, "hello", 5);
+	assert_int_equal(ph.programs[1].insn_count, 2);
+	assert_memory_equal(ph.programs[1].code, p.b + OFF_PROG1 + 16, 16);
+	assert_int_equal(ph.code_used, 24 + 5 + 16);
+	assert_int_equal(ph.num_gene_code, 2);
+	assert_int_equal(pheno_gene_code(&ph, 1)->program, 0);
+	assert_int_equal(pheno_gene_code(&ph, 1)->helpers, 0x6);
+	assert_int_equal(pheno_gene_code(&ph, 2)->program, 1);
+	assert_int_equal(pheno_gene_code(&ph, 2)->gas, VM_GAS_MAX);
+	assert_null(pheno_gene_code(&ph, 3));
+}
+
+static void
+refused_code(void (*patch)(struct pb *), int code, uint32_t offset,
+    const char *field)
+{
+	struct pb p;
+	struct pheno_error err = { 0 };
+
+	good_code(&p);
+	patch(&p);
+	assert_int_equal(pheno_parse(p.b, p.n, &ph, &err), code);
+	assert_int_equal(err.offset, offset);
+	assert_string_equal(err.field, field);
+	assert_true(err.detail[0] != '\0');
+}
+
+static void code_in_v11(struct pb *p) { p->b[6] = 1; }
+static void prog_count0(struct pb *p) { le32_store(p->b + OFF_PROGRAMS + 8, 0); }
+static void prog_count9(struct pb *p) { le32_store(p->b + OFF_PROGRAMS + 8, VM_PROGRAMS_MAX + 1); }
+static void prog_insns0(struct pb *p) { le32_store(p->b + OFF_PROG0, 0); }
+static void prog_insns_big(struct pb *p) { le32_store(p->b + OFF_PROG0, VM_INSNS_MAX + 1); }
+static void prog_rodata_big(struct pb *p) { le32_store(p->b + OFF_PROG0 + 4, VM_RODATA_MAX + 1); }
+static void prog_entry(struct pb *p) { le32_store(p->b + OFF_PROG0 + 8, 3); }
+static void prog_reserved(struct pb *p) { le32_store(p->b + OFF_PROG0 + 12, 1); }
+static void prog_padding(struct pb *p) { p->b[OFF_PROG0 + 16 + 24 + 6] = 1; }
+static void prog_overrun(struct pb *p) { le32_store(p->b + OFF_PROG1, 3); }
+static void prog_leftover(struct pb *p) { le32_store(p->b + OFF_PROGRAMS + 8, 1); }
+static void code_dup(struct pb *p) { le32_store(p->b + OFF_CODE1, 1); }
+static void code_helpers(struct pb *p) { le32_store(p->b + OFF_CODE0 + 8, 0x1); }
+static void code_gas0(struct pb *p) { le32_store(p->b + OFF_CODE0 + 12, 0); }
+static void code_gas_big(struct pb *p) { le32_store(p->b + OFF_CODE1 + 12, VM_GAS_MAX + 1); }
+static void code_gene(struct pb *p) { le32_store(p->b + OFF_CODE1, 3); }
+static void code_program(struct pb *p) { le32_store(p->b + OFF_CODE1 + 4, 2); }
+static void code_count(struct pb *p) { le32_store(p->b + OFF_GENE_CODE + 8, 0); le32_store(p->b + OFF_GENE_CODE + 4, 4); p->n = OFF_GENE_CODE + 12; }
+static void code_missing(struct pb *p) { p->n = OFF_GENE_CODE; }
+static void bytecode_native(struct pb *p) { le32_store(p->b + OFF_GENE_CODE + 8, 1); le32_store(p->b + OFF_GENE_CODE + 4, 4 + 16); p->n = OFF_CODE1; le32_store(p->b + OFF_GENE1 + 4, GENE_KIND_BYTECODE); }
+
+static void
+test_v12_each_refusal_names_offset_and_field(void **state)
+{
+	(void)state;
+	refused_code(code_in_v11, -CELL_E_UNSUPPORTED, OFF_PROGRAMS, "sections.tag");
+	refused_code(prog_count0, -CELL_E_RANGE, OFF_PROGRAMS + 8, "sections.programs.count");
+	refused_code(prog_count9, -CELL_E_RANGE, OFF_PROGRAMS + 8, "sections.programs.count");
+	refused_code(prog_insns0, -CELL_E_RANGE, OFF_PROG0, "programs[].insn_count");
+	refused_code(prog_insns_big, -CELL_E_RANGE, OFF_PROG0, "programs[].insn_count");
+	refused_code(prog_rodata_big, -CELL_E_RANGE, OFF_PROG0 + 4, "programs[].rodata_len");
+	refused_code(prog_entry, -CELL_E_RANGE, OFF_PROG0 + 8, "programs[].entry");
+	refused_code(prog_reserved, -CELL_E_RANGE, OFF_PROG0 + 12, "programs[].reserved");
+	refused_code(prog_padding, -CELL_E_RANGE, OFF_PROG0 + 16 + 24 + 6, "programs[].padding");
+	refused_code(prog_overrun, -CELL_E_TRUNCATED, OFF_PROG1 + 16, "programs[].code");
+	refused_code(prog_leftover, -CELL_E_LENGTH, OFF_PROG1, "sections.programs.len");
+	refused_code(code_dup, -CELL_E_RANGE, OFF_CODE1, "gene_code[].gene_id");
+	refused_code(code_helpers, -CELL_E_RANGE, OFF_CODE0 + 8, "gene_code[].helpers");
+	refused_code(code_gas0, -CELL_E_RANGE, OFF_CODE0 + 12, "gene_code[].gas");
+	refused_code(code_gas_big, -CELL_E_RANGE, OFF_CODE1 + 12, "gene_code[].gas");
+	refused_code(code_gene, -CELL_E_RANGE, OFF_CODE1, "gene_code[].gene_id");
+	refused_code(code_program, -CELL_E_RANGE, OFF_CODE1 + 4, "gene_code[].program");
+	refused_code(code_count, -CELL_E_RANGE, OFF_GENE_CODE + 8, "sections.gene_code.count");
+	refused_code(code_missing, -CELL_E_TRUNCATED, OFF_GENE_CODE, "sections");
+	refused_code(bytecode_native, -CELL_E_RANGE, OFF_CODE0, "gene_code");
+}
+
+static void
+test_v12_every_truncation_is_refused(void **state)
+{
+	struct pb p;
+	struct pheno_error err;
+
+	(void)state;
+	good_code(&p);
+	for (size_t cut = OFF_PROGRAMS + 1; cut < p.n; cut++) {
+		assert_true(pheno_parse(p.b, cut, &ph, &err) < 0);
+		assert_true(err.offset <= cut);
+	}
 }
 
 static void
@@ -248,6 +397,9 @@ main(void)
 		cmocka_unit_test(test_every_truncation_is_refused_or_complete),
 		cmocka_unit_test(test_v10_file_is_refused_for_want_of_genes),
 		cmocka_unit_test(test_oversized_and_builtin),
+		cmocka_unit_test(test_v12_code_loads),
+		cmocka_unit_test(test_v12_each_refusal_names_offset_and_field),
+		cmocka_unit_test(test_v12_every_truncation_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
