@@ -66,9 +66,11 @@ function(cellos_publish target file name)
 	endif()
 endfunction()
 
-# Embed phenotypes/<name>.yaml, compiled by the host phenotype compiler, into
-# a board kernel (hal_phenotype returns it). Without the compiler the kernel
-# is built without one and boots its built-in minimal phenotype.
+# Embed phenotypes/<name>.yaml, compiled by the host phenotype compiler with
+# this build's bytecode genes (genes/bpf/, CELLOS_BPF_DIR), into a board
+# kernel (hal_phenotype returns it); a changed gene rebuilds the image.
+# Without the compiler the kernel is built without one and boots its
+# built-in minimal phenotype.
 function(cellos_embed_phenotype target name)
 	set(compiler "${CELLOS_HOST_TOOLS}/phenotype-compile")
 	set(yaml "${PROJECT_SOURCE_DIR}/phenotypes/${name}.yaml")
@@ -82,8 +84,9 @@ function(cellos_embed_phenotype target name)
 	set(pbin "${CMAKE_CURRENT_BINARY_DIR}/${name}.pbin")
 	add_custom_command(
 		OUTPUT "${pbin}"
-		COMMAND "${compiler}" -o "${pbin}" "${yaml}"
+		COMMAND "${compiler}" --code-dir "${CELLOS_BPF_DIR}" -o "${pbin}" "${yaml}"
 		DEPENDS "${compiler}" "${yaml}" "${PROJECT_SOURCE_DIR}/schemas/phenotype.schema.yaml"
+			${CELLOS_BPF_OBJECTS} bpf_genes
 		COMMENT "phenotype-compile ${name}"
 		VERBATIM)
 	set_source_files_properties("${blob}" TARGET_DIRECTORY ${target} PROPERTIES

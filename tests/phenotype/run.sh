@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# run.sh COMPILER PBIN-DUMP SOURCE-DIR WORK-DIR
+# run.sh COMPILER PBIN-DUMP SOURCE-DIR WORK-DIR GENES-DIR
 # The phenotype compiler's tests: every malformed file under bad/ must fail
 # with exit status 1, exactly the stderr of its .expect (or a line matching
 # its .expect-re) and no output file; the shipped phenotypes compile, the
-# same way twice, and agree except in name, arch and devices; a tiny
+# same way twice (with the genes' code from GENES-DIR), and agree except
+# in name, arch and devices; a tiny
 # phenotype compiles to bytes written out by hand from the contract; and
 # pbin-dump shows a good file and refuses a cut one.
 set -uo pipefail
-compile=$1 dump=$2 src=$3 work=$4
+compile=$1 dump=$2 src=$3 work=$4 genes=$5
 failures=0 count=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 rm -rf "$work"; mkdir -p "$work"
@@ -37,8 +38,8 @@ echo "$count malformed phenotypes checked"
 # header arch_id, NAME and DEVICES.
 for yaml in "$src"/phenotypes/*.yaml; do
 	name=$(basename "$yaml" .yaml)
-	"$compile" -o "$work/$name.1.pbin" "$yaml" || { fail "$name does not compile"; continue; }
-	"$compile" -o "$work/$name.2.pbin" "$yaml"
+	"$compile" --code-dir "$genes" -o "$work/$name.1.pbin" "$yaml" || { fail "$name does not compile"; continue; }
+	"$compile" --code-dir "$genes" -o "$work/$name.2.pbin" "$yaml"
 	cmp -s "$work/$name.1.pbin" "$work/$name.2.pbin" || fail "$name: two compiles differ"
 	"$dump" "$work/$name.1.pbin" >"$work/$name.dump" || fail "$name: pbin-dump refuses it"
 	# Everything up to NAME (bytes 0..7, 10.. of the header, channels,

@@ -2,13 +2,17 @@
  * pbin-dump FILE: print a phenotype binary readably. It goes through the
  * kernel's own loader (core/pheno.c), so it shows exactly what a kernel
  * would boot, and a file the kernel would refuse is refused here with the
- * same offset, field and reason (exit 1).
+ * same offset, field and reason (exit 1). A v1.2 file's programs are shown
+ * as a disassembly (disasm.c) and a hex dump of their rodata, followed by
+ * the table of which gene runs which program with which helpers and gas.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cellos/errors.h"
+#include "cellos/vm_abi.h"
+#include "disasm.h"
 #include "pheno.h"
 
 static const char *
@@ -27,6 +31,65 @@ behaviour(uint32_t b)
 	    "budget_hog" };
 
 	return b < 3 ? names[b] : "?";
+}
+
+/* A program: its header line, one line per slot, then its rodata in hex. */
+static void
+print_program(uint32_t k, const struct pheno_program *pr)
+{
+	char line[256];
+
+	printf("  program %u: %u slots, entry %u, rodata %u bytes\n", k,
+	    pr->insn_count, pr->entry, pr->rodata_len);
+	for (uint32_t i = 0; i < pr->insn_count; i++) {
+		disasm_slot(pr->code, pr->insn_count, i, pr->rodata,
+		    pr->rodata_len, line, sizeof line);
+		printf("  %4u: %s%s\n", i, line, i == pr->entry ? "  <- entry" :
+		    "");
+	}
+	for (uint32_t o = 0; o < pr->rodata_len; o += 16) {
+		uint32_t n = pr->rodata_len - o < 16 ? pr->rodata_len - o : 16;
+
+		printf("  rodata+%04x:", o);
+		for (uint32_t j = 0; j < 16; j++) {
+			if (j < n)
+				printf(" %02x", pr->rodata[o + j]);
+			else
+				printf("   ");
+		}
+		printf("  |");
+		for (uint32_t j = 0; j < n; j++) {
+			uint8_t c = pr->rodata[o + j];
+			putchar(c >= 0x20 && c <= 0x7E ? c : '.');
+		}
+		printf("|\n");
+	}
+}
+
+/* Which gene runs which program, with which helpers and gas. */
+static void
+print_gene_code(const struct phenotype *p)
+{
+	printf("gene code (%u):\n", p->num_gene_code);
+	for (uint32_t i = 0; i < p->num_gene_code; i++) {
+		const pbin_gene_code_t *gc = &p->gene_code[i];
+		int first = 1;
+
+		printf("  g%-3u program %-2u gas %-6u helpers", gc->gene_id,
+		    gc->program, gc->gas);
+		for (uint32_t h = 1; h < VM_HELPERS_MAX; h++) {
+			if (!(gc->helpers & (1u << h)))
+				continue;
+			printf("%c%s", first ? ' ' : ',', disasm_helper_name(h));
+			first = 0;
+		}
+		if (gc->helpers & ~(uint32_t)VM_HELPERS_ALL)
+			printf("%cunknown 0x%X", first ? ' ' : ',',
+			    gc->helpers & ~(uint32_t)VM_HELPERS_ALL);
+		else if (first)
+			printf(" (none)");
+		putchar('\n');
+	}
 }
 
 int
@@ -91,7 +154,15 @@ main(int argc, char **argv)
 		    g->cpu_budget, g->io_budget, g->mem_budget);
 		if (g->kind == GENE_KIND_TESTGENE)
 			printf(" target %u %s", g->arg0, behaviour(g->arg1));
+		else if (g->kind == GENE_KIND_BYTECODE)
+			printf(" arg0 %u arg1 %u", g->arg0, g->arg1);
 		putchar('\n');
+	}
+	if (p.num_programs > 0) {
+		printf("programs (%u):\n", p.num_programs);
+		for (uint32_t k = 0; k < p.num_programs; k++)
+			print_program(k, &p.programs[k]);
+		print_gene_code(&p);
 	}
 	printf("devices (%u):\n", p.num_devices);
 	for (uint32_t i = 0; i < p.num_devices; i++)

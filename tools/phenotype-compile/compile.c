@@ -3,19 +3,33 @@
  * schema, it checks what a schema cannot state (unique channel ids and
  * names, a console, edges and targets naming channels that exist, no
  * duplicate edges, bucket and refill within bucket_max, unique gene ids,
- * target and behaviour only on a testgene) and writes the .pbin v1.1
- * (include/cellos/pbin.h) field by field, little-endian.
+ * target and behaviour only on a testgene, arg0/arg1 only on a bytecode
+ * gene, unique helpers), reads each gene's code: object (bpf_elf.c), runs
+ * the kernel's verifier (core/vm_verify.c) on it with the gene's helpers,
+ * and writes the .pbin (include/cellos/pbin.h) field by field, little-endian:
+ * v1.2 with PROGRAMS and GENE_CODE when some gene has code, else v1.1.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <yaml.h>
 
+#include "bpf_elf.h"
 #include "cellos/pbin.h"
+#include "cellos/vm_abi.h"
 #include "compile.h"
 #include "config.h"
 #include "parcel.h"
+#include "vm.h"
+
+/* One program of PBIN_SEC_PROGRAMS: an object and entry, read once. */
+struct program {
+	const char *object;	/* the YAML's object: text */
+	const char *entry;
+	struct bpf_prog prog;
+};
 
 struct channel {
 	const yaml_node_t *node;
@@ -38,12 +52,17 @@ struct compiled {
 	pbin_gene_t genes[GENES_MAX];
 	uint32_t num_devices;
 	pbin_device_t devices[DEVICES_MAX];
+	uint32_t num_programs;
+	struct program programs[VM_PROGRAMS_MAX];
+	uint32_t num_gene_code;
+	pbin_gene_code_t gene_code[GENES_MAX];
 };
 
 struct ctx {
 	yaml_document_t *doc;
 	struct diag *d;
 	struct compiled *c;
+	const struct compile_options *opts;
 };
 
 static uint64_t
@@ -201,13 +220,129 @@ static uint32_t
 kind_value(const char *kind)
 {
 	static const char *const kinds[] = { NULL, "mito_energy", "golgi_route",
-	    "lyso_cleanup", "peroxi_sanitize", "testgene" };
+	    "lyso_cleanup", "peroxi_sanitize", "testgene", "bytecode" };
 
 	for (uint32_t i = 1; i < sizeof kinds / sizeof kinds[0]; i++) {
 		if (strcmp(kinds[i], kind) == 0)
 			return i;
 	}
 	return 0;
+}
+
+/* Helper names by id (vm_abi.h VM_HELPER_*); index 0 is no helper. */
+static const char *const helper_names[VM_HELPERS_MAX] = { NULL, "send",
+    "recv", "forward", "next_hop", "log", "format", "console", "energy",
+    "reclaim", "alloc", "ticks", "event", "kv_get", "kv_put" };
+
+static uint32_t
+helper_mask(struct ctx *x, uint32_t gene, const yaml_node_t *list)
+{
+	uint32_t mask = 0;
+
+	for (size_t k = 0; k < seq_len(list); k++) {
+		const yaml_node_t *item = seq_at(x->doc, list, k);
+		const char *name = yv_text(item);
+		uint32_t id = 0;
+
+		for (uint32_t h = 1; name != NULL && h < VM_HELPERS_MAX; h++) {
+			if (strcmp(helper_names[h], name) == 0)
+				id = h;
+		}
+		if (id == 0) {
+			diag_at(x->d, item, "genes[%u].code.helpers[%zu]: no "
+			    "helper is named \"%s\"", gene, k,
+			    name ? name : "");
+			continue;
+		}
+		if (mask & (1u << id))
+			diag_at(x->d, item, "genes[%u].code.helpers[%zu]: "
+			    "\"%s\" is listed twice", gene, k, name);
+		mask |= 1u << id;
+	}
+	return mask;
+}
+
+/*
+ * The program of object+entry: one read earlier, or read now from the
+ * code directory. Returns its index, or -1 after a message at the
+ * object: value.
+ */
+static int
+program_for(struct ctx *x, uint32_t gene, const yaml_node_t *object,
+    const char *entry)
+{
+	const struct compile_options *o = x->opts;
+	struct compiled *c = x->c;
+	struct program *p;
+	char path[4096], why[BPF_ELF_MSG_MAX];
+	unsigned char *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	for (uint32_t k = 0; k < c->num_programs; k++) {
+		if (strcmp(c->programs[k].object, yv_text(object)) == 0 &&
+		    strcmp(c->programs[k].entry, entry) == 0)
+			return (int)k;
+	}
+	if (o == NULL || o->code_dir == NULL || o->read_file == NULL) {
+		diag_at(x->d, object, "genes[%u].code.object: a gene's code "
+		    "needs --code-dir (the directory of the gene objects), or "
+		    "--native-genes to ignore code:", gene);
+		return -1;
+	}
+	if (c->num_programs == VM_PROGRAMS_MAX) {
+		diag_at(x->d, object, "genes[%u].code.object: more than %d "
+		    "programs (VM_PROGRAMS_MAX)", gene, VM_PROGRAMS_MAX);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/%s.o", o->code_dir, yv_text(object));
+	if (o->read_file(path, &bytes, &len, why, sizeof why) != 0) {
+		diag_at(x->d, object, "genes[%u].code.object: %s: %s", gene,
+		    path, why);
+		return -1;
+	}
+	p = &c->programs[c->num_programs];
+	rc = bpf_elf_load(bytes, len, entry, &p->prog, why, sizeof why);
+	free(bytes);
+	if (rc < 0) {
+		diag_at(x->d, object, "genes[%u].code.object: %s: %s", gene,
+		    path, why);
+		return -1;
+	}
+	p->object = yv_text(object);
+	p->entry = entry;
+	return (int)c->num_programs++;
+}
+
+/* A gene's code: mapping (the schema has checked its shape). */
+static void
+load_code(struct ctx *x, uint32_t gene, const pbin_gene_t *g,
+    const yaml_node_t *code)
+{
+	struct compiled *c = x->c;
+	const yaml_node_t *object = yv_get(x->doc, code, "object");
+	const char *entry = text_of(x->doc, code, "entry");
+	const struct bpf_prog *p;
+	struct vm_verify_error err;
+	pbin_gene_code_t *gc;
+	uint32_t mask;
+	int prog;
+
+	mask = helper_mask(x, gene, yv_get(x->doc, code, "helpers"));
+	prog = program_for(x, gene, object, entry != NULL ? entry : "gene");
+	if (prog < 0)
+		return;
+	p = &c->programs[prog].prog;
+	if (vm_verify(p->code, p->insn_count, p->entry, mask, &err) != 0) {
+		diag_at(x->d, code, "gene %u: %s: slot %u: %s", g->gene_id,
+		    yv_text(object), err.insn, err.reason);
+		return;
+	}
+	gc = &c->gene_code[c->num_gene_code++];
+	gc->gene_id = g->gene_id;
+	gc->program = (uint32_t)prog;
+	gc->helpers = mask;
+	gc->gas = (uint32_t)u64_of(x->doc, code, "gas", 1);
 }
 
 static void
@@ -224,6 +359,9 @@ load_genes(struct ctx *x, const yaml_node_t *list)
 		const yaml_node_t *budget = yv_get(x->doc, m, "budget");
 		const yaml_node_t *target = yv_get(x->doc, m, "target");
 		const yaml_node_t *behaviour = yv_get(x->doc, m, "behaviour");
+		const yaml_node_t *code = yv_get(x->doc, m, "code");
+		const yaml_node_t *arg0 = yv_get(x->doc, m, "arg0");
+		const yaml_node_t *arg1 = yv_get(x->doc, m, "arg1");
 		pbin_gene_t *g = &c->genes[i];
 		int ch;
 
@@ -241,6 +379,25 @@ load_genes(struct ctx *x, const yaml_node_t *list)
 				diag_at(x->d, yv_get(x->doc, m, "id"),
 				    "genes[%u].id: %u is already the id of "
 				    "genes[%u]", i, g->gene_id, j);
+		}
+		if (x->opts != NULL && x->opts->native_genes) {
+			if (g->kind == GENE_KIND_BYTECODE)
+				diag_at(x->d, yv_get(x->doc, m, "kind"),
+				    "genes[%u].kind: a bytecode gene has no "
+				    "native step (--native-genes)", i);
+		} else if (code != NULL) {
+			load_code(x, i, g, code);
+		} else if (g->kind == GENE_KIND_BYTECODE) {
+			diag_at(x->d, m, "genes[%u]: a bytecode gene needs "
+			    "code:", i);
+		}
+		if (g->kind == GENE_KIND_BYTECODE) {
+			g->arg0 = (uint32_t)u64_of(x->doc, m, "arg0", 0);
+			g->arg1 = (uint32_t)u64_of(x->doc, m, "arg1", 0);
+		} else if (arg0 != NULL || arg1 != NULL) {
+			diag_at(x->d, arg0 != NULL ? arg0 : arg1, "genes[%u].%s: "
+			    "only a bytecode gene takes arg0 and arg1", i,
+			    arg0 != NULL ? "arg0" : "arg1");
 		}
 		if (g->kind != GENE_KIND_TESTGENE) {
 			if (target != NULL)
@@ -292,6 +449,34 @@ load_devices(struct ctx *x, const yaml_node_t *list)
 	}
 }
 
+/* Bytes a program takes in the kernel's code pool: code and rodata. */
+static uint32_t
+program_bytes(const struct bpf_prog *p)
+{
+	return p->insn_count * 8 + p->rodata_len;
+}
+
+/* Bytes a program takes in PBIN_SEC_PROGRAMS after its header. */
+static uint32_t
+program_padded(const struct bpf_prog *p)
+{
+	return (program_bytes(p) + 7) & ~7u;
+}
+
+/* All programs together must fit the kernel's code pool (PHENO_CODE_MAX). */
+static void
+check_code_size(struct ctx *x, const yaml_node_t *genes)
+{
+	uint32_t total = 0;
+
+	for (uint32_t k = 0; k < x->c->num_programs; k++)
+		total += program_bytes(&x->c->programs[k].prog);
+	if (total > PHENO_CODE_MAX)
+		diag_at(x->d, genes, "genes: the %u programs take %u bytes of "
+		    "code and rodata, at most %d (PHENO_CODE_MAX)",
+		    x->c->num_programs, total, PHENO_CODE_MAX);
+}
+
 /* The rules beyond the schema; the document has passed the schema. */
 static void
 compile(struct ctx *x, const yaml_node_t *root)
@@ -312,6 +497,7 @@ compile(struct ctx *x, const yaml_node_t *root)
 	check_channels(x, yv_get(x->doc, root, "channels"));
 	load_edges(x, yv_get(x->doc, root, "edges"));
 	load_genes(x, yv_get(x->doc, root, "genes"));
+	check_code_size(x, yv_get(x->doc, root, "genes"));
 	load_devices(x, yv_get(x->doc, root, "devices"));
 }
 
@@ -362,6 +548,42 @@ put64(struct out *o, uint64_t v)
 	put(o, b, 8);
 }
 
+/* PBIN_SEC_PROGRAMS and PBIN_SEC_GENE_CODE (v1.2), when there is code. */
+static void
+emit_code(const struct compiled *c, struct out *o)
+{
+	static const uint8_t zeros[8];
+	uint32_t len = 4;
+
+	if (c->num_programs == 0)
+		return;
+	for (uint32_t k = 0; k < c->num_programs; k++)
+		len += 16 + program_padded(&c->programs[k].prog);
+	put32(o, PBIN_SEC_PROGRAMS);
+	put32(o, len);
+	put32(o, c->num_programs);
+	for (uint32_t k = 0; k < c->num_programs; k++) {
+		const struct bpf_prog *p = &c->programs[k].prog;
+
+		put32(o, p->insn_count);
+		put32(o, p->rodata_len);
+		put32(o, p->entry);
+		put32(o, 0);
+		put(o, p->code, (size_t)p->insn_count * 8);
+		put(o, p->rodata, p->rodata_len);
+		put(o, zeros, (8 - p->rodata_len % 8) % 8);
+	}
+	put32(o, PBIN_SEC_GENE_CODE);
+	put32(o, 4 + 16 * c->num_gene_code);
+	put32(o, c->num_gene_code);
+	for (uint32_t k = 0; k < c->num_gene_code; k++) {
+		put32(o, c->gene_code[k].gene_id);
+		put32(o, c->gene_code[k].program);
+		put32(o, c->gene_code[k].helpers);
+		put32(o, c->gene_code[k].gas);
+	}
+}
+
 static void
 emit(const struct compiled *c, struct out *o)
 {
@@ -369,7 +591,7 @@ emit(const struct compiled *c, struct out *o)
 
 	put32(o, PBIN_MAGIC);
 	put16(o, PBIN_VER_MAJOR);
-	put16(o, PBIN_VER_MINOR);
+	put16(o, c->num_programs > 0 ? 2 : 1);	/* 1.1 exactly as before */
 	put16(o, c->arch_id);
 	put16(o, 0);
 	put32(o, c->n);
@@ -410,6 +632,7 @@ emit(const struct compiled *c, struct out *o)
 		put32(o, g->arg0);
 		put32(o, g->arg1);
 	}
+	emit_code(c, o);
 	put32(o, PBIN_SEC_DEVICES);
 	put32(o, 4 + 16 * c->num_devices);
 	put32(o, c->num_devices);
@@ -423,6 +646,14 @@ emit(const struct compiled *c, struct out *o)
 long
 phenotype_compile(struct schema *schema, const unsigned char *yaml, size_t len,
     struct diag *d, uint8_t *out, size_t cap)
+{
+	return phenotype_compile_with(schema, yaml, len, NULL, d, out, cap);
+}
+
+long
+phenotype_compile_with(struct schema *schema, const unsigned char *yaml,
+    size_t len, const struct compile_options *opts, struct diag *d,
+    uint8_t *out, size_t cap)
 {
 	static struct compiled compiled;
 	yaml_parser_t parser;
@@ -445,7 +676,7 @@ phenotype_compile(struct schema *schema, const unsigned char *yaml, size_t len,
 	yaml_parser_delete(&parser);
 	schema_validate(schema, &doc, d);
 	if (d->errors == 0) {
-		struct ctx x = { &doc, d, &compiled };
+		struct ctx x = { &doc, d, &compiled, opts };
 		compile(&x, yaml_document_get_root_node(&doc));
 	}
 	if (d->errors == 0) {

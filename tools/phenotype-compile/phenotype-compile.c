@@ -1,10 +1,13 @@
 /*
  * phenotype-compile: compile a phenotype (YAML) into a .pbin.
  *
- *   phenotype-compile [--schema FILE] -o OUT.pbin IN.yaml
+ *   phenotype-compile [--schema FILE] [--code-dir DIR] [--native-genes]
+ *       -o OUT.pbin IN.yaml
  *
  * The document is validated against the schema (schemas/ by default) and
- * the rules of compile.c. Every problem is reported as
+ * the rules of compile.c. A gene's code: names an object DIR/<object>.o
+ * (genes/bpf/, docs/GENES.md); --native-genes ignores every code: so the
+ * same phenotype boots its native genes. Every problem is reported as
  * IN.yaml:LINE:COLUMN: message on stderr, and then the exit status is 1
  * with no output file. The .pbin is written to a temporary next to OUT and
  * renamed; the same input gives the same bytes.
@@ -21,7 +24,11 @@
 #include "config.h"
 
 static const char usage_line[] =
-    "usage: phenotype-compile [--schema FILE] -o OUT.pbin IN.yaml\n";
+    "usage: phenotype-compile [--schema FILE] [--code-dir DIR] "
+    "[--native-genes]\n"
+    "                         -o OUT.pbin IN.yaml\n";
+
+#define FILE_SIZE_MAX	(16u << 20)
 
 static int
 write_output(const char *path, const uint8_t *bytes, size_t len)
@@ -51,46 +58,54 @@ write_output(const char *path, const uint8_t *bytes, size_t len)
 	return 0;
 }
 
-/* Read the whole input file; NULL after a message when it cannot be read. */
-static unsigned char *
-read_file(const char *path, size_t *len)
+/*
+ * Read the whole file at path into a malloc'd buffer: 0, or -1 with why
+ * saying what went wrong (compile_options.read_file).
+ */
+static int
+slurp(const char *path, unsigned char **bytes, size_t *len, char *why,
+    size_t cap)
 {
 	FILE *f = fopen(path, "rb");
 	unsigned char *buf = NULL;
-	size_t cap = 0, n = 0;
+	size_t size = 0, n = 0;
 
 	if (f == NULL) {
-		fprintf(stderr, "phenotype-compile: %s: %s\n", path,
-		    strerror(errno));
-		return NULL;
+		snprintf(why, cap, "%s", strerror(errno));
+		return -1;
 	}
 	for (;;) {
-		if (n == cap) {
+		size_t got;
+
+		if (n == size) {
 			unsigned char *grown;
-			cap = cap ? 2 * cap : 4096;
-			if (cap > (16u << 20) || (grown = realloc(buf, cap)) == NULL) {
-				fprintf(stderr, "phenotype-compile: %s: larger "
-				    "than 16 MiB\n", path);
+
+			size = size ? 2 * size : 4096;
+			if (size > FILE_SIZE_MAX ||
+			    (grown = realloc(buf, size)) == NULL) {
+				snprintf(why, cap, "larger than %u MiB",
+				    FILE_SIZE_MAX >> 20);
 				free(buf);
 				fclose(f);
-				return NULL;
+				return -1;
 			}
 			buf = grown;
 		}
-		size_t got = fread(buf + n, 1, cap - n, f);
+		got = fread(buf + n, 1, size - n, f);
 		n += got;
 		if (got == 0)
 			break;
 	}
 	if (ferror(f)) {
-		fprintf(stderr, "phenotype-compile: %s: read error\n", path);
+		snprintf(why, cap, "read error: %s", strerror(errno));
 		free(buf);
 		fclose(f);
-		return NULL;
+		return -1;
 	}
 	fclose(f);
+	*bytes = buf;
 	*len = n;
-	return buf;
+	return 0;
 }
 
 int
@@ -99,15 +114,19 @@ main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "schema", required_argument, NULL, 's' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "code-dir", required_argument, NULL, 'c' },
+		{ "native-genes", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static uint8_t pbin[PBIN_SIZE_MAX];
 	const char *schema_path = CELLOS_SCHEMA_PATH, *out_path = NULL;
 	struct schema schema;
+	struct compile_options opts = { NULL, 0, slurp };
 	struct diag d = { NULL, 0, stderr };
-	unsigned char *yaml;
+	unsigned char *yaml = NULL;
 	size_t yaml_len = 0;
+	char why[256];
 	long n;
 	int c;
 
@@ -120,12 +139,22 @@ main(int argc, char **argv)
 		case 'o':
 			out_path = optarg;
 			break;
+		case 'c':
+			opts.code_dir = optarg;
+			break;
+		case 'n':
+			opts.native_genes = 1;
+			break;
 		case 'h':
 			fputs(usage_line, stdout);
 			fputs("\nCompile a phenotype YAML file into a .pbin "
 			    "(docs/PHENOTYPES.md). Errors are\nreported as "
 			    "FILE:LINE:COLUMN: message; on any error nothing is "
-			    "written.\n", stdout);
+			    "written.\n\n"
+			    "  --code-dir DIR   where the genes' code: objects "
+			    "are (DIR/<object>.o)\n"
+			    "  --native-genes   ignore every code: (the genes run "
+			    "their native steps)\n", stdout);
 			return 0;
 		case ':':
 			fprintf(stderr, "phenotype-compile: %s needs a value\n",
@@ -146,11 +175,13 @@ main(int argc, char **argv)
 	d.file = argv[optind];
 	if (schema_load(&schema, schema_path) != 0)
 		return 1;
-	if ((yaml = read_file(d.file, &yaml_len)) == NULL) {
+	if (slurp(d.file, &yaml, &yaml_len, why, sizeof why) != 0) {
+		fprintf(stderr, "phenotype-compile: %s: %s\n", d.file, why);
 		schema_free(&schema);
 		return 1;
 	}
-	n = phenotype_compile(&schema, yaml, yaml_len, &d, pbin, sizeof pbin);
+	n = phenotype_compile_with(&schema, yaml, yaml_len, &opts, &d, pbin,
+	    sizeof pbin);
 	free(yaml);
 	schema_free(&schema);
 	if (n < 0)
