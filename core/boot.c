@@ -23,6 +23,7 @@
 #include "substrate.h"
 #include "trust.h"
 #include "update.h"
+#include "vm_host.h"
 
 static struct phenotype phenotype;
 
@@ -47,6 +48,7 @@ cell_reset(void)
 	irqb_reset();
 	obs_reset();
 	update_reset();
+	vmhost_attach_kv(NULL);
 }
 
 /*

@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cellos/vm_abi.h"
 #include "crypto.h"
 #include "organelles.h"
 #include "parcel.h"
@@ -51,6 +52,18 @@ org_charge_io(uint32_t slot, uint32_t bytes)
 }
 
 enum lyso_reason
+org_charge_gas(uint32_t slot, uint32_t gas, int out_of_gas)
+{
+	struct mito_entry *m = &org.mito[slot];
+
+	m->gas_total += gas;
+	if (!out_of_gas)
+		return LYSO_ALIVE;
+	m->gas_outs++;
+	return org_charge_cpu(slot, VM_GAS_OUT_CPU);
+}
+
+enum lyso_reason
 org_charge_mem(uint32_t slot, int32_t bytes)
 {
 	struct mito_entry *m = &org.mito[slot];
@@ -94,7 +107,9 @@ org_dead(uint32_t slot)
 const char *
 org_reason_name(uint32_t reason)
 {
-	static const char *const names[] = { "alive", "route", "cpu", "io", "mem" };
+	static const char *const names[] = {
+		"alive", "route", "cpu", "io", "mem", "fault", "rejected",
+	};
 
 	return reason < sizeof names / sizeof names[0] ? names[reason] : "?";
 }
@@ -125,18 +140,19 @@ uint32_t
 org_mito_hash(void)
 {
 	struct sha256_ctx h;
-	uint8_t rec[11 * 4];
+	uint8_t rec[13 * 4];
 	uint8_t digest[32];
 
 	sha256_init(&h);
 	for (uint32_t i = 0; i < org.num_genes; i++) {
 		const struct mito_entry *m = &org.mito[i];
-		const uint32_t fields[11] = {
+		const uint32_t fields[13] = {
 			m->gene_id, m->cpu_budget, m->io_budget, m->mem_budget,
 			m->cpu_epoch, m->io_epoch, m->cpu_total, m->io_total,
-			m->mem_held, m->mem_peak, m->quanta,
+			m->mem_held, m->mem_peak, m->quanta, m->gas_total,
+			m->gas_outs,
 		};
-		for (unsigned f = 0; f < 11; f++)
+		for (unsigned f = 0; f < 13; f++)
 			le32_store(rec + 4 * f, fields[f]);
 		sha256_update(&h, rec, sizeof rec);
 	}

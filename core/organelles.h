@@ -25,7 +25,11 @@ enum lyso_reason {
 	LYSO_ROUTE = 1,		/* sent along an edge the graph does not have */
 	LYSO_CPU = 2,		/* over its CPU budget in an epoch */
 	LYSO_IO = 3,		/* over its IO budget in an epoch */
-	LYSO_MEM = 4		/* over its memory budget */
+	LYSO_MEM = 4,		/* over its memory budget */
+	LYSO_FAULT = 5,		/* its bytecode faulted (bad memory access, helper
+				 * misuse) */
+	LYSO_REJECTED = 6	/* its bytecode was refused by the verifier: it
+				 * never ran */
 };
 
 struct mito_entry {
@@ -35,6 +39,8 @@ struct mito_entry {
 	uint32_t cpu_total, io_total;	/* since boot */
 	uint32_t mem_held, mem_peak;
 	uint32_t quanta;		/* quanta run */
+	uint32_t gas_total;		/* VM gas spent since boot (bytecode genes) */
+	uint32_t gas_outs;		/* quanta that ended out of gas */
 };
 
 /* The Golgi's verdict columns: the QoS verdicts, then "denied". */
@@ -74,6 +80,13 @@ enum lyso_reason org_charge_cpu(uint32_t slot, uint32_t units);
 enum lyso_reason org_charge_io(uint32_t slot, uint32_t bytes);
 enum lyso_reason org_charge_mem(uint32_t slot, int32_t bytes);
 
+/*
+ * Book gas a bytecode gene spent in a quantum; out_of_gas says the quantum
+ * ended for want of more, which also costs VM_GAS_OUT_CPU CPU units. Returns
+ * 0 or the lyso reason that CPU charge violates.
+ */
+enum lyso_reason org_charge_gas(uint32_t slot, uint32_t gas, int out_of_gas);
+
 /* Count a Golgi verdict for a send from -> to (channel indices). */
 void org_golgi_count(uint32_t from, uint32_t to, uint32_t column);
 
@@ -83,7 +96,7 @@ void org_kill(uint32_t slot, enum lyso_reason reason, uint32_t quantum);
 /* Whether gene slot is dead. */
 int org_dead(uint32_t slot);
 
-/* "alive", "route", "cpu", "io", "mem". */
+/* "alive", "route", "cpu", "io", "mem", "fault", "rejected". */
 const char *org_reason_name(uint32_t reason);
 
 /*
@@ -94,7 +107,11 @@ const char *org_reason_name(uint32_t reason);
 size_t org_peroxi_sanitize(const uint8_t *text, size_t len,
     char out[PEROXI_LINE_MAX]);
 
-/* E5 mito: SHA-256 over the energy table (per gene, in order, u32 LE). */
+/*
+ * E5 mito: SHA-256 over the energy table: per gene, in order, 13 u32 LE
+ * fields (gene_id, the three budgets, cpu/io this epoch, cpu/io total,
+ * mem held and peak, quanta, gas total, quanta out of gas).
+ */
 uint32_t org_mito_hash(void);
 
 /* E5 golgi: SHA-256 over the verdict table (n x n x columns) and dead map. */

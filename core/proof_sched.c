@@ -4,8 +4,10 @@
  * unit of work onto the mitochondria's books. Then the mechanism checks
  * itself (see check_gene): no dead gene ran, no live gene is over budget,
  * rogues were killed for routing, budget hogs only for budgets, and the
- * dead were reclaimed.
- * mito hashes the energy table; golgi the verdict table and the dead map.
+ * dead were reclaimed; a bytecode gene spent no more gas than its quanta
+ * were granted, and a native one none at all.
+ * mito hashes the energy table; golgi the verdict table and the dead map;
+ * gas is what the bytecode genes spent, all together.
  */
 #include <stdint.h>
 
@@ -15,6 +17,7 @@
 #include "proof.h"
 #include "proofs.h"
 #include "scheduler.h"
+#include "vm_host.h"
 
 /*
  * The checks for gene slot i after a run of ran quanta: a live gene is
@@ -29,6 +32,7 @@ check_gene(const struct phenotype *p, uint32_t i, uint32_t ran, int lyso_alive)
 	const pbin_gene_t *g = &p->genes[i];
 	const struct mito_entry *m = &org.mito[i];
 	const struct lyso_entry *l = &org.lyso[i];
+	const pbin_gene_code_t *c = pheno_gene_code(p, g->gene_id);
 
 	if (l->reason == LYSO_ALIVE && (m->mem_held > m->mem_budget ||
 	    m->cpu_epoch > m->cpu_budget || m->io_epoch > m->io_budget))
@@ -48,6 +52,13 @@ check_gene(const struct phenotype *p, uint32_t i, uint32_t ran, int lyso_alive)
 	    l->reason == LYSO_ROUTE)
 		return proof_fail(5, "budget hog g%u was killed for routing",
 		    g->gene_id);
+	if (c != NULL && (uint64_t)m->gas_total > (uint64_t)m->quanta * c->gas)
+		return proof_fail(5, "g%u spent %u gas in %u quanta of %u gas",
+		    g->gene_id, m->gas_total, m->quanta, c->gas);
+	if (c == NULL && (m->gas_total != 0 || l->reason == LYSO_FAULT ||
+	    l->reason == LYSO_REJECTED))
+		return proof_fail(5, "native g%u has VM charges (gas %u, %s)",
+		    g->gene_id, m->gas_total, org_reason_name(l->reason));
 	if (l->reason != LYSO_ALIVE && lyso_alive && !l->reclaimed &&
 	    l->quantum + p->num_genes <= ran)
 		return proof_fail(5, "g%u died (%s) at quantum %u but was never "
@@ -59,11 +70,15 @@ check_gene(const struct phenotype *p, uint32_t i, uint32_t ran, int lyso_alive)
 int
 proof_e5_sched(const struct phenotype *p)
 {
-	uint32_t ran, mito, golgi;
+	struct vmhost_stats vm;
+	uint32_t ran, mito, golgi, gas = 0;
 	int lyso_alive = 0, bad;
 
 	org_init(p);
 	sched_init(p);
+	vm = vmhost_stats();
+	kprintf("#I vm: %u of %u genes run bytecode (%u instructions), %u "
+	    "rejected\n", vm.loaded, p->num_genes, vm.slots, vm.rejected);
 	ran = sched_run(p->sched.proof_quanta);
 	if ((bad = sched_verify(p)) >= 0)
 		return proof_fail(5, "the scheduler's entry for gene slot %d no "
@@ -82,7 +97,9 @@ proof_e5_sched(const struct phenotype *p)
 	mito = org_mito_hash();
 	golgi = org_golgi_hash(p->num_channels);
 	proof_record(PROOF_E5, mito, golgi);
-	kprintf("#E5 ORG proof: mito=%08X golgi=%08X quanta=%08X\n", mito,
-	    golgi, ran);
+	for (uint32_t i = 0; i < p->num_genes; i++)
+		gas += org.mito[i].gas_total;
+	kprintf("#E5 ORG proof: mito=%08X golgi=%08X quanta=%08X gas=%08X\n",
+	    mito, golgi, ran, gas);
 	return 0;
 }

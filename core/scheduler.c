@@ -13,6 +13,7 @@
 #include "organelles.h"
 #include "qos.h"
 #include "scheduler.h"
+#include "vm_host.h"
 
 /* CPU units a system call costs on top of the quantum's own unit. */
 #define COST_SEND	2
@@ -64,6 +65,7 @@ sched_init(const struct phenotype *p)
 	s.epoch_quanta = p->sched.epoch_quanta;
 	s.epoch = 0;
 	s.dead_runs = 0;
+	vmhost_load(p);
 }
 
 int
@@ -134,8 +136,12 @@ vm_run_quantum(uint32_t slot)
 	org.mito[slot].quanta++;
 	obs_trace(OBS_TRACE_QUANTUM_START, g->id, s.quantum,
 	    org.mito[slot].cpu_total);
-	if (charge_cpu(g, 1) == 0 && g->step != NULL)
-		g->step(g);
+	if (charge_cpu(g, 1) == 0) {
+		if (vmhost_has_program(slot))
+			vmhost_run(g);
+		else if (g->step != NULL)
+			g->step(g);
+	}
 	obs_trace(OBS_TRACE_QUANTUM_END, g->id, s.quantum,
 	    org.mito[slot].cpu_total);
 }
@@ -165,6 +171,35 @@ sched_run(uint32_t quanta)
 		}
 	}
 	return ran;
+}
+
+/* ---- for the VM host ---- */
+
+static uint8_t arena[GENES_MAX][GENE_MEM_MAX];
+
+uint32_t
+sched_slot(const struct gene_ctx *g)
+{
+	return g->slot;
+}
+
+uint8_t *
+sched_arena(uint32_t slot)
+{
+	return arena[slot];
+}
+
+uint8_t *
+sched_state(uint32_t slot)
+{
+	return s.genes[slot].state;
+}
+
+void
+sched_kill_slot(uint32_t slot, uint32_t reason)
+{
+	if (slot < s.num_genes)
+		(void)kill(&s.genes[slot], (enum lyso_reason)reason);
 }
 
 /* ---- what genes call (gene.h) ---- */
@@ -337,12 +372,16 @@ gene_recv(struct gene_ctx *g, struct cg_msg *out)
 void *
 gene_alloc(struct gene_ctx *g, uint32_t bytes)
 {
-	static uint8_t arena[GENES_MAX][GENE_MEM_MAX];
 	uint32_t held = org.mito[g->slot].mem_held;
 	enum lyso_reason r;
 
 	if (charge_cpu(g, COST_ALLOC) < 0)
 		return NULL;
+	/* More than an arena holds is over every budget (and must not wrap). */
+	if (bytes > GENE_MEM_MAX) {
+		kill(g, LYSO_MEM);
+		return NULL;
+	}
 	r = org_charge_mem(g->slot, (int32_t)bytes);
 	if (r != LYSO_ALIVE || held + bytes > GENE_MEM_MAX) {
 		kill(g, r != LYSO_ALIVE ? r : LYSO_MEM);

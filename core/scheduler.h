@@ -35,10 +35,26 @@ uint32_t sched_dead_runs(void);
  */
 int sched_verify(const struct phenotype *p);
 
+/* ---- for the VM host (vm_host.c) ---- */
+
+struct gene_ctx;
+
+/* The slot (index in the phenotype's gene table) of a gene. */
+uint32_t sched_slot(const struct gene_ctx *g);
+
+/* Gene slot's memory arena (GENE_MEM_MAX bytes; gene_alloc hands it out). */
+uint8_t *sched_arena(uint32_t slot);
+
+/* Gene slot's state area (GENE_STATE_SIZE bytes), for the VM host and tests. */
+uint8_t *sched_state(uint32_t slot);
+
+/* Kill gene slot for reason (enum lyso_reason), as a budget breach would. */
+void sched_kill_slot(uint32_t slot, uint32_t reason);
+
 /*
- * The VM hook: run one quantum of gene slot. Genes are native C step
- * functions behind it today; a bytecode interpreter can replace this
- * function without the scheduler noticing.
+ * The VM hook: run one quantum of gene slot: its verified bytecode
+ * program when the phenotype gives it one (vm_host.c), else its kind's
+ * native C step function.
  */
 void vm_run_quantum(uint32_t slot);
 

@@ -1,0 +1,61 @@
+/*
+ * The VM host: where genes meet the VM. It loads each gene's program from
+ * the phenotype (verifying it for the helpers the gene is granted), runs a
+ * quantum of it behind the scheduler's VM hook with the gene's memory
+ * regions mapped, and implements the helpers of include/cellos/vm_abi.h on
+ * top of the same system calls native genes make (gene.h), so a bytecode
+ * gene is charged, routed, gated and killed exactly like a native one.
+ */
+#ifndef CELLOS_VM_HOST_H
+#define CELLOS_VM_HOST_H
+
+#include <stdint.h>
+
+#include "gene.h"
+#include "kv.h"
+#include "pheno.h"
+#include "vm.h"
+
+/*
+ * Load the programs of p's genes (the scheduler's table and the organelles
+ * must be set up). A gene whose program the verifier refuses is logged
+ * ("#W gene g<id> rejected: slot <n>: <reason>") and killed as rejected: it
+ * never runs, and the kernel carries on.
+ */
+void vmhost_load(const struct phenotype *p);
+
+/* Whether gene slot runs a verified program (else its native step, if any). */
+int vmhost_has_program(uint32_t slot);
+
+/*
+ * Run one quantum of g's program (the scheduler has charged the quantum's
+ * CPU unit). Books the gas on the mitochondria; a fault kills the gene.
+ */
+void vmhost_run(struct gene_ctx *g);
+
+/* The store the kv helpers use; NULL (the default) makes them -CELL_E_NOSYS. */
+void vmhost_attach_kv(struct kv_store *kv);
+
+/* What the last vmhost_load did. */
+struct vmhost_stats {
+	uint32_t loaded;	/* genes running bytecode */
+	uint32_t rejected;	/* genes whose program was refused */
+	uint32_t slots;		/* decoded instructions in use */
+};
+struct vmhost_stats vmhost_stats(void);
+
+/*
+ * Format as the log and format helpers do (vm_abi.h "Formats"): the format
+ * and arguments are read from m's regions. Writes at most cap bytes (no
+ * terminator) and returns the full formatted length (which may exceed cap),
+ * -CELL_E_INVAL for a bad format, or -CELL_E_FAULT-like failure as
+ * VMHOST_FMT_FAULT when a pointer leaves the regions.
+ */
+#define VMHOST_FMT_FAULT	(-1000)
+int vmhost_format(struct vm_machine *m, uint64_t fmt, uint64_t args,
+    uint64_t nargs, char *out, uint32_t cap);
+
+/* The kernel's helper table (for tests that run programs by hand). */
+extern const struct vm_helper_table vmhost_helpers;
+
+#endif
