@@ -8,6 +8,10 @@
  *   crypto    SHA-256 and HMAC-SHA-256 MB/s divided by OpenSSL's
  *   bridge    ns per event from irqb_capture to irqb_pop
  *   kv FILE   KV puts per second on a file disk, against pwrite + fdatasync
+ *   vm DIR    the gene interpreter on loop-heavy genes (DIR/loop_sum.o,
+ *             DIR/loop_mem.o): time against the same logic compiled as C,
+ *             instructions per second, and the same with the switch
+ *             dispatch, without gas metering and without bounds checks
  * Each figure is the median of REPEATS runs, with min and max. Output: one
  * JSON object per line, "name", "value", "unit", "baseline", "ratio",
  * "min", "max".
@@ -24,6 +28,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "bpf_elf.h"
 #include "cell.h"
 #include "crypto.h"
 #include "hosted.h"
@@ -33,6 +38,7 @@
 #include "obs.h"
 #include "parcel.h"
 #include "trust.h"
+#include "vm.h"
 
 #define REPEATS 7
 
@@ -313,6 +319,193 @@ send_signals(pid_t pid, double seconds)
 	printf("%lu\n", sent);
 }
 
+/* ---- the gene VM against native code ---- */
+
+/* The interpreters bench vm compares (tools/bench/vm/). */
+typedef void (*vm_run_fn)(const struct vm_prog *, struct vm_machine *,
+    uint64_t, uint64_t, struct vm_result *);
+void vm_run_switch(const struct vm_prog *, struct vm_machine *, uint64_t,
+    uint64_t, struct vm_result *);
+void vm_run_nogas(const struct vm_prog *, struct vm_machine *, uint64_t,
+    uint64_t, struct vm_result *);
+void vm_run_nobounds(const struct vm_prog *, struct vm_machine *, uint64_t,
+    uint64_t, struct vm_result *);
+
+/* The native twins of genes/bpf/loop_sum.c and loop_mem.c (see there). */
+struct loop_sum_state {
+	uint32_t x, runs;
+};
+
+static __attribute__((noinline)) void
+loop_sum_native(struct loop_sum_state *st, uint32_t rounds, uint32_t seed)
+{
+	uint32_t x;
+
+	if (st->runs == 0)
+		st->x = seed;
+	x = st->x;
+	for (uint32_t i = 0; i < rounds; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		x = x * 2654435761u + i;
+	}
+	st->x = x;
+	st->runs++;
+}
+
+struct loop_mem_state {
+	uint32_t h, runs;
+	uint8_t buf[64];
+};
+
+static __attribute__((noinline)) void
+loop_mem_native(struct loop_mem_state *st, uint32_t rounds)
+{
+	uint32_t h;
+
+	if (st->runs == 0)
+		st->h = 2166136261u;
+	h = st->h;
+	for (uint32_t i = 0; i < rounds; i++) {
+		for (uint32_t j = 0; j < 64; j++)
+			h = (h ^ st->buf[j]) * 16777619u;
+		st->buf[i & 63] = (uint8_t)h;
+	}
+	st->h = h;
+	st->runs++;
+}
+
+static struct vm_prog
+load_gene(const char *dir, const char *name, struct vm_insn *pool)
+{
+	static struct bpf_prog obj;
+	static uint8_t file[1 << 16];
+	struct vm_verify_error err;
+	struct vm_prog prog;
+	char path[1024], msg[BPF_ELF_MSG_MAX];
+	uint32_t used;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s.o", dir, name);
+	if ((f = fopen(path, "rb")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	n = fread(file, 1, sizeof file, f);
+	fclose(f);
+	if (bpf_elf_load(file, n, "gene", &obj, msg, sizeof msg) < 0 ||
+	    vm_load(&prog, obj.code, obj.insn_count, obj.entry, 0, pool,
+	    VM_INSNS_MAX, &used, &err) < 0) {
+		fprintf(stderr, "bench: %s: %s%s\n", path, msg, err.reason);
+		exit(1);
+	}
+	return prog;
+}
+
+/*
+ * One quantum of prog with arg0 = rounds and arg1 = seed on a zeroed state
+ * area; returns the seconds it took, the state in state, the result in *res.
+ */
+static double
+vm_time(vm_run_fn run, const struct vm_prog *prog, uint32_t rounds,
+    uint32_t seed, uint8_t state[VM_STATE_SIZE], struct vm_result *res)
+{
+	static uint8_t stack[VM_STACK_SIZE];
+	struct gene_vm_ctx ctx = { 0 };
+	struct vm_machine m = { 0 };
+	double t0;
+
+	ctx.arg0 = rounds;
+	ctx.arg1 = seed;
+	memset(state, 0, VM_STATE_SIZE);
+	m.region[VM_REGION_CTX] = (struct vm_region){ (uint8_t *)&ctx,
+	    sizeof ctx, 0 };
+	m.region[VM_REGION_STATE] = (struct vm_region){ state, VM_STATE_SIZE, 1 };
+	m.region[VM_REGION_STACK] = (struct vm_region){ stack, VM_STACK_SIZE, 1 };
+	m.gas = UINT64_MAX;
+	t0 = now();
+	run(prog, &m, VM_CTX_BASE, VM_STATE_BASE, res);
+	return now() - t0;
+}
+
+static void
+bench_vm(const char *dir)
+{
+	static struct vm_insn pool[2][VM_INSNS_MAX];
+	static const struct {
+		const char *name;
+		vm_run_fn run;
+	} variants[] = {
+		{ "computed goto", vm_run },
+		{ "switch dispatch", vm_run_switch },
+		{ "no gas metering", vm_run_nogas },
+		{ "no bounds checks", vm_run_nobounds },
+	};
+	const struct vm_prog progs[2] = {
+		load_gene(dir, "loop_sum", pool[0]),
+		load_gene(dir, "loop_mem", pool[1]),
+	};
+	const uint32_t rounds[2] = { 2000000, 20000 };
+	double vm_s[REPEATS], nat_s[REPEATS], ips[REPEATS];
+	uint8_t state[VM_STATE_SIZE];
+	struct vm_result res;
+	uint64_t insns = 0;
+	char name[128];
+
+	for (int g = 0; g < 2; g++) {
+		/* The native result, to check every interpreter against. */
+		struct loop_sum_state ss = { 0 };
+		struct loop_mem_state ms = { 0, 0, { 0 } };
+		uint8_t want[VM_STATE_SIZE] = { 0 };
+
+		for (int r = 0; r < REPEATS; r++) {
+			double t0 = now();
+
+			if (g == 0) {
+				ss = (struct loop_sum_state){ 0, 0 };
+				loop_sum_native(&ss, rounds[g], 1);
+			} else {
+				ms = (struct loop_mem_state){ 0, 0, { 0 } };
+				loop_mem_native(&ms, rounds[g]);
+			}
+			nat_s[r] = now() - t0;
+		}
+		if (g == 0)
+			memcpy(want, &ss, sizeof ss);
+		else
+			memcpy(want, &ms, sizeof ms);
+		for (size_t v = 0; v < sizeof variants / sizeof variants[0];
+		    v++) {
+			for (int r = 0; r < REPEATS; r++) {
+				vm_s[r] = vm_time(variants[v].run, &progs[g],
+				    rounds[g], 1, state, &res);
+				if (res.exit != VM_EXIT_DONE ||
+				    memcmp(state, want, sizeof want) != 0) {
+					fprintf(stderr, "bench: %s gave another "
+					    "result than native code\n",
+					    variants[v].name);
+					exit(1);
+				}
+				/* Instructions as the metered run counts them
+				 * (an unmetered one counts none). */
+				if (v == 0)
+					insns = res.insns;
+				ips[r] = (double)insns / vm_s[r];
+			}
+			snprintf(name, sizeof name, "VM %s (%s), time",
+			    g == 0 ? "loop_sum" : "loop_mem", variants[v].name);
+			emit(name, summarize(vm_s, REPEATS), "s",
+			    "the same logic in C", summarize(nat_s, REPEATS));
+			snprintf(name, sizeof name, "VM %s (%s), instructions",
+			    g == 0 ? "loop_sum" : "loop_mem", variants[v].name);
+			emit(name, summarize(ips, REPEATS), "insns/s", "one",
+			    (struct figure){ 1, 1, 1 });
+		}
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -335,6 +528,8 @@ main(int argc, char **argv)
 		bench_bridge(0);
 		bench_bridge(1);
 	}
+	if (strcmp(only, "vm") == 0 && argc == 3)
+		bench_vm(argv[2]);
 	if (strcmp(only, "kv") == 0 && argc == 3)
 		bench_kv(argv[2]);
 	if (strcmp(only, "signals") == 0 && argc == 4)

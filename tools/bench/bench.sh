@@ -59,6 +59,9 @@ row "hosted process to FULL PROOF SUCCESS" "$hp" s "/bin/true" "$ht"
 say "in-process figures"
 "$out/hosted/bin/bench" >>"$results"
 
+say "the gene interpreter against the same logic in C"
+"$out/hosted/bin/bench" vm "$out/hosted/genes/bpf" >>"$results"
+
 say "KV puts on a file disk"
 "$out/hosted/bin/bench" kv "$out/kv-disk.img" >>"$results"
 
