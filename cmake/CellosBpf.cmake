@@ -32,6 +32,18 @@ if(NOT CELLOS_BPF_CLANG_CHECKED STREQUAL "${CELLOS_BPF_CLANG}")
 		"The clang whose BPF backend was checked")
 endif()
 
+# The golden ledger's E5 mito and gas count the instructions the genes ran,
+# so they hold for the clang the ledger was made with (Debian 12's clang 14).
+# Another version may emit other instructions: say so up front, since the
+# proof would then differ from the ledger in E5 (and E10) only.
+execute_process(COMMAND "${CELLOS_BPF_CLANG}" -dumpversion
+	OUTPUT_VARIABLE bpf_clang_version OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT bpf_clang_version MATCHES "^14\\.")
+	message(WARNING "${CELLOS_BPF_CLANG} is clang ${bpf_clang_version}; "
+		"proofs/ledger's E5 mito/gas were made with clang 14, whose "
+		"BPF code for genes/bpf/ another version need not match")
+endif()
+
 # Compile each BPF C source of ARGN into out_dir/<name>.o; out_var gets the
 # list of objects. Each object is written to a temporary and renamed. The
 # flags: the ABI headers, no libc, no debug info (-g0: no .BTF either), and
