@@ -412,6 +412,25 @@ test_a_fault_kills_the_gene_not_the_kernel(void **state)
 }
 
 static void
+test_a_wild_load_kills_the_gene(void **state)
+{
+	struct bpf_asm p = { .n = 0 };
+
+	(void)state;
+	/* r0 = *(u64 *)(VM_RODATA_BASE + 0): this gene has no rodata. */
+	asm_emit(&p, MOV64_K, 1, 0, 0, (int32_t)VM_RODATA_BASE);
+	asm_emit(&p, 0x79, 0, 1, 0, 0);		/* LDX DW */
+	asm_emit(&p, EXIT, 0, 0, 0, 0);
+	channels(1);
+	coded_gene(1, 0, 100, 0, &p, 0, 100);
+	run(2);
+	assert_int_equal(org.lyso[0].reason, LYSO_FAULT);
+	assert_int_equal(org.mito[0].quanta, 1);
+	assert_non_null(strstr(console, "#W gene g1 fault: "));
+	assert_non_null(strstr(console, " at slot 1 (address 0x40000000)"));
+}
+
+static void
 test_a_spinner_runs_out_of_gas_then_out_of_cpu(void **state)
 {
 	struct bpf_asm p = { .n = 0 };
@@ -691,6 +710,7 @@ main(void)
 		cmocka_unit_test(test_format_conversions_and_refusals),
 		cmocka_unit_test(test_format_with_a_wild_pointer_is_a_fault),
 		cmocka_unit_test(test_a_fault_kills_the_gene_not_the_kernel),
+		cmocka_unit_test(test_a_wild_load_kills_the_gene),
 		cmocka_unit_test(test_a_spinner_runs_out_of_gas_then_out_of_cpu),
 		cmocka_unit_test(test_a_refused_program_never_runs),
 		cmocka_unit_test(test_a_killed_gene_stops_at_once),
