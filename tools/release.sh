@@ -79,7 +79,8 @@ cat >"$stage/BUILDINFO.json" <<EOF
   "compilers": {
     "gcc": "$(first_line gcc --version)",
     "aarch64-linux-gnu-gcc": "$(first_line aarch64-linux-gnu-gcc --version)",
-    "nasm": "$(first_line nasm -v)"
+    "nasm": "$(first_line nasm -v)",
+    "clang (genes/bpf, -target bpf -mcpu=v3 -O2)": "$(first_line "$(sed -n 's/^CELLOS_BPF_CLANG:FILEPATH=//p' "$work/hosted/CMakeCache.txt")" --version)"
   },
   "binutils": {
     "ld": "$(first_line ld --version)",
