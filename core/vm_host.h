@@ -48,8 +48,9 @@ struct vmhost_stats vmhost_stats(void);
  * Format as the log and format helpers do (vm_abi.h "Formats"): the format
  * and arguments are read from m's regions. Writes at most cap bytes (no
  * terminator) and returns the full formatted length (which may exceed cap),
- * -CELL_E_INVAL for a bad format, or -CELL_E_FAULT-like failure as
- * VMHOST_FMT_FAULT when a pointer leaves the regions.
+ * -CELL_E_INVAL for a bad format, or VMHOST_FMT_FAULT when the format, the
+ * arguments or a %s string lie outside the regions (the caller faults the
+ * gene; it is not a CELL_E_* code, so a gene never sees it).
  */
 #define VMHOST_FMT_FAULT	(-1000)
 int vmhost_format(struct vm_machine *m, uint64_t fmt, uint64_t args,
