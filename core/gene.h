@@ -57,6 +57,15 @@ int gene_forward(struct gene_ctx *ctx, uint32_t channel_id,
     const struct cg_msg *msg);
 
 /*
+ * Send text (a log line, verb PARCEL_VERB_LOG) one hop toward the console,
+ * channel 0: to it when the home channel has that edge, else to the next
+ * hop, whose Golgi gene forwards it. Text over MSG_PAYLOAD_MAX bytes is cut
+ * to it. gene_send's results, or -CELL_E_ROUTE when the console cannot be
+ * reached from the home channel.
+ */
+int gene_send_log(struct gene_ctx *ctx, const void *text, uint32_t len);
+
+/*
  * The next channel on the way from the gene's home to channel_id (a
  * shortest path in the graph), or -CELL_E_ROUTE when there is none.
  */

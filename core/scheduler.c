@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "cellos/errors.h"
+#include "cellos/parcel.h"
 #include "cgraph.h"
 #include "config.h"
 #include "gene.h"
@@ -299,6 +300,17 @@ gene_forward(struct gene_ctx *g, uint32_t channel_id, const struct cg_msg *msg)
 {
 	return route(g, channel_id, msg->from_gene, msg->verb, msg->payload,
 	    msg->len);
+}
+
+int
+gene_send_log(struct gene_ctx *g, const void *text, uint32_t len)
+{
+	int hop = gene_next_hop(g, 0);
+
+	if (hop < 0)
+		return hop;
+	return gene_send(g, (uint32_t)hop, PARCEL_VERB_LOG, text,
+	    len > MSG_PAYLOAD_MAX ? MSG_PAYLOAD_MAX : len);
 }
 
 int

@@ -226,6 +226,8 @@ void vm_run(const struct vm_prog *prog, struct vm_machine *m, uint64_t r1,
 
 /* Short names for tools and logs: "opcode", "load", ... */
 const char *vm_reject_name(enum vm_reject r);
+/* A helper's name as phenotypes grant it ("send", "kv_get"), or NULL. */
+const char *vm_helper_name(uint32_t id);
 const char *vm_fault_name(enum vm_fault f);
 
 #endif

@@ -14,7 +14,6 @@
 
 #include "cellos/errors.h"
 #include "cellos/events.h"
-#include "cellos/parcel.h"
 #include "cgraph.h"
 #include "config.h"
 #include "events.h"
@@ -56,8 +55,6 @@ static struct {
 	struct vmhost_stats stats;
 } h;
 
-static const char *const reject_reason_fallback = "refused";
-
 void
 vmhost_load(const struct phenotype *p)
 {
@@ -86,8 +83,7 @@ vmhost_load(const struct phenotype *p)
 			kprintf("#W gene g%u rejected: slot %u: %s\n", g->gene_id,
 			    err.insn, rc == -CELL_E_NOSPACE ?
 			    "no room left to decode it (VM_DECODED_MAX)" :
-			    err.reason[0] != '\0' ? err.reason :
-			    reject_reason_fallback);
+			    err.reason);
 			sched_kill_slot(slot, LYSO_REJECTED);
 			h.stats.rejected++;
 			continue;
@@ -202,16 +198,23 @@ helper_send(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 	    (uint32_t)len), ret);
 }
 
+/* Store n u32 words little-endian at out, as helpers hand records over. */
+static void
+store_words(uint8_t *out, const uint32_t *w, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		le32_store(out + 4 * i, w[i]);
+}
+
 /* Copy the first n bytes of msg's gene_vm_msg form to out. */
 static void
 msg_copy_out(const struct cg_msg *msg, uint8_t *out, uint32_t n)
 {
+	const uint32_t hdr[4] = { msg->from_gene,
+	    cg_channel_id(msg->from_channel), msg->verb, msg->len };
 	uint8_t rec[sizeof(struct gene_vm_msg)];
 
-	le32_store(rec, msg->from_gene);
-	le32_store(rec + 4, cg_channel_id(msg->from_channel));
-	le32_store(rec + 8, msg->verb);
-	le32_store(rec + 12, msg->len);
+	store_words(rec, hdr, 4);
 	for (uint32_t i = 0; i < VM_MSG_PAYLOAD_MAX; i++)
 		rec[VM_MSG_HDR_SIZE + i] = i < msg->len ? msg->payload[i] : 0;
 	for (uint32_t i = 0; i < n; i++)
@@ -263,19 +266,12 @@ helper_log(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 {
 	char text[MSG_PAYLOAD_MAX];
 	int n = vmhost_format(m, a[0], a[1], a[2], text, sizeof text);
-	int hop;
 
 	if (n == VMHOST_FMT_FAULT)
 		return VM_CALL_FAULT;
 	if (n < 0)
 		return result(n, ret);
-	if (n > MSG_PAYLOAD_MAX)
-		n = MSG_PAYLOAD_MAX;	/* the peroxisome shows cut lines with '~' */
-	hop = gene_next_hop(gene_of(m), 0);
-	if (hop < 0)
-		return result(hop, ret);
-	return result(gene_send(gene_of(m), (uint32_t)hop, PARCEL_VERB_LOG,
-	    text, (uint32_t)n), ret);
+	return result(gene_send_log(gene_of(m), text, (uint32_t)n), ret);
 }
 
 static enum vm_call_status
@@ -319,11 +315,8 @@ helper_energy(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 	if (out == NULL)
 		return VM_CALL_FAULT;
 	gene_energy(gene_of(m), &e);
-	le32_store(out, e.cpu_total);
-	le32_store(out + 4, e.io_total);
-	le32_store(out + 8, e.mem_held);
-	le32_store(out + 12, e.live);
-	le32_store(out + 16, e.dead);
+	store_words(out, (const uint32_t[5]){ e.cpu_total, e.io_total,
+	    e.mem_held, e.live, e.dead }, 5);
 	*ret = 0;
 	return VM_CALL_OK;
 }
@@ -340,10 +333,8 @@ helper_reclaim(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 		*ret = 0;
 		return VM_CALL_OK;
 	}
-	le32_store(out, rc.gene_id);
-	le32_store(out + 4, rc.reason);
-	le32_store(out + 8, rc.messages);
-	le32_store(out + 12, rc.memory);
+	store_words(out, (const uint32_t[4]){ rc.gene_id, rc.reason,
+	    rc.messages, rc.memory }, 4);
 	*ret = 1;
 	return VM_CALL_OK;
 }
@@ -398,23 +389,20 @@ helper_event(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 	return VM_CALL_OK;
 }
 
-/* The gene's KV namespace: "g" and its id in decimal. */
-static void
-kv_namespace(struct vm_machine *m, char ns[8])
-{
-	ksnprintf(ns, 8, "g%u", vgene_of(m)->ctx.gene_id);
-}
-
 /*
- * Copy a key of key_len bytes out of gene memory as a C string. 0, a
- * negative CELL_E_* code, or VMHOST_FMT_FAULT.
+ * The namespace ("g" and the gene's id) and key (key_len bytes of gene
+ * memory, as a C string) of a kv helper call, once a store is attached.
+ * 0, a negative CELL_E_* code for the gene, or VMHOST_FMT_FAULT for a key
+ * outside its regions.
  */
 static int
-kv_key(struct vm_machine *m, uint64_t addr, uint64_t len,
+kv_target(struct vm_machine *m, uint64_t addr, uint64_t len, char ns[8],
     char key[KV_KEY_MAX + 1])
 {
 	const uint8_t *p;
 
+	if (h.kv == NULL)
+		return -CELL_E_NOSYS;
 	if (len == 0 || len > KV_KEY_MAX)
 		return -CELL_E_TOOLONG;
 	if ((p = vm_mem(m, addr, len, 0)) == NULL)
@@ -425,6 +413,7 @@ kv_key(struct vm_machine *m, uint64_t addr, uint64_t len,
 		key[i] = (char)p[i];
 	}
 	key[len] = '\0';
+	ksnprintf(ns, 8, "g%u", vgene_of(m)->ctx.gene_id);
 	return 0;
 }
 
@@ -436,13 +425,10 @@ helper_kv_get(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 	uint8_t *out;
 	int rc;
 
-	if (h.kv == NULL)
-		return result(-CELL_E_NOSYS, ret);
-	if ((rc = kv_key(m, a[0], a[1], key)) == VMHOST_FMT_FAULT)
+	if ((rc = kv_target(m, a[0], a[1], ns, key)) == VMHOST_FMT_FAULT)
 		return VM_CALL_FAULT;
 	if (rc < 0)
 		return result(rc, ret);
-	kv_namespace(m, ns);
 	rc = kv_get(h.kv, ns, key, value, sizeof value);
 	if (rc < 0)
 		return result(rc, ret);
@@ -463,9 +449,7 @@ helper_kv_put(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 	const uint8_t *value = NULL;
 	int rc;
 
-	if (h.kv == NULL)
-		return result(-CELL_E_NOSYS, ret);
-	if ((rc = kv_key(m, a[0], a[1], key)) == VMHOST_FMT_FAULT)
+	if ((rc = kv_target(m, a[0], a[1], ns, key)) == VMHOST_FMT_FAULT)
 		return VM_CALL_FAULT;
 	if (rc < 0)
 		return result(rc, ret);
@@ -473,7 +457,6 @@ helper_kv_put(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 		return result(-CELL_E_TOOLONG, ret);
 	if (a[3] > 0 && (value = vm_mem(m, a[2], a[3], 0)) == NULL)
 		return VM_CALL_FAULT;
-	kv_namespace(m, ns);
 	return result(kv_put(h.kv, ns, key, value, (uint32_t)a[3]), ret);
 }
 
@@ -528,27 +511,30 @@ put(struct fmt_out *o, char c)
 	o->len++;
 }
 
+/*
+ * Append v as the conversion c (u, d, x or X) with pad and width, written by
+ * the kernel's own ksnprintf (kformat.c); %d is v as a signed 32-bit value.
+ */
 static void
-put_number(struct fmt_out *o, uint32_t v, unsigned base, int upper,
-    int negative, unsigned width, char pad)
+put_number(struct fmt_out *o, char c, uint32_t v, char pad, unsigned width)
 {
-	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char tmp[10];
-	unsigned n = 0, used;
+	char spec[6], text[104];
+	unsigned k = 0;
+	int n;
 
-	do {
-		tmp[n++] = digits[v % base];
-		v /= base;
-	} while (v != 0);
-	used = n + (negative ? 1u : 0u);
-	if (negative && pad == '0')
-		put(o, '-');
-	for (; used < width; used++)
-		put(o, pad);
-	if (negative && pad != '0')
-		put(o, '-');
-	while (n > 0)
-		put(o, tmp[--n]);
+	spec[k++] = '%';
+	if (pad == '0')
+		spec[k++] = '0';
+	if (width >= 10)
+		spec[k++] = (char)('0' + width / 10);
+	if (width > 0)
+		spec[k++] = (char)('0' + width % 10);
+	spec[k++] = c;
+	spec[k] = '\0';
+	n = c == 'd' ? ksnprintf(text, sizeof text, spec, (int)(int32_t)v) :
+	    ksnprintf(text, sizeof text, spec, (unsigned)v);
+	for (int i = 0; i < n; i++)
+		put(o, text[i]);
 }
 
 /* The byte at VM address addr, or -1 when it is outside the regions. */
@@ -611,15 +597,10 @@ vmhost_format(struct vm_machine *m, uint64_t fmt, uint64_t args,
 		v = (uint32_t)le64_load(argv + 8 * next);
 		switch (c) {
 		case 'u':
-			put_number(&o, v, 10, 0, 0, width, pad);
-			break;
 		case 'd':
-			put_number(&o, (int32_t)v < 0 ? 0u - v : v, 10, 0,
-			    (int32_t)v < 0, width, pad);
-			break;
 		case 'x':
 		case 'X':
-			put_number(&o, v, 16, c == 'X', 0, width, pad);
+			put_number(&o, (char)c, v, pad, width);
 			break;
 		case 'c':
 			for (unsigned k = 1; k < width; k++)

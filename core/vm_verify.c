@@ -868,3 +868,26 @@ vm_reject_name(enum vm_reject r)
 	}
 	return "unknown";
 }
+
+const char *
+vm_helper_name(uint32_t id)
+{
+	static const char *const names[VM_HELPERS_MAX] = {
+		[VM_HELPER_SEND] = "send",
+		[VM_HELPER_RECV] = "recv",
+		[VM_HELPER_FORWARD] = "forward",
+		[VM_HELPER_NEXT_HOP] = "next_hop",
+		[VM_HELPER_LOG] = "log",
+		[VM_HELPER_FORMAT] = "format",
+		[VM_HELPER_CONSOLE] = "console",
+		[VM_HELPER_ENERGY] = "energy",
+		[VM_HELPER_RECLAIM] = "reclaim",
+		[VM_HELPER_ALLOC] = "alloc",
+		[VM_HELPER_TICKS] = "ticks",
+		[VM_HELPER_EVENT] = "event",
+		[VM_HELPER_KV_GET] = "kv_get",
+		[VM_HELPER_KV_PUT] = "kv_put",
+	};
+
+	return id < VM_HELPERS_MAX ? names[id] : NULL;
+}

@@ -25,6 +25,7 @@
 #include "cellos/errors.h"
 #include "cellos/parcel.h"
 #include "cellos/vm_abi.h"
+#include "parcel.h"		/* le32_store and friends, as the kernel's */
 
 /* Channel and verbs the genes share with the kernel (core/genes.h, gene.h). */
 #define CG_CHANNEL_CONSOLE	0u
@@ -84,16 +85,6 @@ cg_copy(void *to, const void *from, uint32_t n)
 
 	for (uint32_t i = 0; i < n; i++)
 		d[i] = s[i];
-}
-
-/* Store v little-endian into p[0..4). */
-static inline void
-cg_le32_store(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
 }
 
 #endif

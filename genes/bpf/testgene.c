@@ -34,8 +34,8 @@ well_behaved(struct gene_vm_ctx *ctx, struct testgene_state *st)
 	uint32_t q = ctx->quantum;
 
 	st->value = st->value * 1664525u + 1013904223u;
-	cg_le32_store(reading, q);
-	cg_le32_store(reading + 4, st->value);
+	le32_store(reading, q);
+	le32_store(reading + 4, st->value);
 	if (cg_send(ctx->arg0, CG_VERB_READING, reading, sizeof reading) == 0)
 		st->sent++;
 	else

@@ -381,9 +381,9 @@ load_gene(const char *dir, const char *name, struct vm_insn *pool)
 {
 	static struct bpf_prog obj;
 	static uint8_t file[1 << 16];
-	struct vm_verify_error err;
+	struct vm_verify_error err = { 0 };
 	struct vm_prog prog;
-	char path[1024], msg[BPF_ELF_MSG_MAX];
+	char path[1024], msg[BPF_ELF_MSG_MAX] = "";
 	uint32_t used;
 	size_t n;
 	FILE *f;

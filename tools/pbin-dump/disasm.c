@@ -5,6 +5,8 @@
 
 #include "cellos/vm_abi.h"
 #include "disasm.h"
+#include "parcel.h"
+#include "vm.h"
 
 /* Instruction classes (opcode & 7). */
 #define CLS_LD		0
@@ -21,23 +23,6 @@
 #define MODE_MEM	0x60
 #define MODE_MEMSX	0x80
 #define MODE_ATOMIC	0xC0
-
-static const char *const helper_names[VM_HELPERS_MAX] = { NULL, "send",
-    "recv", "forward", "next_hop", "log", "format", "console", "energy",
-    "reclaim", "alloc", "ticks", "event", "kv_get", "kv_put" };
-
-const char *
-disasm_helper_name(uint32_t id)
-{
-	return id < VM_HELPERS_MAX ? helper_names[id] : NULL;
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
 
 /* Access sizes (opcode & 0x18) as C types. */
 static const char *
@@ -120,7 +105,7 @@ jump(char *s, size_t cap, uint8_t op, uint8_t dst, uint8_t src, int16_t off,
 	}
 	if (code == 0x8 && wide) {
 		if (src == 0) {
-			const char *name = disasm_helper_name((uint32_t)imm);
+			const char *name = vm_helper_name((uint32_t)imm);
 			snprintf(s, cap, "call %d (%s)", imm,
 			    name ? name : "no such helper");
 		} else if (src == 1) {
@@ -187,7 +172,7 @@ disasm_slot(const uint8_t *code, uint32_t slots, uint32_t slot,
 	const uint8_t *p = code + (size_t)slot * 8;
 	uint8_t op = p[0], dst = p[1] & 0xF, src = p[1] >> 4;
 	int16_t off = (int16_t)(p[2] | p[3] << 8);
-	int32_t imm = (int32_t)rd32(p + 4);
+	int32_t imm = (int32_t)le32_load(p + 4);
 	char text[192], a[32], hint[96];
 	int n;
 
@@ -244,7 +229,7 @@ disasm_slot(const uint8_t *code, uint32_t slots, uint32_t slot,
 	default:	/* CLS_LD */
 		if (op == 0x18 && slot + 1 < slots) {
 			uint64_t v = (uint32_t)imm |
-			    (uint64_t)rd32(p + 12) << 32;
+			    (uint64_t)le32_load(p + 12) << 32;
 			hint[0] = '\0';
 			if (src == 0 && v >= VM_RODATA_BASE &&
 			    v < (uint64_t)VM_RODATA_BASE + rodata_len) {

@@ -11,9 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The name of helper id ("send", ...), or NULL for an unknown id. */
-const char *disasm_helper_name(uint32_t id);
-
 /*
  * Describe slot of code[0..slots*8) into out[0..cap): the raw bytes
  * ("85 00 00 00 01000000") and the instruction ("call 1 (send)"). The

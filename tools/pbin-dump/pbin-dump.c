@@ -14,6 +14,7 @@
 #include "cellos/vm_abi.h"
 #include "disasm.h"
 #include "pheno.h"
+#include "vm.h"
 
 static const char *
 device_kind(uint32_t k)
@@ -80,7 +81,7 @@ print_gene_code(const struct phenotype *p)
 		for (uint32_t h = 1; h < VM_HELPERS_MAX; h++) {
 			if (!(gc->helpers & (1u << h)))
 				continue;
-			printf("%c%s", first ? ' ' : ',', disasm_helper_name(h));
+			printf("%c%s", first ? ' ' : ',', vm_helper_name(h));
 			first = 0;
 		}
 		if (gc->helpers & ~(uint32_t)VM_HELPERS_ALL)

@@ -13,6 +13,7 @@
 #include "bpf_elf.h"
 #include "cellos/errors.h"
 #include "cellos/vm_abi.h"
+#include "parcel.h"
 
 /* ELF-64 layout. */
 #define ELF_HDR_SIZE		64
@@ -109,39 +110,11 @@ struct elf {
 	size_t cap;
 };
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-static void
-wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 static void
 wr64(uint8_t *p, uint64_t v)
 {
-	wr32(p, (uint32_t)v);
-	wr32(p + 4, (uint32_t)(v >> 32));
+	le32_store(p, (uint32_t)v);
+	le32_store(p + 4, (uint32_t)(v >> 32));
 }
 
 /* Record the refusal in e->msg and return -code. */
@@ -224,16 +197,16 @@ read_header(struct elf *e)
 		return fail(e, CELL_E_UNSUPPORTED, "offset %d: data encoding "
 		    "%u, expected %d (little-endian: clang -target bpfel)",
 		    EI_DATA, b[EI_DATA], ELFDATA2LSB);
-	if (b[EI_VERSION] != EV_CURRENT || rd32(b + EH_VERSION) != EV_CURRENT)
+	if (b[EI_VERSION] != EV_CURRENT || le32_load(b + EH_VERSION) != EV_CURRENT)
 		return fail(e, CELL_E_VERSION, "offset %d: ELF version %u, "
 		    "expected %d", EI_VERSION, b[EI_VERSION], EV_CURRENT);
-	machine = rd16(b + EH_MACHINE);
+	machine = le16_load(b + EH_MACHINE);
 	if (machine != EM_BPF)
 		return fail(e, CELL_E_UNSUPPORTED, "offset %d: machine %u%s, "
 		    "expected %d (EM_BPF): compile genes with clang -target "
 		    "bpf", EH_MACHINE, machine, machine == 62 ? " (x86-64)" :
 		    machine == 183 ? " (AArch64)" : "", EM_BPF);
-	type = rd16(b + EH_TYPE);
+	type = le16_load(b + EH_TYPE);
 	if (type != ET_REL)
 		return fail(e, CELL_E_UNSUPPORTED, "offset %d: ELF type %u, "
 		    "expected %d (ET_REL, a relocatable object from clang -c)",
@@ -246,11 +219,11 @@ static int
 read_sections(struct elf *e)
 {
 	const uint8_t *b = e->buf;
-	uint64_t shoff = rd64(b + EH_SHOFF);
-	uint16_t entsize = rd16(b + EH_SHENTSIZE);
-	uint32_t shstrndx = rd16(b + EH_SHSTRNDX);
+	uint64_t shoff = le64_load(b + EH_SHOFF);
+	uint16_t entsize = le16_load(b + EH_SHENTSIZE);
+	uint32_t shstrndx = le16_load(b + EH_SHSTRNDX);
 
-	e->shnum = rd16(b + EH_SHNUM);
+	e->shnum = le16_load(b + EH_SHNUM);
 	if (e->shnum == 0)
 		return fail(e, CELL_E_UNSUPPORTED, "offset %d: no section "
 		    "headers (or extended numbering, which gene objects do not "
@@ -270,14 +243,14 @@ read_sections(struct elf *e)
 		struct section *s = &e->sec[i];
 
 		memset(s, 0, sizeof *s);
-		s->type = rd32(h + 4);
-		s->flags = rd64(h + 8);
-		s->offset = rd64(h + 24);
-		s->size = rd64(h + 32);
-		s->link = rd32(h + 40);
-		s->info = rd32(h + 44);
-		s->addralign = rd64(h + 48);
-		s->entsize = rd64(h + 56);
+		s->type = le32_load(h + 4);
+		s->flags = le64_load(h + 8);
+		s->offset = le64_load(h + 24);
+		s->size = le64_load(h + 32);
+		s->link = le32_load(h + 40);
+		s->info = le32_load(h + 44);
+		s->addralign = le64_load(h + 48);
+		s->entsize = le64_load(h + 56);
 		if (s->type != SHT_NULL && s->type != SHT_NOBITS &&
 		    !within(e, s->offset, s->size))
 			return fail(e, CELL_E_TRUNCATED, "section %u: %llu bytes "
@@ -292,7 +265,7 @@ read_sections(struct elf *e)
 		    EH_SHSTRNDX, shstrndx, e->shnum);
 	for (uint32_t i = 0; i < e->shnum; i++) {
 		struct section *s = &e->sec[i];
-		uint32_t off = rd32(b + shoff + (uint64_t)i * ELF_SHDR_SIZE);
+		uint32_t off = le32_load(b + shoff + (uint64_t)i * ELF_SHDR_SIZE);
 		size_t avail;
 
 		s->name = string_at(e, shstrndx, off, &avail);
@@ -344,14 +317,14 @@ read_symbol(struct elf *e, uint32_t i, struct symbol *y)
 {
 	const struct section *st = &e->sec[e->symtab];
 	const uint8_t *p = e->buf + st->offset + (uint64_t)i * ELF_SYM_SIZE;
-	uint32_t name = rd32(p);
+	uint32_t name = le32_load(p);
 	size_t avail;
 
 	y->bind = p[4] >> 4;
 	y->type = p[4] & 0xF;
-	y->shndx = rd16(p + 6);
-	y->value = rd64(p + 8);
-	y->size = rd64(p + 16);
+	y->shndx = le16_load(p + 6);
+	y->value = le64_load(p + 8);
+	y->size = le64_load(p + 16);
 	if (name == 0 && y->type == STT_SECTION && y->shndx < e->shnum) {
 		y->name = e->sec[y->shndx].name;
 		memcpy(y->shown, e->sec[y->shndx].shown, sizeof y->shown);
@@ -643,11 +616,11 @@ reloc_text(struct elf *e, const char *where, uint64_t off, uint32_t type,
 		    insn[8] != 0)
 			return fail(e, CELL_E_UNSUPPORTED, "%s: R_BPF_64_64 on "
 			    "opcode 0x%02x, not on an lddw", where, insn[0]);
-		addend = (uint64_t)rd32(insn + 4) | (uint64_t)rd32(insn + 12) << 32;
+		addend = (uint64_t)le32_load(insn + 4) | (uint64_t)le32_load(insn + 12) << 32;
 		if ((rc = rodata_address(e, where, &y, addend, &addr)) < 0)
 			return rc;
-		wr32(insn + 4, (uint32_t)addr);
-		wr32(insn + 12, (uint32_t)(addr >> 32));
+		le32_store(insn + 4, (uint32_t)addr);
+		le32_store(insn + 12, (uint32_t)(addr >> 32));
 		return 0;
 	}
 	/*
@@ -669,12 +642,12 @@ reloc_text(struct elf *e, const char *where, uint64_t off, uint32_t type,
 			return fail(e, CELL_E_RANGE, "%s: call of '%s' at "
 			    ".text+0x%llx, not an instruction boundary", where,
 			    y.shown, (unsigned long long)y.value);
-		target = (int64_t)(y.value / 8) + (int32_t)rd32(insn + 4) + 1;
+		target = (int64_t)(y.value / 8) + (int32_t)le32_load(insn + 4) + 1;
 		if (target < 0 || target >= (int64_t)out->insn_count)
 			return fail(e, CELL_E_RANGE, "%s: call of '%s' lands on "
 			    "slot %lld, outside .text (%u slots)", where,
 			    y.shown, (long long)target, out->insn_count);
-		wr32(insn + 4, (uint32_t)(int32_t)(target - slot - 1));
+		le32_store(insn + 4, (uint32_t)(int32_t)(target - slot - 1));
 		insn[1] = (uint8_t)(BPF_PSEUDO_CALL << 4 | (insn[1] & 0x0F));
 		return 0;
 	}
@@ -705,13 +678,13 @@ reloc_rodata(struct elf *e, const char *where, const struct section *s,
 	if ((rc = reloc_symbol(e, where, type, symidx, &y)) < 0)
 		return rc;
 	at = out->rodata + s->rodata_base + off;
-	addend = width == 8 ? rd64(at) : rd32(at);
+	addend = width == 8 ? le64_load(at) : le32_load(at);
 	if ((rc = rodata_address(e, where, &y, addend, &addr)) < 0)
 		return rc;
 	if (width == 8)
 		wr64(at, addr);
 	else
-		wr32(at, (uint32_t)addr);
+		le32_store(at, (uint32_t)addr);
 	return 0;
 }
 
@@ -753,7 +726,7 @@ relocate(struct elf *e, struct bpf_prog *out)
 		n = r->size / ELF_REL_SIZE;
 		for (uint64_t k = 0; k < n; k++) {
 			const uint8_t *p = e->buf + r->offset + k * ELF_REL_SIZE;
-			uint64_t off = rd64(p), info = rd64(p + 8);
+			uint64_t off = le64_load(p), info = le64_load(p + 8);
 			uint32_t type = (uint32_t)info;
 			uint32_t sym = (uint32_t)(info >> 32);
 

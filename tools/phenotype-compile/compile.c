@@ -229,11 +229,6 @@ kind_value(const char *kind)
 	return 0;
 }
 
-/* Helper names by id (vm_abi.h VM_HELPER_*); index 0 is no helper. */
-static const char *const helper_names[VM_HELPERS_MAX] = { NULL, "send",
-    "recv", "forward", "next_hop", "log", "format", "console", "energy",
-    "reclaim", "alloc", "ticks", "event", "kv_get", "kv_put" };
-
 static uint32_t
 helper_mask(struct ctx *x, uint32_t gene, const yaml_node_t *list)
 {
@@ -245,7 +240,7 @@ helper_mask(struct ctx *x, uint32_t gene, const yaml_node_t *list)
 		uint32_t id = 0;
 
 		for (uint32_t h = 1; name != NULL && h < VM_HELPERS_MAX; h++) {
-			if (strcmp(helper_names[h], name) == 0)
+			if (strcmp(vm_helper_name(h), name) == 0)
 				id = h;
 		}
 		if (id == 0) {
