@@ -13,24 +13,9 @@ failures=0 count=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 rm -rf "$work"; mkdir -p "$work"
 
+. "$(dirname "$0")/refusal.sh"
 for yaml in "$src"/tests/phenotype/bad/*.yaml; do
-	name=$(basename "$yaml" .yaml)
-	count=$((count + 1))
-	out="$work/$name.pbin"
-	(cd "$(dirname "$yaml")" && "$compile" -o "$out" "$name.yaml") 2>"$work/$name.err" >/dev/null
-	status=$?
-	[ "$status" = 1 ] || { fail "$name: exit status $status, expected 1"; continue; }
-	ls "$work/$name".pbin* >/dev/null 2>&1 && { fail "$name: an output file was left behind"; continue; }
-	if [ -f "${yaml%.yaml}.expect" ]; then
-		if ! diff -u "${yaml%.yaml}.expect" "$work/$name.err" >"$work/$name.diff"; then
-			fail "$name: stderr differs:"; cat "$work/$name.diff"
-		fi
-	else
-		re=$(cat "${yaml%.yaml}.expect-re")
-		if [ "$(wc -l <"$work/$name.err")" != 1 ] || ! grep -qE "$re" "$work/$name.err"; then
-			fail "$name: expected one line matching /$re/, got:"; cat "$work/$name.err"
-		fi
-	fi
+	check_refused "$yaml" "$(dirname "$yaml")"
 done
 echo "$count malformed phenotypes checked"
 

@@ -52,29 +52,15 @@ else
 	for k in 0 1 2 3 4 5 6 7; do patch $((relat + k)) 0 "$objs/reloc_offset.o"; done
 fi
 
+. "$(dirname "$0")/refusal.sh"
 for yaml in "$src"/tests/phenotype/code/*.yaml; do
-	name=$(basename "$yaml" .yaml)
-	count=$((count + 1))
-	cp "$yaml" "$work/$name.yaml"
+	cp "$yaml" "$work/$(basename "$yaml")"
 	flags="--code-dir objs"
 	if head -1 "$yaml" | grep -q '^# flags:'; then
 		flags=$(head -1 "$yaml" | sed 's/^# flags://')
 	fi
 	# shellcheck disable=SC2086
-	(cd "$work" && "$compile" $flags -o "$name.pbin" "$name.yaml") 2>"$work/$name.err" >/dev/null
-	status=$?
-	[ "$status" = 1 ] || { fail "$name: exit status $status, expected 1"; continue; }
-	ls "$work/$name".pbin* >/dev/null 2>&1 && { fail "$name: an output file was left behind"; continue; }
-	if [ -f "${yaml%.yaml}.expect" ]; then
-		if ! diff -u "${yaml%.yaml}.expect" "$work/$name.err" >"$work/$name.diff"; then
-			fail "$name: stderr differs:"; cat "$work/$name.diff"
-		fi
-	else
-		re=$(cat "${yaml%.yaml}.expect-re")
-		if [ "$(wc -l <"$work/$name.err")" != 1 ] || ! grep -qE "$re" "$work/$name.err"; then
-			fail "$name: expected one line matching /$re/, got:"; cat "$work/$name.err"
-		fi
-	fi
+	check_refused "$yaml" "$work" $flags
 done
 echo "$count malformed code: phenotypes checked"
 

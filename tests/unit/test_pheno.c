@@ -92,21 +92,29 @@ test_good_file_loads(void **state)
 	assert_int_equal(pheno_channel_index(&ph, 4), -CELL_E_NOENT);
 }
 
-/* Apply one corruption to the good file and expect a refusal. */
+/* Build a file with make, apply one corruption and expect a refusal. */
 static void
-refused(void (*patch)(struct pb *), int code, uint32_t offset,
-    const char *field)
+refused_from(void (*make)(struct pb *), void (*patch)(struct pb *), int code,
+    uint32_t offset, const char *field)
 {
 	struct pb p;
 	struct pheno_error err = { 0 };
 
-	good(&p);
+	make(&p);
 	patch(&p);
 	assert_int_equal(pheno_parse(p.b, p.n, &ph, &err), code);
 	assert_int_equal(err.code, code);
 	assert_int_equal(err.offset, offset);
 	assert_string_equal(err.field, field);
 	assert_true(err.detail[0] != '\0');
+}
+
+/* A corruption of the v1.1 file good() writes. */
+static void
+refused(void (*patch)(struct pb *), int code, uint32_t offset,
+    const char *field)
+{
+	refused_from(good, patch, code, offset, field);
 }
 
 static void bad_magic(struct pb *p) { p->b[0] = 'X'; }
@@ -258,19 +266,12 @@ test_v12_code_loads(void **state)
 	assert_null(pheno_gene_code(&ph, 3));
 }
 
+/* A corruption of the v1.2 file good_code() writes. */
 static void
 refused_code(void (*patch)(struct pb *), int code, uint32_t offset,
     const char *field)
 {
-	struct pb p;
-	struct pheno_error err = { 0 };
-
-	good_code(&p);
-	patch(&p);
-	assert_int_equal(pheno_parse(p.b, p.n, &ph, &err), code);
-	assert_int_equal(err.offset, offset);
-	assert_string_equal(err.field, field);
-	assert_true(err.detail[0] != '\0');
+	refused_from(good_code, patch, code, offset, field);
 }
 
 static void code_in_v11(struct pb *p) { p->b[6] = 1; }

@@ -13,35 +13,9 @@
 
 #include "cgraph.h"
 #include "organelles.h"
+#include "sched_fixture.h"
 #include "scheduler.h"
 #include "testutil.h"
-
-static struct phenotype ph;
-
-/* n channels (ids 0..n-1), roomy buckets and queues, no edges yet. */
-static void
-channels(uint32_t n)
-{
-	memset(&ph, 0, sizeof ph);
-	ph.num_channels = n;
-	for (uint32_t i = 0; i < n; i++) {
-		ph.channels[i].qos.channel_id = i;
-		ph.channels[i].qos.bucket = 8;
-		ph.channels[i].qos.bucket_max = 8;
-		ph.channels[i].qos.refill_per_tick = 8;
-		ph.channels[i].queue_depth = 8;
-	}
-	ph.sched.gas = 1000;
-	ph.sched.epoch_quanta = 1000;
-}
-
-static void
-edge(uint32_t from, uint32_t to)
-{
-	uint32_t bit = from * ph.num_channels + to;
-
-	ph.adjacency[bit / 8] |= (uint8_t)(1u << (bit % 8));
-}
 
 static void
 gene(uint32_t id, uint32_t kind, uint32_t ch, uint32_t cpu, uint32_t io,

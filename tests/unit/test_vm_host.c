@@ -24,6 +24,7 @@
 #include "kv.h"
 #include "organelles.h"
 #include "parcel.h"
+#include "sched_fixture.h"
 #include "scheduler.h"
 #include "testutil.h"
 #include "vm_host.h"
@@ -72,34 +73,9 @@ store_string(struct bpf_asm *p, uint8_t base, int16_t off, const char *s)
 		    (int32_t)(uint8_t)s[i]);
 }
 
-/* ---- a phenotype built by hand ---- */
+/* ---- a phenotype built by hand (sched_fixture.h) ---- */
 
-static struct phenotype ph;
-static char *console;
-
-static void
-channels(uint32_t n)
-{
-	memset(&ph, 0, sizeof ph);
-	ph.num_channels = n;
-	for (uint32_t i = 0; i < n; i++) {
-		ph.channels[i].qos.channel_id = i;
-		ph.channels[i].qos.bucket = 8;
-		ph.channels[i].qos.bucket_max = 8;
-		ph.channels[i].qos.refill_per_tick = 8;
-		ph.channels[i].queue_depth = 8;
-	}
-	ph.sched.gas = 1000;
-	ph.sched.epoch_quanta = 1000;
-}
-
-static void
-edge(uint32_t from, uint32_t to)
-{
-	uint32_t bit = from * ph.num_channels + to;
-
-	ph.adjacency[bit / 8] |= (uint8_t)(1u << (bit % 8));
-}
+static char *console;	/* what the last run printed */
 
 #define BIT(h) (1u << (h))
 
