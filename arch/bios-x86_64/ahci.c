@@ -151,24 +151,28 @@ static struct {
 	uint64_t sectors;
 } ahci;
 
+/* Read the HBA's generic register at offset reg. */
 static uint32_t
 hba_read(unsigned reg)
 {
 	return *(volatile uint32_t *)(ahci.hba + reg);
 }
 
+/* Write the HBA's generic register at offset reg. */
 static void
 hba_write(unsigned reg, uint32_t v)
 {
 	*(volatile uint32_t *)(ahci.hba + reg) = v;
 }
 
+/* Read register reg of the data port. */
 static uint32_t
 port_read(unsigned reg)
 {
 	return *(volatile uint32_t *)(ahci.port + reg);
 }
 
+/* Write register reg of the data port. */
 static void
 port_write(unsigned reg, uint32_t v)
 {
