@@ -40,6 +40,15 @@ outl(uint16_t port, uint32_t v)
 	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
 }
 
+static inline uint32_t
+inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 /* A short delay: a write to the unused POST port. */
 static inline void
 io_wait(void)
@@ -84,6 +93,30 @@ read_cr2(void)
 
 	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
 	return v;
+}
+
+/* The physical address of the top-level page table (PML4) and its flags. */
+static inline uint64_t
+read_cr3(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+/* Drop the TLB's translation of the page holding va. */
+static inline void
+invlpg(const volatile void *va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+/* Keep the compiler from moving memory accesses across this point. */
+static inline void
+compiler_barrier(void)
+{
+	__asm__ volatile("" : : : "memory");
 }
 
 #define FLAGS_IF (1ul << 9)

@@ -34,6 +34,33 @@ void x86_isr(struct x86_frame *f);
 /* IRQ dispatch for vectors at or above 32 (hal_irq.c). */
 void x86_irq(uint64_t vector);
 
+/* Page tables (paging.c): kernel address to physical, device registers. */
+int x86_virt_to_phys(const volatile void *va, uint64_t *pa, uint64_t *run);
+int x86_map_mmio(uint64_t pa, uint64_t len, volatile void **va);
+
+/*
+ * PCI configuration space, type 1 (pci.c). A function is named by
+ * bdf = bus << 8 | device << 3 | function.
+ */
+#define PCI_BDF_FUNCTION(bdf)	((bdf) & 7u)
+uint32_t pci_read32(unsigned bdf, unsigned reg);
+void pci_write32(unsigned bdf, unsigned reg, uint32_t v);
+int pci_find_class(uint32_t class_code, unsigned from, unsigned *bdf);
+
+/*
+ * The disk drivers behind hal_blk.c: each probes once (its first call),
+ * then reports the sectors of its data disk (0: none) and moves sectors.
+ * hal_blk.c checks lba and count against the disk before it calls them.
+ */
+uint64_t ahci_blocks(void);
+int ahci_read(uint64_t lba, void *buf, uint32_t count);
+int ahci_write(uint64_t lba, const void *buf, uint32_t count);
+int ahci_flush(void);
+uint64_t ata_pio_blocks(void);
+int ata_pio_read(uint64_t lba, void *buf, uint32_t count);
+int ata_pio_write(uint64_t lba, const void *buf, uint32_t count);
+int ata_pio_flush(void);
+
 /* Vectors */
 #define VEC_PIC_BASE	0x20	/* IRQ0..15 -> 0x20..0x2F */
 #define VEC_SOFT	0x81	/* the software line: int $0x81 */

@@ -1,23 +1,34 @@
 #!/usr/bin/env bash
-# boot.sh TARGET LOG [RAM] -- boot one target to its proof into LOG and
-# check its E0 tuple and E1 fields against what that machine must report.
-# TARGET is hosted, x86 or arm64; RAM (default 128) is in MiB.
+# boot.sh TARGET LOG [RAM [DISK]] -- boot one target to its proof into LOG
+# and check its E0 tuple and E1 fields against what that machine must
+# report. TARGET is hosted, x86 or arm64; RAM (default 128) is in MiB. With
+# DISK, the boot gets that file as a fresh data disk and must run E7 on it.
 set -euo pipefail
-target=$1 log=$2 ram=${3:-128}
+target=$1 log=$2 ram=${3:-128} disk=${4:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 fail() { echo "FAIL: $target: $*" >&2; exit 1; }
+disk_args=()
+if [ -n "$disk" ]; then
+	rm -f "$disk"
+	case "$target" in
+	hosted) disk_args=(--disk="$disk") ;;
+	*) disk_args=(--disk "$disk" --fresh-disk) ;;
+	esac
+fi
 
 mkdir -p "$(dirname "$log")"
 case "$target" in
 hosted)
-	"${CELLOS_HOSTED:-$top/build/out/cellos-hosted}" --ram="${ram}M" >"$log" ||
+	"${CELLOS_HOSTED:-$top/build/out/cellos-hosted}" --ram="${ram}M" \
+		${disk_args[@]+"${disk_args[@]}"} >"$log" ||
 		fail "exit status $?"
 	tuple="arch=x86_64 tier=HOSTED .* intr=POSIX_SIGNALS timer=HOST_TIMER console=STDOUT ram=${ram}MiB"
 	base="0000000000400000"
 	cons="0000000000000010"
 	;;
 x86)
-	"$top/tools/qemu-run" x86 --log "$log" --timeout 120 -- -m "${ram}M" >/dev/null ||
+	"$top/tools/qemu-run" x86 --log "$log" --timeout 120 \
+		${disk_args[@]+"${disk_args[@]}"} -- -m "${ram}M" >/dev/null ||
 		fail "qemu-run exit status $?"
 	tuple="arch=x86_64 tier=PC_BIOS .* intr=PIC_IOAPIC timer=PIT console=COM1 ram=${ram}MiB"
 	base="0000000000100000"
@@ -27,7 +38,8 @@ x86)
 	done
 	;;
 arm64)
-	"$top/tools/qemu-run" arm64 --log "$log" --timeout 120 -- -m "${ram}M" >/dev/null ||
+	"$top/tools/qemu-run" arm64 --log "$log" --timeout 120 \
+		${disk_args[@]+"${disk_args[@]}"} -- -m "${ram}M" >/dev/null ||
 		fail "qemu-run exit status $?"
 	tuple="arch=arm64 tier=QEMU_VIRT .* intr=GICV2 timer=ARCH_TIMER console=PL011 ram=${ram}MiB"
 	base="0000000040080000"
@@ -50,5 +62,10 @@ case "$target" in arm64) lo=$(( 0x40000000 + lo )) ;; esac
 (( mem <= lo && mem > lo - (1 << 20) )) || fail "E1 mem=$mem is not within 1 MiB below $lo"
 len=$((16#$(sed -E 's/.*len=([0-9A-F]+).*/\1/' <<<"$e1")))
 (( len > 4096 )) || fail "E1 len=$len is implausibly small"
+if [ -n "$disk" ]; then
+	grep -q '^#I disk: [0-9]* blocks, formatted for cell_os$' "$log" ||
+		fail "the fresh disk $disk was not formatted: $(grep '^#[IW] disk' "$log" || echo 'no disk line')"
+	! grep -q 'E7 runs in RAM' "$log" || fail "E7 ran in RAM although $disk was attached"
+fi
 [ "$(tail -n 1 "$log")" = "FULL PROOF SUCCESS" ] || fail "the last line is not FULL PROOF SUCCESS"
 echo "ok: $target ram=${ram}MiB: $raw"
