@@ -2,8 +2,9 @@
 ; drive in DL. It checks for the INT 13h extensions (AH=41h), reads stage2
 ; (where from: the layout table tools/disk-pack writes at LAYOUT_OFF) to
 ; 0x8000 with AH=42h, retrying after a disk reset, and jumps to it. On
-; failure it says why on port 0xE9 and on screen, then leaves through
-; isa-debug-exit (halting if that device is absent).
+; failure it says why on port 0xE9, COM1 and the screen, then writes
+; EXIT_BOOT_REFUSED to isa-debug-exit (QEMU exits 71), halting if that
+; device is absent.
 %include "bootinfo.inc"
 
 bits 16
@@ -66,27 +67,37 @@ no_ext:
 no_table:
 	mov si, msg_table
 
-; Print the NUL-terminated message at SI on 0xE9 and the screen, then exit.
+; Print the NUL-terminated message at SI on 0xE9, COM1 (as the BIOS left
+; it; stage2 sets it up properly) and the screen, then exit.
 fail:
 	lodsb
 	test al, al
 	jz .exit
 	out 0xE9, al
+	mov ah, al
+	mov dx, 0x3FD			; COM1: wait for room (absent: reads FF)
+.wait:
+	in al, dx
+	test al, 0x20
+	jz .wait
+	mov al, ah
+	mov dx, 0x3F8
+	out dx, al
 	mov ah, 0x0E
 	mov bx, 0x0007
 	int 0x10
 	jmp fail
 .exit:
-	mov al, EXIT_STAGE1
+	mov al, EXIT_BOOT_REFUSED
 	out 0xF4, al
 .halt:
 	cli
 	hlt
 	jmp .halt
 
-msg_ext:   db "#A! stage1: no INT 13h extensions", 10, 0
-msg_read:  db "#A! stage1: cannot read stage2", 10, 0
-msg_table: db "#A! stage1: no layout table (not packed by disk-pack)", 10, 0
+msg_ext:   db "#X stage1: no INT 13h extensions: refusing to boot", 10, 0
+msg_read:  db "#X stage1: cannot read stage2: refusing to boot", 10, 0
+msg_table: db "#X stage1: no layout table (not packed by disk-pack): refusing to boot", 10, 0
 
 boot_drive: db 0
 tries:      db 0

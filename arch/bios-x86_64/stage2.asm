@@ -1,5 +1,6 @@
 ; stage2: from real mode to the kernel in long mode.
-;   1. "#E0 s2 start"      COM1 set up; every line goes to 0xE9 and COM1
+;   1. "#E0 s2 start"      COM1 set up; every line goes to 0xE9 and COM1;
+;                          the CPU must have long mode (CPUID 80000001h)
 ;   2. "#E0 a20 ok"        A20 enabled (BIOS, then port 0x92) and verified
 ;                          by the wrap-around test
 ;   3. "#E0 e820 ok"       the E820 map at E820_COUNT_ADDR for the kernel
@@ -8,14 +9,18 @@
 ;   5. "#E0 paging on"     GDT, protected mode, 4-level tables (the first GiB
 ;                          identity-mapped and again at -2 GiB), PAE, EFER.LME,
 ;                          paging
-;   6. "#E0 long ok"       64-bit code; the kernel copied to 1 MiB, the
-;                          handoff at HANDOFF_ADDR, jump to KERNEL_VIRT with
-;                          the handoff in RDI
+;   6. "#E0 long ok"       64-bit code; stage2_check (cgf_check.c): the E820
+;                          map must have usable RAM for the kernel's image,
+;                          BSS and stack at 1 MiB; then the kernel copied to
+;                          1 MiB, the handoff at HANDOFF_ADDR, jump to
+;                          KERNEL_VIRT with the handoff in RDI
 ;   With CGF_VERIFY (CFG_ENABLE_CGF_VERIFY), stage2 also reads the CGF blob
-;   the layout table names and, in long mode, checks its header CRC32C and
-;   the SHA-256 of its gene directory against the digest disk-pack recorded
-;   at CGF_DIGEST (cgf_check.c) before it enters the kernel.
-; Any failure prints "#A! <what>" and leaves through isa-debug-exit.
+;   the layout table names and stage2_check verifies, before the copy, the
+;   blob (header CRC32C, the gene directory's SHA-256 against the digest
+;   disk-pack recorded in the build record below) and through it the kernel
+;   image exactly as read, embedded phenotype included.
+; Any failure prints "#X stage2: <what>: refusing to boot" and writes
+; EXIT_BOOT_REFUSED to isa-debug-exit (QEMU status 71), then halts.
 ; Linked at STAGE2_ADDR with cgf_check.c (stage2.ld).
 %include "bootinfo.inc"
 
@@ -24,15 +29,28 @@ COM1 equ 0x3F8
 	section .stage2 progbits alloc exec write align=16
 bits 16
 	global stage2
-	extern cgf_check
+	global stage2_record
+	extern stage2_check
+
+%ifdef CGF_VERIFY
+S2_FLAGS equ S2F_CGF_VERIFY
+%else
+S2_FLAGS equ 0
+%endif
 
 stage2:
 	jmp short stage2_main
 	nop
 	nop
-	db "CGFD"			; at STAGE2_DIGEST_OFF: disk-pack finds it
-cgf_digest:
-	times 32 db 0			; SHA-256 of the gene directory, patched in
+stage2_record:				; at STAGE2_RECORD_OFF (bootinfo.inc)
+	dd STAGE2_RECORD_MAGIC
+	dd S2_FLAGS
+	dd 0				; kernel memory size, patched in
+	dd 0
+	times 32 db 0			; gene directory SHA-256, patched in
+%if stage2_record - stage2 != STAGE2_RECORD_OFF
+%error "the build record must sit at STAGE2_RECORD_OFF"
+%endif
 
 stage2_main:
 	cli
@@ -48,6 +66,9 @@ stage2_main:
 	call serial_init
 	mov si, msg_start
 	call puts16
+
+	call long_mode_present
+	jc .fail_cpu
 
 	call a20_enable
 	jc .fail_a20
@@ -75,6 +96,9 @@ stage2_main:
 	mov cr0, eax
 	jmp 0x08:pm32
 
+.fail_cpu:
+	mov si, msg_fail_cpu
+	jmp fail16
 .fail_a20:
 	mov si, msg_fail_a20
 	jmp fail16
@@ -140,14 +164,46 @@ puts16:
 	pop ax
 	ret
 
+; Print the refusal at DS:SI, leave QEMU with the boot-refused status; on
+; a PC without the exit device the write does nothing and we halt.
 fail16:
 	call puts16
-	mov al, EXIT_STAGE2
+	mov al, EXIT_BOOT_REFUSED
 	out 0xF4, al
 .halt:
 	cli
 	hlt
 	jmp .halt
+
+; CF=0 when the CPU can run 64-bit code: CPUID exists (EFLAGS.ID can be
+; toggled), has leaf 80000001h, and that leaf sets LM (EDX bit 29).
+long_mode_present:
+	pushfd
+	pop eax
+	mov ecx, eax
+	xor eax, 1 << 21		; try to flip ID
+	push eax
+	popfd
+	pushfd
+	pop eax
+	push ecx			; put EFLAGS back
+	popfd
+	xor eax, ecx
+	test eax, 1 << 21
+	jz .no
+	mov eax, 0x80000000
+	cpuid
+	cmp eax, 0x80000001
+	jb .no
+	mov eax, 0x80000001
+	cpuid
+	test edx, 1 << 29
+	jz .no
+	clc
+	ret
+.no:
+	stc
+	ret
 
 ; ZF=0 when A20 is on: a byte at 0x100500 must not alias 0x000500.
 a20_on:
@@ -388,17 +444,7 @@ lm64:
 	mov rsi, msg_long
 	call puts64
 
-%ifdef CGF_VERIFY
-	mov rdi, CGF_ADDR		; cgf_check(blob, length, digest)
-	movzx esi, word [0x7C00 + LAYOUT_OFF + LT_CGF_SECTORS]
-	shl esi, 9
-	mov rdx, cgf_digest
-	call cgf_check
-	test eax, eax
-	jnz cgf_failed
-	mov rsi, msg_cgf_ok
-	call puts64
-%endif
+	call stage2_check		; returns only when the kernel may run
 
 	mov rsi, BOUNCE_ADDR
 	mov rdi, KERNEL_PHYS
@@ -415,25 +461,6 @@ lm64:
 	mov [rdi + 8], rax		; phys_len
 	mov rax, KERNEL_VIRT
 	jmp rax
-
-%ifdef CGF_VERIFY
-cgf_failed:
-	mov rsi, msg_cgf_crc
-	cmp eax, 1
-	je .say
-	mov rsi, msg_cgf_bounds
-	cmp eax, 2
-	je .say
-	mov rsi, msg_cgf_digest
-.say:
-	call puts64
-	mov al, EXIT_STAGE2
-	out 0xF4, al
-.halt:
-	cli
-	hlt
-	jmp .halt
-%endif
 
 puts64:
 	lodsb
@@ -486,11 +513,8 @@ msg_e820:	db "#E0 e820 ok", 10, 0
 msg_load:	db "#E0 kernel load ok", 10, 0
 msg_paging:	db "#E0 paging on", 10, 0
 msg_long:	db "#E0 long ok", 10, 0
-msg_fail_a20:	db "#A! stage2: A20 cannot be enabled", 10, 0
-msg_fail_e820:	db "#A! stage2: no E820 memory map", 10, 0
-msg_fail_load:	db "#A! stage2: cannot read the kernel", 10, 0
-msg_fail_cgf_read: db "#A! stage2: no CGF blob to verify, or it cannot be read", 10, 0
-msg_cgf_ok:	db "#I stage2: CGF verified (header CRC32C, gene directory SHA-256)", 10, 0
-msg_cgf_crc:	db "#A! stage2: CGF header CRC32C does not match", 10, 0
-msg_cgf_bounds:	db "#A! stage2: CGF gene directory lies outside the blob", 10, 0
-msg_cgf_digest:	db "#A! stage2: CGF gene directory SHA-256 differs from the build's digest", 10, 0
+msg_fail_cpu:	db "#X stage2: the CPU has no long mode (CPUID 80000001h EDX bit 29): refusing to boot", 10, 0
+msg_fail_a20:	db "#X stage2: A20 cannot be enabled: refusing to boot", 10, 0
+msg_fail_e820:	db "#X stage2: no E820 memory map: refusing to boot", 10, 0
+msg_fail_load:	db "#X stage2: cannot read the kernel from the disk: refusing to boot", 10, 0
+msg_fail_cgf_read: db "#X stage2: no CGF blob to verify, or it cannot be read: refusing to boot", 10, 0

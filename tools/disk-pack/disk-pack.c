@@ -1,18 +1,29 @@
 /*
  * disk-pack: build the PC BIOS disk image.
  *
- *   disk-pack --stage1 FILE --stage2 FILE --kernel FILE [--cgf-genedir FILE] -o OUT
+ *   disk-pack --stage1 FILE --stage2 FILE --kernel ELF [--cgf] -o OUT
  *
- * Layout (512-byte sectors): sector 0 is stage1 with the layout table
- * patched in at 0x1E0 (see arch/bios-x86_64/bootinfo.inc); stage2 from
- * sector 1; the kernel from sector KERNEL_LBA; an optional CGF blob after
- * it; zeros up to a whole MiB. With --cgf-genedir, the CGF blob is built
- * here (CONTRACT.md section 2: a 4096-byte header whose CRC32C covers it
- * with the CRC field zeroed, then the gene directory) and the directory's
- * SHA-256 is recorded in stage2's digest slot ("CGFD" at offset 4), which
- * is what stage2 checks the blob against at boot. Each input is checked against its load
- * window first; nothing is written unless all are good, and the image is
- * written to a temporary next to OUT and renamed.
+ * Layout (512-byte sectors, docs/BOOT-x86.md): sector 0 is stage1 with the
+ * layout table patched in at 0x1E0 (see arch/bios-x86_64/bootinfo.inc);
+ * stage2 from sector 1; the kernel image from sector KERNEL_LBA; with
+ * --cgf, the CGF blob after it; zeros up to a whole MiB.
+ *
+ * The kernel image is made here from the kernel ELF's PT_LOAD segments
+ * (what objcopy -O binary would write), so the bytes on the disk are the
+ * ones whose digest is recorded. disk-pack records in stage2's build
+ * record ("S2BR" at offset 4) the kernel's memory size from 1 MiB (image,
+ * BSS, stack: the ELF's highest p_paddr + p_memsz), which stage2 checks
+ * against the E820 map. With --cgf it builds the CGF blob (CONTRACT.md
+ * section 2: a 4096-byte header whose CRC32C covers it with the CRC field
+ * zeroed, then the gene directory), whose gene directory records the SHA-256
+ * of the whole kernel image and the offset, length and SHA-256 of the
+ * phenotype embedded in it (the ELF's board_pbin .. board_pbin_end, the
+ * bytes the kernel boots), and records the directory's SHA-256 in stage2.
+ * stage2 verifies the chain at boot before it enters the kernel.
+ *
+ * Each input is checked first (the ELF field by field, naming the offset);
+ * nothing is written unless all are good, and the image is written to a
+ * temporary next to OUT and renamed.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -33,9 +44,38 @@
 #define STAGE2_MAX_SECTORS	48u		/* 0x8000..0xE000 */
 #define KERNEL_LBA		64u
 #define KERNEL_MAX		0x7C000u	/* bounce buffer 0x20000..0x9C000 */
+#define KERNEL_PHYS		0x100000ull
+#define KERNEL_VIRT		0xFFFFFFFF80100000ull
+#define MAPPED_TOP		(1ull << 30)	/* stage2 maps the first GiB */
 #define CGF_HEADER		4096u
-#define CGF_MAX			(64u * 1024)	/* stage2 reads it to 0x10000 */
-#define DIGEST_OFF		4u		/* "CGFD" in stage2, digest after */
+
+/* stage2's build record (bootinfo.inc), at offset RECORD_OFF of stage2. */
+#define RECORD_OFF		4u
+#define RECORD_SIZE		48u
+#define RECORD_MAGIC		"S2BR"
+#define REC_FLAGS		4u
+#define REC_MEMSZ		8u
+#define REC_DIGEST		16u
+#define S2F_CGF_VERIFY		1u
+
+/* The CGF gene directory (bootinfo.h). */
+#define GENEDIR_MAGIC		0x52494447u	/* "GDIR" */
+#define GENEDIR_VERSION		1u
+#define GENEDIR_SIZE		96u
+#define GD_KERNEL_BYTES		8u
+#define GD_PHENOTYPE_OFF	12u
+#define GD_PHENOTYPE_LEN	16u
+#define GD_KERNEL_SHA256	32u
+#define GD_PHENOTYPE_SHA256	64u
+
+/* ELF64 (System V gABI) offsets used here. */
+#define EHDR_SIZE		64u
+#define PHDR_SIZE		56u
+#define SHDR_SIZE		64u
+#define SYM_SIZE		24u
+#define PT_LOAD			1u
+#define SHT_SYMTAB		2u
+#define PHNUM_MAX		64u
 
 struct input {
 	const char *path;
@@ -43,9 +83,19 @@ struct input {
 	size_t len;
 };
 
+/* What the kernel ELF gives the image. */
+struct kernel {
+	uint8_t *image;		/* the bytes stage2 loads at KERNEL_PHYS */
+	uint32_t len;
+	uint32_t memsz;		/* image + BSS + stack, from KERNEL_PHYS */
+	int has_phenotype;
+	uint32_t phenotype_off;	/* board_pbin - KERNEL_VIRT */
+	uint32_t phenotype_len;
+};
+
 static const char usage_line[] =
-    "usage: disk-pack --stage1 FILE --stage2 FILE --kernel FILE "
-    "[--cgf-genedir FILE] -o OUT\n";
+    "usage: disk-pack --stage1 FILE --stage2 FILE --kernel ELF [--cgf] "
+    "-o OUT\n";
 
 static int
 load(struct input *in, const char *what)
@@ -76,9 +126,257 @@ load(struct input *in, const char *what)
 	return 0;
 }
 
+/* Is [off, off + len) inside a file of size? (no overflow) */
 static int
-check_inputs(const struct input *s1, const struct input *s2,
-    const struct input *k, const struct input *cgf)
+within(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/*
+ * Find board_pbin and board_pbin_end in the ELF's symbol table and turn
+ * them into an offset and length inside the image. 0 (and has_phenotype
+ * 0 when there is no symbol table or no such symbols), or -1 after naming
+ * the problem.
+ */
+static int
+elf_phenotype(const struct input *e, struct kernel *k)
+{
+	const uint8_t *b = e->bytes;
+	uint64_t shoff = le64_load(b + 40);
+	uint16_t shentsize = le16_load(b + 58), shnum = le16_load(b + 60);
+	uint64_t start = 0, end = 0;
+	int found = 0;
+
+	if (shnum == 0)
+		return 0;
+	if (shentsize != SHDR_SIZE) {
+		fprintf(stderr, "disk-pack: kernel %s: offset 0x3A (e_shentsize): "
+		    "%u, expected %u\n", e->path, shentsize, SHDR_SIZE);
+		return -1;
+	}
+	if (!within(shoff, (uint64_t)shnum * SHDR_SIZE, e->len)) {
+		fprintf(stderr, "disk-pack: kernel %s: offset 0x28 (e_shoff): "
+		    "%u section headers at 0x%llX run past the end of the file "
+		    "(%zu bytes)\n", e->path, shnum, (unsigned long long)shoff,
+		    e->len);
+		return -1;
+	}
+	for (unsigned i = 0; i < shnum; i++) {
+		const uint8_t *sh = b + shoff + (uint64_t)i * SHDR_SIZE;
+		uint64_t symoff, symsize, stroff, strsize;
+		uint32_t link;
+		const uint8_t *str;
+
+		if (le32_load(sh + 4) != SHT_SYMTAB)
+			continue;
+		symoff = le64_load(sh + 24);
+		symsize = le64_load(sh + 32);
+		link = le32_load(sh + 40);
+		if (!within(symoff, symsize, e->len) || link >= shnum) {
+			fprintf(stderr, "disk-pack: kernel %s: section header %u "
+			    "(the symbol table) at 0x%llX: sh_offset, sh_size or "
+			    "sh_link out of range\n", e->path, i,
+			    (unsigned long long)(shoff + (uint64_t)i * SHDR_SIZE));
+			return -1;
+		}
+		stroff = le64_load(b + shoff + (uint64_t)link * SHDR_SIZE + 24);
+		strsize = le64_load(b + shoff + (uint64_t)link * SHDR_SIZE + 32);
+		if (!within(stroff, strsize, e->len)) {
+			fprintf(stderr, "disk-pack: kernel %s: section header %u "
+			    "(the string table): sh_offset or sh_size out of "
+			    "range\n", e->path, link);
+			return -1;
+		}
+		str = b + stroff;
+		for (uint64_t s = 0; s + SYM_SIZE <= symsize; s += SYM_SIZE) {
+			const uint8_t *sym = b + symoff + s;
+			uint32_t name = le32_load(sym);
+			const char *nm;
+
+			if (name >= strsize ||
+			    memchr(str + name, '\0', strsize - name) == NULL)
+				continue;
+			nm = (const char *)str + name;
+			if (strcmp(nm, "board_pbin") == 0) {
+				start = le64_load(sym + 8);
+				found |= 1;
+			} else if (strcmp(nm, "board_pbin_end") == 0) {
+				end = le64_load(sym + 8);
+				found |= 2;
+			}
+		}
+	}
+	if (found != 3)
+		return 0;
+	if (start < KERNEL_VIRT || end < start ||
+	    end - KERNEL_VIRT > k->len) {
+		fprintf(stderr, "disk-pack: kernel %s: board_pbin..board_pbin_end "
+		    "(0x%llX..0x%llX) is not inside the loaded image "
+		    "0x%llX..0x%llX\n", e->path, (unsigned long long)start,
+		    (unsigned long long)end, KERNEL_VIRT,
+		    (unsigned long long)(KERNEL_VIRT + k->len));
+		return -1;
+	}
+	k->has_phenotype = 1;
+	k->phenotype_off = (uint32_t)(start - KERNEL_VIRT);
+	k->phenotype_len = (uint32_t)(end - start);
+	return 0;
+}
+
+/*
+ * Turn the kernel ELF into the image stage2 loads: an x86-64 ET_EXEC that
+ * enters at KERNEL_VIRT, whose PT_LOAD segments start at KERNEL_PHYS, map
+ * virtual = physical + (KERNEL_VIRT - KERNEL_PHYS) as stage2's page tables
+ * do, do not overlap, fit the bounce buffer (file bytes) and the first GiB
+ * (memory). 0, or -1 after naming the offset and field at fault.
+ */
+static int
+elf_kernel(const struct input *e, struct kernel *k)
+{
+	const uint8_t *b = e->bytes;
+	uint64_t phoff, entry, lo = UINT64_MAX, file_hi = 0, mem_hi = 0;
+	uint16_t phentsize, phnum;
+	const char *p = e->path;
+	unsigned loads = 0;
+
+	if (e->len < EHDR_SIZE) {
+		fprintf(stderr, "disk-pack: kernel %s: %zu bytes, too short for "
+		    "an ELF64 header (%u)\n", p, e->len, EHDR_SIZE);
+		return -1;
+	}
+	if (memcmp(b, "\177ELF", 4) != 0) {
+		fprintf(stderr, "disk-pack: kernel %s: offset 0 (e_ident): not an "
+		    "ELF file (no 7F 45 4C 46)\n", p);
+		return -1;
+	}
+	if (b[4] != 2 || b[5] != 1) {
+		fprintf(stderr, "disk-pack: kernel %s: offset 4 (EI_CLASS, "
+		    "EI_DATA): %u %u, expected 2 1 (ELF64, little-endian)\n", p,
+		    b[4], b[5]);
+		return -1;
+	}
+	if (le16_load(b + 16) != 2 || le16_load(b + 18) != 62) {
+		fprintf(stderr, "disk-pack: kernel %s: offset 0x10 (e_type, "
+		    "e_machine): %u %u, expected 2 62 (an x86-64 executable)\n",
+		    p, le16_load(b + 16), le16_load(b + 18));
+		return -1;
+	}
+	entry = le64_load(b + 24);
+	if (entry != KERNEL_VIRT) {
+		fprintf(stderr, "disk-pack: kernel %s: offset 0x18 (e_entry): "
+		    "0x%llX; stage2 enters the kernel at 0x%llX\n", p,
+		    (unsigned long long)entry, KERNEL_VIRT);
+		return -1;
+	}
+	phoff = le64_load(b + 32);
+	phentsize = le16_load(b + 54);
+	phnum = le16_load(b + 56);
+	if (phentsize != PHDR_SIZE || phnum == 0 || phnum > PHNUM_MAX ||
+	    !within(phoff, (uint64_t)phnum * PHDR_SIZE, e->len)) {
+		fprintf(stderr, "disk-pack: kernel %s: offset 0x20 (e_phoff, "
+		    "e_phentsize, e_phnum): 0x%llX %u %u: expected 1..%u program "
+		    "headers of %u bytes inside the file (%zu bytes)\n", p,
+		    (unsigned long long)phoff, phentsize, phnum, PHNUM_MAX,
+		    PHDR_SIZE, e->len);
+		return -1;
+	}
+	for (unsigned i = 0; i < phnum; i++) {
+		const uint8_t *ph = b + phoff + (uint64_t)i * PHDR_SIZE;
+		uint64_t at = phoff + (uint64_t)i * PHDR_SIZE;
+		uint64_t off = le64_load(ph + 8), vaddr = le64_load(ph + 16);
+		uint64_t paddr = le64_load(ph + 24), filesz = le64_load(ph + 32);
+		uint64_t memsz = le64_load(ph + 40);
+
+		if (le32_load(ph) != PT_LOAD || memsz == 0)
+			continue;
+		loads++;
+		if (filesz > memsz || !within(off, filesz, e->len)) {
+			fprintf(stderr, "disk-pack: kernel %s: program header %u at "
+			    "0x%llX (p_offset, p_filesz, p_memsz): 0x%llX 0x%llX "
+			    "0x%llX: the file bytes must lie inside the file and "
+			    "within the segment\n", p, i, (unsigned long long)at,
+			    (unsigned long long)off, (unsigned long long)filesz,
+			    (unsigned long long)memsz);
+			return -1;
+		}
+		if (paddr < KERNEL_PHYS || paddr > MAPPED_TOP ||
+		    memsz > MAPPED_TOP - paddr) {
+			fprintf(stderr, "disk-pack: kernel %s: program header %u at "
+			    "0x%llX (p_paddr, p_memsz): 0x%llX 0x%llX is not inside "
+			    "0x%llX..0x%llX, where stage2 loads the kernel\n", p, i,
+			    (unsigned long long)at, (unsigned long long)paddr,
+			    (unsigned long long)memsz, KERNEL_PHYS, MAPPED_TOP);
+			return -1;
+		}
+		if (vaddr - paddr != KERNEL_VIRT - KERNEL_PHYS) {
+			fprintf(stderr, "disk-pack: kernel %s: program header %u at "
+			    "0x%llX (p_vaddr, p_paddr): 0x%llX 0x%llX; stage2 maps "
+			    "physical p at virtual p + 0x%llX\n", p, i,
+			    (unsigned long long)at, (unsigned long long)vaddr,
+			    (unsigned long long)paddr,
+			    KERNEL_VIRT - KERNEL_PHYS);
+			return -1;
+		}
+		for (unsigned j = 0; j < i; j++) {
+			const uint8_t *q = b + phoff + (uint64_t)j * PHDR_SIZE;
+			uint64_t qa = le64_load(q + 24), qm = le64_load(q + 40);
+
+			if (le32_load(q) == PT_LOAD && qm != 0 &&
+			    paddr < qa + qm && qa < paddr + memsz) {
+				fprintf(stderr, "disk-pack: kernel %s: program "
+				    "headers %u and %u (p_paddr, p_memsz) "
+				    "overlap\n", p, j, i);
+				return -1;
+			}
+		}
+		if (paddr < lo)
+			lo = paddr;
+		if (filesz > 0 && paddr + filesz > file_hi)
+			file_hi = paddr + filesz;
+		if (paddr + memsz > mem_hi)
+			mem_hi = paddr + memsz;
+	}
+	if (loads == 0 || file_hi == 0) {
+		fprintf(stderr, "disk-pack: kernel %s: no PT_LOAD segment with "
+		    "file bytes: nothing to load\n", p);
+		return -1;
+	}
+	if (lo != KERNEL_PHYS) {
+		fprintf(stderr, "disk-pack: kernel %s: the lowest PT_LOAD segment "
+		    "is at physical 0x%llX; stage2 copies the kernel to 0x%llX and "
+		    "enters its first byte\n", p, (unsigned long long)lo,
+		    KERNEL_PHYS);
+		return -1;
+	}
+	if (file_hi - KERNEL_PHYS > KERNEL_MAX) {
+		fprintf(stderr, "disk-pack: kernel %s: %llu bytes to load; its "
+		    "load window 0x20000..0x9C000 holds 1..%u bytes\n", p,
+		    (unsigned long long)(file_hi - KERNEL_PHYS), KERNEL_MAX);
+		return -1;
+	}
+	k->len = (uint32_t)(file_hi - KERNEL_PHYS);
+	k->memsz = (uint32_t)(mem_hi - KERNEL_PHYS);
+	k->image = calloc(1, k->len);
+	if (k->image == NULL) {
+		fprintf(stderr, "disk-pack: out of memory\n");
+		return -1;
+	}
+	for (unsigned i = 0; i < phnum; i++) {
+		const uint8_t *ph = b + phoff + (uint64_t)i * PHDR_SIZE;
+		uint64_t filesz = le64_load(ph + 32);
+
+		if (le32_load(ph) != PT_LOAD || le64_load(ph + 40) == 0 ||
+		    filesz == 0)
+			continue;
+		memcpy(k->image + (le64_load(ph + 24) - KERNEL_PHYS),
+		    b + le64_load(ph + 8), filesz);
+	}
+	return elf_phenotype(e, k);
+}
+
+static int
+check_stages(const struct input *s1, const struct input *s2)
 {
 	int bad = 0;
 
@@ -108,34 +406,72 @@ check_inputs(const struct input *s1, const struct input *s2,
 		    "0x8000..0xE000 holds 1..%u bytes\n", s2->path, s2->len,
 		    STAGE2_MAX_SECTORS * SECTOR);
 		bad = 1;
-	}
-	if (k->len == 0 || k->len > KERNEL_MAX) {
-		fprintf(stderr, "disk-pack: kernel %s: %zu bytes; its load window "
-		    "0x20000..0x9C000 holds 1..%u bytes\n", k->path, k->len,
-		    KERNEL_MAX);
-		bad = 1;
-	}
-	if (cgf->path != NULL && (cgf->len == 0 ||
-	    cgf->len > CGF_MAX - CGF_HEADER)) {
-		fprintf(stderr, "disk-pack: gene directory %s: %zu bytes; the CGF "
-		    "blob holds 1..%u after its header\n", cgf->path, cgf->len,
-		    CGF_MAX - CGF_HEADER);
-		bad = 1;
-	}
-	if (cgf->path != NULL && s2->len >= DIGEST_OFF + 4 + 32 &&
-	    memcmp(s2->bytes + DIGEST_OFF, "CGFD", 4) != 0) {
-		fprintf(stderr, "disk-pack: stage2 %s: no CGF digest slot (\"CGFD\" "
-		    "at offset %u), so it cannot check a CGF blob\n", s2->path,
-		    DIGEST_OFF);
+	} else if (s2->len < RECORD_OFF + RECORD_SIZE ||
+	    memcmp(s2->bytes + RECORD_OFF, RECORD_MAGIC, 4) != 0) {
+		fprintf(stderr, "disk-pack: stage2 %s: no build record "
+		    "(\"" RECORD_MAGIC "\" at offset %u)\n", s2->path,
+		    RECORD_OFF);
 		bad = 1;
 	}
 	return bad ? -1 : 0;
+}
+
+/*
+ * --cgf and the stage2 must agree: a stage2 that verifies refuses to boot
+ * without a blob, and a blob for a stage2 that does not verify it would
+ * only look like a check.
+ */
+static int
+check_cgf(const struct input *s2, const struct input *elf,
+    const struct kernel *k, int cgf)
+{
+	int verifies = (le32_load(s2->bytes + RECORD_OFF + REC_FLAGS) &
+	    S2F_CGF_VERIFY) != 0;
+
+	if (verifies && !cgf) {
+		fprintf(stderr, "disk-pack: stage2 %s verifies a CGF blob (built "
+		    "with CGF_VERIFY) but --cgf is not given: it would refuse "
+		    "to boot\n", s2->path);
+		return -1;
+	}
+	if (!verifies && cgf) {
+		fprintf(stderr, "disk-pack: stage2 %s was built without CGF_VERIFY: "
+		    "nothing would check the --cgf blob\n", s2->path);
+		return -1;
+	}
+	if (cgf && (!k->has_phenotype || k->phenotype_len == 0)) {
+		fprintf(stderr, "disk-pack: kernel %s: no embedded phenotype "
+		    "(symbols board_pbin..board_pbin_end missing or empty), so "
+		    "--cgf has nothing to name\n", elf->path);
+		return -1;
+	}
+	return 0;
 }
 
 static uint32_t
 sectors(size_t len)
 {
 	return (uint32_t)((len + SECTOR - 1) / SECTOR);
+}
+
+/* The CGF blob (header, then the gene directory) at blob. */
+static void
+write_cgf(uint8_t *blob, const struct kernel *k, uint8_t digest[32])
+{
+	uint8_t *dir = blob + CGF_HEADER;
+
+	le32_store(blob + 4, CGF_HEADER);	/* genedir_off */
+	le32_store(blob + 8, GENEDIR_SIZE);	/* genedir_len */
+	le32_store(blob, crc32c(0, blob, CGF_HEADER));
+	le32_store(dir + 0, GENEDIR_MAGIC);
+	le32_store(dir + 4, GENEDIR_VERSION);
+	le32_store(dir + GD_KERNEL_BYTES, k->len);
+	le32_store(dir + GD_PHENOTYPE_OFF, k->phenotype_off);
+	le32_store(dir + GD_PHENOTYPE_LEN, k->phenotype_len);
+	sha256(k->image, k->len, dir + GD_KERNEL_SHA256);
+	sha256(k->image + k->phenotype_off, k->phenotype_len,
+	    dir + GD_PHENOTYPE_SHA256);
+	sha256(dir, GENEDIR_SIZE, digest);
 }
 
 int
@@ -145,27 +481,28 @@ main(int argc, char **argv)
 		{ "stage1", required_argument, NULL, '1' },
 		{ "stage2", required_argument, NULL, '2' },
 		{ "kernel", required_argument, NULL, 'k' },
-		{ "cgf-genedir", required_argument, NULL, 'c' },
+		{ "cgf", no_argument, NULL, 'c' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct input s1 = { 0 }, s2 = { 0 }, k = { 0 }, cgf = { 0 };
+	struct input s1 = { 0 }, s2 = { 0 }, elf = { 0 };
+	struct kernel k = { 0 };
 	const char *out = NULL;
 	char tmp[4096];
-	uint8_t *image;
+	uint8_t *image, *record;
 	size_t size, used;
-	uint32_t cgf_lba = 0;
+	uint32_t cgf_lba = 0, cgf_sectors = 0;
+	int cgf = 0, c, bad;
 	FILE *f;
-	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case '1': s1.path = optarg; break;
 		case '2': s2.path = optarg; break;
-		case 'k': k.path = optarg; break;
-		case 'c': cgf.path = optarg; break;
+		case 'k': elf.path = optarg; break;
+		case 'c': cgf = 1; break;
 		case 'o': out = optarg; break;
 		case 'h':
 			fputs(usage_line, stdout);
@@ -183,21 +520,23 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind < argc || s1.path == NULL || s2.path == NULL ||
-	    k.path == NULL || out == NULL) {
+	    elf.path == NULL || out == NULL) {
 		fputs(usage_line, stderr);
 		return 2;
 	}
 	if (load(&s1, "stage1") != 0 || load(&s2, "stage2") != 0 ||
-	    load(&k, "kernel") != 0 ||
-	    (cgf.path && load(&cgf, "gene directory") != 0))
+	    load(&elf, "kernel") != 0)
 		return 1;
-	if (check_inputs(&s1, &s2, &k, &cgf) != 0)
+	bad = check_stages(&s1, &s2) != 0;
+	bad |= elf_kernel(&elf, &k) != 0;
+	if (bad || check_cgf(&s2, &elf, &k, cgf) != 0)
 		return 1;
 
 	used = (KERNEL_LBA + sectors(k.len)) * (size_t)SECTOR;
-	if (cgf.path != NULL) {
+	if (cgf) {
 		cgf_lba = KERNEL_LBA + sectors(k.len);
-		used += sectors(CGF_HEADER + cgf.len) * (size_t)SECTOR;
+		cgf_sectors = sectors(CGF_HEADER + GENEDIR_SIZE);
+		used += cgf_sectors * (size_t)SECTOR;
 	}
 	size = (used + (1u << 20) - 1) & ~(size_t)((1u << 20) - 1);
 	image = calloc(1, size);
@@ -211,22 +550,16 @@ main(int argc, char **argv)
 	le16_store(image + LAYOUT_OFF + 8, (uint16_t)sectors(s2.len));
 	le32_store(image + LAYOUT_OFF + 12, KERNEL_LBA);
 	le32_store(image + LAYOUT_OFF + 16, sectors(k.len));
-	le32_store(image + LAYOUT_OFF + 20, (uint32_t)k.len);
+	le32_store(image + LAYOUT_OFF + 20, k.len);
 	le32_store(image + LAYOUT_OFF + 24, cgf_lba);
-	le16_store(image + LAYOUT_OFF + 28,
-	    (uint16_t)(cgf.path ? sectors(CGF_HEADER + cgf.len) : 0));
+	le16_store(image + LAYOUT_OFF + 28, (uint16_t)cgf_sectors);
 	memcpy(image + STAGE2_LBA * SECTOR, s2.bytes, s2.len);
-	memcpy(image + KERNEL_LBA * SECTOR, k.bytes, k.len);
-	if (cgf.path != NULL) {
-		uint8_t *blob = image + (size_t)cgf_lba * SECTOR;
-
-		le32_store(blob + 4, CGF_HEADER);	/* genedir_off */
-		le32_store(blob + 8, (uint32_t)cgf.len);	/* genedir_len */
-		memcpy(blob + CGF_HEADER, cgf.bytes, cgf.len);
-		le32_store(blob, crc32c(0, blob, CGF_HEADER));
-		sha256(cgf.bytes, cgf.len, image + STAGE2_LBA * SECTOR +
-		    DIGEST_OFF + 4);
-	}
+	memcpy(image + KERNEL_LBA * SECTOR, k.image, k.len);
+	record = image + STAGE2_LBA * SECTOR + RECORD_OFF;
+	le32_store(record + REC_MEMSZ, k.memsz);
+	if (cgf)
+		write_cgf(image + (size_t)cgf_lba * SECTOR, &k,
+		    record + REC_DIGEST);
 
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)getpid());
 	f = fopen(tmp, "wb");
@@ -251,7 +584,7 @@ main(int argc, char **argv)
 	free(image);
 	free(s1.bytes);
 	free(s2.bytes);
-	free(k.bytes);
-	free(cgf.bytes);
+	free(elf.bytes);
+	free(k.image);
 	return 0;
 }
