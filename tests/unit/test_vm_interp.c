@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "bpf_asm.h"
+#include "bpf_ref.h"
 #include "vm.h"
 
 /* ---- a tiny assembler (RFC 9669 section 3 encoding) ---- */
@@ -1149,147 +1150,9 @@ test_gas_no_partial_block(void **state)
 	assert_int_equal(state_mem[1], 0);
 }
 
-/* ---- the reference evaluator ---- */
-
-/*
- * A second implementation of the same machine, kept deliberately plain: it
- * reads the raw RFC 9669 bytes on every step and switches on them, shares
- * no code with the VM, and works out basic blocks on its own.
- */
-struct ref_machine {
-	uint8_t *mem[VM_REGIONS];
-	uint64_t len[VM_REGIONS];
-	int writable[VM_REGIONS];
-	uint64_t gas;
-};
-
-struct ref_result {
-	enum vm_exit exit;
-	enum vm_fault fault;
-	uint32_t pc;
-	uint64_t addr, r0, used, helper_gas;
-};
+/* ---- the reference evaluator's helpers (bpf_ref.h) ---- */
 
 static const uint32_t diff_gas[4] = { 0, 3, 2, 5 };
-
-static uint8_t *
-ref_ptr(struct ref_machine *rm, uint64_t addr, uint64_t size, int write)
-{
-	uint64_t region = addr / 0x10000000u, off = addr % 0x10000000u;
-
-	if (region == 0 || region >= VM_REGIONS || rm->mem[region] == NULL)
-		return NULL;
-	if (write && !rm->writable[region])
-		return NULL;
-	if (off + size > rm->len[region])
-		return NULL;
-	return rm->mem[region] + off;
-}
-
-/* Sign-extend the low bits of v. */
-static uint64_t
-ref_sext(uint64_t v, unsigned bits)
-{
-	uint64_t m = (uint64_t)1 << (bits - 1);
-
-	if (bits == 64)
-		return v;
-	v &= (m << 1) - 1;
-	return (v ^ m) - m;
-}
-
-/* One ALU operation at width 32 or 64 (a, b already cut to the width). */
-static uint64_t
-ref_alu(unsigned code, int off, uint64_t a, uint64_t b, unsigned width,
-    unsigned imm)
-{
-	uint64_t mask = width == 64 ? UINT64_MAX : 0xFFFFFFFFu, r;
-	int64_t sa = (int64_t)ref_sext(a, width), sb = (int64_t)ref_sext(b,
-	    width);
-	unsigned n = (unsigned)(b & (width - 1));
-
-	switch (code) {
-	case 0x00: r = a + b; break;
-	case 0x10: r = a - b; break;
-	case 0x20: r = a * b; break;
-	case 0x30:
-		if (b == 0)
-			r = 0;
-		else if (off == 0)
-			r = a / b;
-		else if (sb == -1)
-			r = 0 - a;
-		else
-			r = (uint64_t)(sa / sb);
-		break;
-	case 0x40: r = a | b; break;
-	case 0x50: r = a & b; break;
-	case 0x60: r = a << n; break;
-	case 0x70: r = a >> n; break;
-	case 0x80: r = 0 - a; break;
-	case 0x90:
-		if (b == 0)
-			r = a;
-		else if (off == 0)
-			r = a % b;
-		else if (sb == -1)
-			r = 0;
-		else
-			r = (uint64_t)(sa % sb);
-		break;
-	case 0xa0: r = a ^ b; break;
-	case 0xb0: r = off == 0 ? b : ref_sext(b, (unsigned)off); break;
-	case 0xc0:
-		/* sign-filling shift, written without a signed shift */
-		r = (a >> (width - 1) & 1) ? ~((~a & mask) >> n) : a >> n;
-		break;
-	default:	/* 0xd0: swap (imm bits) byte by byte */
-		r = 0;
-		for (unsigned i = 0; i < imm / 8; i++)
-			r |= (a >> (8 * i) & 0xff) << (imm - 8 - 8 * i);
-		break;
-	}
-	return r & mask;
-}
-
-/* A conditional jump's test (RFC 9669 section 4.3) at width 32 or 64. */
-static int
-ref_cond(unsigned code, uint64_t a, uint64_t b, unsigned width)
-{
-	int64_t sa = (int64_t)ref_sext(a, width), sb = (int64_t)ref_sext(b,
-	    width);
-
-	if (width == 32) {
-		a &= 0xFFFFFFFFu;
-		b &= 0xFFFFFFFFu;
-	}
-	switch (code) {
-	case 0x10: return a == b;
-	case 0x20: return a > b;
-	case 0x30: return a >= b;
-	case 0x40: return (a & b) != 0;
-	case 0x50: return a != b;
-	case 0x60: return sa > sb;
-	case 0x70: return sa >= sb;
-	case 0xa0: return a < b;
-	case 0xb0: return a <= b;
-	case 0xc0: return sa < sb;
-	default: return sa <= sb;	/* 0xd0 */
-	}
-}
-
-static int32_t
-ref_imm(const uint8_t *s)
-{
-	return (int32_t)((uint32_t)s[4] | (uint32_t)s[5] << 8 |
-	    (uint32_t)s[6] << 16 | (uint32_t)s[7] << 24);
-}
-
-static int16_t
-ref_off(const uint8_t *s)
-{
-	return (int16_t)(uint16_t)(s[2] | s[3] << 8);
-}
 
 /* Differential helpers 1 and 2 (pure), and 3, poke(addr, value). */
 static enum vm_call_status
@@ -1305,194 +1168,20 @@ diff_pure(unsigned id, const uint64_t a[5], uint64_t *ret)
 	return VM_CALL_OK;
 }
 
-static void
-ref_run(const uint8_t *code, uint32_t n, uint32_t entry,
-    struct ref_machine *rm, struct ref_result *out)
+/* ref_run's helper hook: diff_pure, and 3 pokes r2 at r1. */
+static enum vm_call_status
+diff_ref_helper(struct ref_machine *rm, unsigned id, const uint64_t a[5],
+    uint64_t *ret)
 {
-	static uint8_t lead[VM_INSNS_MAX + 1], second[VM_INSNS_MAX + 1];
-	static unsigned cost[VM_INSNS_MAX];
-	uint64_t R[11] = { 0 }, saved[VM_CALL_DEPTH_MAX][5];
-	uint32_t back[VM_CALL_DEPTH_MAX], pc, cur = 0;
-	unsigned depth = 0;
-	uint64_t gas = rm->gas;
+	uint8_t *p;
 
-	memset(lead, 0, sizeof lead);
-	memset(second, 0, sizeof second);
-	memset(cost, 0, sizeof cost);
-	lead[0] = lead[entry] = 1;
-	for (pc = 0; pc < n; pc++) {
-		const uint8_t *s = code + pc * 8;
-
-		if (s[0] == 0x18) {
-			second[++pc] = 1;
-			continue;
-		}
-		if ((s[0] & 7) != C_JMP && (s[0] & 7) != C_JMP32)
-			continue;
-		lead[pc + 1] = 1;
-		if (s[0] == 0x85 && s[1] >> 4 == 1)
-			lead[pc + 1 + ref_imm(s)] = 1;
-		else if (s[0] != 0x85 && s[0] != 0x95)
-			lead[pc + 1 + (s[0] == 0x06 ? ref_imm(s) :
-			    ref_off(s))] = 1;
+	if (id == 3) {
+		p = ref_ptr(rm, a[0], 8, 1);
+		for (int i = 0; p != NULL && i < 8; i++)
+			p[i] = (uint8_t)(a[1] >> (8 * i));
+		return p == NULL ? VM_CALL_FAULT : VM_CALL_OK;
 	}
-	for (pc = 0; pc < n; pc++) {
-		if (second[pc])
-			continue;
-		if (lead[pc])
-			cur = pc;
-		cost[cur]++;
-	}
-
-	memset(out, 0, sizeof *out);
-	R[1] = VM_CTX_BASE;
-	R[2] = VM_STATE_BASE;
-	R[10] = VM_STACK_BASE + rm->len[VM_REGION_STACK];
-	pc = entry;
-	for (;;) {
-		const uint8_t *s = code + pc * 8;
-		uint8_t op = s[0], cls = op & 7;
-		unsigned d = s[1] & 15, sr = s[1] >> 4, size;
-		int16_t off = ref_off(s);
-		int32_t imm = ref_imm(s);
-		uint64_t k = (uint64_t)(int64_t)imm, addr;
-		uint8_t *p;
-
-		if (lead[pc]) {
-			if (gas < cost[pc]) {
-				out->exit = VM_EXIT_GAS;
-				break;
-			}
-			gas -= cost[pc];
-		}
-		if (cls == C_ALU64 || cls == C_ALU) {
-			unsigned w = cls == C_ALU64 ? 64 : 32;
-			uint64_t mask = w == 64 ? UINT64_MAX : 0xFFFFFFFFu;
-			uint64_t b = (op & S_X) ? R[sr] : (uint64_t)(int64_t)imm;
-
-			if ((op & 0xf0) == 0xd0) {
-				/* END: TO_LE (ALU, K) truncates, the rest swap */
-				if (cls == C_ALU && !(op & S_X))
-					R[d] = imm == 64 ? R[d] : R[d] &
-					    (((uint64_t)1 << imm) - 1);
-				else
-					R[d] = ref_alu(0xd0, 0, R[d], 0, 64,
-					    (unsigned)imm);
-			} else {
-				R[d] = ref_alu(op & 0xf0, off, R[d] & mask,
-				    b & mask, w, 0);
-			}
-			pc++;
-			continue;
-		}
-		if (cls == C_JMP || cls == C_JMP32) {
-			unsigned code2 = op & 0xf0;
-
-			if (op == 0x05 || op == 0x06) {
-				pc += 1 + (op == 0x06 ? imm : off);
-				continue;
-			}
-			if (op == 0x85 && sr == 1) {
-				if (depth + 1 >= VM_CALL_DEPTH_MAX) {
-					out->exit = VM_EXIT_FAULT;
-					out->fault = VM_FAULT_DEPTH;
-					break;
-				}
-				for (int i = 0; i < 5; i++)
-					saved[depth][i] = R[6 + i];
-				back[depth++] = pc + 1;
-				R[10] -= VM_FRAME_SIZE;
-				pc += 1 + imm;
-				continue;
-			}
-			if (op == 0x85) {
-				uint64_t ret = 0;
-				enum vm_call_status st;
-
-				if (gas < diff_gas[imm]) {
-					out->exit = VM_EXIT_GAS;
-					break;
-				}
-				gas -= diff_gas[imm];
-				out->helper_gas += diff_gas[imm];
-				if (imm == 3) {
-					p = ref_ptr(rm, R[1], 8, 1);
-					st = p == NULL ? VM_CALL_FAULT :
-					    VM_CALL_OK;
-					for (int i = 0; p != NULL && i < 8; i++)
-						p[i] = (uint8_t)(R[2] >> (8 * i));
-				} else {
-					st = diff_pure((unsigned)imm, R + 1,
-					    &ret);
-				}
-				if (st != VM_CALL_OK) {
-					out->exit = st == VM_CALL_STOP ?
-					    VM_EXIT_STOPPED : VM_EXIT_FAULT;
-					out->fault = st == VM_CALL_STOP ?
-					    VM_FAULT_NONE : VM_FAULT_HELPER;
-					break;
-				}
-				R[0] = ret;
-				pc++;
-				continue;
-			}
-			if (op == 0x95) {
-				if (depth == 0) {
-					out->exit = VM_EXIT_DONE;
-					break;
-				}
-				depth--;
-				for (int i = 0; i < 5; i++)
-					R[6 + i] = saved[depth][i];
-				pc = back[depth];
-				continue;
-			}
-			pc += 1 + (ref_cond(code2, R[d], (op & S_X) ? R[sr] :
-			    k, cls == C_JMP ? 64 : 32) ? off : 0);
-			continue;
-		}
-		if (op == 0x18) {
-			R[d] = (uint32_t)imm | (uint64_t)(uint32_t)ref_imm(s +
-			    8) << 32;
-			pc += 2;
-			continue;
-		}
-		size = (op & 0x18) == 0x00 ? 4 : (op & 0x18) == 0x08 ? 2 :
-		    (op & 0x18) == 0x10 ? 1 : 8;
-		if (cls == C_LDX) {
-			uint64_t v = 0;
-
-			addr = R[sr] + (uint64_t)(int64_t)off;
-			p = ref_ptr(rm, addr, size, 0);
-			if (p == NULL) {
-				out->exit = VM_EXIT_FAULT;
-				out->fault = VM_FAULT_LOAD;
-				out->addr = addr;
-				break;
-			}
-			for (unsigned i = size; i-- > 0;)
-				v = v << 8 | p[i];
-			R[d] = (op & 0xe0) == M_MEMSX ? ref_sext(v, 8 * size) :
-			    v;
-			pc++;
-			continue;
-		}
-		/* ST and STX */
-		addr = R[d] + (uint64_t)(int64_t)off;
-		p = ref_ptr(rm, addr, size, 1);
-		if (p == NULL) {
-			out->exit = VM_EXIT_FAULT;
-			out->fault = VM_FAULT_STORE;
-			out->addr = addr;
-			break;
-		}
-		for (unsigned i = 0; i < size; i++)
-			p[i] = (uint8_t)((cls == C_ST ? k : R[sr]) >> (8 * i));
-		pc++;
-	}
-	out->pc = pc;
-	out->r0 = R[0];
-	out->used = rm->gas - gas;
+	return diff_pure(id, a, ret);
 }
 
 /* ---- random programs ---- */
@@ -1870,6 +1559,11 @@ test_differential(void **state)
 		rm.len[VM_REGION_STACK] = sizeof ref_stack;
 		rm.writable[VM_REGION_STACK] = 1;
 		rm.gas = 20 + below(3000);
+		rm.r1 = VM_CTX_BASE;
+		rm.r2 = VM_STATE_BASE;
+		rm.helper = diff_ref_helper;
+		for (int i = 1; i <= 3; i++)
+			rm.helper_gas[i] = diff_gas[i];
 
 		load(&p, 0, 0xE);
 		machine(&m, rm.gas);
