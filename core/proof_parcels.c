@@ -103,9 +103,6 @@ proof_e2_parcels(void)
 		frames++;
 	}
 	sha256_final(&hash, digest);
-	uint32_t parcel_hash = le32_load(digest);
-	proof_record(PROOF_E2, frames, parcel_hash);
-	kprintf("#E2 PARCEL proof: frames=%08X parcel_hash=%08X\n", frames,
-	    parcel_hash);
-	return 0;
+	return proof_emit(PROOF_E2, (const struct proof_field[]){
+	    { "frames", frames }, { "parcel_hash", le32_load(digest) } }, 2);
 }

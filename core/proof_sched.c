@@ -1,11 +1,14 @@
 /*
- * E5, the organelle proof: the scheduler runs the phenotype's genes for its
- * proof_quanta quanta, every send going through the Golgi and QoS and every
- * unit of work onto the mitochondria's books. Then the mechanism checks
- * itself (see check_gene): no dead gene ran, no live gene is over budget,
- * rogues were killed for routing, budget hogs only for budgets, and the
+ * E5, the organelle proof: the scheduler the boot started runs the
+ * phenotype's genes for its proof_quanta quanta, every send going through
+ * the Golgi and QoS and every unit of work onto the mitochondria's books.
+ * Then the mechanism is checked (see check_gene and check_fairness): no
+ * dead gene ran, no live gene is over budget, a well-behaved gene is alive,
+ * rogues were killed for routing, budget hogs only for a budget, and the
  * dead were reclaimed; a bytecode gene spent no more gas than its quanta
- * were granted, and a native one none at all.
+ * were granted, and a native one none at all; the quanta add up to those
+ * run, each costs at least its CPU unit, and round robin gave every gene
+ * alive at the end the same share, give or take one.
  * mito hashes the energy table; golgi the verdict table and the dead map;
  * gas is what the bytecode genes spent, all together.
  */
@@ -48,10 +51,21 @@ check_gene(const struct phenotype *p, uint32_t i, uint32_t ran, int lyso_alive)
 			    "is %s, expected route", g->gene_id,
 			    org_reason_name(l->reason));
 	}
+	if (g->kind == GENE_KIND_TESTGENE && g->arg1 == 0 &&
+	    l->reason != LYSO_ALIVE)
+		return proof_fail(5, "well-behaved g%u was killed (%s)",
+		    g->gene_id, org_reason_name(l->reason));
 	if (g->kind == GENE_KIND_TESTGENE && g->arg1 == 2 &&
-	    l->reason == LYSO_ROUTE)
-		return proof_fail(5, "budget hog g%u was killed for routing",
-		    g->gene_id);
+	    l->reason != LYSO_ALIVE && l->reason != LYSO_CPU &&
+	    l->reason != LYSO_IO && l->reason != LYSO_MEM)
+		return proof_fail(5, "budget hog g%u was killed for %s, not for "
+		    "a budget", g->gene_id, org_reason_name(l->reason));
+	if (m->mem_peak > m->mem_budget || m->mem_held > m->mem_peak)
+		return proof_fail(5, "g%u holds %u bytes, peak %u, budget %u",
+		    g->gene_id, m->mem_held, m->mem_peak, m->mem_budget);
+	if (m->cpu_total < m->quanta)
+		return proof_fail(5, "g%u ran %u quanta for %u CPU units",
+		    g->gene_id, m->quanta, m->cpu_total);
 	if (c != NULL && (uint64_t)m->gas_total > (uint64_t)m->quanta * c->gas)
 		return proof_fail(5, "g%u spent %u gas in %u quanta of %u gas",
 		    g->gene_id, m->gas_total, m->quanta, c->gas);
@@ -67,16 +81,40 @@ check_gene(const struct phenotype *p, uint32_t i, uint32_t ran, int lyso_alive)
 	return 0;
 }
 
+/*
+ * The quanta add up to the run, and round robin served every gene that is
+ * alive at the end equally, give or take one quantum.
+ */
+static int
+check_fairness(const struct phenotype *p, uint32_t ran)
+{
+	uint32_t sum = 0, lo = UINT32_MAX, hi = 0;
+
+	for (uint32_t i = 0; i < p->num_genes; i++) {
+		uint32_t q = org.mito[i].quanta;
+
+		sum += q;
+		if (org_dead(i))
+			continue;
+		lo = q < lo ? q : lo;
+		hi = q > hi ? q : hi;
+	}
+	if (sum != ran)
+		return proof_fail(5, "the genes ran %u quanta, the scheduler "
+		    "%u", sum, ran);
+	if (hi > lo + 1)
+		return proof_fail(5, "round robin gave the live genes between "
+		    "%u and %u quanta", lo, hi);
+	return 0;
+}
+
 int
 proof_e5_sched(const struct phenotype *p)
 {
-	struct vmhost_stats vm;
-	uint32_t ran, mito, golgi, gas = 0;
+	struct vmhost_stats vm = vmhost_stats();
+	uint32_t ran, gas = 0;
 	int lyso_alive = 0, bad;
 
-	org_init(p);
-	sched_init(p);
-	vm = vmhost_stats();
 	kprintf("#I vm: %u of %u genes run bytecode (%u instructions), %u "
 	    "rejected\n", vm.loaded, p->num_genes, vm.slots, vm.rejected);
 	ran = sched_run(p->sched.proof_quanta);
@@ -94,12 +132,12 @@ proof_e5_sched(const struct phenotype *p)
 		if (check_gene(p, i, ran, lyso_alive) != 0)
 			return -1;
 	}
-	mito = org_mito_hash();
-	golgi = org_golgi_hash(p->num_channels);
-	proof_record(PROOF_E5, mito, golgi);
+	if (check_fairness(p, ran) < 0)
+		return -1;
 	for (uint32_t i = 0; i < p->num_genes; i++)
 		gas += org.mito[i].gas_total;
-	kprintf("#E5 ORG proof: mito=%08X golgi=%08X quanta=%08X gas=%08X\n",
-	    mito, golgi, ran, gas);
-	return 0;
+	return proof_emit(PROOF_E5, (const struct proof_field[]){
+	    { "mito", org_mito_hash() },
+	    { "golgi", org_golgi_hash(p->num_channels) },
+	    { "quanta", ran }, { "gas", gas } }, 4);
 }

@@ -1,16 +1,18 @@
 /*
- * E9, the trust proof. The key rotates (key 0 -> 1, version 0 -> 1, a fresh
+ * E9, the trust proof: the key rotates (key 0 -> 1, version 0 -> 1, a fresh
  * MAC key by HKDF); an out-of-range key id is refused; a MACed parcel is
  * built under the new key and every bit of its header, and 64 bits spread
  * across its payload and tag, are flipped one at a time: every flip must be
  * rejected and the unflipped frame accepted. key is the active key id;
  * mac16 the first four bytes (LE) of MAC16 over a fixed message.
+ *
+ * E10, the release proof: tag over every value E2..E9 printed (proof.h),
+ * build the release id.
  */
 #include <stdint.h>
 
 #include "cellos/errors.h"
 #include "config.h"
-#include "kprint.h"
 #include "parcel.h"
 #include "proof.h"
 #include "proofs.h"
@@ -69,19 +71,17 @@ proof_e9_trust(void)
 	}
 
 	trust_mac16(e9_message, sizeof e9_message - 1, tag);
-	uint32_t mac16 = le32_load(tag);
-	proof_record(PROOF_E9, trust_active_key(), mac16);
-	kprintf("#E9 SEC proof: key=%08X mac16=%08X\n", trust_active_key(),
-	    mac16);
-	return 0;
+	return proof_emit(PROOF_E9, (const struct proof_field[]){
+	    { "key", trust_active_key() }, { "mac16", le32_load(tag) } }, 2);
 }
 
 int
 proof_e10_release(void)
 {
-	if (!proof_complete())
+	uint32_t tag;
+
+	if (proof_e10_tag(&tag) < 0)
 		return proof_fail(10, "E2..E9 are not all recorded");
-	kprintf("#E10 RELEASE proof: tag=%08X build=%08X\n", proof_e10_tag(),
-	    proof_build_id());
-	return 0;
+	return proof_emit(PROOF_E10, (const struct proof_field[]){
+	    { "tag", tag }, { "build", proof_build_id() } }, 2);
 }

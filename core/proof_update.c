@@ -1,7 +1,8 @@
 /*
  * E7, the update proof: a fixed scenario on the disk's scratch area, which
  * is formatted first, so every boot of every disk on every target gives the
- * same values (without a disk, on a RAM device, and the console says so).
+ * same values. The boot hands over the area: on the machine's block device,
+ * or (after a fallback the verdict reports) in RAM.
  *   1. genome v1 (2000 bytes) installed in strand A, booted once, confirmed;
  *   2. v2 (3000 bytes) installed in strand B through write, read-back,
  *      hash and MAC checks, booted once, confirmed;
@@ -9,20 +10,20 @@
  *      that reaches the disk with a flipped bit (its read-back fails);
  *   4. a good v3 that boots once and is never confirmed is reverted to B;
  *   5. the state read back from the disk is the state the updater holds.
- * old_sha and new_sha hash the preferred strand's image after steps 1 and 2.
+ * old_sha and new_sha hash the preferred strand's image after steps 1 and 2,
+ * as read back from the device, and must be the hashes of the images that
+ * were written.
  */
 #include <stdint.h>
 
 #include "blk.h"
 #include "cellos/errors.h"
+#include "crypto.h"
 #include "disk.h"
-#include "kprint.h"
 #include "parcel.h"
 #include "proof.h"
 #include "proofs.h"
 #include "update.h"
-
-#define STRAND_BYTES (STRAND_BLOCKS * HAL_BLOCK_SIZE)
 
 static uint8_t genome[STRAND_BYTES];
 
@@ -91,37 +92,6 @@ flip_flush(void *ctx)
 	return f->inner->flush(f->inner->ctx);
 }
 
-/* Pick the device: the HAL disk's scratch area, or RAM. */
-static int
-scratch_area(const struct blkdev **dev, struct region *area)
-{
-	static uint8_t ram[(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS) * HAL_BLOCK_SIZE];
-	static struct blkdev ramdev;
-	static struct disk disk;
-	const struct blkdev *hal = blk_hal();
-	int rc;
-
-	if (hal->blocks > 0) {
-		if ((rc = disk_open(&disk, hal)) == 0) {
-			if (disk.formatted)
-				kprintf("#I disk: %llu blocks, formatted for "
-				    "cell_os\n", (unsigned long long)hal->blocks);
-			*dev = hal;
-			*area = disk.scratch;
-			return 0;
-		}
-		kprintf("#W disk: %s (%llu blocks, %llu needed); E7 runs in "
-		    "RAM\n", cell_strerror(rc), (unsigned long long)hal->blocks,
-		    (unsigned long long)disk_blocks_needed());
-	} else {
-		kprintf("#W disk: none on this machine; E7 runs in RAM\n");
-	}
-	blk_ram(&ramdev, ram, sizeof ram / HAL_BLOCK_SIZE);
-	*dev = &ramdev;
-	*area = (struct region){ 0, sizeof ram / HAL_BLOCK_SIZE };
-	return 0;
-}
-
 static int
 expect(int got, int want, const char *what)
 {
@@ -131,18 +101,27 @@ expect(int got, int want, const char *what)
 	    cell_strerror(got), want);
 }
 
+/* The strand read back must hold the image written: its hash, recomputed. */
+static int
+expect_image(uint32_t got, uint32_t len, const char *what)
+{
+	uint32_t want = sha256_le32(genome, len);
+
+	if (got == want)
+		return 0;
+	return proof_fail(7, "%s read back hashes to %08X, the image written to "
+	    "%08X", what, got, want);
+}
+
 int
-proof_e7_update(void)
+proof_e7_update(const struct blkdev *dev, struct region area)
 {
 	static struct updater u, again;
-	const struct blkdev *dev;
-	struct region area;
 	struct flipper flip;
 	struct blkdev flipdev;
 	uint32_t old_sha, new_sha, len;
 	int rc;
 
-	scratch_area(&dev, &area);
 	if ((rc = update_format(dev, area)) < 0 ||
 	    (rc = update_open(&u, dev, area)) < 0)
 		return proof_fail(7, "the scratch area cannot be formatted (%s)",
@@ -152,14 +131,16 @@ proof_e7_update(void)
 	if (expect(update_install(&u, genome, len, 1), 0, "installing v1") ||
 	    expect(update_boot(&u), 0, "booting v1") ||
 	    expect(update_confirm(&u), 0, "confirming v1") ||
-	    expect(update_strand_sha(&u, 0, &old_sha), 0, "hashing v1"))
+	    expect(update_strand_sha(&u, 0, &old_sha), 0, "hashing v1") ||
+	    expect_image(old_sha, len, "v1"))
 		return -1;
 
 	len = make_genome(2, 3000);
 	if (expect(update_install(&u, genome, len, 2), 0, "installing v2") ||
 	    expect(update_boot(&u), 1, "booting v2") ||
 	    expect(update_confirm(&u), 0, "confirming v2") ||
-	    expect(update_strand_sha(&u, 1, &new_sha), 0, "hashing v2"))
+	    expect(update_strand_sha(&u, 1, &new_sha), 0, "hashing v2") ||
+	    expect_image(new_sha, len, "v2"))
 		return -1;
 
 	len = make_genome(1, 2000);
@@ -198,7 +179,6 @@ proof_e7_update(void)
 		return proof_fail(7, "the state read back from the device is not "
 		    "the state written");
 
-	proof_record(PROOF_E7, old_sha, new_sha);
-	kprintf("#E7 UPD proof: old_sha=%08X new_sha=%08X\n", old_sha, new_sha);
-	return 0;
+	return proof_emit(PROOF_E7, (const struct proof_field[]){
+	    { "old_sha", old_sha }, { "new_sha", new_sha } }, 2);
 }

@@ -25,7 +25,6 @@
 #define TRAILER_SIZE	76
 #define OFF_MAC		184
 #define OFF_CRC		216
-#define STRAND_BYTES	(STRAND_BLOCKS * HAL_BLOCK_SIZE)
 
 /* One buffer for strand images: the updater is never re-entered. */
 static uint8_t image_buf[STRAND_BYTES];

@@ -26,6 +26,7 @@
 #include "disk.h"
 
 #define UPDATE_STRANDS		2
+#define STRAND_BYTES		(STRAND_BLOCKS * HAL_BLOCK_SIZE)	/* largest image */
 #define STRAND_NONE		0xFFFFFFFFu
 
 struct trailer {
