@@ -61,6 +61,16 @@ void hal_irq_ack(unsigned line);
 int hal_irq_raise_soft(unsigned line);
 
 /*
+ * Interrupts the CPU has taken on line, counted where the CPU enters the
+ * kernel for them (x86: the IDT vector's dispatcher; arm64: the IRQ vector,
+ * once the GIC's IAR names the line; hosted: the signal handler, for a
+ * signal it accepts), whether a handler then ran or the line was dropped.
+ * Monotonic while the machine runs; the E6 proof compares it with the
+ * handler calls it saw. Any context.
+ */
+uint64_t hal_irq_taken(unsigned line);
+
+/*
  * Called with interrupts disabled: enable them and sleep until an interrupt
  * has been taken, then return with interrupts disabled again. There is no
  * window in which a wake-up can be lost. Thread only.
@@ -69,7 +79,15 @@ void hal_wait_irq(void);
 
 /* ---- timer ---- */
 
-/* Start the periodic tick on HAL_IRQ_TIMER at hz ticks per second. Thread only. */
+/* The fastest tick every board's timer can give (hal_timer_start's limit). */
+#define HAL_TIMER_HZ_MAX 10000u
+
+/*
+ * Start the periodic tick on HAL_IRQ_TIMER at hz ticks per second. 0, or
+ * -CELL_E_INVAL (hz is 0, over HAL_TIMER_HZ_MAX or below what the timer
+ * can count), -CELL_E_NOSYS (the machine has no timer or interrupt
+ * controller this kernel drives), -CELL_E_IO (the host refused). Thread only.
+ */
 int hal_timer_start(uint32_t hz);
 
 /* Stop the periodic tick. Thread only. */
@@ -106,8 +124,18 @@ const uint8_t *hal_phenotype(size_t *len);
 uint32_t hal_pbin_arch(void);
 
 /*
- * Leave the machine with status (0 = proof succeeded): QEMU isa-debug-exit,
- * semihosting SYS_EXIT, exit(). Never returns.
+ * NULL when this kernel drives everything on the machine the proof needs;
+ * else a sentence naming what it cannot (an interrupt controller it has no
+ * driver for, an unreadable device tree), which the boot refuses with right
+ * after E1. Thread only.
+ */
+const char *hal_machine_unsupported(void);
+
+/*
+ * Leave the machine with status (enum cell_exit_status of
+ * include/cellos/exit.h: 0 = FULL PROOF SUCCESS): a board reports
+ * CELL_EXIT_BOARD_BASE | status through QEMU's isa-debug-exit or
+ * semihosting, hosted calls exit(status). Never returns.
  */
 __attribute__((noreturn)) void hal_exit(int status);
 

@@ -26,6 +26,7 @@ static struct {
 } lines[HAL_IRQ_LINES];
 
 static volatile uint64_t ticks;
+static volatile uint64_t taken[HAL_IRQ_LINES];	/* at the IDT vector */
 static volatile int soft_masked, soft_pending;
 static volatile int in_service = -1;	/* PIC irq being handled, -1 none */
 static volatile int acked;
@@ -92,6 +93,7 @@ void
 x86_irq(uint64_t vector)
 {
 	if (vector == VEC_SOFT) {
+		taken[HAL_IRQ_SOFT]++;
 		if (soft_masked) {
 			soft_pending++;
 			return;
@@ -112,6 +114,7 @@ x86_irq(uint64_t vector)
 	for (unsigned l = 0; l < HAL_IRQ_LINES; l++) {
 		if (line_irq[l] != irq)
 			continue;
+		taken[l]++;
 		if (l == HAL_IRQ_TIMER)
 			ticks++;
 		run_handler(l);
@@ -119,6 +122,12 @@ x86_irq(uint64_t vector)
 	if (!acked)
 		pic_eoi(irq);
 	in_service = -1;
+}
+
+uint64_t
+hal_irq_taken(unsigned line)
+{
+	return line < HAL_IRQ_LINES ? taken[line] : 0;
 }
 
 unsigned long
@@ -212,7 +221,7 @@ hal_timer_start(uint32_t hz)
 {
 	uint32_t divisor;
 
-	if (hz < 19 || hz > 10000)
+	if (hz < 19 || hz > HAL_TIMER_HZ_MAX)
 		return -CELL_E_INVAL;	/* the PIT divisor is 16 bits */
 	divisor = PIT_HZ / hz;
 	outb(0x43, 0x34);		/* channel 0, lo/hi, mode 2 */

@@ -6,17 +6,14 @@
 
 #include "fdt.h"
 
-/* The QEMU virt addresses used when the device tree cannot be read. */
+/* Where QEMU virt's PL011 is, for the refusal when the device tree cannot be read. */
 #define VIRT_UART_FALLBACK	0x09000000ul
-#define VIRT_GICD_FALLBACK	0x08000000ul
-#define VIRT_GICC_FALLBACK	0x08010000ul
-
-/* Exit statuses besides the kernel's own 0 and 1. */
-#define ARM64_EXIT_PANIC	2
-#define ARM64_EXIT_EXCEPTION	3
 
 /* What the device tree said (or the fallbacks), for the HAL files. */
 extern struct fdt_info board;
+
+/* Why the kernel cannot drive this machine, or NULL (hal_machine_unsupported). */
+extern const char *arm64_unsupported;
 
 void pl011_init(uint64_t base);
 

@@ -1,8 +1,11 @@
 /*
  * The virt board's C entry: from start.S at EL1 with the DTB QEMU passed in
  * X0. The device tree says where RAM, the UART, the GIC and the virtio
- * devices are; if it cannot be read, the documented QEMU virt addresses
- * are used and the console says so, and nothing unprobed is claimed.
+ * devices are. If it cannot be read, or names an interrupt controller this
+ * kernel has no driver for, the console still comes up (at QEMU virt's
+ * documented PL011 address when the tree cannot say), E0 and E1 describe
+ * what was found, and the boot refuses the machine right after E1
+ * (hal_machine_unsupported); nothing unprobed is claimed.
  */
 #include <stdint.h>
 
@@ -12,6 +15,7 @@
 #include "kprint.h"
 
 struct fdt_info board;
+const char *arm64_unsupported;
 
 extern char _head[];
 extern char _end[];
@@ -67,14 +71,21 @@ arm64_main(uint64_t dtb)
 	pl011_init(board.uart_base ? board.uart_base : VIRT_UART_FALLBACK);
 	kprintf("#E0 arm pl011 ok\n");
 	if (rc < 0) {
-		kprintf("#W device tree at %016llX unusable (%s): using the QEMU "
-		    "virt addresses\n", (unsigned long long)dtb, why);
-		board.gic_version = 2;
-		board.gic_dist = VIRT_GICD_FALLBACK;
-		board.gic_cpu = VIRT_GICC_FALLBACK;
-	}
-	if (board.gic_version == 2 && board.gic_dist && board.gic_cpu)
+		static char reason[128];
+
+		/* Enough to describe the machine; the boot refuses it after E1. */
+		ksnprintf(reason, sizeof reason, "the device tree at %016llX is "
+		    "unusable (%s)", (unsigned long long)dtb, why);
+		arm64_unsupported = reason;
+	} else if (board.gic_version != 2 || !board.gic_dist ||
+	    !board.gic_cpu) {
+		arm64_unsupported = board.gic_version == 3 ? "the interrupt "
+		    "controller is a GICv3 (arm,gic-v3); this kernel drives the "
+		    "GICv2 only (run QEMU with -M virt,gic-version=2)" :
+		    "the device tree names no GICv2 interrupt controller";
+	} else {
 		gic_init(board.gic_dist, board.gic_cpu);
+	}
 	probe(&handoff, rc == 0);
 	cell_main(&handoff);
 }

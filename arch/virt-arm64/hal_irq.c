@@ -33,6 +33,7 @@ static struct {
 } lines[HAL_IRQ_LINES];
 
 static volatile uint64_t ticks;
+static volatile uint64_t taken[HAL_IRQ_LINES];	/* at the IRQ vector */
 static uint64_t timer_interval, timer_cval;
 static volatile uint32_t current_iar = INTID_SPURIOUS;
 static volatile int acked;
@@ -103,6 +104,10 @@ gic_handle_irq(void)
 		return;
 	current_iar = iar;
 	acked = 0;
+	for (unsigned l = 0; l < HAL_IRQ_LINES; l++) {
+		if (line_intid[l] == (int)intid)
+			taken[l]++;
+	}
 	if (intid == INTID_TIMER) {
 		timer_rearm();
 		ticks++;
@@ -113,6 +118,12 @@ gic_handle_irq(void)
 	if (!acked)
 		mmio_write32(gicc + GICC_EOIR, iar);
 	current_iar = INTID_SPURIOUS;
+}
+
+uint64_t
+hal_irq_taken(unsigned line)
+{
+	return line < HAL_IRQ_LINES ? taken[line] : 0;
 }
 
 unsigned long
@@ -203,7 +214,7 @@ hal_timer_start(uint32_t hz)
 {
 	uint64_t freq = read_sysreg(cntfrq_el0);
 
-	if (hz == 0 || hz > 10000 || freq < hz)
+	if (hz == 0 || hz > HAL_TIMER_HZ_MAX || freq < hz)
 		return -CELL_E_INVAL;
 	if (gicd == 0)
 		return -CELL_E_NOSYS;
