@@ -1,14 +1,24 @@
 /*
- * The boot flow, identical on every target after the arch entry: print what
- * the machine is (E0, E1), then walk the proof chain. Each step checks its
- * own result; the first failure ends the boot with a non-zero status.
+ * The boot flow, identical on every target after the arch entry. It shows
+ * when each part of the kernel comes into existence: the machine is
+ * described (E0, E1) and refused if the kernel cannot drive it; the crypto
+ * and the VM pass their known-answer tests; then the boot loads the
+ * phenotype, builds the channel graph, the organelle tables and the
+ * scheduler from it, opens the disk once, and hands each to the proof step
+ * that exercises it. A step that fails its checks ends the boot; a
+ * fallback (refused phenotype, rejected gene, missing or damaged storage)
+ * is reported, the boot carries on with the safe choice, and the verdict
+ * says failure (proof.h).
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "blk.h"
 #include "cell.h"
+#include "cellos/exit.h"
+#include "cgraph.h"
 #include "config.h"
+#include "crypto.h"
 #include "disk.h"
 #include "hal.h"
 #include "irq_bridge.h"
@@ -16,6 +26,7 @@
 #include "kv.h"
 #include "log_ring.h"
 #include "obs.h"
+#include "organelles.h"
 #include "pheno.h"
 #include "proof.h"
 #include "proofs.h"
@@ -25,7 +36,16 @@
 #include "update.h"
 #include "vm_host.h"
 
-static struct phenotype phenotype;
+/* What the boot builds, in the order it builds it. */
+static struct {
+	struct phenotype phenotype;
+	uint32_t marks;			/* OBS marks emitted, for E8 */
+	struct disk disk;
+	const struct blkdev *storage;	/* E7's device: the disk, or RAM */
+	struct region scratch;
+	int disk_usable;		/* the KV store may use disk */
+	struct kv_store kv;
+} boot;
 
 void (*cell_step_hook)(const char *step);
 
@@ -35,8 +55,10 @@ step(const char *name, const char *mark)
 {
 	if (cell_step_hook != NULL)
 		cell_step_hook(name);
-	if (mark != NULL)
+	if (mark != NULL) {
 		obs_mark(mark);
+		boot.marks++;
+	}
 }
 
 void
@@ -49,113 +71,218 @@ cell_reset(void)
 	obs_reset();
 	update_reset();
 	vmhost_attach_kv(NULL);
+	boot.marks = 0;
+	boot.disk_usable = 0;
 }
 
 /*
- * Load the machine's phenotype; refuse it (with the reason on the console)
- * when it is malformed or built for another machine, and fall back to the
- * built-in minimal one. Returns the phenotype to boot.
+ * The phenotype the machine hands over, validated and matched with the
+ * ledger by its SHA-256. One that is malformed or built for another machine
+ * is refused (a fallback): the built-in minimal one boots instead.
  */
 static const struct phenotype *
 load_phenotype(void)
 {
+	struct phenotype *p = &boot.phenotype;
 	struct pheno_error err = { 0 };
 	const uint8_t *bytes;
+	uint8_t sha[32];
 	size_t len = 0;
 	int rc;
 
 	bytes = hal_phenotype(&len);
 	if (bytes == NULL) {
-		kprintf("#W phenotype: none given; booting the built-in minimal "
-		    "phenotype\n");
-	} else if ((rc = pheno_parse(bytes, len, &phenotype, &err)) < 0) {
-		kprintf("#W phenotype refused: offset %u, %s: %s (%s); booting "
-		    "the built-in minimal phenotype\n", err.offset, err.field,
-		    err.detail, cell_strerror(rc));
-	} else if (phenotype.arch_id != hal_pbin_arch()) {
-		kprintf("#W phenotype refused: built for arch %u, this machine "
-		    "takes arch %u; booting the built-in minimal phenotype\n",
-		    phenotype.arch_id, hal_pbin_arch());
+		proof_fallback(4, "phenotype: the machine has none; booting the "
+		    "built-in minimal phenotype");
+	} else if ((rc = pheno_parse(bytes, len, p, &err)) < 0) {
+		proof_fallback(4, "phenotype refused: offset %u, %s: %s (%s); "
+		    "booting the built-in minimal phenotype", err.offset,
+		    err.field, err.detail, cell_strerror(rc));
+	} else if (p->arch_id != hal_pbin_arch()) {
+		proof_fallback(4, "phenotype refused: built for arch %u, this "
+		    "machine takes arch %u; booting the built-in minimal "
+		    "phenotype", p->arch_id, hal_pbin_arch());
 	} else {
-		kprintf("#I phenotype %s v%u.%u: %u channels, %u genes, "
-		    "%u devices\n", phenotype.name, phenotype.ver_major,
-		    phenotype.ver_minor, phenotype.num_channels,
-		    phenotype.num_genes, phenotype.num_devices);
-		return &phenotype;
+		char hex[65];
+
+		sha256(bytes, len, sha);
+		for (unsigned i = 0; i < 32; i++)
+			ksnprintf(hex + 2 * i, 3, "%02X", sha[i]);
+		kprintf("#I phenotype %s v%u.%u sha256=%s: %u channels, %u "
+		    "genes, %u devices\n", p->name, p->ver_major, p->ver_minor,
+		    hex, p->num_channels, p->num_genes, p->num_devices);
+		proof_expect_phenotype(sha);
+		return p;
 	}
 	bytes = pheno_builtin(&len);
-	if (pheno_parse(bytes, len, &phenotype, &err) < 0)
+	if (pheno_parse(bytes, len, p, &err) < 0)
 		hal_panic("the built-in phenotype does not load");
-	kprintf("#I phenotype %s (built in): %u channel, %u gene\n",
-	    phenotype.name, phenotype.num_channels, phenotype.num_genes);
-	return &phenotype;
+	sha256(bytes, len, sha);
+	proof_expect_phenotype(sha);
+	kprintf("#I phenotype %s (built in): %u channel, %u gene\n", p->name,
+	    p->num_channels, p->num_genes);
+	return p;
+}
+
+/*
+ * Start the organelles and the scheduler for p (which loads the genes'
+ * programs); a program the verifier refuses never runs, and is a fallback.
+ */
+static void
+start_genes(const struct phenotype *p)
+{
+	struct vmhost_stats vm;
+
+	org_init(p);
+	sched_init(p);
+	vm = vmhost_stats();
+	if (vm.rejected > 0)
+		proof_fallback(5, "vm: %u of %u genes' programs were refused by "
+		    "the verifier and never run", vm.rejected, p->num_genes);
+}
+
+/*
+ * Open the machine's block device once, for E7 and the KV store. With no
+ * usable disk (none, too small, not ours, unreadable), E7 runs in RAM and
+ * nothing persists; a damaged superblock is rebuilt from its copy. Both
+ * are fallbacks: the proof is about the machine's own storage.
+ */
+static void
+open_storage(void)
+{
+	static uint8_t ram[(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS) *
+	    HAL_BLOCK_SIZE];
+	static struct blkdev ramdev;
+	const struct blkdev *hal = blk_hal();
+	struct disk *d = &boot.disk;
+	int rc;
+
+	if (hal->blocks == 0) {
+		proof_fallback(7, "disk: none on this machine; E7 runs in RAM "
+		    "and nothing persists");
+	} else if ((rc = disk_open(d, hal)) < 0) {
+		proof_fallback(7, "disk: %s (%llu blocks, %llu needed)%s; E7 "
+		    "runs in RAM and nothing persists", cell_strerror(rc),
+		    (unsigned long long)hal->blocks,
+		    (unsigned long long)disk_blocks_needed(),
+		    rc == -CELL_E_MAGIC ? ": not a cell_os disk, left as it "
+		    "is" : "");
+	} else {
+		if (d->state == DISK_FORMATTED)
+			kprintf("#I disk: %llu blocks, blank: formatted for "
+			    "cell_os\n", (unsigned long long)hal->blocks);
+		else if (d->state == DISK_RESIZED)
+			kprintf("#I disk: %llu blocks: superblock rewritten (it "
+			    "was written for %llu blocks)\n",
+			    (unsigned long long)hal->blocks,
+			    (unsigned long long)d->old_blocks);
+		else if (d->state == DISK_REPAIRED)
+			proof_fallback(7, "disk: superblock in block %llu "
+			    "damaged: rewritten from its copy",
+			    (unsigned long long)d->damaged_lba);
+		boot.storage = hal;
+		boot.scratch = d->scratch;
+		boot.disk_usable = 1;
+		return;
+	}
+	blk_ram(&ramdev, ram, sizeof ram / HAL_BLOCK_SIZE);
+	boot.storage = &ramdev;
+	boot.scratch = (struct region){ 0, sizeof ram / HAL_BLOCK_SIZE };
 }
 
 /*
  * The persistent store's part of the boot: count boots on this disk and
  * show what the previous boot stored (the two-boot test reads this line).
+ * A store found damaged, or one that cannot record this boot, is a
+ * fallback.
  */
 static void
 kv_boot(void)
 {
 #if CFG_ENABLE_ORG_PKV
-	static struct kv_store kv;
-	static struct disk disk;
-	const struct blkdev *dev = blk_hal();
+	struct kv_store *kv = &boot.kv;
 	int rc;
 
-	if (dev->blocks == 0) {
-		kprintf("#I kv: no disk on this machine; nothing persists\n");
+	if (!boot.disk_usable) {
+		kprintf("#I kv: no disk; nothing persists\n");
 		return;
 	}
-	if ((rc = disk_open(&disk, dev)) < 0 ||
-	    (rc = kv_open(&kv, dev, disk.kv)) < 0 ||
-	    (rc = kv_boot_report(&kv)) < 0)
-		kprintf("#W kv: %s\n", cell_strerror(rc));
+	if ((rc = kv_open(kv, boot.storage, boot.disk.kv)) < 0 ||
+	    (rc = kv_boot_report(kv)) < 0)
+		proof_fallback(7, "kv: the store cannot record this boot (%s)",
+		    cell_strerror(rc));
 #endif
+}
+
+/* How many genes the lysosome map shows dead. */
+static uint32_t
+genes_dead(const struct phenotype *p)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < p->num_genes; i++)
+		n += org_dead(i) != 0;
+	return n;
 }
 
 int
 cell_boot(const handoff_t *h)
 {
 	const struct phenotype *p;
+	const char *why;
 
 	step("E0", NULL);
 	cell_reset();
 	substrate_print_e0(h);
 	substrate_print_e1(h);
+	if ((why = hal_machine_unsupported()) != NULL) {
+		proof_fail(1, "this machine cannot be driven: %s", why);
+		return CELL_EXIT_FAILURE;
+	}
+	step("selftest", NULL);
+	if (selftest_run() < 0)
+		return CELL_EXIT_FAILURE;
+
 	step("E2", "E2 parcels");
 	if (proof_e2_parcels() < 0)
-		return 1;
+		return CELL_EXIT_FAILURE;
+
 	step("E4", NULL);
 	p = load_phenotype();
 	obs_sys(OBS_SYS_PHENOTYPE, p->num_channels, p->num_genes);
+	cg_load(p);
 	step("E3", "E3 graph");
 	if (proof_e3_graph(p) < 0)
-		return 1;
+		return CELL_EXIT_FAILURE;
+
+	start_genes(p);
 	step("E5", "E5 organelles");
 	if (proof_e5_sched(p) < 0)
-		return 1;
+		return CELL_EXIT_FAILURE;
+
 	step("E6", "E6 events");
 	if (proof_e6_events() < 0)
-		return 1;
+		return CELL_EXIT_FAILURE;
+
+	open_storage();
 	step("E7", "E7 update");
-	if (proof_e7_update() < 0)
-		return 1;
+	if (proof_e7_update(boot.storage, boot.scratch) < 0)
+		return CELL_EXIT_FAILURE;
 	step("kv", NULL);
 	kv_boot();
+
 	step("E8", "E8 index");
-	if (proof_e8_obs(sched_quanta(), proof_value(PROOF_E6, 0)) < 0)
-		return 1;
+	if (proof_e8_obs(&(const struct e8_expect){ boot.marks, sched_quanta(),
+	    proof_value(PROOF_E6, 0), genes_dead(p) }) < 0)
+		return CELL_EXIT_FAILURE;
 	step("E9", NULL);
 	if (proof_e9_trust() < 0)
-		return 1;
+		return CELL_EXIT_FAILURE;
 	step("E10", NULL);
 	if (proof_e10_release() < 0)
-		return 1;
-	kprintf("FULL PROOF SUCCESS\n");
+		return CELL_EXIT_FAILURE;
 	step("end", NULL);
-	return 0;
+	return proof_verdict();
 }
 
 void

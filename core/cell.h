@@ -11,8 +11,10 @@
 
 /*
  * Walk the boot flow and its proof chain (E0 .. E10) and return the exit
- * status: 0 after "FULL PROOF SUCCESS", non-zero after a "PROOF FAILURE"
- * line. Thread only; call cell_reset() before booting a second time.
+ * status (enum cell_exit_status): CELL_EXIT_SUCCESS after "FULL PROOF
+ * SUCCESS", CELL_EXIT_FAILURE after "PROOF FAILURE", CELL_EXIT_UNCHECKED
+ * after "PROOF UNCHECKED". Thread only; it starts with cell_reset(), so a
+ * process may boot it again.
  */
 int cell_boot(const handoff_t *h);
 

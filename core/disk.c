@@ -1,9 +1,14 @@
 /*
- * The superblock (block 0), little-endian:
+ * The superblock (block 0, and the same bytes in block DISK_BACKUP_LBA),
+ * little-endian:
  *   0  u32 "CELL"  4 u32 "DISK"  8 u32 layout  12 u32 block size
  *   16 u64 device blocks
  *   24 u64 scratch start, blocks  40 genome  56 kv
- *   72 u32 CRC32C of bytes 0..71
+ *   72 u32 CRC32C of bytes 0..71; the rest of the block zero.
+ * A superblock is valid when it decodes exactly (magic, layout, block size,
+ * the regions this layout puts there, CRC, zeros after it); only the device
+ * size may differ from this device's. Two copies let one block's damage be
+ * repaired from the other instead of being mistaken for a new disk.
  */
 #include <stdint.h>
 
@@ -32,7 +37,7 @@ layout(struct disk *d)
 }
 
 static void
-encode(const struct disk *d, uint8_t *b)
+encode(const struct disk *d, uint64_t device_blocks, uint8_t *b)
 {
 	for (unsigned i = 0; i < HAL_BLOCK_SIZE; i++)
 		b[i] = 0;
@@ -40,7 +45,7 @@ encode(const struct disk *d, uint8_t *b)
 	le32_store(b + 4, DISK_MAGIC_HI);
 	le32_store(b + 8, DISK_LAYOUT);
 	le32_store(b + 12, HAL_BLOCK_SIZE);
-	le64_store(b + 16, d->dev->blocks);
+	le64_store(b + 16, device_blocks);
 	le64_store(b + 24, d->scratch.start);
 	le64_store(b + 32, d->scratch.blocks);
 	le64_store(b + 40, d->genome.start);
@@ -50,25 +55,91 @@ encode(const struct disk *d, uint8_t *b)
 	le32_store(b + SB_CRC_OFF, crc32c(0, b, SB_CRC_OFF));
 }
 
+static int
+blank(const uint8_t *b)
+{
+	uint8_t any = 0;
+
+	for (unsigned i = 0; i < HAL_BLOCK_SIZE; i++)
+		any |= b[i];
+	return any == 0;
+}
+
+/*
+ * Whether b is this layout's superblock for some device size (set in
+ * *blocks): the bytes this layout would write for that size, exactly.
+ */
+static int
+valid(const struct disk *d, const uint8_t *b, uint64_t *blocks)
+{
+	uint8_t want[HAL_BLOCK_SIZE];
+
+	*blocks = le64_load(b + 16);
+	encode(d, *blocks, want);
+	return parcel_ct_equal(want, b, HAL_BLOCK_SIZE);
+}
+
+static int
+write_both(const struct disk *d, const uint8_t *sb)
+{
+	int rc;
+
+	if ((rc = blk_write(d->dev, 0, sb, 1)) < 0 ||
+	    (rc = blk_write(d->dev, DISK_BACKUP_LBA, sb, 1)) < 0)
+		return rc;
+	return blk_flush(d->dev);
+}
+
 int
 disk_open(struct disk *d, const struct blkdev *dev)
 {
-	uint8_t want[HAL_BLOCK_SIZE], have[HAL_BLOCK_SIZE];
-	int rc;
+	uint8_t want[HAL_BLOCK_SIZE], sb[2][HAL_BLOCK_SIZE];
+	static const uint64_t lba[2] = { 0, DISK_BACKUP_LBA };
+	uint64_t blocks[2];
+	int ok[2], rc;
 
 	d->dev = dev;
-	d->formatted = 0;
+	d->state = DISK_CLEAN;
+	d->old_blocks = d->damaged_lba = 0;
 	layout(d);
 	if (dev->blocks < disk_blocks_needed())
 		return -CELL_E_NOSPACE;
-	encode(d, want);
-	if ((rc = blk_read(dev, 0, have, 1)) < 0)
-		return rc;
-	/* Our superblock for this exact layout and size: use it as it is. */
-	if (parcel_ct_equal(want, have, HAL_BLOCK_SIZE))
-		return 0;
-	if ((rc = blk_write(dev, 0, want, 1)) < 0 || (rc = blk_flush(dev)) < 0)
-		return rc;
-	d->formatted = 1;
-	return 0;
+	encode(d, dev->blocks, want);
+	for (int i = 0; i < 2; i++) {
+		if ((rc = blk_read(dev, lba[i], sb[i], 1)) < 0)
+			return rc;
+		ok[i] = valid(d, sb[i], &blocks[i]);
+	}
+	if (ok[0] && ok[1] && parcel_ct_equal(sb[0], sb[1], HAL_BLOCK_SIZE)) {
+		if (blocks[0] == dev->blocks)
+			return 0;
+		d->state = DISK_RESIZED;
+		d->old_blocks = blocks[0];
+		return write_both(d, want);
+	}
+	if (!ok[0] && !ok[1]) {
+		if (!blank(sb[0]) || !blank(sb[1]))
+			return -CELL_E_MAGIC;	/* not ours: leave it alone */
+		d->state = DISK_FORMATTED;
+		return write_both(d, want);
+	}
+	/*
+	 * One copy is valid, the other damaged (or, from an older kernel that
+	 * wrote no copy, blank): rebuild the damaged one for this device.
+	 */
+	d->state = DISK_REPAIRED;
+	d->damaged_lba = ok[0] ? lba[1] : lba[0];
+	d->old_blocks = ok[0] ? blocks[0] : blocks[1];
+	return write_both(d, want);
+}
+
+const char *
+disk_state_name(enum disk_state s)
+{
+	static const char *const names[] = {
+		[DISK_CLEAN] = "clean", [DISK_FORMATTED] = "formatted",
+		[DISK_RESIZED] = "resized", [DISK_REPAIRED] = "repaired",
+	};
+
+	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }

@@ -1,8 +1,10 @@
 /*
- * Hosted block storage: a file (--disk FILE) or an anonymous in-memory
- * device. Whole 512-byte blocks with pread/pwrite; flush is fdatasync, so a
- * put the KV store acknowledges is on the host's disk. Errors come back as
- * -CELL_E_IO, never as silent zeros.
+ * Hosted block storage: a file (--disk FILE), an anonymous in-memory
+ * device, or none (--disk=none). Whole 512-byte blocks with pread/pwrite;
+ * flush is fdatasync, so a put the KV store acknowledges is on the host's
+ * disk. Errors come back as -CELL_E_IO, never as silent zeros. For the
+ * fallback tests, writes can be made to fail from the Nth one on
+ * (--disk-fail), as a worn-out or write-protected device would.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +22,26 @@ static int fd = -1;
 static uint8_t *mem;
 static uint64_t blocks;
 static uint64_t dirty_lo = UINT64_MAX, dirty_hi;	/* written range of mem */
+static uint64_t fail_from;	/* writes from this one on fail; 0: none do */
+static uint64_t writes;		/* hal_blk_write calls since the power cycle */
+
+int
+hosted_blk_use_none(void)
+{
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	free(mem);
+	mem = NULL;
+	blocks = 0;
+	return 0;
+}
+
+void
+hosted_blk_fail_writes(uint64_t from)
+{
+	fail_from = from;
+}
 
 int
 hosted_blk_open(const char *path)
@@ -85,6 +107,7 @@ hosted_blk_power_cycle(void)
 		    (dirty_hi - dirty_lo) * HAL_BLOCK_SIZE);
 	dirty_lo = UINT64_MAX;
 	dirty_hi = 0;
+	writes = 0;
 }
 
 uint64_t
@@ -135,6 +158,8 @@ hal_blk_write(uint64_t lba, const void *buf, uint32_t count)
 {
 	if (!in_range(lba, count))
 		return -CELL_E_RANGE;
+	if (fail_from != 0 && ++writes >= fail_from)
+		return -CELL_E_IO;
 	if (fd >= 0)
 		return file_io(1, lba, (void *)(uintptr_t)buf, count);
 	memcpy(mem + lba * HAL_BLOCK_SIZE, buf, (size_t)count * HAL_BLOCK_SIZE);
@@ -148,6 +173,8 @@ hal_blk_write(uint64_t lba, const void *buf, uint32_t count)
 int
 hal_blk_flush(void)
 {
+	if (blocks == 0)
+		return -CELL_E_IO;
 	if (fd >= 0 && fdatasync(fd) != 0)
 		return -CELL_E_IO;
 	return 0;

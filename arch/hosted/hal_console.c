@@ -3,8 +3,12 @@
  * buffering, or another fd, or nowhere (the fuzzers and the benchmarks).
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "cellos/exit.h"
 #include "hal.h"
 #include "hosted.h"
 
@@ -25,8 +29,12 @@ hal_console_write(const char *buf, size_t len)
 		ssize_t n = write(console_fd, buf, len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return;	/* stdout is gone; there is nobody left to tell */
+		if (n <= 0) {
+			fprintf(stderr, "cellos-hosted: channel 0: %s: the proof "
+			    "cannot be written; stopping\n",
+			    n < 0 ? strerror(errno) : "nothing written");
+			_exit(CELL_EXIT_NOSTART);
+		}
 		buf += n;
 		len -= (size_t)n;
 	}

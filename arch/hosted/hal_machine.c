@@ -16,3 +16,9 @@ hal_panic(const char *why)
 	fprintf(stderr, "cellos-hosted: kernel panic: %s\n", why);
 	abort();
 }
+
+const char *
+hal_machine_unsupported(void)
+{
+	return NULL;	/* signals are always there */
+}

@@ -30,7 +30,11 @@ void hosted_set_phenotype(const uint8_t *bytes, size_t len);
  */
 int hosted_boot_once(uint64_t ram_bytes);
 
-/* Channel 0 goes to fd (1 by default), or nowhere when fd < 0. */
+/*
+ * Channel 0 goes to fd (1 by default), or nowhere when fd < 0. A write that
+ * fails ends the process with CELL_EXIT_NOSTART and a message on stderr:
+ * a proof nobody can read is no proof.
+ */
 void hosted_console_to(int fd);
 
 /* ---- block device (hal_blk.c) ---- */
@@ -50,6 +54,15 @@ int hosted_blk_use_memory(uint64_t blocks);
 
 /* Zero an in-memory device (a power cycle); a file device is left alone. */
 void hosted_blk_power_cycle(void);
+
+/* No block device at all (--disk=none). 0. */
+int hosted_blk_use_none(void);
+
+/*
+ * From the from-th hal_blk_write of each boot on (1 = every write), writes
+ * fail with -CELL_E_IO and change nothing (--disk-fail=N); 0 turns it off.
+ */
+void hosted_blk_fail_writes(uint64_t from);
 
 /* ---- interrupts (hal_irq.c, irq_record.c) ---- */
 
@@ -75,6 +88,19 @@ void hosted_irq_configure(enum hosted_time mode, FILE *record,
 
 /* Return the interrupt state to that of a fresh process (cell_reset). */
 void hosted_irq_reset(void);
+
+/*
+ * Block the interrupt signals: the first thing main does, so that a signal
+ * sent before the handlers exist stays pending (instead of killing the
+ * process) and is taken through the handler once it is installed.
+ */
+void hosted_irq_block_early(void);
+
+/*
+ * Signals on line refused as not coming from who may raise it (hal_irq.c:
+ * "Who may raise a line"), and the sender of the last one.
+ */
+uint64_t hosted_irq_refused(unsigned line, int *last_pid);
 
 /*
  * Add interrupts on top of virtual time: at each listed dispatch point the

@@ -11,13 +11,15 @@
 #include <string.h>
 
 #include "cell.h"
+#include "cellos/exit.h"
 #include "hal.h"
 #include "hosted.h"
 
 static const char usage_line[] =
     "usage: cellos-hosted [--phenotype=FILE] [--time=virtual|real] "
     "[--irq-record=FILE | --irq-replay=FILE] [--run-for=SECONDS] "
-    "[--disk=FILE] [--ram=SIZE] [--boots=N] [--console=stdout|null] "
+    "[--disk=FILE|none] [--disk-fail=N] [--ram=SIZE] [--boots=N] "
+    "[--console=stdout|null] "
     "[--help] [--version]\n";
 
 static void
@@ -27,12 +29,17 @@ usage_full(void)
 	fputs("\n"
 	    "Boot the cell_os kernel core as an ordinary process and walk its\n"
 	    "proof chain. Channel 0 (the console) is stdout; diagnostics go to\n"
-	    "stderr. The exit status is 0 after FULL PROOF SUCCESS.\n"
+	    "stderr. The exit status says how the boot ended: 0 after FULL PROOF\n"
+	    "SUCCESS, 1 after PROOF FAILURE, 2 after PROOF UNCHECKED (no ledger\n"
+	    "for the phenotype), 4 when the machine could not run (a bad option\n"
+	    "or file, a console that cannot be written); a kernel panic aborts.\n"
 	    "\n"
 	    "  --phenotype=FILE  boot this .pbin instead of the built-in\n"
-	    "                 hosted.linux phenotype; a malformed one is refused\n"
-	    "                 (the reason goes to the console) and the kernel\n"
-	    "                 boots its minimal fallback phenotype\n"
+	    "                 hosted.linux phenotype; one the ledger has no\n"
+	    "                 evidence for ends in PROOF UNCHECKED; a malformed\n"
+	    "                 one is refused (the reason goes to the console),\n"
+	    "                 the kernel boots its minimal fallback phenotype\n"
+	    "                 and the verdict is PROOF FAILURE\n"
 	    "  --time=virtual  time advances only while the kernel waits: a run\n"
 	    "                 is deterministic and faster than real time (default)\n"
 	    "  --time=real    the timer is setitimer/SIGALRM in real time\n"
@@ -45,9 +52,14 @@ usage_full(void)
 	    "                 SECONDS of kernel time (100 ticks a second),\n"
 	    "                 printing an event line for each; kill -USR1/-USR2\n"
 	    "                 <pid> raise external lines 0/1\n"
-	    "  --disk=FILE    the block device is FILE (created if missing, at\n"
-	    "                 least 8 MiB); default: an 8 MiB device in memory\n"
-	    "                 that is gone when the process ends\n"
+	    "  --disk=FILE    the block device is FILE (created with 8 MiB if\n"
+	    "                 missing; the proof needs 776 KiB); default: an 8 MiB\n"
+	    "                 device in memory that is gone when the process ends;\n"
+	    "                 --disk=none: no block device (E7 falls back to RAM\n"
+	    "                 and the verdict is PROOF FAILURE)\n"
+	    "  --disk-fail=N  from the Nth write of each boot on, every write to\n"
+	    "                 the block device fails (1: a write-protected disk),\n"
+	    "                 to see how the kernel copes\n"
 	    "  --ram=SIZE     RAM the machine reports (default 128M); SIZE is a\n"
 	    "                 number of bytes with an optional K, M or G suffix\n"
 	    "                 and must be a whole number of MiB\n"
@@ -66,7 +78,7 @@ usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
 	fputs(usage_line, stderr);
-	exit(2);
+	exit(CELL_EXIT_NOSTART);
 }
 
 /* Parse "128M"-style sizes. Returns 0 and sets *out, or -1. */
@@ -112,6 +124,54 @@ parse_count(const char *s, unsigned long min, unsigned long max, uint32_t *out)
 	return 0;
 }
 
+/*
+ * Say on channel 0 (and stderr) how many signals the interrupt lines
+ * refused: someone else tried to drive this kernel's timer or software
+ * line. They were never taken; the log is not evidence of a quiet machine.
+ */
+static void
+report_refused(void)
+{
+	static const char *const names[HAL_IRQ_LINES] = {
+		"SIGALRM (timer)", "SIGRTMIN (software line)",
+		"SIGUSR1 (during the replay)", "SIGUSR2 (during the replay)"
+	};
+	char line[200];
+
+	for (unsigned l = 0; l < HAL_IRQ_LINES; l++) {
+		int pid = 0;
+		uint64_t n = hosted_irq_refused(l, &pid);
+		int len;
+
+		if (n == 0)
+			continue;
+		len = snprintf(line, sizeof line, "#W hosted: refused %llu %s "
+		    "not raised by this kernel (the last from pid %d)\n",
+		    (unsigned long long)n, names[l], pid);
+		fprintf(stderr, "cellos-%s", line + 3);
+		hal_console_write(line, (size_t)len);
+	}
+}
+
+/*
+ * Block the interrupt signals before any other code of this program runs:
+ * .preinit_array functions run before every constructor and before main,
+ * so a signal sent right after the process started waits for its handler
+ * instead of killing the process. (What arrives while the dynamic loader
+ * is still mapping the program takes the default action: no code of ours
+ * exists yet to say otherwise.)
+ */
+static void
+block_signals_first(int argc, char **argv, char **envp)
+{
+	(void)argc;
+	(void)argv;
+	(void)envp;
+	hosted_irq_block_early();
+}
+__attribute__((section(".preinit_array"), used))
+static void (*const block_first)(int, char **, char **) = block_signals_first;
+
 int
 main(int argc, char **argv)
 {
@@ -122,6 +182,7 @@ main(int argc, char **argv)
 		{ "irq-replay", required_argument, NULL, 'P' },
 		{ "run-for", required_argument, NULL, 'f' },
 		{ "disk", required_argument, NULL, 'd' },
+		{ "disk-fail", required_argument, NULL, 'F' },
 		{ "ram", required_argument, NULL, 'r' },
 		{ "boots", required_argument, NULL, 'b' },
 		{ "console", required_argument, NULL, 'c' },
@@ -136,7 +197,7 @@ main(int argc, char **argv)
 	struct hosted_irq_event *schedule = NULL;
 	size_t schedule_len = 0;
 	FILE *record = NULL;
-	uint32_t run_for = 0, boots = 1;
+	uint32_t run_for = 0, boots = 1, disk_fail = 0;
 	int c, status = 0;
 
 	opterr = 0;
@@ -167,6 +228,11 @@ main(int argc, char **argv)
 			break;
 		case 'd':
 			disk_path = optarg;
+			break;
+		case 'F':
+			if (parse_count(optarg, 1, UINT32_MAX, &disk_fail) != 0)
+				usage_error("--disk-fail=%s: expected the number of "
+				    "the first write to fail, 1 or more", optarg);
 			break;
 		case 'b':
 			if (parse_count(optarg, 1, 1000000, &boots) != 0)
@@ -204,37 +270,42 @@ main(int argc, char **argv)
 
 	if (pheno_path != NULL) {
 		if (hosted_load_phenotype(pheno_path) != 0)
-			return 2;
+			return CELL_EXIT_NOSTART;
 	} else {
 		hosted_use_default_phenotype();
 	}
-	if (disk_path != NULL ? hosted_blk_open(disk_path) != 0 :
+	if (disk_path != NULL && strcmp(disk_path, "none") == 0)
+		hosted_blk_use_none();
+	else if (disk_path != NULL ? hosted_blk_open(disk_path) != 0 :
 	    hosted_blk_use_memory(HOSTED_DISK_BLOCKS) != 0)
-		return 2;
+		return CELL_EXIT_NOSTART;
+	hosted_blk_fail_writes(disk_fail);
 	if (replay_path != NULL &&
 	    hosted_irq_load_schedule(replay_path, &schedule, &schedule_len) != 0)
-		return 2;
+		return CELL_EXIT_NOSTART;
 	if (record_path != NULL && (record = fopen(record_path, "w")) == NULL) {
 		fprintf(stderr, "cellos-hosted: %s: %s\n", record_path,
 		    strerror(errno));
-		return 2;
+		return CELL_EXIT_NOSTART;
 	}
 	hosted_irq_configure(time_mode, record, schedule, schedule_len);
 
-	for (uint32_t i = 0; i < boots && status == 0; i++)
+	for (uint32_t i = 0; i < boots && status == CELL_EXIT_SUCCESS; i++)
 		status = hosted_boot_once(ram);
-	if (status == 0 && run_for > 0)
+	if ((status == CELL_EXIT_SUCCESS || status == CELL_EXIT_UNCHECKED) &&
+	    run_for > 0)
 		cell_serve(run_for * CELL_SERVE_HZ);
+	report_refused();
 
 	if (record != NULL && fclose(record) != 0) {
 		fprintf(stderr, "cellos-hosted: %s: %s\n", record_path,
 		    strerror(errno));
-		status = status ? status : 2;
+		status = status ? status : CELL_EXIT_NOSTART;
 	}
 	if (schedule != NULL && !hosted_irq_replay_done()) {
 		fprintf(stderr, "cellos-hosted: --irq-replay: the run ended "
 		    "before every recorded interrupt was taken\n");
-		status = status ? status : 3;
+		status = status ? status : CELL_EXIT_NOSTART;
 	}
 	free(schedule);
 	hal_exit(status);

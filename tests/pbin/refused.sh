@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # refused.sh HOSTED PBIN-DIR WORK -- malformed phenotypes are refused by the
 # kernel's loader in hosted mode, which says where and why on channel 0,
-# boots its built-in minimal phenotype instead, and still completes its
-# proof chain. The corpus is made from the good hosted.linux.pbin.
+# boots its built-in minimal phenotype instead and runs the chain to E10,
+# but ends with "PROOF FAILURE: E4 phenotype refused: ..." and exit status
+# 1: a fallback is never proof. The corpus is made from the good
+# hosted.linux.pbin.
 set -euo pipefail
 hosted=$1 pbins=$2 work=$3
 good="$pbins/hosted.linux.pbin"
@@ -16,8 +18,10 @@ patch() { printf "$(sed 's/../\\x&/g' <<<"$3")" | dd of="$1" bs=1 seek="$2" conv
 check() {
 	local name=$1 want=$2 out="$work/$1.log"
 	count=$((count + 1))
-	if ! "$hosted" --phenotype="$work/$name.pbin" >"$out"; then
-		echo "FAIL: $name: the boot did not complete (status $?)"; failures=$((failures + 1)); return
+	local status=0
+	"$hosted" --phenotype="$work/$name.pbin" >"$out" || status=$?
+	if [ "$status" != 1 ]; then
+		echo "FAIL: $name: exit status $status, expected 1 (PROOF FAILURE)"; failures=$((failures + 1)); return
 	fi
 	if ! grep -qE "^#W phenotype refused: $want" "$out"; then
 		echo "FAIL: $name: expected /#W phenotype refused: $want/, got: $(grep '^#W phenotype' "$out")"
@@ -25,8 +29,13 @@ check() {
 	fi
 	grep -q '^#I phenotype builtin.minimal (built in)' "$out" ||
 		{ echo "FAIL: $name: no fallback line"; failures=$((failures + 1)); return; }
-	grep -qx 'FULL PROOF SUCCESS' "$out" ||
-		{ echo "FAIL: $name: the fallback boot did not finish"; failures=$((failures + 1)); return; }
+	grep -q '^#E10 RELEASE proof: ' "$out" ||
+		{ echo "FAIL: $name: the fallback boot did not run to E10"; failures=$((failures + 1)); return; }
+	if ! tail -n 1 "$out" | grep -qE "^PROOF FAILURE: E4 phenotype refused: $want"; then
+		echo "FAIL: $name: the verdict is not the refusal: $(tail -n 1 "$out")"; failures=$((failures + 1)); return
+	fi
+	! grep -q 'FULL PROOF SUCCESS' "$out" ||
+		{ echo "FAIL: $name: a fallback boot claims FULL PROOF SUCCESS"; failures=$((failures + 1)); return; }
 	echo "ok: $name: $(grep '^#W phenotype' "$out")"
 }
 

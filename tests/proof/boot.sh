@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # boot.sh TARGET LOG [RAM [DISK]] -- boot one target to its proof into LOG
 # and check its E0 tuple and E1 fields against what that machine must
-# report. TARGET is hosted, x86 or arm64; RAM (default 128) is in MiB. With
-# DISK, the boot gets that file as a fresh data disk and must run E7 on it.
+# report. TARGET is hosted, x86 or arm64; RAM (default 128) is in MiB. The
+# boot gets DISK (default: LOG with .img for .log; hosted: its in-memory
+# disk) as a fresh data disk and must run E7 on it: a proof needs the
+# machine's own storage.
 set -euo pipefail
 target=$1 log=$2 ram=${3:-128} disk=${4:-}
+if [ -z "$disk" ] && [ "$target" != hosted ]; then
+	disk=${log%.log}.img
+fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 fail() { echo "FAIL: $target: $*" >&2; exit 1; }
 disk_args=()
@@ -63,7 +68,7 @@ case "$target" in arm64) lo=$(( 0x40000000 + lo )) ;; esac
 len=$((16#$(sed -E 's/.*len=([0-9A-F]+).*/\1/' <<<"$e1")))
 (( len > 4096 )) || fail "E1 len=$len is implausibly small"
 if [ -n "$disk" ]; then
-	grep -q '^#I disk: [0-9]* blocks, formatted for cell_os$' "$log" ||
+	grep -q '^#I disk: [0-9]* blocks, blank: formatted for cell_os$' "$log" ||
 		fail "the fresh disk $disk was not formatted: $(grep '^#[IW] disk' "$log" || echo 'no disk line')"
 	! grep -q 'E7 runs in RAM' "$log" || fail "E7 ran in RAM although $disk was attached"
 fi
