@@ -59,8 +59,4 @@ struct e820_entry {
 
 _Static_assert(sizeof(struct e820_entry) == 24, "E820 entries are 24 bytes");
 
-/* Exit statuses besides the kernel's own 0 (proof) and 1 (proof failure). */
-#define X86_EXIT_PANIC		2
-#define X86_EXIT_EXCEPTION	3
-
 #endif

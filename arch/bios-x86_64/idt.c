@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "bootinfo.h"
+#include "cellos/exit.h"
 #include "cpu.h"
 #include "hal.h"
 #include "kprint.h"
@@ -106,5 +107,5 @@ x86_isr(struct x86_frame *f)
 	    exception_names[f->vector], (unsigned long long)f->error,
 	    (unsigned long long)f->rip, (unsigned long long)read_cr2(),
 	    (unsigned long long)f->rsp);
-	hal_exit(X86_EXIT_EXCEPTION);
+	hal_exit(CELL_EXIT_PANIC);
 }

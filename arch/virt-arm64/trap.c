@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "arm64.h"
+#include "cellos/exit.h"
 #include "hal.h"
 #include "kprint.h"
 
@@ -27,5 +28,5 @@ arm64_trap(struct arm64_frame *f, uint64_t kind)
 	    (unsigned long long)f->elr,
 	    (unsigned long long)read_sysreg(far_el1),
 	    (unsigned long long)f->spsr);
-	hal_exit(ARM64_EXIT_EXCEPTION);
+	hal_exit(CELL_EXIT_PANIC);
 }

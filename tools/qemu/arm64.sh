@@ -15,5 +15,15 @@ board_command() {
 	fi
 }
 
-# Semihosting SYS_EXIT hands the kernel's status straight to QEMU.
-board_status() { echo "$1"; }
+# Semihosting SYS_EXIT hands the kernel's 0x20 | s straight to QEMU: 32..35
+# are s = 0..3; 0 is a stop without a verdict; anything else is QEMU's.
+board_status() {
+	local s=$1
+	if [ "$s" -ge 32 ] && [ "$s" -le 35 ]; then
+		echo $((s - 32))
+	elif [ "$s" = 0 ]; then
+		echo noverdict
+	else
+		echo qemu
+	fi
+}

@@ -14,9 +14,16 @@ board_command() {
 	fi
 }
 
-# Map QEMU's status to the kernel's: odd s = 2v+1; anything else means the
-# kernel never wrote to the exit port.
+# Map QEMU's status to exit.h's: the kernel (or stage2) writes v = 0x20 | s,
+# QEMU exits 2v + 1, so 65, 67, 69, 71 are s = 0..3; 0 is a stop without a
+# verdict (-no-reboot turns a reset into an exit); anything else is QEMU's.
 board_status() {
 	local s=$1
-	if [ $((s % 2)) = 1 ]; then echo $(((s - 1) / 2)); else echo -1; fi
+	if [ "$s" -ge 65 ] && [ "$s" -le 71 ] && [ $((s % 2)) = 1 ]; then
+		echo $(((s - 65) / 2))
+	elif [ "$s" = 0 ]; then
+		echo noverdict
+	else
+		echo qemu
+	fi
 }
