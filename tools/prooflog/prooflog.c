@@ -93,7 +93,7 @@ is_upper_hex(char c)
 
 /* Parse " name=XXXXXXXX" fields of a proof line (E2..E10). */
 static int
-parse_fields(struct plog *log, enum plog_marker m, const char *s, size_t len,
+parse_fields_into(struct plog *log, enum plog_marker m, const char *s, size_t len,
     unsigned long lineno, unsigned *problems)
 {
 	struct plog_line *pl = &log->m[m];
@@ -166,6 +166,18 @@ parse_fields(struct plog *log, enum plog_marker m, const char *s, size_t len,
 		}
 	}
 	return 0;
+}
+
+/* As parse_fields_into; a line that does not parse keeps no fields. */
+static int
+parse_fields(struct plog *log, enum plog_marker m, const char *s, size_t len,
+    unsigned long lineno, unsigned *problems)
+{
+	if (parse_fields_into(log, m, s, len, lineno, problems) == 0)
+		return 0;
+	log->m[m].malformed = 1;
+	log->m[m].nfields = 0;
+	return -1;
 }
 
 int

@@ -19,6 +19,7 @@ enum plog_marker {
 
 struct plog_line {
 	int present;
+	int malformed;			/* its fields did not parse: none kept */
 	unsigned long lineno;
 	unsigned nfields;
 	char names[PLOG_FIELDS_MAX][16];

@@ -254,7 +254,6 @@ ledger_check(struct ledger *l, const struct plog *logs,
 					    pl->values[f], l->path);
 					continue;
 				}
-				l->v[j].used = 1;
 				if (l->v[j].value != pl->values[f])
 					vp_problem(problems, log->path, pl->lineno,
 					    "%s %s=%08X differs from the ledger "
@@ -262,6 +261,18 @@ ledger_check(struct ledger *l, const struct plog *logs,
 					    pl->names[f], pl->values[f], l->path,
 					    l->v[j].lineno, l->v[j].value);
 			}
+		}
+		/* Every ledger value on the log's line (a missing or malformed
+		 * line is named already). */
+		for (unsigned j = 0; j < l->nvalues; j++) {
+			const struct plog_line *pl = &log->m[l->v[j].marker];
+
+			if (pl->present && !pl->malformed &&
+			    plog_field(log, l->v[j].marker, l->v[j].name) < 0)
+				vp_problem(problems, log->path, pl->lineno, "%s has "
+				    "no field %s=, which the ledger (%s:%lu) lists",
+				    plog_name(l->v[j].marker), l->v[j].name,
+				    l->path, l->v[j].lineno);
 		}
 		if (ph->lineno == 0)
 			continue;	/* its phenotype line's problem is named */
@@ -278,12 +289,6 @@ ledger_check(struct ledger *l, const struct plog *logs,
 			vp_problem(problems, log->path, ph->lineno, "phenotype %s "
 			    "has the sha256 that the ledger (%s:%lu) lists for %s",
 			    ph->name, l->path, l->p[j].lineno, l->p[j].name);
-	}
-	for (unsigned j = 0; j < l->nvalues; j++) {
-		if (!l->v[j].used)
-			vp_problem(problems, l->path, l->v[j].lineno, "%s %s is in "
-			    "the ledger but in no log", vp_ledger_tag(l->v[j].marker),
-			    l->v[j].name);
 	}
 }
 

@@ -73,7 +73,7 @@ check_log(struct plog *log, unsigned *problems)
 		vp_problem(problems, log->path, log->success_line, "FULL PROOF "
 		    "SUCCESS is not the last line (line %lu follows)",
 		    log->last_line);
-	if (log->m[PLOG_E8].present) {
+	if (log->m[PLOG_E8].present && !log->m[PLOG_E8].malformed) {
 		/* Undecodable #P lines are named one by one by vp_check_lines. */
 		(void)plog_recompute_e8(log, &entries, &hash);
 		if (entries != (uint32_t)plog_field(log, PLOG_E8, "entries") ||
@@ -86,9 +86,10 @@ check_log(struct plog *log, unsigned *problems)
 			    (uint32_t)plog_field(log, PLOG_E8, "obs_hash"));
 	}
 	int complete = 1;
-	for (unsigned i = 0; i + 1 < VP_NPROOF; i++)
-		complete &= log->m[vp_proof_markers[i]].present;
-	if (complete && log->m[PLOG_E10].present) {
+	for (unsigned i = 0; i < VP_NPROOF; i++)
+		complete &= log->m[vp_proof_markers[i]].present &&
+		    !log->m[vp_proof_markers[i]].malformed;
+	if (complete) {
 		uint32_t tag = plog_recompute_e10(log);
 		if (tag != (uint32_t)plog_field(log, PLOG_E10, "tag"))
 			vp_problem(problems, log->path, log->m[PLOG_E10].lineno,
@@ -146,6 +147,7 @@ check_across(const struct plog *logs, int n, unsigned *problems)
 		char union_names[PLOG_FIELDS_MAX * 4][16];
 		int union_owner[PLOG_FIELDS_MAX * 4], nunion = 0, missing = 0;
 
+		/* A malformed line has no fields: its problem is named. */
 		for (int i = 0; i < n; i++) {
 			const struct plog_line *pl = &logs[i].m[m];
 
@@ -165,7 +167,8 @@ check_across(const struct plog *logs, int n, unsigned *problems)
 		for (int i = 0; i < n; i++) {
 			const struct plog_line *pl = &logs[i].m[m];
 
-			for (int u = 0; pl->present && u < nunion; u++) {
+			for (int u = 0; pl->present && !pl->malformed &&
+			    u < nunion; u++) {
 				const struct plog *o = &logs[union_owner[u]];
 
 				if (field_index(pl, union_names[u]) >= 0)
@@ -180,7 +183,7 @@ check_across(const struct plog *logs, int n, unsigned *problems)
 		/* Field order, when every log has the same set. */
 		int agree = 1, first = -1;
 		for (int i = 0; !missing && i < n; i++) {
-			if (!logs[i].m[m].present)
+			if (!logs[i].m[m].present || logs[i].m[m].malformed)
 				continue;
 			if (first < 0)
 				first = i;
@@ -192,10 +195,10 @@ check_across(const struct plog *logs, int n, unsigned *problems)
 			char mine[PLOG_FIELDS_MAX * 17], theirs[PLOG_FIELDS_MAX * 17];
 			int j;
 
-			if (!pl->present)
+			if (!pl->present || pl->malformed)
 				continue;
 			for (j = 0; j < n; j++) {
-				if (logs[j].m[m].present &&
+				if (logs[j].m[m].present && !logs[j].m[m].malformed &&
 				    !same_sequence(pl, &logs[j].m[m]))
 					break;
 			}

@@ -49,7 +49,6 @@ struct ledger_value {
 	char name[16];
 	uint32_t value;
 	unsigned long lineno;
-	int used;
 };
 
 struct ledger_pheno {
@@ -75,8 +74,8 @@ struct ledger {
 int ledger_read(struct ledger *l, const char *path, unsigned *problems);
 
 /*
- * Every value of every log equal to the ledger's and every ledger value
- * seen in some log; every log's phenotype among the ledger's.
+ * Every value of every log in the ledger and equal to it, every ledger
+ * value on each log's line; every log's phenotype among the ledger's.
  */
 void ledger_check(struct ledger *l, const struct plog *logs,
     const struct plog_pheno *phenos, int n, unsigned *problems);
