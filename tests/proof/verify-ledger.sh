@@ -98,7 +98,7 @@ refused value-extra "$A:$e5a: #E5 ORG proof has no field extra=, which the ledge
 U="$dir/update.ledger"
 printf '# my header\n# second line\nE2 frames=DEADBEEF\n' >"$U"
 LEDGER_HEADER=$'# my header\n# second line\n' make_ledger "$dir/update.want" "$A" "$B" "$C"
-out=$("$verify" --ledger "$U" --update-ledger "$C" "$A" "$B") ||
+out=$("$verify" --ledger "$U" --update-ledger "$B" "$A" "$C") ||
 	{ echo "FAIL: update: status $?"; failures=$((failures + 1)); }
 if cmp -s "$U" "$dir/update.want"; then
 	echo "ok: update: the ledger is the one written here ($(head -n 1 <<<"$out"))"
