@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ch0.h"
 #include "crypto.h"
@@ -92,7 +93,7 @@ is_upper_hex(char c)
 
 /* Parse " name=XXXXXXXX" fields of a proof line (E2..E10). */
 static int
-parse_fields(struct plog *log, enum plog_marker m, const char *s, size_t len,
+parse_fields_into(struct plog *log, enum plog_marker m, const char *s, size_t len,
     unsigned long lineno, unsigned *problems)
 {
 	struct plog_line *pl = &log->m[m];
@@ -104,13 +105,23 @@ parse_fields(struct plog *log, enum plog_marker m, const char *s, size_t len,
 		char name[16];
 		size_t n = 0;
 
-		while (i < len && s[i] != '=' && s[i] != ' ' && n < sizeof name - 1)
+		while (i < len && ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_') &&
+		    n < sizeof name - 1)
 			name[n++] = s[i++];
 		name[n] = '\0';
 		if (i >= len || s[i] != '=' || n == 0) {
 			problem(log, lineno, problems, "%s line: expected "
-			    "name=XXXXXXXX fields, found \"%s\"", plog_name(m), name);
+			    "name=XXXXXXXX fields (name: a-z 0-9 _, at most 15), "
+			    "found \"%s\"", plog_name(m), name);
 			return -1;
+		}
+		for (unsigned k = 0; k < pl->nfields; k++) {
+			if (strcmp(pl->names[k], name) == 0) {
+				problem(log, lineno, problems, "%s line: field "
+				    "%s appears twice", plog_name(m), name);
+				return -1;
+			}
 		}
 		i++;
 		if (len - i < 8) {
@@ -138,8 +149,10 @@ parse_fields(struct plog *log, enum plog_marker m, const char *s, size_t len,
 		if (i < len)
 			i++;
 		if (pl->nfields == PLOG_FIELDS_MAX) {
+			char max[8];
+			snprintf(max, sizeof max, "%d", PLOG_FIELDS_MAX);
 			problem(log, lineno, problems, "%s line: more than %s "
-			    "fields", plog_name(m), "6");
+			    "fields", plog_name(m), max);
 			return -1;
 		}
 		memcpy(pl->names[pl->nfields], name, n + 1);
@@ -155,38 +168,22 @@ parse_fields(struct plog *log, enum plog_marker m, const char *s, size_t len,
 	return 0;
 }
 
-/* Check the shape of the E0 raw, E0 info and E1 lines (values differ per target). */
+/* As parse_fields_into; a line that does not parse keeps no fields. */
 static int
-shape_ok(enum plog_marker m, const char *s, size_t len)
+parse_fields(struct plog *log, enum plog_marker m, const char *s, size_t len,
+    unsigned long lineno, unsigned *problems)
 {
-	static const char *const e0_keys[] = { "code=0x", " arch=", " tier=",
-	    " raw=", " feat_mask=", " intr=", " timer=", " console=", " ram=",
-	    " dma32=0x", NULL };
-	static const char *const e1_keys[] = { "base=", " len=", " mem=",
-	    " cons=", NULL };
-	const char *const *keys;
-	char line[512];
-
-	if (len >= sizeof line)
+	if (parse_fields_into(log, m, s, len, lineno, problems) == 0)
 		return 0;
-	memcpy(line, s, len);
-	line[len] = '\0';
-	if (m == PLOG_E0_INFO)
-		return len >= 2 && line[0] == '"' && line[len - 1] == '"';
-	keys = m == PLOG_E0_RAW ? e0_keys : e1_keys;
-	const char *at = line;
-	for (unsigned k = 0; keys[k] != NULL; k++) {
-		at = strstr(at, keys[k]);
-		if (at == NULL)
-			return 0;
-		at += strlen(keys[k]);
-	}
-	return 1;
+	log->m[m].malformed = 1;
+	log->m[m].nfields = 0;
+	return -1;
 }
 
 int
 plog_load(struct plog *log, const char *path, unsigned *problems)
 {
+	struct stat st;
 	FILE *f;
 	long size;
 
@@ -197,6 +194,12 @@ plog_load(struct plog *log, const char *path, unsigned *problems)
 		(*problems)++;
 		return -1;
 	}
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "%s: not a regular file\n", path);
+		fclose(f);
+		(*problems)++;
+		return -1;
+	}
 	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
 	    fseek(f, 0, SEEK_SET) != 0) {
 		fprintf(stderr, "%s: cannot determine the size\n", path);
@@ -204,11 +207,15 @@ plog_load(struct plog *log, const char *path, unsigned *problems)
 		(*problems)++;
 		return -1;
 	}
+	errno = 0;
 	log->text = malloc((size_t)size + 1);
 	if (log->text == NULL || fread(log->text, 1, (size_t)size, f) !=
-	    (size_t)size) {
-		fprintf(stderr, "%s: read error\n", path);
+	    (size_t)size || ferror(f)) {
+		fprintf(stderr, "%s: read error%s%s\n", path,
+		    errno != 0 ? ": " : "", errno != 0 ? strerror(errno) : "");
 		fclose(f);
+		free(log->text);
+		log->text = NULL;
 		(*problems)++;
 		return -1;
 	}
@@ -276,14 +283,10 @@ plog_index(struct plog *log, unsigned *problems)
 			}
 			if (m > last_marker)
 				last_marker = m;
+			/* E0 and E1 differ per target: verify-proofs checks them. */
 			if (m >= PLOG_E2 && m <= PLOG_E10)
 				parse_fields(log, (enum plog_marker)m, s + plen,
 				    len - plen, lineno, problems);
-			else if (m <= PLOG_E1 && !shape_ok((enum plog_marker)m,
-			    s + plen, len - plen))
-				problem(log, lineno, problems, "%s line does not "
-				    "have the CONTRACT's fields%s",
-				    plog_name((enum plog_marker)m), "");
 			if (m == PLOG_SUCCESS)
 				log->success_line = lineno;
 			break;
@@ -411,12 +414,156 @@ plog_recompute_e10(const struct plog *log)
 	static const enum plog_marker order[] = {
 		PLOG_E2, PLOG_E3, PLOG_E5, PLOG_E6, PLOG_E7, PLOG_E8, PLOG_E9
 	};
-	uint8_t bytes[sizeof order / sizeof order[0] * 8];
+	struct sha256_ctx ctx;
+	uint8_t digest[SHA256_SIZE], word[4];
 
+	sha256_init(&ctx);
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-		const char *const *req = plog_required(order[i]);
-		le32_store(bytes + 8 * i, (uint32_t)plog_field(log, order[i], req[0]));
-		le32_store(bytes + 8 * i + 4, (uint32_t)plog_field(log, order[i], req[1]));
+		const struct plog_line *pl = &log->m[order[i]];
+
+		for (unsigned f = 0; pl->present && f < pl->nfields; f++) {
+			le32_store(word, pl->values[f]);
+			sha256_update(&ctx, word, sizeof word);
+		}
 	}
-	return sha256_le32(bytes, sizeof bytes);
+	sha256_final(&ctx, digest);
+	return le32_load(digest);
+}
+
+/* A cursor over one line, for the phenotype line's fixed shape. */
+struct cursor {
+	const char *s;
+	size_t len, at;
+};
+
+static int
+take_text(struct cursor *c, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (c->len - c->at < n || memcmp(c->s + c->at, text, n) != 0)
+		return -1;
+	c->at += n;
+	return 0;
+}
+
+/* Decimal digits (1..9 of them, no leading zero) into *v. */
+static int
+take_decimal(struct cursor *c, unsigned *v)
+{
+	size_t start = c->at;
+
+	*v = 0;
+	while (c->at < c->len && c->s[c->at] >= '0' && c->s[c->at] <= '9' &&
+	    c->at - start < 9)
+		*v = *v * 10 + (unsigned)(c->s[c->at++] - '0');
+	if (c->at == start || (c->s[start] == '0' && c->at - start > 1))
+		return -1;
+	return 0;
+}
+
+static int
+is_name_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+}
+
+/* Parse the rest of a "#I phenotype " line; on failure *what names the part. */
+static int
+parse_pheno(struct cursor *c, struct plog_pheno *p, const char **what)
+{
+	unsigned count;
+	size_t n = 0;
+
+	while (c->at < c->len && is_name_char(c->s[c->at]) &&
+	    n < sizeof p->name - 1)
+		p->name[n++] = c->s[c->at++];
+	p->name[n] = '\0';
+	if (n == 0 || (c->at < c->len && is_name_char(c->s[c->at]))) {
+		*what = "a name (A-Z a-z 0-9 . _ -, at most 63)";
+		return -1;
+	}
+	if (take_text(c, " v") < 0 || take_decimal(c, &p->major) < 0 ||
+	    take_text(c, ".") < 0 || take_decimal(c, &p->minor) < 0) {
+		*what = "\" vMAJOR.MINOR\"";
+		return -1;
+	}
+	if (take_text(c, " sha256=") < 0) {
+		*what = "\" sha256=\" and 64 upper-case hex digits";
+		return -1;
+	}
+	for (n = 0; n < 64; n++) {
+		if (c->at >= c->len || !is_upper_hex(c->s[c->at])) {
+			*what = "64 upper-case hex digits";
+			return -1;
+		}
+		p->sha256[n] = c->s[c->at++];
+	}
+	p->sha256[64] = '\0';
+	if (take_text(c, ": ") < 0 || take_decimal(c, &count) < 0 ||
+	    take_text(c, " channels, ") < 0 || take_decimal(c, &count) < 0 ||
+	    take_text(c, " genes, ") < 0 || take_decimal(c, &count) < 0 ||
+	    take_text(c, " devices") < 0) {
+		*what = "\": N channels, G genes, D devices\"";
+		return -1;
+	}
+	if (c->at != c->len) {
+		*what = "the end of the line";
+		return -1;
+	}
+	return 0;
+}
+
+int
+plog_phenotype(const struct plog *log, struct plog_pheno *out,
+    unsigned *problems)
+{
+	static const char prefix[] = "#I phenotype ";
+	unsigned long lineno = 0, first = 0;
+	int good = 0;
+
+	memset(out, 0, sizeof *out);
+	for (size_t at = 0; at < log->len;) {
+		const char *s = log->text + at;
+		const char *nl = memchr(s, '\n', log->len - at);
+		size_t len = nl ? (size_t)(nl - s) : log->len - at;
+		struct cursor c = { s, len, sizeof prefix - 1 };
+		struct plog_pheno p;
+		const char *what = NULL;
+		char where[48], col[24];
+
+		lineno++;
+		at += len + 1;
+		if (len > 0 && s[len - 1] == '\r')
+			c.len = --len;
+		if (len < sizeof prefix - 1 || memcmp(s, prefix,
+		    sizeof prefix - 1) != 0)
+			continue;
+		if (first != 0) {
+			snprintf(where, sizeof where, "%lu", first);
+			problem(log, lineno, problems, "a second #I phenotype "
+			    "line (the first is line %s)%s", where, "");
+			good = 0;
+			continue;
+		}
+		first = lineno;
+		memset(&p, 0, sizeof p);
+		p.lineno = lineno;
+		if (parse_pheno(&c, &p, &what) < 0) {
+			snprintf(col, sizeof col, "%zu", c.at + 1);
+			problem(log, lineno, problems, "the #I phenotype line "
+			    "is not \"#I phenotype NAME vMAJOR.MINOR "
+			    "sha256=<64 HEX>: N channels, G genes, D devices\": "
+			    "column %s: expected %s", col, what);
+			continue;
+		}
+		*out = p;
+		good = 1;
+	}
+	if (first == 0)
+		problem(log, 0, problems, "no \"#I phenotype NAME vMAJOR.MINOR "
+		    "sha256=<64 HEX>: ...\" line: the boot does not say which "
+		    "phenotype it proved%s%s", "", "");
+	return good ? 0 : -1;
 }

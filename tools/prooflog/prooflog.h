@@ -15,10 +15,11 @@ enum plog_marker {
 	PLOG_E7, PLOG_E8, PLOG_E9, PLOG_E10, PLOG_SUCCESS, PLOG_MARKERS
 };
 
-#define PLOG_FIELDS_MAX 6
+#define PLOG_FIELDS_MAX 8
 
 struct plog_line {
 	int present;
+	int malformed;			/* its fields did not parse: none kept */
 	unsigned long lineno;
 	unsigned nfields;
 	char names[PLOG_FIELDS_MAX][16];
@@ -91,7 +92,34 @@ unsigned long plog_each_obs(const struct plog *log, unsigned long before,
 unsigned long plog_recompute_e8(const struct plog *log, uint32_t *entries,
     uint32_t *hash);
 
-/* Recompute the E10 tag from the E2..E9 lines (all must be present). */
+/*
+ * Recompute the E10 tag from the E2..E9 lines: SHA-256 (first four bytes,
+ * LE) over every field each line prints, appended fields included, in print
+ * order, each as u32 LE. Absent lines add nothing (the caller checks that
+ * all are present).
+ */
 uint32_t plog_recompute_e10(const struct plog *log);
+
+/*
+ * The phenotype the boot loaded, from its one line
+ *   #I phenotype NAME vMAJOR.MINOR sha256=<64 HEX>: N channels, G genes, D devices
+ */
+#define PLOG_PHENO_NAME_MAX 64
+
+struct plog_pheno {
+	unsigned long lineno;
+	char name[PLOG_PHENO_NAME_MAX];
+	unsigned major, minor;
+	char sha256[65];		/* 64 upper-case hex digits */
+};
+
+/*
+ * Find and parse that line. A log without it, with it twice, or with a
+ * malformed one (the "(built in)" fallback line, one without sha256=) is a
+ * problem reported as "PATH:LINE: message" and counted in *problems.
+ * Returns 0 when exactly one well-formed line was found, else -1.
+ */
+int plog_phenotype(const struct plog *log, struct plog_pheno *out,
+    unsigned *problems);
 
 #endif
