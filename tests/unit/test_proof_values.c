@@ -2,8 +2,13 @@
  * The golden ledger, re-derived without the kernel's code: OpenSSL for
  * SHA-256, HMAC and HKDF, and a second implementation of each documented
  * recipe (docs/PROOFS.md). E2, E3/E4, E6, E7, E9 and E10 are recomputed
- * here and compared with proofs/ledger; E5 and E8 are checked by their own
- * mechanisms and, for E8, by obs-replay from the logs.
+ * here and compared with proofs/ledger. E8 is recomputed from the records
+ * a boot put on channel 0, decoded here (not with the kernel's decoders),
+ * after checking them against what the scenario must produce: the marks,
+ * the phenotype, the genes that die, a start and an end per quantum in
+ * round-robin order, and the IRQ events of the E6 model below. E5 is
+ * checked by its own mechanism and by proof.hosted.native-genes. The
+ * ledger's phenotype hashes are the SHA-256 of the built .pbin files.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +23,9 @@
 #include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <openssl/sha.h>
+
+#include "hosted.h"
+#include "testutil.h"
 
 static uint32_t
 ledger(const char *tag, const char *name)
@@ -205,6 +213,9 @@ test_e3(void **state)
  * lets 3 through in the first burst and 1 in each of the others; the flood
  * delivers 32 and overflows 8.
  */
+/* The events of the E6 model, in delivery order: (src, seq), for E8. */
+static uint32_t e6_src[64], e6_count;
+
 static void
 test_e6(void **state)
 {
@@ -219,6 +230,7 @@ test_e6(void **state)
 
 	(void)state;
 #define EMIT(src, kind, word) do { \
+		e6_src[seq] = (src); \
 		put32(frames + n, seq++); put32(frames + n + 4, (src)); \
 		put32(frames + n + 8, (kind)); put32(frames + n + 12, 4); \
 		put32(frames + n + 16, (word)); n += 20; } while (0)
@@ -254,6 +266,7 @@ test_e6(void **state)
 			dropped++;
 	}
 	assert_int_equal(seq, 53);
+	e6_count = seq;
 	assert_int_equal(ledger("E6", "delivered"), seq);
 	assert_int_equal(ledger("E6", "dropped"), dropped);
 	assert_int_equal(ledger("E6", "evt_hash"), sha_le32(frames, n));
@@ -288,13 +301,16 @@ static void
 test_e9_e10(void **state)
 {
 	static const char msg[] = "cell_os E9 trust proof";
-	static const char *const tags[7][3] = {
-		{ "E2", "frames", "parcel_hash" }, { "E3", "qos", "cg_crc" },
-		{ "E5", "mito", "golgi" }, { "E6", "delivered", "evt_hash" },
-		{ "E7", "old_sha", "new_sha" }, { "E8", "entries", "obs_hash" },
-		{ "E9", "key", "mac16" },
+	/* Every value E2..E9 print, appended ones included, in print order. */
+	static const char *const fields[17][2] = {
+		{ "E2", "frames" }, { "E2", "parcel_hash" }, { "E3", "qos" },
+		{ "E3", "cg_crc" }, { "E5", "mito" }, { "E5", "golgi" },
+		{ "E5", "quanta" }, { "E5", "gas" }, { "E6", "delivered" },
+		{ "E6", "evt_hash" }, { "E6", "dropped" }, { "E7", "old_sha" },
+		{ "E7", "new_sha" }, { "E8", "entries" }, { "E8", "obs_hash" },
+		{ "E9", "key" }, { "E9", "mac16" },
 	};
-	uint8_t key[32], tag[32], values[56];
+	uint8_t key[32], tag[32], values[17 * 4];
 	char build[64];
 	unsigned len;
 
@@ -303,24 +319,223 @@ test_e9_e10(void **state)
 	HMAC(EVP_sha256(), key, 32, (const uint8_t *)msg, sizeof msg - 1, tag, &len);
 	assert_int_equal(ledger("E9", "key"), 1);
 	assert_int_equal(ledger("E9", "mac16"), le32_of(tag));
-	for (int i = 0; i < 7; i++) {
-		put32(values + 8 * i, ledger(tags[i][0], tags[i][1]));
-		put32(values + 8 * i + 4, ledger(tags[i][0], tags[i][2]));
-	}
+	for (int i = 0; i < 17; i++)
+		put32(values + 4 * i, ledger(fields[i][0], fields[i][1]));
 	assert_int_equal(ledger("E10", "tag"), sha_le32(values, sizeof values));
 	snprintf(build, sizeof build, "%s\n%s", "1.0.0", "1700000000");
 	assert_int_equal(ledger("E10", "build"), sha_le32(build, strlen(build)));
 }
 
+/* ---- E8 ---- */
+
+struct obs_seen {
+	uint32_t type, seq, len;
+	uint8_t payload[64];
+};
+
+static int
+hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Decode one "#P <hex>" line into its parcel frame and OBS record, by the
+ * layouts of CONTRACT.md and include/cellos/obs.h, with no kernel code.
+ */
+static size_t
+decode_p_line(const char *hex, size_t hexlen, uint8_t *frame,
+    struct obs_seen *r)
+{
+	size_t n = hexlen / 2;
+
+	assert_true(hexlen % 2 == 0 && n >= 16 + 8 && n <= 16 + 8 + 64);
+	for (size_t i = 0; i < n; i++) {
+		int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
+
+		assert_true(hi >= 0 && lo >= 0);
+		frame[i] = (uint8_t)(hi << 4 | lo);
+	}
+	assert_int_equal(le32_of(frame), 0);		/* channel 0 */
+	assert_int_equal(le32_of(frame + 4), 2);	/* verb: OBS */
+	assert_int_equal(le32_of(frame + 8), 0);	/* no MAC */
+	assert_int_equal(le32_of(frame + 12), n - 16);
+	assert_int_equal(frame[16], 1);			/* OBS version */
+	r->type = frame[17];
+	r->len = (uint32_t)frame[18] | (uint32_t)frame[19] << 8;
+	r->seq = le32_of(frame + 20);
+	assert_int_equal(r->len, n - 24);
+	memcpy(r->payload, frame + 24, r->len);
+	return n;
+}
+
+static void
+test_e8(void **state)
+{
+	static const char *const marks[] = { "E2 parcels", "E3 graph",
+	    "E5 organelles", "E6 events", "E7 update", "E8 index" };
+	/* The genes that die, in order: the rogue (route), the hog (mem). */
+	static const uint32_t deaths[2][2] = { { 6, 1 }, { 7, 4 } };
+	struct capture c;
+	EVP_MD_CTX *all = EVP_MD_CTX_new();
+	uint8_t frame[128], d[32];
+	uint32_t entries = 0, nmark = 0, ndeath = 0, quantum = 0, nirq = 0;
+	uint32_t expect_gene = 1, alive[8] = { 0, 1, 1, 1, 1, 1, 1, 1 };
+	int in_quantum = 0, status;
+	unsigned len;
+	char *log, *line;
+
+	(void)state;
+	assert_int_equal(e6_count, 53);		/* test_e6 ran first */
+	hosted_irq_configure(HOSTED_TIME_VIRTUAL, NULL, NULL, 0);
+	hosted_use_default_phenotype();
+	assert_int_equal(hosted_blk_use_memory(HOSTED_DISK_BLOCKS), 0);
+	capture_begin(&c);
+	status = hosted_boot_once(128u << 20);
+	log = capture_end(&c);
+	assert_int_equal(status, 0);
+
+	EVP_DigestInit_ex(all, EVP_sha256(), NULL);
+	for (line = log; line != NULL && *line != '\0';) {
+		char *end = strchr(line, '\n');
+		size_t llen = end != NULL ? (size_t)(end - line) : strlen(line);
+		struct obs_seen r;
+
+		if (strncmp(line, "#E8 ", 4) == 0)
+			break;
+		if (strncmp(line, "#P ", 3) == 0) {
+			size_t n = decode_p_line(line + 3, llen - 3, frame, &r);
+
+			EVP_DigestUpdate(all, frame, n);
+			assert_int_equal(r.seq, entries);
+			entries++;
+			if (r.type == 1) {		/* MARK */
+				assert_true(nmark < 6);
+				assert_int_equal(r.len, strlen(marks[nmark]));
+				assert_memory_equal(r.payload, marks[nmark], r.len);
+				nmark++;
+			} else if (r.type == 3) {	/* SYS */
+				uint32_t code = le32_of(r.payload);
+
+				if (code == 1) {	/* the phenotype */
+					assert_int_equal(nmark, 1);
+					assert_int_equal(le32_of(r.payload + 4), 6);
+					assert_int_equal(le32_of(r.payload + 8), 7);
+				} else {		/* a gene killed */
+					assert_int_equal(code, 2);
+					assert_true(ndeath < 2);
+					assert_int_equal(le32_of(r.payload + 4),
+					    deaths[ndeath][0]);
+					assert_int_equal(le32_of(r.payload + 8),
+					    deaths[ndeath][1]);
+					alive[deaths[ndeath][0]] = 0;
+					ndeath++;
+				}
+			} else {			/* TRACE */
+				uint32_t what = le32_of(r.payload);
+				uint32_t id = le32_of(r.payload + 4);
+				uint32_t at = le32_of(r.payload + 8);
+
+				assert_int_equal(r.type, 4);
+				if (what == 3) {	/* an IRQ event delivered */
+					assert_int_equal(nmark, 4);
+					assert_true(nirq < e6_count);
+					assert_int_equal(id, e6_src[nirq]);
+					assert_int_equal(le32_of(r.payload + 12), nirq);
+					nirq++;
+					goto next;
+				}
+				assert_int_equal(nmark, 3);	/* E5 runs them */
+				assert_int_equal(at, quantum);
+				if (what == 1) {	/* start: the next live gene */
+					assert_false(in_quantum);
+					while (!alive[expect_gene])
+						expect_gene = expect_gene % 7 + 1;
+					assert_int_equal(id, expect_gene);
+					in_quantum = 1;
+				} else {
+					assert_int_equal(what, 2);
+					assert_true(in_quantum);
+					assert_int_equal(id, expect_gene);
+					in_quantum = 0;
+					quantum++;
+					expect_gene = expect_gene % 7 + 1;
+				}
+			}
+		}
+next:
+		line = end != NULL ? end + 1 : NULL;
+	}
+	EVP_DigestFinal_ex(all, d, &len);
+	EVP_MD_CTX_free(all);
+	free(log);
+	assert_int_equal(nmark, 6);
+	assert_int_equal(ndeath, 2);
+	assert_int_equal(quantum, 112);
+	assert_int_equal(nirq, e6_count);
+	assert_int_equal(entries, 6 + 1 + 2 + 2 * 112 + 53);
+	assert_int_equal(ledger("E8", "entries"), entries);
+	assert_int_equal(ledger("E8", "obs_hash"), le32_of(d));
+}
+
+/* The ledger names each shipped phenotype by the SHA-256 of its .pbin. */
+static const char *pbin_dir;
+
+static void
+test_phenotype_hashes(void **state)
+{
+	static const char *const names[] = { "hosted.linux", "x86_bios.minimal",
+	    "arm64.virt.pl011" };
+	char path[1024], line[256], want[160], hex[65];
+	uint8_t buf[16384], d[32];
+
+	(void)state;
+	for (unsigned i = 0; i < 3; i++) {
+		FILE *f;
+		size_t n;
+		int found = 0;
+
+		snprintf(path, sizeof path, "%s/%s.pbin", pbin_dir, names[i]);
+		assert_non_null(f = fopen(path, "rb"));
+		n = fread(buf, 1, sizeof buf, f);
+		fclose(f);
+		SHA256(buf, n, d);
+		for (int k = 0; k < 32; k++)
+			snprintf(hex + 2 * k, 3, "%02X", d[k]);
+		snprintf(want, sizeof want, "phenotype %s sha256=%s\n", names[i],
+		    hex);
+		snprintf(path, sizeof path, "%s/proofs/ledger", CELLOS_SOURCE_DIR);
+		assert_non_null(f = fopen(path, "r"));
+		while (fgets(line, sizeof line, f) != NULL)
+			found |= strcmp(line, want) == 0;
+		fclose(f);
+		if (!found)
+			fail_msg("the ledger has no line \"%.*s\"",
+			    (int)strlen(want) - 1, want);
+	}
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_e2),
 		cmocka_unit_test(test_e3),
 		cmocka_unit_test(test_e6),
 		cmocka_unit_test(test_e7),
+		cmocka_unit_test(test_e8),
 		cmocka_unit_test(test_e9_e10),
+		cmocka_unit_test(test_phenotype_hashes),
 	};
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: test_proof_values PBIN-DIR\n");
+		return 2;
+	}
+	pbin_dir = argv[1];
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
