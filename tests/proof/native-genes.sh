@@ -12,10 +12,21 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 mkdir -p "$work"
 "$compiler" --code-dir "$code_dir" -o "$work/bytecode.pbin" "$yaml"
 "$compiler" --native-genes -o "$work/native.pbin" "$yaml"
+# The bytecode phenotype is the one the ledger covers: a full proof. The
+# native one is not in the ledger: everything runs, the verdict is
+# PROOF UNCHECKED and the exit status 2.
 "$hosted" --phenotype "$work/bytecode.pbin" >"$work/bytecode.log" ||
 	fail "bytecode boot: exit status $?"
-"$hosted" --phenotype "$work/native.pbin" >"$work/native.log" ||
-	fail "native boot: exit status $?"
+[ "$(tail -n 1 "$work/bytecode.log")" = "FULL PROOF SUCCESS" ] ||
+	fail "bytecode boot: $(tail -n 1 "$work/bytecode.log")"
+status=0
+"$hosted" --phenotype "$work/native.pbin" >"$work/native.log" || status=$?
+[ "$status" = 2 ] || fail "native boot: exit status $status, expected 2 (PROOF UNCHECKED)"
+tail -n 1 "$work/native.log" | grep -Eqx 'PROOF UNCHECKED: no ledger for phenotype [0-9A-F]{16}' ||
+	fail "native boot: the verdict is not PROOF UNCHECKED: $(tail -n 1 "$work/native.log")"
+sha=$(sha256sum "$work/native.pbin" | cut -c1-16 | tr a-f A-F)
+grep -q "PROOF UNCHECKED: no ledger for phenotype $sha" "$work/native.log" ||
+	fail "native boot: the verdict does not name the phenotype's SHA-256 ($sha)"
 
 grep -q '^#I vm: 7 of 7 genes run bytecode' "$work/bytecode.log" ||
 	fail "the bytecode boot does not run its 7 genes as bytecode"
