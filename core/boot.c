@@ -15,6 +15,7 @@
 
 #include "blk.h"
 #include "cell.h"
+#include "cellos/errors.h"
 #include "cellos/exit.h"
 #include "cgraph.h"
 #include "config.h"
@@ -160,13 +161,19 @@ open_storage(void)
 	if (hal->blocks == 0) {
 		proof_fallback(7, "disk: none on this machine; E7 runs in RAM "
 		    "and nothing persists");
-	} else if ((rc = disk_open(d, hal)) < 0) {
-		proof_fallback(7, "disk: %s (%llu blocks, %llu needed)%s; E7 "
-		    "runs in RAM and nothing persists", cell_strerror(rc),
+	} else if ((rc = disk_open(d, hal)) == -CELL_E_NOSPACE) {
+		proof_fallback(7, "disk: %llu blocks, the cell_os layout needs "
+		    "%llu; E7 runs in RAM and nothing persists",
 		    (unsigned long long)hal->blocks,
-		    (unsigned long long)disk_blocks_needed(),
-		    rc == -CELL_E_MAGIC ? ": not a cell_os disk, left as it "
-		    "is" : "");
+		    (unsigned long long)disk_blocks_needed());
+	} else if (rc == -CELL_E_MAGIC) {
+		proof_fallback(7, "disk: blocks 0 and %u hold neither a cell_os "
+		    "superblock nor zeros: not a cell_os disk, left as it is; "
+		    "E7 runs in RAM and nothing persists", DISK_BACKUP_LBA);
+	} else if (rc < 0) {
+		proof_fallback(7, "disk: the superblock cannot be read or "
+		    "written (%s); E7 runs in RAM and nothing persists",
+		    cell_strerror(rc));
 	} else {
 		if (d->state == DISK_FORMATTED)
 			kprintf("#I disk: %llu blocks, blank: formatted for "
