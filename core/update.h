@@ -91,8 +91,12 @@ int update_confirm(struct updater *u);
  */
 int update_verify(struct updater *u, uint32_t s, uint8_t *out);
 
-/* sha256_le32 over strand s's image as its trailer describes it. */
-int update_strand_sha(struct updater *u, uint32_t s, uint32_t *sha);
+/*
+ * Read strand s back and verify it (update_verify); then *sha is
+ * sha256_le32 over its image, and the image is copied to out unless NULL.
+ */
+int update_strand_sha(struct updater *u, uint32_t s, uint32_t *sha,
+    uint8_t *out);
 
 /* Forget the cached device-key state (cell_reset). */
 void update_reset(void);

@@ -76,7 +76,7 @@ test_install_confirm_update(void **state)
 	assert_true(u.st.attempted);
 	assert_int_equal(update_confirm(&u), 0);
 	assert_int_equal(u.st.floor, 1);
-	assert_int_equal(update_strand_sha(&u, 0, &sha), 0);
+	assert_int_equal(update_strand_sha(&u, 0, &sha, NULL), 0);
 	assert_int_equal(sha, openssl_le32(image, 3000));
 	/* The image sits at the start of strand A, byte for byte. */
 	assert_memory_equal(disk, image, 3000);
@@ -87,7 +87,7 @@ test_install_confirm_update(void **state)
 	assert_memory_equal(disk + STRAND_BLOCKS * HAL_BLOCK_SIZE, image, 3500);
 	assert_int_equal(update_boot(&u), 1);
 	assert_int_equal(update_confirm(&u), 0);
-	assert_int_equal(update_strand_sha(&u, 1, &sha), 0);
+	assert_int_equal(update_strand_sha(&u, 1, &sha, NULL), 0);
 	assert_int_equal(sha, openssl_le32(image, 3500));
 }
 
