@@ -58,8 +58,27 @@ static const uint8_t hkdf_okm[42] = {
 	0xd5, 0xb8, 0x87, 0x18, 0x58, 0x65,
 };
 
-/* RFC 3720, appendix B.4: CRC32C of "123456789" is 0xE3069283. */
+/* The CRC-32C check value (RFC 3720 and the catalogue): "123456789". */
 #define CRC32C_CHECK 0xE3069283u
+/* RFC 3720, appendix B.4: 32 bytes of zeros, of 0xFF, and 0..31. */
+#define CRC32C_ZEROS 0x8A9136AAu
+#define CRC32C_ONES  0x62A8AB43u
+#define CRC32C_INCR  0x46DD794Eu
+
+/*
+ * CRC-32C of one byte, bit by bit from the reflected polynomial 0x82F63B78
+ * (the definition, not the table crc32c uses): over the 256 byte values it
+ * covers every entry of that table.
+ */
+static uint32_t
+crc32c_bitwise(uint8_t b)
+{
+	uint32_t crc = 0xFFFFFFFFu ^ b;
+
+	for (int k = 0; k < 8; k++)
+		crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1)));
+	return ~crc;
+}
 
 static int
 same(const uint8_t *a, const uint8_t *b, unsigned n)
@@ -70,7 +89,7 @@ same(const uint8_t *a, const uint8_t *b, unsigned n)
 static int
 check_crypto(void)
 {
-	uint8_t out[42], ikm[22], salt[13], info[10];
+	uint8_t out[42], ikm[22], salt[13], info[10], block[96];
 
 	sha256("abc", 3, out);
 	if (!same(out, sha_abc, 32))
@@ -102,6 +121,27 @@ check_crypto(void)
 		return proof_fail(2, "self-test CRC32C: \"123456789\" gives "
 		    "%08X, the check value is %08X",
 		    crc32c(0, "123456789", 9), CRC32C_CHECK);
+	for (unsigned i = 0; i < 32; i++) {
+		block[i] = 0;
+		block[32 + i] = 0xFF;
+		block[64 + i] = (uint8_t)i;
+	}
+	if (crc32c(0, block, 32) != CRC32C_ZEROS ||
+	    crc32c(0, block + 32, 32) != CRC32C_ONES ||
+	    crc32c(0, block + 64, 32) != CRC32C_INCR)
+		return proof_fail(2, "self-test CRC32C: RFC 3720's 32-byte "
+		    "vectors give %08X %08X %08X, the RFC says %08X %08X %08X",
+		    crc32c(0, block, 32), crc32c(0, block + 32, 32),
+		    crc32c(0, block + 64, 32), CRC32C_ZEROS, CRC32C_ONES,
+		    CRC32C_INCR);
+	for (unsigned b = 0; b < 256; b++) {
+		uint8_t byte = (uint8_t)b;
+
+		if (crc32c(0, &byte, 1) != crc32c_bitwise(byte))
+			return proof_fail(2, "self-test CRC32C: byte %02X gives "
+			    "%08X, the polynomial gives %08X", b,
+			    crc32c(0, &byte, 1), crc32c_bitwise(byte));
+	}
 	return 0;
 }
 
@@ -132,7 +172,7 @@ static const struct vm_helper_table helpers = {
  */
 static const uint64_t answers[SELFTEST_VM_PROGRAMS] = {
 	0x000000000459A002ull,
-	0x7D37AF2A40DF8810ull,
+	0xF5BF12B65E45FA66ull,
 	0x8E1E2D5176CCF8E9ull,
 };
 

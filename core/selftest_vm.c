@@ -57,15 +57,16 @@ lddw(struct emitter *e, uint8_t dst, uint64_t v)
 	emit(e, 0, 0, 0, 0, (int32_t)(uint32_t)(v >> 32));
 }
 
-/* r0 = rotl(r0 ^ r2, 7), with r4 as scratch. */
+/*
+ * r0 = r0 * r5 + r2, r5 odd: a result that differs makes r0 differ, and no
+ * later step can undo that (an exclusive or, say, would: r0 ^ (r0 ^ k) is
+ * k, whatever came before).
+ */
 static void
 fold(struct emitter *e)
 {
-	emit(e, ALU64 | XOR | X, R0, R2, 0, 0);
-	emit(e, ALU64 | MOV | X, R4, R0, 0, 0);
-	emit(e, ALU64 | LSH | K, R0, 0, 0, 7);
-	emit(e, ALU64 | RSH | K, R4, 0, 0, 57);
-	emit(e, ALU64 | OR | X, R0, R4, 0, 0);
+	emit(e, ALU64 | MUL | X, R0, R5, 0, 0);
+	emit(e, ALU64 | ADD | X, R0, R2, 0, 0);
 }
 
 /*
@@ -174,6 +175,7 @@ program_alu(struct emitter *e)
 {
 	lddw(e, R0, 0x9E3779B97F4A7C15ull);
 	lddw(e, R3, 0xFEDCBA9876543215ull);	/* X operand: shifts by 21 */
+	lddw(e, R5, 0xD6E8FEB86659FD93ull);	/* fold's odd multiplier */
 	for (unsigned i = 0; i < sizeof alu_steps / sizeof alu_steps[0]; i++) {
 		const struct alu_step *s = &alu_steps[i];
 
