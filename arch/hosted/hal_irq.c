@@ -26,7 +26,11 @@
  *   - the external lines, anyone (that is what they are for), except
  *     during a replay, which raises them itself.
  * Any other signal on a line is refused: counted (hosted_irq_refused),
- * never taken, never ticked.
+ * never taken, never ticked. One subtlety: a standard signal is pending at
+ * most once, so a tick of our timer that fires while a forged SIGALRM is
+ * pending is merged into it and arrives with the forger's siginfo; the
+ * handler sees that our timer has expired with no SIGALRM left pending and
+ * takes the tick (tick_merged), so forgery can delay a tick, not drop it.
  *
  * The timer raises one tick at a time: the next is armed when the last has
  * been dispatched, and not while the line is masked (it is armed again on
@@ -84,6 +88,7 @@ static uint64_t timer_ticks;		/* ticks dispatched */
 static uint64_t vclock_ns, vdeadline_ns;	/* virtual time */
 static uint64_t rdeadline_ns;		/* real time: the next tick's */
 static int armed;			/* real time: a tick is on its way */
+static _Atomic int tick_due;		/* ... and the handler has not taken it */
 
 static uint64_t dispatch_point;		/* dispatch opportunities so far */
 static FILE *record_file;
@@ -116,6 +121,26 @@ take_owed(unsigned line)
 	return 0;
 }
 
+/*
+ * A SIGALRM from someone else, in real time, while our one-shot timer is
+ * due: if the timer has expired and no SIGALRM is pending now, the kernel
+ * merged our tick into this signal (a standard signal is pending at most
+ * once, with the first sender's siginfo), so this delivery is the tick
+ * too. Async-signal-safe: two system calls and an atomic.
+ */
+static int
+tick_merged(void)
+{
+	struct itimerval left;
+	sigset_t now;
+
+	if (!atomic_load(&tick_due) || getitimer(ITIMER_REAL, &left) != 0 ||
+	    left.it_value.tv_sec != 0 || left.it_value.tv_usec != 0 ||
+	    sigpending(&now) != 0 || sigismember(&now, SIGALRM))
+		return 0;
+	return atomic_exchange(&tick_due, 0);
+}
+
 /* Whether this signal on line is an interrupt (see "Who may raise"). */
 static int
 trusted(unsigned line, const siginfo_t *si)
@@ -124,8 +149,13 @@ trusted(unsigned line, const siginfo_t *si)
 		return take_owed(line);
 	switch (line) {
 	case HAL_IRQ_TIMER:
-		return time_mode == HOSTED_TIME_REAL && !replaying &&
-		    si->si_code == SI_KERNEL;
+		if (time_mode != HOSTED_TIME_REAL || replaying)
+			return 0;
+		if (si->si_code == SI_KERNEL) {
+			atomic_store(&tick_due, 0);
+			return 1;
+		}
+		return 0;
 	case HAL_IRQ_SOFT:
 		return 0;
 	default:
@@ -143,7 +173,10 @@ on_signal(int sig, siginfo_t *si, void *uc)
 		if (!trusted(l, si)) {
 			atomic_fetch_add(&refused[l], 1);
 			atomic_store(&refused_pid, (int)si->si_pid);
-			return;
+			if (l != HAL_IRQ_TIMER || time_mode != HOSTED_TIME_REAL ||
+			    replaying || !tick_merged())
+				return;
+			/* the refused signal carried our tick as well: take it */
 		}
 		atomic_fetch_add(&taken[l], 1);
 		atomic_fetch_add(&pending[l], 1);
@@ -277,7 +310,10 @@ arm_real_tick(void)
 	wait = (rdeadline_ns - now + 999) / 1000;
 	it.it_value.tv_sec = (time_t)(wait / 1000000);
 	it.it_value.tv_usec = (suseconds_t)(wait % 1000000);
+	atomic_store(&tick_due, 1);
 	armed = setitimer(ITIMER_REAL, &it, NULL) == 0;
+	if (!armed)
+		atomic_store(&tick_due, 0);
 }
 
 /* After a tick or an unmask: the next tick, when the timer may take one. */
@@ -507,6 +543,7 @@ hal_timer_stop(void)
 	if (armed)
 		setitimer(ITIMER_REAL, &off, NULL);
 	armed = 0;
+	atomic_store(&tick_due, 0);
 	timer_hz = 0;
 	atomic_store(&pending[HAL_IRQ_TIMER], 0);
 }
