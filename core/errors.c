@@ -25,6 +25,8 @@ static const char *const error_names[] = {
 	[CELL_E_TOOLONG] = "too long",
 	[CELL_E_EXISTS] = "already exists",
 	[CELL_E_UNSUPPORTED] = "unsupported",
+	[CELL_E_BADSIG] = "bad signature",
+	[CELL_E_WEAKKEY] = "weak key",
 };
 
 const char *

@@ -29,7 +29,9 @@ enum cell_error {
 	CELL_E_CRC = 19,	/* a CRC did not match */
 	CELL_E_TOOLONG = 20,	/* a key or value is longer than allowed */
 	CELL_E_EXISTS = 21,	/* the entry already exists */
-	CELL_E_UNSUPPORTED = 22	/* a section, kind or verb this reader refuses */
+	CELL_E_UNSUPPORTED = 22,	/* a section, kind or verb this reader refuses */
+	CELL_E_BADSIG = 23,	/* a signature did not verify */
+	CELL_E_WEAKKEY = 24	/* a key refused as weak (Ed25519: small order) */
 };
 
 /* A short, stable, lower-case name for an error code (positive or negative). */
