@@ -1,6 +1,6 @@
 /*
  * What a gene sees of the kernel: its identity and arguments, a small state
- * area that survives between quanta, and four system calls. Every call is
+ * area that survives between quanta, and the system calls below. Every call is
  * charged to the gene's mitochondria account; every send is checked by the
  * Golgi router (only edges of the channel graph) and gated by QoS. A gene
  * that breaks its budget or routes off the graph is killed by the lysosome
@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 #include "cgraph.h"
+#include "organelles.h"
+#include "pheno.h"
 
 #define GENE_STATE_SIZE 128
 
@@ -30,7 +32,6 @@ typedef void (*gene_step_fn)(struct gene_ctx *ctx);
 gene_step_fn gene_step_for_kind(uint32_t kind);
 
 uint32_t gene_id(const struct gene_ctx *ctx);
-uint32_t gene_home_channel(const struct gene_ctx *ctx);	/* channel_id */
 uint32_t gene_arg(const struct gene_ctx *ctx, unsigned n);	/* arg0, arg1 */
 uint32_t gene_quantum(const struct gene_ctx *ctx);	/* kernel quantum number */
 uint32_t gene_epoch(const struct gene_ctx *ctx);	/* budget epoch number */
@@ -106,6 +107,42 @@ struct gene_reclaim {
  * queued and release its memory. 1 and *out filled, or 0 when none is left.
  */
 int gene_reclaim_dead(struct gene_ctx *ctx, struct gene_reclaim *out);
+
+/*
+ * ---- the kernel's side (gene.c): the gene table, for the scheduler and
+ * the VM host ----
+ */
+
+/* Fill the table from p's genes and set up the live QoS engine. */
+void gene_table_init(const struct phenotype *p);
+
+/* The first slot whose entry no longer says what p says, or -1. */
+int gene_table_check(const struct phenotype *p);
+
+/* Genes in the table; the gene in slot (NULL past the last). */
+uint32_t gene_count(void);
+struct gene_ctx *gene_at(uint32_t slot);
+
+/* The gene's slot (its index in the phenotype's gene table). */
+uint32_t gene_slot(const struct gene_ctx *ctx);
+
+/* The gene's memory arena: GENE_MEM_MAX bytes, gene_alloc hands them out. */
+uint8_t *gene_arena(const struct gene_ctx *ctx);
+
+/* The scheduler's clock, handed down before each quantum. */
+void gene_set_clock(uint32_t quantum, uint32_t epoch);
+
+/* After each quantum: the QoS buckets refill. */
+void gene_tick(void);
+
+/* Kill the gene for reason (the first reason wins); returns -CELL_E_DEAD. */
+int gene_kill(struct gene_ctx *ctx, enum lyso_reason reason);
+
+/* The quantum's own CPU unit: 0, or -CELL_E_DEAD when that breaks the budget. */
+int gene_charge_quantum(struct gene_ctx *ctx);
+
+/* Run the gene's kind's native step function, if it has one. */
+void gene_step(struct gene_ctx *ctx);
 
 /* Verbs genes use among themselves (above the CONTRACT's 1..3). */
 enum gene_verb {

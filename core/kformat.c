@@ -1,25 +1,29 @@
 /*
- * kvsnprintf and ksnprintf (kprint.h): formatting into a buffer only. Written
- * for the kernel: no allocation, no libc, a fixed stack budget. It calls
- * nothing of the HAL, so host tools can link what uses it (the verifier,
- * the phenotype loader) without a console; kprint.c sends to channel 0.
+ * kvsnprintf, ksnprintf and kformat_argv (kprint.h): formatting into a
+ * buffer only. Written for the kernel: no allocation, no libc, a fixed
+ * stack budget. It calls nothing of the HAL, so host tools can link what
+ * uses it (the verifier, the phenotype loader) without a console; kprint.c
+ * sends to channel 0. One number engine (out_number) serves both the
+ * compile-time formats and the genes' run-time ones.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cellos/errors.h"
 #include "kprint.h"
 
 struct outbuf {
 	char *buf;
 	size_t size;
 	size_t len;	/* length the output would have; may exceed size */
+	size_t keep;	/* bytes kept back for a terminator: 1 or 0 */
 };
 
 static void
 out_char(struct outbuf *o, char c)
 {
-	if (o->len + 1 < o->size)
+	if (o->len + o->keep < o->size)
 		o->buf[o->len] = c;
 	o->len++;
 }
@@ -49,7 +53,7 @@ out_number(struct outbuf *o, uint64_t v, unsigned base, int upper,
 int
 kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct outbuf o = { buf, size, 0 };
+	struct outbuf o = { buf, size, 0, 1 };
 
 	for (const char *p = fmt; *p != '\0'; p++) {
 		if (*p != '%') {
@@ -153,4 +157,104 @@ ksnprintf(char *buf, size_t size, const char *fmt, ...)
 	n = kvsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+/* The next format byte into *c: 0, -CELL_E_INVAL past fmt_max, or the reader's error. */
+static int
+next_byte(const struct kformat_src *src, uint64_t fmt, uint32_t *i, int *c)
+{
+	if (*i >= src->fmt_max)
+		return -CELL_E_INVAL;	/* no terminator in time */
+	*c = src->byte(src->ctx, fmt + (*i)++);
+	return *c < 0 ? *c : 0;
+}
+
+int
+kformat_argv(char *buf, size_t cap, const struct kformat_src *src,
+    uint64_t fmt, const uint64_t *argv, unsigned argc)
+{
+	struct outbuf o = { buf, cap, 0, 0 };
+	uint32_t i = 0;
+	unsigned next = 0;
+	int c, rc;
+
+	for (;;) {
+		char pad = ' ';
+		unsigned width = 0, digits = 0;
+		uint32_t v;
+
+		if ((rc = next_byte(src, fmt, &i, &c)) < 0)
+			return rc;
+		if (c == '\0')
+			break;
+		if (c != '%') {
+			out_char(&o, (char)c);
+			continue;
+		}
+		if ((rc = next_byte(src, fmt, &i, &c)) < 0)
+			return rc;
+		if (c == '%') {
+			out_char(&o, '%');
+			continue;
+		}
+		if (c == '0') {
+			pad = '0';
+			if ((rc = next_byte(src, fmt, &i, &c)) < 0)
+				return rc;
+		}
+		while (c >= '0' && c <= '9') {
+			if (++digits > 2)
+				return -CELL_E_INVAL;
+			width = width * 10 + (unsigned)(c - '0');
+			if ((rc = next_byte(src, fmt, &i, &c)) < 0)
+				return rc;
+		}
+		if (next >= argc)
+			return -CELL_E_INVAL;	/* more conversions than arguments */
+		v = (uint32_t)argv[next];
+		switch (c) {
+		case 'u':
+		case 'x':
+		case 'X':
+			out_number(&o, v, c == 'u' ? 10 : 16, c == 'X', 0, width,
+			    pad);
+			break;
+		case 'd': {
+			int32_t sv = (int32_t)v;
+
+			out_number(&o, sv < 0 ? 0u - (uint64_t)(int64_t)sv :
+			    (uint64_t)sv, 10, 0, sv < 0, width, pad);
+			break;
+		}
+		case 'c':
+			for (unsigned k = 1; k < width; k++)
+				out_char(&o, ' ');
+			out_char(&o, (char)v);
+			break;
+		case 's': {
+			uint64_t s = argv[next];
+			unsigned n = 0;
+			int ch;
+
+			/* Measure first, so width pads on the left. */
+			while ((ch = src->byte(src->ctx, s + n)) > 0) {
+				if (++n > src->str_max)
+					return -CELL_E_INVAL;
+			}
+			if (ch < 0)
+				return ch;
+			for (unsigned k = n; k < width; k++)
+				out_char(&o, ' ');
+			for (unsigned k = 0; k < n; k++)
+				out_char(&o, (char)src->byte(src->ctx, s + k));
+			break;
+		}
+		default:
+			return -CELL_E_INVAL;
+		}
+		next++;
+	}
+	if (next != argc)
+		return -CELL_E_INVAL;	/* arguments left over */
+	return o.len > 0x7FFFFFFF ? 0x7FFFFFFF : (int)o.len;
 }

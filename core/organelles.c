@@ -22,6 +22,30 @@ org_init(const struct phenotype *p)
 	}
 }
 
+const struct mito_entry *
+org_mito(uint32_t slot)
+{
+	return &org.mito[slot];
+}
+
+const struct lyso_entry *
+org_lyso(uint32_t slot)
+{
+	return &org.lyso[slot];
+}
+
+void
+org_count_quantum(uint32_t slot)
+{
+	org.mito[slot].quanta++;
+}
+
+void
+org_reclaimed(uint32_t slot)
+{
+	org.lyso[slot].reclaimed = 1;
+}
+
 void
 org_new_epoch(void)
 {

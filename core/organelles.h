@@ -61,7 +61,21 @@ struct organelles {
 	uint32_t peroxi_lines, peroxi_replaced, peroxi_cut;
 };
 
+/*
+ * The tables. Only organelles.c writes them, through the functions below;
+ * everything else reads them (the proof, the tests) or asks for an entry.
+ */
 extern struct organelles org;
+
+/* Gene slot's entries (slot < GENES_MAX). */
+const struct mito_entry *org_mito(uint32_t slot);
+const struct lyso_entry *org_lyso(uint32_t slot);
+
+/* Gene slot was given a quantum. */
+void org_count_quantum(uint32_t slot);
+
+/* Dead gene slot's resources have been freed (lyso_cleanup). */
+void org_reclaimed(uint32_t slot);
 
 /* Empty tables for the genes of p. */
 void org_init(const struct phenotype *p);

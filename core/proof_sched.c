@@ -33,8 +33,8 @@ static int
 check_gene(const struct phenotype *p, uint32_t i, uint32_t ran, int lyso_alive)
 {
 	const pbin_gene_t *g = &p->genes[i];
-	const struct mito_entry *m = &org.mito[i];
-	const struct lyso_entry *l = &org.lyso[i];
+	const struct mito_entry *m = org_mito(i);
+	const struct lyso_entry *l = org_lyso(i);
 	const pbin_gene_code_t *c = pheno_gene_code(p, g->gene_id);
 
 	if (l->reason == LYSO_ALIVE && (m->mem_held > m->mem_budget ||
@@ -91,7 +91,7 @@ check_fairness(const struct phenotype *p, uint32_t ran)
 	uint32_t sum = 0, lo = UINT32_MAX, hi = 0;
 
 	for (uint32_t i = 0; i < p->num_genes; i++) {
-		uint32_t q = org.mito[i].quanta;
+		uint32_t q = org_mito(i)->quanta;
 
 		sum += q;
 		if (org_dead(i))
@@ -135,7 +135,7 @@ proof_e5_sched(const struct phenotype *p)
 	if (check_fairness(p, ran) < 0)
 		return -1;
 	for (uint32_t i = 0; i < p->num_genes; i++)
-		gas += org.mito[i].gas_total;
+		gas += org_mito(i)->gas_total;
 	return proof_emit(PROOF_E5, (const struct proof_field[]){
 	    { "mito", org_mito_hash() },
 	    { "golgi", org_golgi_hash(p->num_channels) },

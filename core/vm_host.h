@@ -1,8 +1,8 @@
 /*
  * The VM host: where genes meet the VM. It loads each gene's program from
  * the phenotype (verifying it for the helpers the gene is granted), runs a
- * quantum of it behind the scheduler's VM hook with the gene's memory
- * regions mapped, and implements the helpers of include/cellos/vm_abi.h on
+ * quantum of it for the scheduler with the gene's memory regions mapped
+ * (vm_host.c), and implements the helpers (vm_helpers.c) of include/cellos/vm_abi.h on
  * top of the same system calls native genes make (gene.h), so a bytecode
  * gene is charged, routed, gated and killed exactly like a native one.
  */
@@ -45,14 +45,13 @@ struct vmhost_stats {
 struct vmhost_stats vmhost_stats(void);
 
 /*
- * Format as the log and format helpers do (vm_abi.h "Formats"): the format
- * and arguments are read from m's regions. Writes at most cap bytes (no
- * terminator) and returns the full formatted length (which may exceed cap),
- * -CELL_E_INVAL for a bad format, or VMHOST_FMT_FAULT when the format, the
- * arguments or a %s string lie outside the regions (the caller faults the
- * gene; it is not a CELL_E_* code, so a gene never sees it).
+ * Format as the log and format helpers do (vm_abi.h "Formats", through
+ * kformat_argv): the format and arguments are read from m's regions. Writes
+ * at most cap bytes (no terminator) and returns the full formatted length
+ * (which may exceed cap), -CELL_E_INVAL for a bad format, or -CELL_E_RANGE
+ * when the format, the arguments or a %s string lie outside the regions
+ * (the caller faults the gene for that one; the gene never sees it).
  */
-#define VMHOST_FMT_FAULT	(-1000)
 int vmhost_format(struct vm_machine *m, uint64_t fmt, uint64_t args,
     uint64_t nargs, char *out, uint32_t cap);
 

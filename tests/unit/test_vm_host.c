@@ -124,7 +124,7 @@ run(uint32_t quanta)
 static int32_t
 state_word(uint32_t slot, unsigned off)
 {
-	return (int32_t)le32_load(sched_state(slot) + off);
+	return (int32_t)le32_load(((uint8_t *)gene_state(gene_at(slot))) + off);
 }
 
 /* ---- the scenarios ---- */
@@ -308,7 +308,7 @@ format_in_vm(const char *fmt, const int64_t *args, int nargs, int32_t cap,
 	coded_gene(1, 0, 100, 0, &p, BIT(VM_HELPER_FORMAT), 4000);
 	run(1);
 	assert_false(org_dead(0));
-	memcpy(out, sched_state(0) + 64, 60);
+	memcpy(out, ((uint8_t *)gene_state(gene_at(0))) + 64, 60);
 	return state_word(0, 124);
 }
 
@@ -512,7 +512,7 @@ test_alloc_maps_the_heap_and_nothing_past_it(void **state)
 	coded_gene(2, 0, 100, 128, &q, BIT(VM_HELPER_ALLOC), 100);
 	run(2);
 	assert_int_equal((uint32_t)state_word(0, 0), VM_HEAP_BASE);
-	assert_int_equal(le32_load(sched_arena(0) + 60), 0x11223344);
+	assert_int_equal(le32_load(gene_arena(gene_at(0)) + 60), 0x11223344);
 	assert_int_equal(org.mito[0].mem_held, 64);
 	assert_int_equal(org.lyso[0].reason, LYSO_FAULT);
 	assert_non_null(strstr(console, "(address 0x50000040)"));
@@ -554,7 +554,7 @@ test_event_helper_hands_out_bridge_events(void **state)
 	assert_int_equal(state_word(0, 0), 20);
 	assert_int_equal(state_word(0, 4), -CELL_E_NOENT);
 	assert_int_equal(state_word(0, 8), -CELL_E_NOSPACE);
-	assert_int_equal(event_unpack(sched_arena(0), 20, &e), 20);
+	assert_int_equal(event_unpack(gene_arena(gene_at(0)), 20, &e), 20);
 	assert_int_equal(e.src, (uint32_t)id);
 	assert_int_equal(e.kind, EVENT_CUSTOM);
 	assert_int_equal(le32_load(e.payload), 0xAABBCCDDu);
