@@ -53,7 +53,7 @@ function(cellos_bpf_compile out_var out_dir)
 	set(flags -target bpf -mcpu=v3 -O2 -g0 -std=c11 -ffreestanding
 		-nostdlibinc -Wall -Wextra -Werror
 		"-I${PROJECT_SOURCE_DIR}/genes/bpf" "-I${PROJECT_SOURCE_DIR}/include"
-		"-I${PROJECT_SOURCE_DIR}/libparcel"
+		"-I${PROJECT_SOURCE_DIR}/wire"
 		"-ffile-prefix-map=${PROJECT_SOURCE_DIR}=.")
 	set(objects)
 	foreach(src IN LISTS ARGN)

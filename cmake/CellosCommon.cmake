@@ -32,7 +32,7 @@ endif()
 # but cost it most of its time when traced: edge coverage only.
 function(cellos_fuzz_quiet)
 	if(CELLOS_FUZZ)
-		set_source_files_properties(${ARGN} DIRECTORY "${PROJECT_SOURCE_DIR}/core"
+		set_source_files_properties(${ARGN}
 			PROPERTIES COMPILE_OPTIONS "-fno-sanitize-coverage=trace-cmp")
 	endif()
 endfunction()
@@ -93,4 +93,17 @@ function(cellos_embed_phenotype target name)
 		COMPILE_DEFINITIONS "CELLOS_PBIN_FILE=\"${pbin}\""
 		OBJECT_DEPENDS "${pbin}")
 	set_target_properties(${target} PROPERTIES CELLOS_PBIN "${pbin}")
+endfunction()
+
+# What every board build (not hosted) sets in the core and wire libraries,
+# in one place; each arch/<board>/CMakeLists.txt calls it once.
+#   - SHA-256 as a loop (CFG_SHA256_UNROLLED=0): 4 KiB smaller; speed on a
+#     board matters less than size.
+#   - The VM interpreter at -O2 while the rest is -Os: at -Os gcc merges
+#     the handlers' indirect jumps into one, which costs the dispatch most
+#     of its speed (about 10x native instead of 7x on a loop-heavy gene).
+function(cellos_board_profile)
+	target_compile_definitions(cellos_wire PRIVATE CFG_SHA256_UNROLLED=0)
+	set_property(SOURCE "${PROJECT_SOURCE_DIR}/core/vm_interp.c"
+		TARGET_DIRECTORY cellos_core APPEND PROPERTY COMPILE_OPTIONS -O2)
 endfunction()

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "cellos/errors.h"
 #include "hal.h"
 
 struct blkdev {

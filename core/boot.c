@@ -26,7 +26,7 @@
 #include "kprint.h"
 #include "kv.h"
 #include "log_ring.h"
-#include "obs.h"
+#include "obs_emit.h"
 #include "organelles.h"
 #include "pheno.h"
 #include "proof.h"

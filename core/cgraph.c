@@ -1,10 +1,10 @@
 /* The channel graph and its message queues; see cgraph.h. */
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
 #include "cgraph.h"
 #include "crypto.h"
-#include "parcel.h"
 
 #define NO_MSG 0xFFFFu
 

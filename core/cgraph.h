@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "cellos/errors.h"
 #include "config.h"
 #include "pheno.h"
 

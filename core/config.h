@@ -54,12 +54,6 @@
 #define KV_VALUE_MAX		384	/* bytes of a value */
 #define CFG_ENABLE_ORG_PKV	1	/* the persistent KV store */
 
-/* Crypto: SHA-256 with its rounds unrolled (faster, about 4 KiB more code)
- * or as a loop; a build may choose (the board builds choose the loop). */
-#ifndef CFG_SHA256_UNROLLED
-#define CFG_SHA256_UNROLLED	1
-#endif
-
 /* Trust */
 #define TRUST_KEYS		4	/* root keys; the active id is 0..TRUST_KEYS-1 */
 #define TRUST_MAC_KEY_SIZE	32

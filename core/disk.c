@@ -12,11 +12,11 @@
  */
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
 #include "config.h"
 #include "crypto.h"
 #include "disk.h"
-#include "parcel.h"
 
 #define SB_CRC_OFF 72
 
@@ -76,7 +76,7 @@ valid(const struct disk *d, const uint8_t *b, uint64_t *blocks)
 
 	*blocks = le64_load(b + 16);
 	encode(d, *blocks, want);
-	return parcel_ct_equal(want, b, HAL_BLOCK_SIZE);
+	return ct_equal(want, b, HAL_BLOCK_SIZE);
 }
 
 static int
@@ -110,7 +110,7 @@ disk_open(struct disk *d, const struct blkdev *dev)
 			return rc;
 		ok[i] = valid(d, sb[i], &blocks[i]);
 	}
-	if (ok[0] && ok[1] && parcel_ct_equal(sb[0], sb[1], HAL_BLOCK_SIZE)) {
+	if (ok[0] && ok[1] && ct_equal(sb[0], sb[1], HAL_BLOCK_SIZE)) {
 		if (blocks[0] == dev->blocks)
 			return 0;
 		d->state = DISK_RESIZED;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "blk.h"
+#include "cellos/errors.h"
 
 #define DISK_MAGIC_LO	0x4C4C4543u	/* "CELL" */
 #define DISK_MAGIC_HI	0x4B534944u	/* "DISK" */

@@ -13,7 +13,7 @@
 #include "config.h"
 #include "gene.h"
 #include "kprint.h"
-#include "obs.h"
+#include "obs_emit.h"
 #include "organelles.h"
 #include "qos.h"
 

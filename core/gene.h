@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cellos/errors.h"
 #include "cgraph.h"
 #include "organelles.h"
 #include "pheno.h"

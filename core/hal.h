@@ -1,7 +1,8 @@
 /*
  * The hardware abstraction layer: everything the kernel core needs from the
  * machine. Prototypes only; each arch/<target>/ implements every function
- * once. core/, genes/ and libparcel/ call these and never look past them.
+ * once. core/ and genes/ call these and never look past them; wire/, under
+ * the core, calls none of them.
  *
  * Context words used below:
  *   "any context"  may be called from an interrupt handler or with
@@ -14,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cellos/errors.h"
 #include "cellos/handoff.h"
 
 /* ---- console (channel 0) ---- */

@@ -6,11 +6,11 @@
  */
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
 #include "hal.h"
 #include "irq_bridge.h"
-#include "obs.h"
-#include "parcel.h"
+#include "obs_emit.h"
 
 struct source {
 	struct irqb_source_cfg cfg;

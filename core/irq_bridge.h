@@ -15,8 +15,9 @@
 
 #include <stdint.h>
 
+#include "cellos/errors.h"
 #include "config.h"
-#include "events.h"
+#include "event_codec.h"
 
 struct irqb_source_cfg {
 	uint32_t kind;			/* enum event_kind of its events */

@@ -12,11 +12,11 @@
  */
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
 #include "crypto.h"
 #include "kprint.h"
 #include "kv.h"
-#include "parcel.h"
 
 #define HDR_MAGIC	0x3148564Bu	/* "KVH1" */
 #define REC_MAGIC	0x3152564Bu	/* "KVR1" */

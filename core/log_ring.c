@@ -4,7 +4,7 @@
 
 #include "config.h"
 #include "hal.h"
-#include "kprint.h"
+#include "kformat.h"
 #include "log_ring.h"
 
 static struct {

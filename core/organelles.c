@@ -2,10 +2,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cellos/vm_abi.h"
 #include "crypto.h"
 #include "organelles.h"
-#include "parcel.h"
 
 struct organelles org;
 

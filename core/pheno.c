@@ -6,10 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
 #include "cellos/vm_abi.h"
-#include "kprint.h"
-#include "parcel.h"
+#include "kformat.h"
 #include "pheno.h"
 
 /* A bounded reader over the .pbin bytes. */

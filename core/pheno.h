@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cellos/errors.h"
 #include "cellos/pbin.h"
 #include "config.h"
 

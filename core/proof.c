@@ -2,12 +2,12 @@
 #include <stdarg.h>
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cellos/exit.h"
 #include "crypto.h"
 #include "kprint.h"
 #include "ledger.h"
 #include "log_ring.h"
-#include "parcel.h"
 #include "proof.h"
 
 #ifndef CELLOS_VERSION_STRING

@@ -25,11 +25,12 @@
  */
 #include <stdint.h>
 
+#include "byteorder.h"
+#include "cellos/errors.h"
 #include "crypto.h"
-#include "events.h"
+#include "event_codec.h"
 #include "hal.h"
 #include "irq_bridge.h"
-#include "parcel.h"
 #include "proof.h"
 #include "proofs.h"
 

@@ -12,7 +12,7 @@
  */
 #include <stdint.h>
 
-#include "obs.h"
+#include "obs_emit.h"
 #include "proof.h"
 #include "proofs.h"
 

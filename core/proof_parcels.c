@@ -10,10 +10,12 @@
  */
 #include <stdint.h>
 
+#include "byteorder.h"
+#include "cellos/errors.h"
 #include "ch0.h"
 #include "crypto.h"
-#include "kprint.h"
-#include "parcel.h"
+#include "kformat.h"
+#include "parcel_codec.h"
 #include "proof.h"
 #include "proofs.h"
 #include "trust.h"

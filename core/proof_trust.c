@@ -11,9 +11,10 @@
  */
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
 #include "config.h"
-#include "parcel.h"
+#include "parcel_codec.h"
 #include "proof.h"
 #include "proofs.h"
 #include "trust.h"

@@ -20,7 +20,7 @@
 #include "cellos/errors.h"
 #include "crypto.h"
 #include "disk.h"
-#include "parcel.h"
+#include "parcel_codec.h"
 #include "proof.h"
 #include "proofs.h"
 #include "update.h"

@@ -2,7 +2,7 @@
 #include <stdint.h>
 
 #include "gene.h"
-#include "obs.h"
+#include "obs_emit.h"
 #include "organelles.h"
 #include "scheduler.h"
 #include "vm_host.h"

@@ -21,7 +21,7 @@
 #include "cellos/vm_abi.h"
 #include "config.h"
 #include "crypto.h"
-#include "parcel.h"
+#include "parcel_codec.h"
 #include "proof.h"
 #include "proofs.h"
 #include "selftest.h"

@@ -7,12 +7,12 @@
  */
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cell.h"
 #include "hal.h"
 #include "irq_bridge.h"
 #include "kprint.h"
-#include "obs.h"
-#include "parcel.h"
+#include "obs_emit.h"
 
 enum { SERVE_EXT0, SERVE_EXT1, SERVE_SOFT, SERVE_SOURCES };
 

@@ -8,10 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
 #include "config.h"
 #include "crypto.h"
-#include "parcel.h"
+#include "parcel_codec.h"
 #include "trust.h"
 
 static const uint8_t device_secret[32] = {

@@ -10,7 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parcel.h"
+#include "cellos/errors.h"
+#include "parcel_codec.h"
 
 /* Back to the state of a cold boot: key 0 active, version 0. */
 void trust_reset(void);
@@ -34,7 +35,7 @@ void trust_mac16(const void *msg, size_t len, uint8_t tag[PARCEL_MAC_SIZE]);
  */
 void trust_derive(const char *label, uint8_t key[32]);
 
-/* The libparcel MAC hook bound to the active key. */
+/* The parcel codec's MAC hook bound to the active key. */
 const struct parcel_mac *trust_parcel_mac(void);
 
 #endif

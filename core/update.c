@@ -13,9 +13,9 @@
  */
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
 #include "crypto.h"
-#include "parcel.h"
 #include "trust.h"
 #include "update.h"
 

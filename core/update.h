@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "blk.h"
+#include "cellos/errors.h"
 #include "config.h"
 #include "disk.h"
 

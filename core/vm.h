@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cellos/errors.h"
 #include "cellos/vm_abi.h"
 #include "config.h"
 

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "cellos/errors.h"
 #include "cellos/vm_abi.h"
 #include "cgraph.h"
 #include "gene.h"

@@ -11,17 +11,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
 #include "cellos/events.h"
 #include "cgraph.h"
 #include "config.h"
-#include "events.h"
+#include "event_codec.h"
 #include "gene.h"
 #include "irq_bridge.h"
-#include "kprint.h"
+#include "kformat.h"
 #include "kv.h"
 #include "organelles.h"
-#include "parcel.h"
 #include "vm_gene.h"
 #include "vm_host.h"
 

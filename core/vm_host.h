@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "cellos/errors.h"
 #include "gene.h"
 #include "kv.h"
 #include "pheno.h"

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parcel.h"
+#include "byteorder.h"
 #include "vm.h"
 
 /*
@@ -25,6 +25,10 @@
  * them set, to measure what gas metering and bounds checks cost): never
  * set in a kernel, where both are what makes running a gene safe.
  */
+#if (defined(CFG_VM_BENCH_NO_GAS) || defined(CFG_VM_BENCH_NO_BOUNDS)) && \
+    !defined(CELLOS_VM_BENCH_COPY)
+#error "CFG_VM_BENCH_* are tools/bench/vm's knobs: a kernel always meters gas and checks bounds"
+#endif
 #ifndef CFG_VM_BENCH_NO_GAS
 #define CFG_VM_BENCH_NO_GAS	0
 #endif

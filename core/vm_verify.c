@@ -19,9 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
-#include "kprint.h"
-#include "parcel.h"
+#include "kformat.h"
 #include "vm.h"
 
 /* RFC 9669 section 3: the opcode's class, source bit, code, mode and size. */

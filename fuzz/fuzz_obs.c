@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "obs.h"
+#include "obs_codec.h"
 #include "prooflog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parcel.h"
+#include "parcel_codec.h"
 #include "trust.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

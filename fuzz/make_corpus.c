@@ -11,10 +11,10 @@
 
 #include "blk.h"
 #include "ch0.h"
-#include "events.h"
+#include "event_codec.h"
 #include "kv.h"
-#include "obs.h"
-#include "parcel.h"
+#include "obs_emit.h"
+#include "parcel_codec.h"
 #include "trust.h"
 #include "update.h"
 

@@ -4,7 +4,7 @@
 
 #include "config.h"
 #include "genes.h"
-#include "kprint.h"
+#include "kformat.h"
 
 int
 gene_log(struct gene_ctx *ctx, const char *fmt, ...)

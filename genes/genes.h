@@ -2,6 +2,7 @@
 #ifndef CELLOS_GENES_H
 #define CELLOS_GENES_H
 
+#include "cellos/errors.h"
 #include "gene.h"
 
 /* Channel ids the organelle genes address, by role (phenotypes name them). */

@@ -13,7 +13,7 @@
 #include "cellos/errors.h"
 #include "cellos/parcel.h"
 #include "genes.h"
-#include "kprint.h"
+#include "kformat.h"
 
 enum testgene_behaviour {
 	TESTGENE_WELL_BEHAVED = 0,

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cellos/errors.h"
 #include "cellos/handoff.h"
 
 /* Fill h from the host: CPU identification and features, the configured RAM. */

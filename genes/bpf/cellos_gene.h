@@ -22,10 +22,10 @@
 
 #include <stdint.h>
 
+#include "byteorder.h"		/* le32_store and friends, as the kernel's */
 #include "cellos/errors.h"
 #include "cellos/parcel.h"
 #include "cellos/vm_abi.h"
-#include "parcel.h"		/* le32_store and friends, as the kernel's */
 
 /* Channel and verbs the genes share with the kernel (core/genes.h, gene.h). */
 #define CG_CHANNEL_CONSOLE	0u

@@ -1,5 +1,5 @@
 /*
- * Error codes shared by the kernel, libparcel, the host tools and the tests.
+ * Error codes shared by the kernel, wire/, the host tools and the tests.
  * Functions return 0 (or a non-negative count) on success and -CELL_E_* on
  * failure, so that a caller can always test "r < 0".
  */

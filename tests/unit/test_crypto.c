@@ -51,7 +51,7 @@
 #define crypto_wipe		loop_crypto_wipe
 #define CFG_SHA256_UNROLLED	0
 #undef CELLOS_CRYPTO_H
-#include "../../core/crypto.c"
+#include "../../wire/crypto.c"
 #if CFG_SHA256_UNROLLED != 0
 #error "the second copy of crypto.c must be the loop form"
 #endif

@@ -37,7 +37,7 @@
  */
 #define ed25519_verify		inner_ed25519_verify
 #define ed25519_pubkey_check	inner_ed25519_pubkey_check
-#include "../../core/ed25519.c"
+#include "../../wire/ed25519.c"
 #undef ed25519_verify
 #undef ed25519_pubkey_check
 #undef CELLOS_ED25519_H

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "cellos/errors.h"
-#include "events.h"
+#include "event_codec.h"
 #include "irq_bridge.h"
 
 static int

@@ -12,8 +12,10 @@
 #include <openssl/hmac.h>
 #include <openssl/evp.h>
 
+#include "byteorder.h"
+#include "cellos/errors.h"
 #include "ch0.h"
-#include "parcel.h"
+#include "parcel_codec.h"
 
 static const uint8_t test_key[] = "parcel test key";
 

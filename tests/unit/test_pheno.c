@@ -10,9 +10,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
 #include "cellos/vm_abi.h"
-#include "parcel.h"
 #include "pbin_builder.h"
 #include "pheno.h"
 

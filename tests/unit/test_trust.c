@@ -16,9 +16,10 @@
 #include <openssl/hmac.h>
 #include <openssl/kdf.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
 #include "config.h"
-#include "parcel.h"
+#include "parcel_codec.h"
 #include "trust.h"
 
 /* The device secret and labels, as docs/PROOFS.md states them. */

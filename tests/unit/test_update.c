@@ -16,8 +16,8 @@
 #include <openssl/sha.h>
 
 #include "blk.h"
+#include "byteorder.h"
 #include "cellos/errors.h"
-#include "parcel.h"
 #include "proof.h"
 #include "proofs.h"
 #include "testutil.h"

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cellos/errors.h"
 #include "bpf_asm.h"
+#include "cellos/errors.h"
 #include "vm.h"
 
 static struct bpf_asm p;

@@ -33,8 +33,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "byteorder.h"
 #include "crypto.h"
-#include "parcel.h"
 
 #define SECTOR			512u
 #define LAYOUT_OFF		0x1E0u

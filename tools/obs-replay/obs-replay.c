@@ -14,10 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
-#include "events.h"
-#include "obs.h"
-#include "parcel.h"
+#include "event_codec.h"
+#include "obs_codec.h"
 #include "prooflog.h"
 
 /* Chrome trace time: one quantum or one bridge tick is drawn as 1 ms. */

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "cellos/vm_abi.h"
 #include "disasm.h"
-#include "parcel.h"
 #include "vm.h"
 
 /* Instruction classes (opcode & 7). */

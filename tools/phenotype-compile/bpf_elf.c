@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "bpf_elf.h"
+#include "byteorder.h"
 #include "cellos/errors.h"
 #include "cellos/vm_abi.h"
-#include "parcel.h"
 
 /* ELF-64 layout. */
 #define ELF_HDR_SIZE		64

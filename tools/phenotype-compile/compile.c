@@ -17,11 +17,11 @@
 #include <yaml.h>
 
 #include "bpf_elf.h"
+#include "byteorder.h"
 #include "cellos/pbin.h"
 #include "cellos/vm_abi.h"
 #include "compile.h"
 #include "config.h"
-#include "parcel.h"
 #include "vm.h"
 
 /* One program of PBIN_SEC_PROGRAMS: an object and entry, read once. */

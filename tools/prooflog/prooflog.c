@@ -5,10 +5,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "byteorder.h"
+#include "cellos/errors.h"
 #include "ch0.h"
 #include "crypto.h"
-#include "obs.h"
-#include "parcel.h"
+#include "obs_codec.h"
+#include "parcel_codec.h"
 #include "prooflog.h"
 
 static const char *const prefixes[PLOG_MARKERS] = {

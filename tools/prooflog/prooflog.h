@@ -1,7 +1,8 @@
 /*
  * Reading a captured channel-0 log: its lines, the proof lines of
  * CONTRACT.md section 3 with their named hex fields, and the "#P" OBS
- * records, decoded with the kernel's own decoders (libparcel, core/obs.c).
+ * records, decoded with the kernel's own decoders (wire/: parcel_codec,
+ * ch0, obs_codec).
  */
 #ifndef CELLOS_PROOFLOG_H
 #define CELLOS_PROOFLOG_H

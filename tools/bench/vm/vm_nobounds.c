@@ -7,4 +7,5 @@
 #define vm_run		vm_run_nobounds
 #define vm_mem		vm_mem_nobounds
 #define vm_fault_name	vm_fault_name_nobounds
+#define CELLOS_VM_BENCH_COPY	1
 #include "../../../core/vm_interp.c"

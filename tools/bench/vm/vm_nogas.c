@@ -6,4 +6,5 @@
 #define vm_run		vm_run_nogas
 #define vm_mem		vm_mem_nogas
 #define vm_fault_name	vm_fault_name_nogas
+#define CELLOS_VM_BENCH_COPY	1
 #include "../../../core/vm_interp.c"

@@ -6,4 +6,5 @@
 #define vm_run		vm_run_switch
 #define vm_mem		vm_mem_switch
 #define vm_fault_name	vm_fault_name_switch
+#define CELLOS_VM_BENCH_COPY	1
 #include "../../../core/vm_interp.c"

@@ -3,12 +3,13 @@
  * decoder (every field against the buffer before use, a specific error,
  * never a partial result).
  */
-#ifndef CELLOS_CORE_EVENTS_H
-#define CELLOS_CORE_EVENTS_H
+#ifndef CELLOS_EVENT_CODEC_H
+#define CELLOS_EVENT_CODEC_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cellos/errors.h"
 #include "cellos/events.h"
 
 struct event {

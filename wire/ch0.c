@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cellos/errors.h"
 #include "ch0.h"
 
 int

@@ -3,11 +3,11 @@
  * byte buffer; decoding validates every field against the buffer before
  * anything is read through it and returns a specific error, never a partial
  * result. The MAC itself is computed by a function the caller supplies
- * (the kernel passes its HMAC-SHA-256 trust key), so libparcel carries no
- * key material and no crypto of its own.
+ * (the kernel passes its HMAC-SHA-256 trust key), so the codec carries no
+ * key material.
  */
-#ifndef CELLOS_LIBPARCEL_H
-#define CELLOS_LIBPARCEL_H
+#ifndef CELLOS_PARCEL_CODEC_H
+#define CELLOS_PARCEL_CODEC_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -65,50 +65,5 @@ int parcel_decode(const uint8_t *buf, size_t size, struct parcel *out,
 int parcel_decode_prefix(const uint8_t *buf, size_t size, struct parcel *out,
     const struct parcel_mac *mac);
 
-/* Constant-time comparison of n bytes: 1 if equal, 0 if not. */
-int parcel_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
-
-/* Little-endian field access, shared by every codec in the tree. */
-static inline void
-le32_store(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static inline uint32_t
-le32_load(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static inline void
-le16_store(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static inline uint16_t
-le16_load(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static inline void
-le64_store(uint8_t *p, uint64_t v)
-{
-	le32_store(p, (uint32_t)v);
-	le32_store(p + 4, (uint32_t)(v >> 32));
-}
-
-static inline uint64_t
-le64_load(const uint8_t *p)
-{
-	return (uint64_t)le32_load(p) | (uint64_t)le32_load(p + 4) << 32;
-}
 
 #endif

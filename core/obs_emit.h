@@ -3,23 +3,16 @@
  * parcels and carried on the console as "#P" lines (include/cellos/obs.h),
  * and the index the E8 proof reports: how many records were emitted and the
  * SHA-256 over their parcel frames in order. tools/obs-replay decodes the
- * same records from a captured log with the same decoder and recomputes both.
+ * same records from a captured log (obs_codec.h) and recomputes both.
  */
-#ifndef CELLOS_CORE_OBS_H
-#define CELLOS_CORE_OBS_H
+#ifndef CELLOS_OBS_EMIT_H
+#define CELLOS_OBS_EMIT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "cellos/obs.h"
 
-struct obs_record {
-	uint32_t version;
-	uint32_t type;
-	uint32_t len;
-	uint32_t seq;
-	const uint8_t *payload;	/* points into the decoded buffer */
-};
 
 /* Forget the index (cell_reset): seq back to 0, counters and hash cleared. */
 void obs_reset(void);
@@ -41,17 +34,5 @@ void obs_tracing(int on);
 /* Emitted so far, by type (0 = all), and the index hash (sha256_le32). */
 uint32_t obs_count(uint32_t type);
 uint32_t obs_index_hash(void);
-
-/*
- * Decode an OBS record from a verb-2 parcel payload buf[0..len). Errors:
- * -CELL_E_TRUNCATED (shorter than the header or than its len says),
- * -CELL_E_LENGTH (bytes left over, or len over OBS_PAYLOAD_MAX),
- * -CELL_E_VERSION, -CELL_E_RANGE (unknown type, or a SYS/TRACE payload of
- * the wrong size). *out is untouched on error.
- */
-int obs_decode(const uint8_t *buf, size_t len, struct obs_record *out);
-
-/* "MARK", "EVENT", "SYS", "TRACE" or "?". */
-const char *obs_type_name(uint32_t type);
 
 #endif

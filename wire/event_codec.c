@@ -2,9 +2,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "cellos/errors.h"
-#include "events.h"
-#include "parcel.h"
+#include "event_codec.h"
 
 int
 event_kind_known(uint32_t kind)

@@ -1,5 +1,5 @@
 /*
- * kvsnprintf, ksnprintf and kformat_argv (kprint.h): formatting into a
+ * kvsnprintf, ksnprintf and kformat_argv (kformat.h): formatting into a
  * buffer only. Written for the kernel: no allocation, no libc, a fixed
  * stack budget. It calls nothing of the HAL, so host tools can link what
  * uses it (the verifier, the phenotype loader) without a console; kprint.c
@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "cellos/errors.h"
-#include "kprint.h"
+#include "kformat.h"
 
 struct outbuf {
 	char *buf;

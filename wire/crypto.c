@@ -7,8 +7,16 @@
 #include <stdint.h>
 
 #include "cellos/errors.h"
-#include "config.h"
 #include "crypto.h"
+
+/*
+ * SHA-256 with its rounds unrolled (faster, about 4 KiB more code) or as a
+ * loop: a build may choose (the board builds choose the loop, see
+ * cmake/CellosCommon.cmake's cellos_board_knobs).
+ */
+#ifndef CFG_SHA256_UNROLLED
+#define CFG_SHA256_UNROLLED	1
+#endif
 
 /* ---- SHA-256 (FIPS 180-4 section 6.2) ---- */
 

@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parcel.h"
+#include "cellos/errors.h"
+#include "parcel_codec.h"
 
 /* Encode text[0..len) as a channel-0 log-line parcel (verb 1, no MAC). */
 int ch0_log_parcel(uint8_t *out, size_t cap, const char *text, uint32_t len);

@@ -2,7 +2,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parcel.h"
+#include "byteorder.h"
+#include "cellos/errors.h"
+#include "crypto.h"
+#include "parcel_codec.h"
 
 size_t
 parcel_frame_size(uint32_t len, uint32_t flags)
@@ -11,18 +14,6 @@ parcel_frame_size(uint32_t len, uint32_t flags)
 		return 0;
 	return PARCEL_HDR_SIZE + (size_t)len +
 	    ((flags & PARCEL_F_MAC) ? PARCEL_MAC_SIZE : 0);
-}
-
-int
-parcel_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	/* volatile: the compiler may not turn this into an early exit. */
-	const volatile uint8_t *p = a, *q = b;
-	uint8_t diff = 0;
-
-	for (size_t i = 0; i < n; i++)
-		diff |= (uint8_t)(p[i] ^ q[i]);
-	return diff == 0;
 }
 
 int
@@ -87,7 +78,7 @@ decode_frame(const uint8_t *buf, size_t size, int exact, struct parcel *out,
 		if (mac == NULL || mac->fn == NULL)
 			return -CELL_E_BADMAC;
 		mac->fn(mac->ctx, buf, PARCEL_HDR_SIZE + len, tag);
-		if (!parcel_ct_equal(tag, buf + PARCEL_HDR_SIZE + len,
+		if (!ct_equal(tag, buf + PARCEL_HDR_SIZE + len,
 		    PARCEL_MAC_SIZE))
 			return -CELL_E_BADMAC;
 	}
