@@ -218,6 +218,10 @@ kv_boot(void)
 	    (rc = kv_boot_report(kv)) < 0)
 		proof_fallback(7, "kv: the store cannot record this boot (%s)",
 		    cell_strerror(rc));
+	else if (kv->damage > 0)
+		proof_fallback(7, "kv: the store was found damaged (%u report%s "
+		    "above); what it kept was rewritten", kv->damage,
+		    kv->damage == 1 ? "" : "s");
 #endif
 }
 

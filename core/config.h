@@ -52,6 +52,7 @@
 #define KV_NS_MAX		16	/* bytes of a namespace */
 #define KV_KEY_MAX		32	/* bytes of a key */
 #define KV_VALUE_MAX		384	/* bytes of a value */
+#define KV_MANY_MAX		8	/* keys one record (kv_put_many) carries */
 #define CFG_ENABLE_ORG_PKV	1	/* the persistent KV store */
 
 /* Trust */
