@@ -8,6 +8,16 @@
  *   "any context"  may be called from an interrupt handler or with
  *                  interrupts disabled;
  *   "thread only"  must not be called from an interrupt handler.
+ *
+ * What a new board must provide, besides these functions: an arch entry
+ * that fills handoff_t from real probes (include/cellos/handoff.h) and
+ * calls cell_main; a console that needs no interrupts; a timer that ticks
+ * at any rate from 19 Hz or so to HAL_TIMER_HZ_MAX; a software interrupt
+ * that takes the CPU's real path; interrupts counted where the CPU takes
+ * them (hal_irq_taken); an exit that reports CELL_EXIT_BOARD_BASE | status
+ * to the runner; and a call to cellos_board_profile in its CMakeLists.
+ * Errors are negative CELL_E_* values (include/cellos/errors.h); each call
+ * lists the ones it may return, and returns no other.
  */
 #ifndef CELLOS_HAL_H
 #define CELLOS_HAL_H
@@ -45,7 +55,11 @@ void hal_irq_restore(unsigned long state);
 /* Enable interrupts. Thread only. */
 void hal_irq_enable(void);
 
-/* Install handler for line (NULL removes it). Returns 0 or -CELL_E_INVAL. Thread only. */
+/*
+ * Install handler for line (NULL removes it). 0, -CELL_E_INVAL (no such
+ * line) or -CELL_E_NOSYS (the machine has no interrupt controller this
+ * kernel drives). Thread only.
+ */
 int hal_irq_register(unsigned line, hal_irq_handler_t handler, void *ctx);
 
 /* Mask or unmask one line at the controller; a masked line stays pending. Any context. */
@@ -57,8 +71,11 @@ void hal_irq_ack(unsigned line);
 
 /*
  * Raise the software line through the CPU's real interrupt path (x86 INT or
- * self-IPI, arm64 GIC SGI, hosted a real-time signal). Returns 0 or
- * -CELL_E_INVAL. Any context; delivery happens when interrupts are enabled.
+ * self-IPI, arm64 GIC SGI, hosted a real-time signal). 0, -CELL_E_INVAL
+ * (line is not HAL_IRQ_SOFT), -CELL_E_NOSYS (no interrupt controller),
+ * -CELL_E_IO (the host would not send the signal). Any context; delivery
+ * happens when interrupts are enabled (x86 takes INT even with them off,
+ * and the HAL holds it while the line is masked).
  */
 int hal_irq_raise_soft(unsigned line);
 
@@ -92,7 +109,7 @@ void hal_wait_irq(void);
  */
 int hal_timer_start(uint32_t hz);
 
-/* Stop the periodic tick. Thread only. */
+/* Stop the periodic tick; a tick already pending may still be dispatched. Thread only. */
 void hal_timer_stop(void);
 
 /* Ticks delivered since hal_timer_start (monotonic). Any context. */
@@ -102,14 +119,25 @@ uint64_t hal_timer_ticks(void);
 
 #define HAL_BLOCK_SIZE 512u
 
-/* Number of HAL_BLOCK_SIZE blocks on the backing device, 0 when there is none. */
+/*
+ * Number of HAL_BLOCK_SIZE blocks on the machine's data disk, 0 when there
+ * is none (the boot disk of a board is never this device). Thread only.
+ */
 uint64_t hal_blk_count(void);
 
-/* Read or write count whole blocks at lba. 0, -CELL_E_IO or -CELL_E_RANGE. Thread only. */
+/*
+ * Read or write count whole blocks at lba. 0, -CELL_E_RANGE (count is 0 or
+ * [lba, lba + count) is not on the disk), -CELL_E_IO (no disk, a device
+ * error, a timeout, a write-protected disk: never silent zeros, never a
+ * partial success reported as 0). Thread only.
+ */
 int hal_blk_read(uint64_t lba, void *buf, uint32_t count);
 int hal_blk_write(uint64_t lba, const void *buf, uint32_t count);
 
-/* Barrier: every write issued before it is durable when it returns 0. Thread only. */
+/*
+ * Barrier: every write issued before it is durable when it returns 0.
+ * 0 or -CELL_E_IO (no disk, or the device failed the flush). Thread only.
+ */
 int hal_blk_flush(void);
 
 /* ---- machine ---- */
