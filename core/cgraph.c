@@ -208,7 +208,6 @@ cg_hash(void)
 {
 	struct sha256_ctx h;
 	uint8_t rec[PBIN_QOS_SIZE + 4];
-	uint8_t digest[32];
 
 	sha256_init(&h);
 	for (uint32_t i = 0; i < cg.n; i++) {
@@ -224,6 +223,5 @@ cg_hash(void)
 		sha256_update(&h, rec, sizeof rec);
 	}
 	sha256_update(&h, cg.adjacency, (cg.n * cg.n + 7) / 8);
-	sha256_final(&h, digest);
-	return le32_load(digest);
+	return sha256_final_le32(&h);
 }

@@ -116,11 +116,9 @@ uint32_t
 obs_index_hash(void)
 {
 	struct sha256_ctx copy;
-	uint8_t digest[32];
 
 	if (!ix.hash_ready)
 		obs_reset();
 	copy = ix.hash;
-	sha256_final(&copy, digest);
-	return le32_load(digest);
+	return sha256_final_le32(&copy);
 }

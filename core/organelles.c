@@ -165,7 +165,6 @@ org_mito_hash(void)
 {
 	struct sha256_ctx h;
 	uint8_t rec[13 * 4];
-	uint8_t digest[32];
 
 	sha256_init(&h);
 	for (uint32_t i = 0; i < org.num_genes; i++) {
@@ -180,8 +179,7 @@ org_mito_hash(void)
 			le32_store(rec + 4 * f, fields[f]);
 		sha256_update(&h, rec, sizeof rec);
 	}
-	sha256_final(&h, digest);
-	return le32_load(digest);
+	return sha256_final_le32(&h);
 }
 
 uint32_t
@@ -189,7 +187,6 @@ org_golgi_hash(uint32_t num_channels)
 {
 	struct sha256_ctx h;
 	uint8_t word[4];
-	uint8_t digest[32];
 
 	sha256_init(&h);
 	for (uint32_t from = 0; from < num_channels; from++) {
@@ -210,6 +207,5 @@ org_golgi_hash(uint32_t num_channels)
 			sha256_update(&h, word, 4);
 		}
 	}
-	sha256_final(&h, digest);
-	return le32_load(digest);
+	return sha256_final_le32(&h);
 }

@@ -286,7 +286,6 @@ proof_e6_events(void)
 	unsigned long irq;
 	struct irqb_stats all;
 	uint64_t timer0, soft0, timer_entries, soft_entries;
-	uint8_t digest[32];
 	int rc;
 
 	out.delivered = 0;
@@ -318,11 +317,10 @@ proof_e6_events(void)
 	    check_books() < 0)
 		return -1;
 
-	sha256_final(&out.hash, digest);
 	all = irqb_stats(IRQB_ALL);
 	return proof_emit(PROOF_E6, (const struct proof_field[]){
 	    { "delivered", out.delivered },
-	    { "evt_hash", le32_load(digest) },
+	    { "evt_hash", sha256_final_le32(&out.hash) },
 	    { "dropped", all.debounced + all.rate_limited + all.overflowed } },
 	    3);
 }

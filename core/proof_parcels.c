@@ -95,7 +95,6 @@ int
 proof_e2_parcels(void)
 {
 	struct sha256_ctx hash;
-	uint8_t digest[32];
 	uint32_t frames = 0;
 
 	sha256_init(&hash);
@@ -104,7 +103,7 @@ proof_e2_parcels(void)
 			return -1;
 		frames++;
 	}
-	sha256_final(&hash, digest);
 	return proof_emit(PROOF_E2, (const struct proof_field[]){
-	    { "frames", frames }, { "parcel_hash", le32_load(digest) } }, 2);
+	    { "frames", frames },
+	    { "parcel_hash", sha256_final_le32(&hash) } }, 2);
 }

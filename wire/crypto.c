@@ -218,13 +218,23 @@ sha256(const void *data, size_t len, uint8_t out[SHA256_SIZE])
 }
 
 uint32_t
-sha256_le32(const void *data, size_t len)
+sha256_final_le32(struct sha256_ctx *ctx)
 {
 	uint8_t d[SHA256_SIZE];
 
-	sha256(data, len, d);
+	sha256_final(ctx, d);
 	return (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 |
 	    (uint32_t)d[3] << 24;
+}
+
+uint32_t
+sha256_le32(const void *data, size_t len)
+{
+	struct sha256_ctx ctx;
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, data, len);
+	return sha256_final_le32(&ctx);
 }
 
 /* ---- HMAC-SHA-256 (RFC 2104) ---- */

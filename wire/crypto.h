@@ -34,6 +34,12 @@ void sha256(const void *data, size_t len, uint8_t out[SHA256_SIZE]);
  */
 uint32_t sha256_le32(const void *data, size_t len);
 
+/*
+ * Finish ctx and return the first four bytes of its digest, read
+ * little-endian: the 32-bit value every proof line prints.
+ */
+uint32_t sha256_final_le32(struct sha256_ctx *ctx);
+
 struct hmac_sha256_ctx {
 	struct sha256_ctx inner;
 	struct sha256_ctx outer;	/* already fed with key ^ opad */

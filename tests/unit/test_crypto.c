@@ -27,51 +27,16 @@
 /*
  * The board kernels build SHA-256 as a loop (CFG_SHA256_UNROLLED 0) and the
  * hosted core, which this program links, the unrolled form. So that the
- * boards' form is checked on the host too, core/crypto.c is compiled a
- * second time into this program with each external name given a loop_
- * prefix (crypto.h is read again under those names for the prototypes).
- * A function added to crypto.c needs a line here, or the link fails loudly.
+ * boards' form is checked on the host too, tests/CMakeLists.txt compiles
+ * wire/crypto.c a second time into this program, as the loop form and with
+ * each external name given a loop_ prefix (crypto_loop_names.h); crypto.h
+ * is read again under those names for the prototypes. A function added to
+ * crypto.c needs a line in crypto_loop_names.h, or the link fails loudly.
  */
-#define sha256_ctx		loop_sha256_ctx
-#define hmac_sha256_ctx		loop_hmac_sha256_ctx
-#define sha256_init		loop_sha256_init
-#define sha256_update		loop_sha256_update
-#define sha256_final		loop_sha256_final
-#define sha256			loop_sha256
-#define sha256_le32		loop_sha256_le32
-#define hmac_sha256_init	loop_hmac_sha256_init
-#define hmac_sha256_update	loop_hmac_sha256_update
-#define hmac_sha256_final	loop_hmac_sha256_final
-#define hmac_sha256		loop_hmac_sha256
-#define hkdf_sha256_extract	loop_hkdf_sha256_extract
-#define hkdf_sha256_expand	loop_hkdf_sha256_expand
-#define hkdf_sha256		loop_hkdf_sha256
-#define crc32c			loop_crc32c
-#define ct_equal		loop_ct_equal
-#define crypto_wipe		loop_crypto_wipe
-#define CFG_SHA256_UNROLLED	0
+#include "crypto_loop_names.h"
 #undef CELLOS_CRYPTO_H
-#include "../../wire/crypto.c"
-#if CFG_SHA256_UNROLLED != 0
-#error "the second copy of crypto.c must be the loop form"
-#endif
-#undef sha256_ctx
-#undef hmac_sha256_ctx
-#undef sha256_init
-#undef sha256_update
-#undef sha256_final
-#undef sha256
-#undef sha256_le32
-#undef hmac_sha256_init
-#undef hmac_sha256_update
-#undef hmac_sha256_final
-#undef hmac_sha256
-#undef hkdf_sha256_extract
-#undef hkdf_sha256_expand
-#undef hkdf_sha256
-#undef crc32c
-#undef ct_equal
-#undef crypto_wipe
+#include "crypto.h"
+#include "crypto_loop_unnames.h"
 
 /* ---- helpers ---- */
 

@@ -30,18 +30,9 @@
 
 #include "cellos/errors.h"
 
-/*
- * The internals (field, scalars, NAF) are static, so the file is compiled
- * a second time into this program with its two external names prefixed
- * inner_; the tests of the API below call the core library's copy.
- */
-#define ed25519_verify		inner_ed25519_verify
-#define ed25519_pubkey_check	inner_ed25519_pubkey_check
-#include "../../wire/ed25519.c"
-#undef ed25519_verify
-#undef ed25519_pubkey_check
-#undef CELLOS_ED25519_H
 #include "ed25519.h"
+#include "fe25519.h"	/* the field, */
+#include "sc25519.h"	/* the scalars and their NAF, tested on their own */
 
 /*
  * Random keys and messages, and corruptions: 10,000 each in the plain
@@ -1139,7 +1130,7 @@ fe_value(const struct fe *f)
 	BN_zero(v);
 	for (int i = 0; i < 10; i++) {
 		BN_set_word(limb, f->v[i]);
-		BN_lshift(limb, limb, off_of[i]);
+		BN_lshift(limb, limb, FE_LIMB_OFF(i));
 		BN_add(v, v, limb);
 	}
 	BN_free(limb);
@@ -1175,7 +1166,7 @@ static void
 fe_random_tight(struct fe *f, int extreme)
 {
 	for (int i = 0; i < 10; i++) {
-		uint32_t max = (1u << LIMB_BITS(i)) - 1;
+		uint32_t max = (1u << FE_LIMB_BITS(i)) - 1;
 
 		if (i == 1)
 			max += 1u << 18;

@@ -4,8 +4,9 @@
  * deliberately plain evaluator of raw RFC 9669 bytes written here (ref_run),
  * compared over many pseudo-random verifier-accepted programs.
  *
- * test_vm_interp_switch.c includes this file again with the interpreter
- * built for the switch dispatch, so every test runs against both.
+ * tests/CMakeLists.txt builds this file a second time, as
+ * test_vm_interp_switch, with the interpreter built for the switch
+ * dispatch, so every test runs against both.
  */
 #include <setjmp.h>
 #include <stdarg.h>

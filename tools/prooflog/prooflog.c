@@ -399,14 +399,12 @@ unsigned long
 plog_recompute_e8(const struct plog *log, uint32_t *entries, uint32_t *hash)
 {
 	struct e8_sum sum = { .entries = 0, .bad = 0 };
-	uint8_t digest[32];
 
 	sha256_init(&sum.hash);
 	plog_each_obs(log, log->m[PLOG_E8].present ? log->m[PLOG_E8].lineno : 0,
 	    e8_visit, &sum);
-	sha256_final(&sum.hash, digest);
 	*entries = sum.entries;
-	*hash = le32_load(digest);
+	*hash = sha256_final_le32(&sum.hash);
 	return sum.bad;
 }
 
@@ -417,7 +415,7 @@ plog_recompute_e10(const struct plog *log)
 		PLOG_E2, PLOG_E3, PLOG_E5, PLOG_E6, PLOG_E7, PLOG_E8, PLOG_E9
 	};
 	struct sha256_ctx ctx;
-	uint8_t digest[SHA256_SIZE], word[4];
+	uint8_t word[4];
 
 	sha256_init(&ctx);
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
@@ -428,8 +426,7 @@ plog_recompute_e10(const struct plog *log)
 			sha256_update(&ctx, word, sizeof word);
 		}
 	}
-	sha256_final(&ctx, digest);
-	return le32_load(digest);
+	return sha256_final_le32(&ctx);
 }
 
 /* A cursor over one line, for the phenotype line's fixed shape. */

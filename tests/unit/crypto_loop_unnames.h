@@ -1,0 +1,19 @@
+/* Undo crypto_loop_names.h (test_crypto.c, after the loop prototypes). */
+#undef sha256_ctx
+#undef hmac_sha256_ctx
+#undef sha256_init
+#undef sha256_update
+#undef sha256_final
+#undef sha256
+#undef sha256_le32
+#undef hmac_sha256_init
+#undef hmac_sha256_update
+#undef hmac_sha256_final
+#undef hmac_sha256
+#undef hkdf_sha256_extract
+#undef hkdf_sha256_expand
+#undef hkdf_sha256
+#undef crc32c
+#undef ct_equal
+#undef crypto_wipe
+#undef sha256_final_le32
