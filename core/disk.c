@@ -133,13 +133,3 @@ disk_open(struct disk *d, const struct blkdev *dev)
 	return write_both(d, want);
 }
 
-const char *
-disk_state_name(enum disk_state s)
-{
-	static const char *const names[] = {
-		[DISK_CLEAN] = "clean", [DISK_FORMATTED] = "formatted",
-		[DISK_RESIZED] = "resized", [DISK_REPAIRED] = "repaired",
-	};
-
-	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
-}

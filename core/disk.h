@@ -52,7 +52,4 @@ uint64_t disk_blocks_needed(void);
  */
 int disk_open(struct disk *d, const struct blkdev *dev);
 
-/* A short description of what disk_open found: "formatted", ... */
-const char *disk_state_name(enum disk_state s);
-
 #endif

@@ -80,11 +80,6 @@ gene_table_check(const struct phenotype *p)
 	return -1;
 }
 
-uint32_t
-gene_count(void)
-{
-	return t.num_genes;
-}
 
 struct gene_ctx *
 gene_at(uint32_t slot)

@@ -120,8 +120,7 @@ void gene_table_init(const struct phenotype *p);
 /* The first slot whose entry no longer says what p says, or -1. */
 int gene_table_check(const struct phenotype *p);
 
-/* Genes in the table; the gene in slot (NULL past the last). */
-uint32_t gene_count(void);
+/* The gene in slot (NULL past the last). */
 struct gene_ctx *gene_at(uint32_t slot);
 
 /* The gene's slot (its index in the phenotype's gene table). */

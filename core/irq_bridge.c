@@ -110,11 +110,6 @@ irqb_tick(void)
 	}
 }
 
-uint32_t
-irqb_ticks(void)
-{
-	return b.ticks;
-}
 
 int
 irqb_pop(struct event *out)

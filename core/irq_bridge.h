@@ -50,9 +50,6 @@ void irqb_capture(uint32_t src, uint32_t payload);
 /* One bridge tick: refill every bucket. Interrupt context (the timer). */
 void irqb_tick(void);
 
-/* Bridge ticks so far. */
-uint32_t irqb_ticks(void);
-
 /*
  * Take the oldest event into *out (payload: the u32 LE payload word):
  * 0, or -CELL_E_NOENT when the ring is empty. Thread only.

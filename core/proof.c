@@ -56,11 +56,6 @@ proof_reset(void)
 	ev = (struct evidence){ 0 };
 }
 
-unsigned
-proof_line_number(enum proof_line line)
-{
-	return (unsigned)line < PROOF_LINES ? lines[line].number : 0;
-}
 
 void
 proof_expect_phenotype(const uint8_t sha256[32])
@@ -190,11 +185,6 @@ proof_fallback(unsigned line, const char *fmt, ...)
 	}
 }
 
-int
-proof_fell_back(void)
-{
-	return ev.fell_back;
-}
 
 int
 proof_verdict(void)

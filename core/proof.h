@@ -61,9 +61,6 @@ int proof_emit(enum proof_line line, const struct proof_field *fields,
 /* Value index (in print order) of line, 0 when not emitted. */
 uint32_t proof_value(enum proof_line line, unsigned index);
 
-/* The E number a line prints: 2, 3, 5, ... 10. */
-unsigned proof_line_number(enum proof_line line);
-
 /*
  * The E10 tag: SHA-256 (first four bytes, little-endian) over every value
  * the E2..E9 lines printed, appended fields included, in print order, each
@@ -88,9 +85,6 @@ int proof_fail(unsigned line, const char *fmt, ...)
  */
 void proof_fallback(unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-
-/* Whether the boot has fallen back. */
-int proof_fell_back(void);
 
 /*
  * The end of the boot: print the verdict line and return the exit status

@@ -3,7 +3,9 @@
  * real hardware would keep in fuses or a secure element; QEMU and the hosted
  * process have no such store, so the proof boots use this provisioned value
  * and say so in docs/PROOFS.md. Every key in use is derived from it with
- * HKDF-SHA-256, and derived keys never leave this file.
+ * HKDF-SHA-256. The parcel MAC key stays in this file; trust_derive hands
+ * a key for a named purpose (the updater's device key) to its one caller,
+ * which wipes it once its HMAC state is set up.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -25,6 +25,9 @@
 #include "vm_gene.h"
 #include "vm_host.h"
 
+static int vmhost_format(struct vm_machine *m, uint64_t fmt, uint64_t args,
+    uint64_t nargs, char *out, uint32_t cap);
+
 static struct gene_ctx *
 gene_of(struct vm_machine *m)
 {
@@ -381,7 +384,15 @@ vm_byte(void *ctx, uint64_t addr)
 	return p == NULL ? -CELL_E_RANGE : *p;
 }
 
-int
+/*
+ * Format as the log and format helpers do (vm_abi.h "Formats", through
+ * kformat_argv): the format and arguments are read from m's regions. Writes
+ * at most cap bytes (no terminator) and returns the full formatted length
+ * (which may exceed cap), -CELL_E_INVAL for a bad format, or -CELL_E_RANGE
+ * when the format, the arguments or a %s string lie outside the regions
+ * (the caller faults the gene for that one; the gene never sees it).
+ */
+static int
 vmhost_format(struct vm_machine *m, uint64_t fmt, uint64_t args,
     uint64_t nargs, char *out, uint32_t cap)
 {

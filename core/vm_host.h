@@ -45,16 +45,6 @@ struct vmhost_stats {
 };
 struct vmhost_stats vmhost_stats(void);
 
-/*
- * Format as the log and format helpers do (vm_abi.h "Formats", through
- * kformat_argv): the format and arguments are read from m's regions. Writes
- * at most cap bytes (no terminator) and returns the full formatted length
- * (which may exceed cap), -CELL_E_INVAL for a bad format, or -CELL_E_RANGE
- * when the format, the arguments or a %s string lie outside the regions
- * (the caller faults the gene for that one; the gene never sees it).
- */
-int vmhost_format(struct vm_machine *m, uint64_t fmt, uint64_t args,
-    uint64_t nargs, char *out, uint32_t cap);
 
 /* The kernel's helper table (for tests that run programs by hand). */
 extern const struct vm_helper_table vmhost_helpers;

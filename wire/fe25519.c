@@ -205,7 +205,7 @@ fe_sq(struct fe *h, const struct fe *f)
 }
 
 /* h = f^(2^n), n >= 1. */
-void
+static void
 fe_sqn(struct fe *h, const struct fe *f, int n)
 {
 	fe_sq(h, f);

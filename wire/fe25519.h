@@ -65,8 +65,6 @@ void fe_mul(struct fe *h, const struct fe *f, const struct fe *g);
  */
 void fe_sq(struct fe *h, const struct fe *f);
 
-/* h = f^(2^n), n >= 1. */
-void fe_sqn(struct fe *h, const struct fe *f, int n);
 
 /* h = 1/z = z^(p - 2), p - 2 = 2^255 - 21 = (2^250 - 1) 2^5 + 11 (0 -> 0). */
 void fe_invert(struct fe *h, const struct fe *z);
