@@ -76,7 +76,7 @@ function(cellos_embed_phenotype target name)
 	set(yaml "${PROJECT_SOURCE_DIR}/phenotypes/${name}.yaml")
 	set(blob "${PROJECT_SOURCE_DIR}/arch/freestanding/phenotype_blob.S")
 	target_sources(${target} PRIVATE "${blob}"
-		"${PROJECT_SOURCE_DIR}/arch/freestanding/hal_phenotype.c")
+		"${PROJECT_SOURCE_DIR}/arch/freestanding/embedded_phenotype.c")
 	if(NOT EXISTS "${compiler}" OR NOT EXISTS "${yaml}")
 		message(WARNING "${compiler} or ${yaml} missing: ${target} boots its built-in phenotype")
 		return()

@@ -30,7 +30,7 @@
 #include "organelles.h"
 #include "pheno.h"
 #include "proof.h"
-#include "proofs.h"
+#include "proof_steps.h"
 #include "scheduler.h"
 #include "substrate.h"
 #include "trust.h"

@@ -15,7 +15,7 @@
 
 #include "cgraph.h"
 #include "proof.h"
-#include "proofs.h"
+#include "proof_steps.h"
 #include "qos.h"
 
 #define E3_TICKS 24

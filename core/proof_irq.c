@@ -32,7 +32,7 @@
 #include "hal.h"
 #include "irq_bridge.h"
 #include "proof.h"
-#include "proofs.h"
+#include "proof_steps.h"
 
 #define E6_TIMER_HZ	HAL_TIMER_HZ_MAX	/* the values count ticks: any rate gives them */
 #define E6_FIRST_TICKS	4

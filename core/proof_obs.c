@@ -14,7 +14,7 @@
 
 #include "obs_emit.h"
 #include "proof.h"
-#include "proofs.h"
+#include "proof_steps.h"
 
 int
 proof_e8_obs(const struct e8_expect *want)

@@ -17,7 +17,7 @@
 #include "kformat.h"
 #include "parcel_codec.h"
 #include "proof.h"
-#include "proofs.h"
+#include "proof_steps.h"
 #include "trust.h"
 
 static const char log_text[] = "cell_os E2 log line";

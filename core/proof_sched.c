@@ -18,7 +18,7 @@
 #include "kprint.h"
 #include "organelles.h"
 #include "proof.h"
-#include "proofs.h"
+#include "proof_steps.h"
 #include "scheduler.h"
 #include "vm_host.h"
 

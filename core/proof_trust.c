@@ -16,7 +16,7 @@
 #include "config.h"
 #include "parcel_codec.h"
 #include "proof.h"
-#include "proofs.h"
+#include "proof_steps.h"
 #include "trust.h"
 
 static const char e9_message[] = "cell_os E9 trust proof";

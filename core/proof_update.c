@@ -22,7 +22,7 @@
 #include "disk.h"
 #include "parcel_codec.h"
 #include "proof.h"
-#include "proofs.h"
+#include "proof_steps.h"
 #include "update.h"
 
 static uint8_t genome[STRAND_BYTES];

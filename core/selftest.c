@@ -23,7 +23,7 @@
 #include "crypto.h"
 #include "parcel_codec.h"
 #include "proof.h"
-#include "proofs.h"
+#include "proof_steps.h"
 #include "selftest.h"
 #include "vm.h"
 

@@ -21,7 +21,7 @@ void hosted_use_default_phenotype(void);
 /* Use bytes (copied, up to one byte past the kernel's limit) as the phenotype. */
 void hosted_set_phenotype(const uint8_t *bytes, size_t len);
 
-/* ---- the machine as a whole (machine.c) ---- */
+/* ---- the machine as a whole (power.c) ---- */
 
 /*
  * Power-cycle the hosted machine and boot the kernel once: interrupt state

@@ -11,7 +11,7 @@
  * a constant function pointer whose value is its id, the idiomatic BPF way;
  * clang turns each call into `call <id>`. Nothing here may make clang emit a
  * call to memcpy or memset (there are no such functions in the VM): copy
- * with cg_copy or __builtin_memcpy of a small constant size.
+ * with helper_copy or __builtin_memcpy of a small constant size.
  */
 #ifndef CELLOS_GENE_BPF_H
 #define CELLOS_GENE_BPF_H
@@ -34,51 +34,51 @@
 #define CG_VERB_ENERGY		17u	/* = GENE_VERB_ENERGY */
 
 /* The header of struct gene_vm_msg: what recv copies with cap 16. */
-struct cg_msg_hdr {
+struct helper_msg_hdr {
 	uint32_t from_gene;
 	uint32_t from_channel;
 	uint32_t verb;
 	uint32_t len;
 };
-_Static_assert(sizeof(struct cg_msg_hdr) == VM_MSG_HDR_SIZE,
-    "cg_msg_hdr is the message header");
+_Static_assert(sizeof(struct helper_msg_hdr) == VM_MSG_HDR_SIZE,
+    "helper_msg_hdr is the message header");
 
 /* The entry point every gene defines. */
 int gene(struct gene_vm_ctx *ctx, void *state);
 
 /* ---- helpers (vm_abi.h has their contracts) ---- */
 
-static long (*const cg_send)(uint32_t channel_id, uint32_t verb,
+static long (*const helper_send)(uint32_t channel_id, uint32_t verb,
     const void *payload, uint32_t len) = (void *)VM_HELPER_SEND;
-static long (*const cg_recv)(void *msg, uint32_t cap) =
+static long (*const helper_recv)(void *msg, uint32_t cap) =
     (void *)VM_HELPER_RECV;
-static long (*const cg_forward)(uint32_t channel_id) =
+static long (*const helper_forward)(uint32_t channel_id) =
     (void *)VM_HELPER_FORWARD;
-static long (*const cg_next_hop)(uint32_t channel_id) =
+static long (*const helper_next_hop)(uint32_t channel_id) =
     (void *)VM_HELPER_NEXT_HOP;
-static long (*const cg_log)(const char *fmt, const uint64_t *args,
+static long (*const helper_log)(const char *fmt, const uint64_t *args,
     uint32_t nargs) = (void *)VM_HELPER_LOG;
-static long (*const cg_format)(char *buf, uint32_t cap, const char *fmt,
+static long (*const helper_format)(char *buf, uint32_t cap, const char *fmt,
     const uint64_t *args, uint32_t nargs) = (void *)VM_HELPER_FORMAT;
-static long (*const cg_console)(void) = (void *)VM_HELPER_CONSOLE;
-static long (*const cg_energy)(struct gene_vm_energy *out) =
+static long (*const helper_console)(void) = (void *)VM_HELPER_CONSOLE;
+static long (*const helper_energy)(struct gene_vm_energy *out) =
     (void *)VM_HELPER_ENERGY;
-static long (*const cg_reclaim)(struct gene_vm_reclaim *out) =
+static long (*const helper_reclaim)(struct gene_vm_reclaim *out) =
     (void *)VM_HELPER_RECLAIM;
-static void *(*const cg_alloc)(uint32_t bytes) = (void *)VM_HELPER_ALLOC;
-static uint64_t (*const cg_ticks)(void) = (void *)VM_HELPER_TICKS;
-static long (*const cg_event)(void *frame, uint32_t cap) =
+static void *(*const helper_alloc)(uint32_t bytes) = (void *)VM_HELPER_ALLOC;
+static uint64_t (*const helper_ticks)(void) = (void *)VM_HELPER_TICKS;
+static long (*const helper_event)(void *frame, uint32_t cap) =
     (void *)VM_HELPER_EVENT;
-static long (*const cg_kv_get)(const char *key, uint32_t key_len, void *buf,
+static long (*const helper_kv_get)(const char *key, uint32_t key_len, void *buf,
     uint32_t cap) = (void *)VM_HELPER_KV_GET;
-static long (*const cg_kv_put)(const char *key, uint32_t key_len,
+static long (*const helper_kv_put)(const char *key, uint32_t key_len,
     const void *value, uint32_t len) = (void *)VM_HELPER_KV_PUT;
 
 /* ---- small utilities ---- */
 
 /* Copy n bytes one at a time: a loop clang keeps (no memcpy call). */
 static inline void
-cg_copy(void *to, const void *from, uint32_t n)
+helper_copy(void *to, const void *from, uint32_t n)
 {
 	volatile uint8_t *d = to;
 	const uint8_t *s = from;

@@ -11,7 +11,7 @@
 #define GOLGI_BATCH 4
 
 struct golgi_state {
-	struct cg_msg_hdr held;	/* the held message's header */
+	struct helper_msg_hdr held;	/* the held message's header */
 	uint32_t holding;
 	uint32_t forwarded, discarded;
 };
@@ -27,7 +27,7 @@ gene(struct gene_vm_ctx *ctx, void *state)
 		long hop, rc;
 
 		if (!st->holding) {
-			if (cg_recv(&st->held, sizeof st->held) < 0)
+			if (helper_recv(&st->held, sizeof st->held) < 0)
 				return 0;
 			st->holding = 1;
 		}
@@ -36,13 +36,13 @@ gene(struct gene_vm_ctx *ctx, void *state)
 			st->holding = 0;
 			continue;
 		}
-		hop = cg_next_hop(CG_CHANNEL_CONSOLE);
+		hop = helper_next_hop(CG_CHANNEL_CONSOLE);
 		if (hop < 0) {
 			st->discarded++;
 			st->holding = 0;
 			continue;
 		}
-		rc = cg_forward((uint32_t)hop);
+		rc = helper_forward((uint32_t)hop);
 		if (rc == -CELL_E_BUSY)
 			return 0;	/* keep it and try again next quantum */
 		if (rc == 0)

@@ -25,18 +25,18 @@ gene(struct gene_vm_ctx *ctx, void *state)
 	if (st->done)
 		return 0;
 	st->done = 1;
-	rc = cg_kv_get(KEY, KEY_LEN, &count, sizeof count);
+	rc = helper_kv_get(KEY, KEY_LEN, &count, sizeof count);
 	if (rc == -CELL_E_NOENT) {
 		count = 0;
 	} else if (rc != (long)sizeof count) {
 		args[0] = (uint64_t)rc;
-		(void)cg_log("kv_counter: get failed %d", args, 1);
+		(void)helper_log("kv_counter: get failed %d", args, 1);
 		return 0;
 	}
 	count++;
-	rc = cg_kv_put(KEY, KEY_LEN, &count, sizeof count);
+	rc = helper_kv_put(KEY, KEY_LEN, &count, sizeof count);
 	args[0] = rc < 0 ? (uint64_t)rc : count;
-	(void)cg_log(rc < 0 ? "kv_counter: put failed %d" :
+	(void)helper_log(rc < 0 ? "kv_counter: put failed %d" :
 	    "kv_counter: count=%u", args, 1);
 	return 0;
 }

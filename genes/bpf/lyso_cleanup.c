@@ -29,7 +29,7 @@ gene(struct gene_vm_ctx *ctx, void *state)
 
 	(void)ctx;
 	if (!st->has_pending) {
-		if (cg_reclaim(&st->pending) <= 0)
+		if (helper_reclaim(&st->pending) <= 0)
 			return 0;
 		st->has_pending = 1;
 	}
@@ -38,7 +38,7 @@ gene(struct gene_vm_ctx *ctx, void *state)
 	args[1] = (uint64_t)(uintptr_t)reason_names[reason];
 	args[2] = st->pending.messages;
 	args[3] = st->pending.memory;
-	rc = cg_log("reclaimed g%u reason=%s msgs=%u mem=%u", args, 4);
+	rc = helper_log("reclaimed g%u reason=%s msgs=%u mem=%u", args, 4);
 	if (rc != -CELL_E_BUSY && rc != -CELL_E_NOSPACE)
 		st->has_pending = 0;
 	return 0;

@@ -20,14 +20,14 @@ gene(struct gene_vm_ctx *ctx, void *state)
 
 	if (st->reported_epoch == epoch + 1)
 		return 0;
-	cg_energy(&e);
+	helper_energy(&e);
 	args[0] = epoch;
 	args[1] = e.cpu_total;
 	args[2] = e.io_total;
 	args[3] = e.mem_held;
 	args[4] = e.live;
 	args[5] = e.dead;
-	if (cg_log("energy epoch=%u cpu=%u io=%u mem=%u live=%u dead=%u", args,
+	if (helper_log("energy epoch=%u cpu=%u io=%u mem=%u live=%u dead=%u", args,
 	    6) == 0)
 		st->reported_epoch = epoch + 1;
 	return 0;

@@ -13,14 +13,14 @@
 int
 gene(struct gene_vm_ctx *ctx, void *state)
 {
-	struct cg_msg_hdr m;
+	struct helper_msg_hdr m;
 
 	(void)ctx;
 	(void)state;
 	for (int i = 0; i < PEROXI_BATCH; i++) {
-		if (cg_recv(&m, sizeof m) < 0)
+		if (helper_recv(&m, sizeof m) < 0)
 			return 0;
-		if (m.verb == CG_VERB_LOG && cg_console() != 0)
+		if (m.verb == CG_VERB_LOG && helper_console() != 0)
 			return 0;
 	}
 	return 0;

@@ -36,7 +36,7 @@ well_behaved(struct gene_vm_ctx *ctx, struct testgene_state *st)
 	st->value = st->value * 1664525u + 1013904223u;
 	le32_store(reading, q);
 	le32_store(reading + 4, st->value);
-	if (cg_send(ctx->arg0, CG_VERB_READING, reading, sizeof reading) == 0)
+	if (helper_send(ctx->arg0, CG_VERB_READING, reading, sizeof reading) == 0)
 		st->sent++;
 	else
 		st->held_back++;
@@ -45,7 +45,7 @@ well_behaved(struct gene_vm_ctx *ctx, struct testgene_state *st)
 		args[1] = st->value;
 		args[2] = st->sent;
 		args[3] = st->held_back;
-		(void)cg_log("reading n=%u v=%08X sent=%u held=%u", args, 4);
+		(void)helper_log("reading n=%u v=%08X sent=%u held=%u", args, 4);
 	}
 }
 
@@ -53,20 +53,20 @@ well_behaved(struct gene_vm_ctx *ctx, struct testgene_state *st)
 static void
 budget_hog(struct gene_vm_ctx *ctx, struct testgene_state *st)
 {
-	struct cg_msg_hdr m;
+	struct helper_msg_hdr m;
 
-	(void)cg_recv(&m, sizeof m);
-	if (cg_alloc(HOG_GRAB) == 0)
+	(void)helper_recv(&m, sizeof m);
+	if (helper_alloc(HOG_GRAB) == 0)
 		return;
 	st->held_bytes += HOG_GRAB;
 	if (st->runs % 2 == 0) {
 		char text[32];
 		uint64_t args[1] = { st->held_bytes };
-		long n = cg_format(text, sizeof text, "hog holds %u bytes", args,
+		long n = helper_format(text, sizeof text, "hog holds %u bytes", args,
 		    1);
 
 		if (n >= 0)
-			(void)cg_send(ctx->arg0, CG_VERB_LOG, text, (uint32_t)n);
+			(void)helper_send(ctx->arg0, CG_VERB_LOG, text, (uint32_t)n);
 	}
 }
 
@@ -84,7 +84,7 @@ gene(struct gene_vm_ctx *ctx, void *state)
 	case TESTGENE_ROGUE_ROUTE: {
 		uint8_t reading[4] = { (uint8_t)st->runs, 0, 0, 0 };
 
-		(void)cg_send(ctx->arg0, CG_VERB_READING, reading,
+		(void)helper_send(ctx->arg0, CG_VERB_READING, reading,
 		    sizeof reading);
 		break;
 	}

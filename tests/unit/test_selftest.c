@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "bpf_ref.h"
-#include "proofs.h"
+#include "proof_steps.h"
 #include "selftest.h"
 #include "testutil.h"
 #include "vm.h"

@@ -19,7 +19,7 @@
 #include "byteorder.h"
 #include "cellos/errors.h"
 #include "proof.h"
-#include "proofs.h"
+#include "proof_steps.h"
 #include "testutil.h"
 #include "trust.h"
 #include "update.h"

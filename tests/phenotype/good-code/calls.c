@@ -32,6 +32,6 @@ gene(struct gene_vm_ctx *ctx, void *state)
 	uint64_t args[1] = { (uint64_t)(uintptr_t)words[ctx->arg0 % 3] };
 
 	*(uint32_t *)state = mix(ctx->arg0) + twice(ctx->arg1);
-	(void)cg_log("word %s", args, 1);
+	(void)helper_log("word %s", args, 1);
 	return 0;
 }

@@ -4,8 +4,8 @@
  * runs its mechanism, checks the result, and hands its values to
  * proof_emit (proof.h). Each returns 0, or -1 after "PROOF FAILURE".
  */
-#ifndef CELLOS_PROOFS_H
-#define CELLOS_PROOFS_H
+#ifndef CELLOS_PROOF_STEPS_H
+#define CELLOS_PROOF_STEPS_H
 
 #include <stdint.h>
 
