@@ -43,7 +43,8 @@ static struct {
 /* ---- the kernel's side ---- */
 
 void
-gene_table_init(const struct phenotype *p)
+gene_table_init(const struct phenotype *p,
+    gene_step_fn (*step_for_kind)(uint32_t kind))
 {
 	t.num_genes = p->num_genes;
 	for (uint32_t i = 0; i < GENES_MAX; i++) {
@@ -58,7 +59,7 @@ gene_table_init(const struct phenotype *p)
 		g->home = (uint32_t)pheno_channel_index(p, p->genes[i].channel);
 		g->args[0] = p->genes[i].arg0;
 		g->args[1] = p->genes[i].arg1;
-		g->step = gene_step_for_kind(g->kind);
+		g->step = step_for_kind(g->kind);
 	}
 	qos_init(&t.qos, p);
 	t.quantum = t.epoch = 0;

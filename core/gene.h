@@ -114,8 +114,14 @@ int gene_reclaim_dead(struct gene_ctx *ctx, struct gene_reclaim *out);
  * the VM host ----
  */
 
-/* Fill the table from p's genes and set up the live QoS engine. */
-void gene_table_init(const struct phenotype *p);
+/*
+ * Fill the table from p's genes, each with the native step function
+ * step_for_kind gives its kind (the scheduler hands down genes/'s
+ * registry, so this file does not call up into the genes), and set up the
+ * live QoS engine.
+ */
+void gene_table_init(const struct phenotype *p,
+    gene_step_fn (*step_for_kind)(uint32_t kind));
 
 /* The first slot whose entry no longer says what p says, or -1. */
 int gene_table_check(const struct phenotype *p);

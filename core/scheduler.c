@@ -19,7 +19,7 @@ static struct {
 void
 sched_init(const struct phenotype *p)
 {
-	gene_table_init(p);
+	gene_table_init(p, gene_step_for_kind);
 	s.num_genes = p->num_genes;
 	s.next = 0;
 	s.quantum = 0;
