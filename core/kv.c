@@ -63,11 +63,28 @@ half_start(const struct kv_store *kv, uint32_t half)
 static int
 is_blank(const uint8_t *b)
 {
-	for (unsigned i = 0; i < HAL_BLOCK_SIZE; i++) {
-		if (b[i] != 0)
-			return 0;
-	}
-	return 1;
+	uint8_t any = 0;
+
+	for (unsigned i = 0; i < HAL_BLOCK_SIZE; i++)
+		any |= b[i];
+	return any == 0;
+}
+
+/*
+ * Write one block of the area and remember how far into its half blocks
+ * may hold anything (kv->used), so that clearing a half before it is
+ * reused never reads the blank rest of it.
+ */
+static int
+write_block(struct kv_store *kv, uint64_t lba, const void *buf)
+{
+	uint64_t at = lba - kv->area.start;
+	uint32_t half = at >= kv->half_blocks;
+	uint64_t b = at - half * kv->half_blocks;
+
+	if (b + 1 > kv->used[half])
+		kv->used[half] = b + 1;
+	return blk_write(kv->dev, lba, buf, 1);
 }
 
 static int
@@ -379,7 +396,7 @@ write_header(struct kv_store *kv, uint32_t half, uint64_t gen)
 	le32_store(io, HDR_MAGIC);
 	le64_store(io + 8, gen);
 	le32_store(io + 16, crc32c(0, io, 16));
-	if ((rc = blk_write(kv->dev, half_start(kv, half), io, 1)) < 0)
+	if ((rc = write_block(kv, half_start(kv, half), io)) < 0)
 		return rc;
 	return blk_flush(kv->dev);
 }
@@ -395,10 +412,13 @@ clear_unreadable(struct kv_store *kv, uint32_t half, uint64_t first,
 	uint64_t base = half_start(kv, half);
 	int rc;
 
+	uint64_t end = kv->used[half] < kv->half_blocks ? kv->used[half] :
+	    kv->half_blocks;
+
 	*cleared = 0;
-	for (uint64_t b = first; b < kv->half_blocks;) {
-		uint32_t n = kv->half_blocks - b < SCAN_BLOCKS ?
-		    (uint32_t)(kv->half_blocks - b) : SCAN_BLOCKS;
+	for (uint64_t b = first; b < end;) {
+		uint32_t n = end - b < SCAN_BLOCKS ? (uint32_t)(end - b) :
+		    SCAN_BLOCKS;
 
 		if ((rc = blk_read(kv->dev, base + b, scan_buf, n)) < 0)
 			return rc;
@@ -408,8 +428,7 @@ clear_unreadable(struct kv_store *kv, uint32_t half, uint64_t first,
 
 			if (kv_record_decode(p, &r) == 0 || is_blank(p))
 				continue;
-			if ((rc = blk_write(kv->dev, base + b + i, zero_block,
-			    1)) < 0)
+			if ((rc = write_block(kv, base + b + i, zero_block)) < 0)
 				return rc;
 			(*cleared)++;
 		}
@@ -482,7 +501,7 @@ compact(struct kv_store *kv, uint32_t to)
 		if (rc < 0)
 			return rc;
 		if ((rc = encode(copy, gen, ++seq, KV_REC_COPY, ops, g)) < 0 ||
-		    (rc = blk_write(kv->dev, base + next, copy, 1)) < 0)
+		    (rc = write_block(kv, base + next, copy)) < 0)
 			return rc;
 		for (uint32_t j = 0; j < g; j++) {
 			moved[order[k + j]] = base + next;
@@ -493,7 +512,7 @@ compact(struct kv_store *kv, uint32_t to)
 	}
 	if (next > 1) {
 		make_tail(copy);
-		if ((rc = blk_write(kv->dev, base + next, copy, 1)) < 0)
+		if ((rc = write_block(kv, base + next, copy)) < 0)
 			return rc;
 	}
 	if ((rc = clear_unreadable(kv, to, next + (next > 1), &cleared)) < 0 ||
@@ -543,6 +562,7 @@ struct scan {
 	int chain;			/* 1 reading it, 2 done, 0 none */
 	uint64_t gen_max, seq_max;	/* over its header and valid records */
 	uint32_t records;		/* valid records */
+	uint64_t used;			/* 1 + the last block that is not blank */
 	/* With a generation to build the index from: */
 	enum log_end end;
 	uint64_t end_block;		/* within the half: the block after the log */
@@ -677,9 +697,13 @@ scan_half(struct kv_store *kv, uint32_t half, uint64_t gen, struct scan *s)
 			if (b == 0) {
 				s->header = header_decode(p, &s->header_gen);
 				s->gen_max = s->header_gen;
+				if (!is_blank(p))
+					s->used = 1;
 				continue;
 			}
 			valid = kv_record_decode(p, &r) == 0;
+			if (valid || !is_blank(p))
+				s->used = b + 1;
 			if (valid) {
 				s->records++;
 				if (r.generation > s->gen_max)
@@ -792,6 +816,7 @@ kv_open(struct kv_store *kv, const struct blkdev *dev, struct region area)
 	kv->next_block = 1;
 	kv->damage = 0;
 	kv->broken = 0;
+	kv->used[0] = kv->used[1] = 0;	/* until the scans below say */
 	if (kv->half_blocks < 3)
 		return -CELL_E_NOSPACE;
 	/* Guess the committed half from the headers, to read it only once. */
@@ -806,6 +831,7 @@ kv_open(struct kv_store *kv, const struct blkdev *dev, struct region area)
 		if ((rc = scan_half(kv, h, h == guess ? g[guess] : 0, &s[h])) < 0)
 			return rc;
 		cand[h] = committed_generation(&s[h]);
+		kv->used[h] = s[h].used;
 	}
 	kv->gen_max = s[0].gen_max > s[1].gen_max ? s[0].gen_max : s[1].gen_max;
 	kv->seq = s[0].seq_max > s[1].seq_max ? s[0].seq_max : s[1].seq_max;
@@ -894,8 +920,8 @@ kv_open(struct kv_store *kv, const struct blkdev *dev, struct region area)
 		if ((rc = blk_read(dev, s[active].last_block, io, 1)) < 0)
 			return rc;
 		make_tail(io);
-		if ((rc = blk_write(dev, half_start(kv, active) + kv->next_block,
-		    io, 1)) < 0 || (rc = blk_flush(dev)) < 0)
+		if ((rc = write_block(kv, half_start(kv, active) +
+		    kv->next_block, io)) < 0 || (rc = blk_flush(dev)) < 0)
 			return rc;
 		kprintf("#I kv: half %u: wrote the missing tail copy of the "
 		    "newest record (seq %llu)\n", active,
@@ -964,7 +990,7 @@ append(struct kv_store *kv, struct kv_op *ops, uint32_t n)
 		return -CELL_E_NOSPACE;
 	lba = half_start(kv, kv->active) + kv->next_block;
 	encode(io, kv->generation, kv->seq + 1, 0, ops, n);
-	if ((rc = blk_write(kv->dev, lba, io, 1)) < 0 ||
+	if ((rc = write_block(kv, lba, io)) < 0 ||
 	    (rc = blk_flush(kv->dev)) < 0)
 		return rc;
 	kv->seq++;
@@ -973,7 +999,7 @@ append(struct kv_store *kv, struct kv_op *ops, uint32_t n)
 	/* A compaction may have dropped a damaged key: no limit here. */
 	index_apply(kv, &r, lba, KV_SLOTS);
 	make_tail(io);
-	if ((rc = blk_write(kv->dev, lba + 1, io, 1)) < 0)
+	if ((rc = write_block(kv, lba + 1, io)) < 0)
 		return rc;
 	return blk_flush(kv->dev);
 }

@@ -54,6 +54,8 @@ struct kv_store {
 	uint32_t damage;	/* damage reports ("#W kv: ...") since kv_open */
 	int broken;		/* a compaction failed: writes refused until
 				 * the next kv_open */
+	uint64_t used[2];	/* per half: blocks from its start that may
+				 * hold anything; the rest of it is blank */
 	uint32_t count;
 	struct kv_entry entries[KV_SLOTS];
 };
