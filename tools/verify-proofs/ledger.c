@@ -3,12 +3,11 @@
  * against it, and rewriting it from logs that passed every other check.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "outfile.h"
 #include "verify.h"
 
 #define LEDGER_FILE_MAX (1u << 20)
@@ -339,10 +338,9 @@ ledger_write(const char *path, const struct plog *logs,
     const struct plog_pheno *phenos, int n)
 {
 	const struct plog_pheno *distinct[LEDGER_PHENOS_MAX];
-	char tmp[4096], head[LEDGER_HEADER_MAX], dir[4096];
+	char head[LEDGER_HEADER_MAX];
+	struct outfile out;
 	unsigned nd = 0;
-	FILE *f;
-	int fd;
 
 	for (int i = 0; i < n; i++) {
 		unsigned k;
@@ -362,54 +360,18 @@ ledger_write(const char *path, const struct plog *logs,
 	qsort(distinct, nd, sizeof distinct[0], cmp_pheno);
 	header(path, head, sizeof head);
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path,
-	    (long)getpid()) >= sizeof tmp) {
-		fprintf(stderr, "%s: path too long\n", path);
+	if (outfile_open(&out, "verify-proofs", path) != 0)
 		return -1;
-	}
-	if ((f = fopen(tmp, "w")) == NULL) {
-		fprintf(stderr, "%s: %s\n", tmp, strerror(errno));
-		return -1;
-	}
-	fputs(head, f);
+	fputs(head, out.f);
 	for (unsigned k = 0; k < nd; k++)
-		fprintf(f, "phenotype %s sha256=%s\n", distinct[k]->name,
+		fprintf(out.f, "phenotype %s sha256=%s\n", distinct[k]->name,
 		    distinct[k]->sha256);
 	for (unsigned k = 0; k < VP_NPROOF; k++) {
 		const struct plog_line *pl = &logs[0].m[vp_proof_markers[k]];
 		for (unsigned j = 0; j < pl->nfields; j++)
-			fprintf(f, "%s %s=%08X\n",
+			fprintf(out.f, "%s %s=%08X\n",
 			    vp_ledger_tag(vp_proof_markers[k]), pl->names[j],
 			    pl->values[j]);
 	}
-	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
-		fprintf(stderr, "%s: write error: %s\n", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		return -1;
-	}
-	if (fclose(f) != 0) {
-		fprintf(stderr, "%s: %s\n", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) != 0) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	/* Make the rename itself durable. */
-	snprintf(dir, sizeof dir, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash == NULL)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	return 0;
+	return outfile_commit(&out);
 }
