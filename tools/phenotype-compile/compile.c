@@ -108,7 +108,8 @@ channel_ref(struct ctx *x, const yaml_node_t *ref, const char *path)
 
 	if (yv_type(ref) == YV_INT && yv_int(ref, &v) == 0) {
 		for (uint32_t i = 0; i < x->c->n; i++) {
-			if (!v.negative && x->c->ch[i].qos.channel_id == v.magnitude)
+			if (!v.negative &&
+			    x->c->ch[i].qos.channel_id == v.magnitude)
 				return (int)i;
 		}
 		diag_at(x->d, ref, "%s: no channel has id %s", path, yv_text(ref));
@@ -507,7 +508,7 @@ emit(const struct compiled *c, struct pbin_writer *w)
 	struct pbin_header h = {
 		.magic = PBIN_MAGIC,
 		.ver_major = PBIN_VER_MAJOR,
-		.ver_minor = c->num_programs > 0 ? 2 : 1, /* 1.1 exactly as before */
+		.ver_minor = c->num_programs > 0 ? 2 : 1,	/* 1.1 as before */
 		.arch_id = c->arch_id,
 		.reserved = 0,
 		.num_channels = c->n,
