@@ -5,6 +5,7 @@
 #include "cellos/errors.h"
 #include "cgraph.h"
 #include "crypto.h"
+#include "pbin_codec.h"
 
 #define NO_MSG 0xFFFFu
 
@@ -15,7 +16,7 @@ struct pool_msg {
 
 static struct {
 	uint32_t n;
-	channel_qos_t qos[CHANNELS_MAX];
+	struct pbin_qos qos[CHANNELS_MAX];
 	uint32_t depth[CHANNELS_MAX];
 	uint8_t adjacency[(CHANNELS_MAX * CHANNELS_MAX + 7) / 8];
 	uint16_t head[CHANNELS_MAX], tail[CHANNELS_MAX];
@@ -33,7 +34,7 @@ cg_load(const struct phenotype *p)
 			cg.qos[i] = p->channels[i].qos;
 			cg.depth[i] = p->channels[i].queue_depth;
 		} else {
-			cg.qos[i] = (channel_qos_t){ 0 };
+			cg.qos[i] = (struct pbin_qos){ 0 };
 			cg.depth[i] = 0;
 		}
 		cg.head[i] = cg.tail[i] = NO_MSG;
@@ -211,15 +212,8 @@ cg_hash(void)
 
 	sha256_init(&h);
 	for (uint32_t i = 0; i < cg.n; i++) {
-		const channel_qos_t *q = &cg.qos[i];
-
-		le32_store(rec + 0, q->channel_id);
-		le32_store(rec + 4, q->qos);
-		le32_store(rec + 8, q->priority);
-		le64_store(rec + 12, q->bucket);
-		le64_store(rec + 20, q->bucket_max);
-		le64_store(rec + 28, q->refill_per_tick);
-		le32_store(rec + 36, cg.depth[i]);
+		pbin_qos_encode(rec, &cg.qos[i]);
+		le32_store(rec + PBIN_QOS_SIZE, cg.depth[i]);
 		sha256_update(&h, rec, sizeof rec);
 	}
 	sha256_update(&h, cg.adjacency, (cg.n * cg.n + 7) / 8);

@@ -63,7 +63,8 @@ uint32_t cg_purge_sender(uint32_t gene_id, void (*on_removed)(uint32_t index));
 /*
  * cg_crc of the E3/E4 line: SHA-256 (first four bytes, little-endian) over
  * the arch-independent parts of the loaded graph: each channel's 36-byte QoS
- * record and u32 queue depth, then the adjacency bitset.
+ * record (encoded as in the .pbin, pbin_qos_encode) and u32 queue depth, then
+ * the adjacency bitset.
  */
 uint32_t cg_hash(void);
 

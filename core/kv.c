@@ -1,16 +1,17 @@
 /*
- * The KV store; see kv.h and docs/STORAGE.md. Blocks, little-endian:
+ * The KV store; see kv.h and docs/STORAGE.md. Blocks, little-endian, laid
+ * out by the tables below (wire/layout.h), which the encoders and decoders
+ * name every offset by:
  *
- *   half header:  0 u32 "KVH1"  4 u32 0  8 u64 generation (not 0)
- *                 16 u32 CRC32C(0..15)  20 zeros
- *   record:       0 u32 "KVR1"  4 u32 flags  8 u64 generation  16 u64 seq
- *                 24 body, then zeros  508 u32 CRC32C(0..507)
- *     single      24 u8 ns_len  25 u8 key_len  26 u16 value_len
- *                 28 ns, key, value                 (flags DELETE, COPY, TAIL)
- *     multi       24 u8 n (1..KV_MANY_MAX)  25 3 zero bytes
- *                 28 n x (u8 op flags (1 = delete)  u8 ns_len  u8 key_len
- *                 u16 value_len  ns, key, value)    (flags MULTI, COPY, TAIL;
- *                 a copy deletes nothing)
+ *   half header:  HDR_LAYOUT ("KVH1", 0, generation (not 0), CRC32C of
+ *                 what comes before it), then zeros
+ *   record:       REC_LAYOUT ("KVR1", flags, generation, seq), a body,
+ *                 zeros, and at REC_CRC the CRC32C of bytes 0..REC_CRC-1
+ *     single      SINGLE_LAYOUT, then ns, key, value (flags DELETE, COPY,
+ *                 TAIL)
+ *     multi       MULTI_LAYOUT (n is 1..KV_MANY_MAX), then n x (OP_LAYOUT
+ *                 (op flags: 1 = delete), ns, key, value) (flags MULTI,
+ *                 COPY, TAIL; a copy deletes nothing)
  *
  * The log of a half of generation G: block 1 on, records of generation G
  * with rising seq, then the tail copy of the newest one (its block with
@@ -24,13 +25,58 @@
 #include "crypto.h"
 #include "kprint.h"
 #include "kv.h"
+#include "layout.h"
 
 #define HDR_MAGIC	0x3148564Bu	/* "KVH1" */
 #define REC_MAGIC	0x3152564Bu	/* "KVR1" */
+
+#define HDR_LAYOUT(X, a)						\
+	X(a, u32, magic,	0)					\
+	X(a, u32, zero,		4)	/* 0 */				\
+	X(a, u64, generation,	8)					\
+	X(a, u32, crc,		16)	/* CRC32C of bytes 0..15 */
+#define HDR_USED	20		/* then zeros to the block's end */
+LAYOUT_SHAPE(kv_header_layout, HDR_LAYOUT, HDR_USED);
+#define HDR_AT(field)	offsetof(struct kv_header_layout, field)
+
+/* Every record opens with these; its body follows at REC_BODY. */
+#define REC_LAYOUT(X, a)						\
+	X(a, u32, magic,	0)					\
+	X(a, u32, flags,	4)					\
+	X(a, u64, generation,	8)					\
+	X(a, u64, seq,		16)
 #define REC_BODY	24
+LAYOUT_SHAPE(kv_record_layout, REC_LAYOUT, REC_BODY);
+#define REC_AT(field)	offsetof(struct kv_record_layout, field)
+
+/* The body of a single record and of a multi record; data at REC_DATA. */
+#define SINGLE_LAYOUT(X, a)						\
+	REC_LAYOUT(X, a)						\
+	X(a, u8, ns_len,	24)					\
+	X(a, u8, key_len,	25)					\
+	X(a, u16, value_len,	26)
+#define LAYOUT_SIZE_zero3	3
+#define MULTI_LAYOUT(X, a)						\
+	REC_LAYOUT(X, a)						\
+	X(a, u8, n,		24)					\
+	X(a, zero3, zero,	25)	/* 3 zero bytes */
 #define REC_DATA	28
-#define REC_CRC		(HAL_BLOCK_SIZE - 4)
-#define OP_HEAD		5		/* a multi record's per-op header */
+LAYOUT_SHAPE(kv_single_layout, SINGLE_LAYOUT, REC_DATA);
+LAYOUT_SHAPE(kv_multi_layout, MULTI_LAYOUT, REC_DATA);
+#define SINGLE_AT(field) offsetof(struct kv_single_layout, field)
+#define MULTI_AT(field)	offsetof(struct kv_multi_layout, field)
+
+/* The header of each op of a multi record, then its ns, key, value. */
+#define OP_LAYOUT(X, a)							\
+	X(a, u8, flags,		0)	/* OP_DELETE or 0 */		\
+	X(a, u8, ns_len,	1)					\
+	X(a, u8, key_len,	2)					\
+	X(a, u16, value_len,	3)
+#define OP_HEAD		5
+LAYOUT_SHAPE(kv_op_layout, OP_LAYOUT, OP_HEAD);
+#define OP_AT(field)	offsetof(struct kv_op_layout, field)
+
+#define REC_CRC		(HAL_BLOCK_SIZE - 4)	/* u32 CRC32C of 0..REC_CRC-1 */
 #define OP_DELETE	1u
 #define SCAN_BLOCKS	8		/* blocks read at once by a scan */
 
@@ -129,30 +175,36 @@ kv_record_decode(const uint8_t block[HAL_BLOCK_SIZE], struct kv_record *out)
 	uint32_t flags, at = REC_DATA;
 	int rc;
 
-	if (le32_load(block) != REC_MAGIC)
+	if (le32_load(block + REC_AT(magic)) != REC_MAGIC)
 		return -CELL_E_MAGIC;
 	if (le32_load(block + REC_CRC) != crc32c(0, block, REC_CRC))
 		return -CELL_E_CRC;
-	flags = le32_load(block + 4);
+	flags = le32_load(block + REC_AT(flags));
 	out->flags = flags;
-	out->generation = le64_load(block + 8);
-	out->seq = le64_load(block + 16);
+	out->generation = le64_load(block + REC_AT(generation));
+	out->seq = le64_load(block + REC_AT(seq));
 	if (flags & KV_REC_MULTI) {
 		if ((flags & ~(KV_REC_MULTI | KV_REC_COPY | KV_REC_TAIL)) != 0)
 			return -CELL_E_FLAGS;
-		out->n = block[REC_BODY];
-		if (out->n == 0 || out->n > KV_MANY_MAX || block[25] != 0 ||
-		    block[26] != 0 || block[27] != 0)
+		out->n = block[MULTI_AT(n)];
+		if (out->n == 0 || out->n > KV_MANY_MAX ||
+		    block[MULTI_AT(zero)] != 0 ||
+		    block[MULTI_AT(zero) + 1] != 0 ||
+		    block[MULTI_AT(zero) + 2] != 0)
 			return -CELL_E_LENGTH;
 		for (uint32_t i = 0; i < out->n; i++) {
 			const uint8_t *h = block + at;
 
-			if (at + OP_HEAD > REC_CRC || (h[0] & ~OP_DELETE) != 0 ||
-			    ((flags & KV_REC_COPY) && (h[0] & OP_DELETE)))
+			if (at + OP_HEAD > REC_CRC ||
+			    (h[OP_AT(flags)] & ~OP_DELETE) != 0 ||
+			    ((flags & KV_REC_COPY) &&
+			    (h[OP_AT(flags)] & OP_DELETE)))
 				return -CELL_E_LENGTH;	/* copies only put */
 			at += OP_HEAD;
-			if ((rc = decode_op(block, &at, h[0] & OP_DELETE, h[1],
-			    h[2], le16_load(h + 3), &out->op[i])) < 0)
+			if ((rc = decode_op(block, &at,
+			    h[OP_AT(flags)] & OP_DELETE, h[OP_AT(ns_len)],
+			    h[OP_AT(key_len)], le16_load(h + OP_AT(value_len)),
+			    &out->op[i])) < 0)
 				return rc;
 			for (uint32_t j = 0; j < i; j++) {
 				if (same_name(&out->op[i], &out->op[j]))
@@ -166,8 +218,8 @@ kv_record_decode(const uint8_t block[HAL_BLOCK_SIZE], struct kv_record *out)
 			return -CELL_E_FLAGS;
 		out->n = 1;
 		if ((rc = decode_op(block, &at, flags & KV_REC_DELETE,
-		    block[REC_BODY], block[25], le16_load(block + 26),
-		    &out->op[0])) < 0)
+		    block[SINGLE_AT(ns_len)], block[SINGLE_AT(key_len)],
+		    le16_load(block + SINGLE_AT(value_len)), &out->op[0])) < 0)
 			return rc;
 	}
 	/* Nothing but zeros between the last value and the CRC. */
@@ -195,12 +247,12 @@ encode(uint8_t *b, uint64_t generation, uint64_t seq, uint32_t flags,
 		flags |= KV_REC_MULTI;
 	if (!(flags & KV_REC_MULTI) && ops[0].deleted)
 		flags |= KV_REC_DELETE;
-	le32_store(b, REC_MAGIC);
-	le32_store(b + 4, flags);
-	le64_store(b + 8, generation);
-	le64_store(b + 16, seq);
+	le32_store(b + REC_AT(magic), REC_MAGIC);
+	le32_store(b + REC_AT(flags), flags);
+	le64_store(b + REC_AT(generation), generation);
+	le64_store(b + REC_AT(seq), seq);
 	if (flags & KV_REC_MULTI)
-		b[REC_BODY] = (uint8_t)n;
+		b[MULTI_AT(n)] = (uint8_t)n;
 	for (uint32_t i = 0; i < n; i++) {
 		const struct kv_op *op = &ops[i];
 		uint32_t need = (uint32_t)op->ns_len + op->key_len + op->value_len;
@@ -208,15 +260,15 @@ encode(uint8_t *b, uint64_t generation, uint64_t seq, uint32_t flags,
 		if (flags & KV_REC_MULTI) {
 			if (at + OP_HEAD + need > REC_CRC)
 				return -CELL_E_TOOLONG;
-			b[at] = op->deleted ? OP_DELETE : 0;
-			b[at + 1] = op->ns_len;
-			b[at + 2] = op->key_len;
-			le16_store(b + at + 3, op->value_len);
+			b[at + OP_AT(flags)] = op->deleted ? OP_DELETE : 0;
+			b[at + OP_AT(ns_len)] = op->ns_len;
+			b[at + OP_AT(key_len)] = op->key_len;
+			le16_store(b + at + OP_AT(value_len), op->value_len);
 			at += OP_HEAD;
 		} else {
-			b[REC_BODY] = op->ns_len;
-			b[25] = op->key_len;
-			le16_store(b + 26, op->value_len);
+			b[SINGLE_AT(ns_len)] = op->ns_len;
+			b[SINGLE_AT(key_len)] = op->key_len;
+			le16_store(b + SINGLE_AT(value_len), op->value_len);
 		}
 		if (at + need > REC_CRC)
 			return -CELL_E_TOOLONG;
@@ -235,7 +287,9 @@ encode(uint8_t *b, uint64_t generation, uint64_t seq, uint32_t flags,
 static void
 make_tail(uint8_t *b)
 {
-	le32_store(b + 4, le32_load(b + 4) | KV_REC_TAIL);
+	uint32_t flags = le32_load(b + REC_AT(flags));
+
+	le32_store(b + REC_AT(flags), flags | KV_REC_TAIL);
 	le32_store(b + REC_CRC, crc32c(0, b, REC_CRC));
 }
 
@@ -245,14 +299,16 @@ static enum header_state
 header_decode(const uint8_t *b, uint64_t *gen)
 {
 	*gen = 0;
-	if (le32_load(b) == HDR_MAGIC && le32_load(b + 4) == 0 &&
-	    le32_load(b + 16) == crc32c(0, b, 16) && le64_load(b + 8) != 0) {
+	if (le32_load(b + HDR_AT(magic)) == HDR_MAGIC &&
+	    le32_load(b + HDR_AT(zero)) == 0 &&
+	    le32_load(b + HDR_AT(crc)) == crc32c(0, b, HDR_AT(crc)) &&
+	    le64_load(b + HDR_AT(generation)) != 0) {
 		int clean = 1;
 
-		for (unsigned i = 20; i < HAL_BLOCK_SIZE && clean; i++)
+		for (unsigned i = HDR_USED; i < HAL_BLOCK_SIZE && clean; i++)
 			clean = b[i] == 0;
 		if (clean) {
-			*gen = le64_load(b + 8);
+			*gen = le64_load(b + HDR_AT(generation));
 			return H_VALID;
 		}
 	}
@@ -393,9 +449,9 @@ write_header(struct kv_store *kv, uint32_t half, uint64_t gen)
 
 	for (unsigned i = 0; i < HAL_BLOCK_SIZE; i++)
 		io[i] = 0;
-	le32_store(io, HDR_MAGIC);
-	le64_store(io + 8, gen);
-	le32_store(io + 16, crc32c(0, io, 16));
+	le32_store(io + HDR_AT(magic), HDR_MAGIC);
+	le64_store(io + HDR_AT(generation), gen);
+	le32_store(io + HDR_AT(crc), crc32c(0, io, HDR_AT(crc)));
 	if ((rc = write_block(kv, half_start(kv, half), io)) < 0)
 		return rc;
 	return blk_flush(kv->dev);

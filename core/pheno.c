@@ -2,6 +2,9 @@
  * The phenotype loader. Decode, then act: every field of the untrusted .pbin
  * is checked against the buffer and against the limits in config.h before a
  * single value is copied out, and a refusal names the byte offset and field.
+ * The records are read by the decoders of wire/pbin_codec.c (the ones the
+ * compiler's encoders mirror), and every offset a refusal names is a field
+ * of their layout tables (PBIN_AT).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +13,7 @@
 #include "cellos/errors.h"
 #include "cellos/vm_abi.h"
 #include "kformat.h"
+#include "pbin_codec.h"
 #include "pheno.h"
 
 /* A bounded reader over the .pbin bytes. */
@@ -37,29 +41,27 @@ refuse(struct reader *r, int code, size_t offset, const char *field,
 	return -code;
 }
 
+/*
+ * Where the tag and the len of the section whose content starts at off are
+ * (what a refusal of the section as a whole points at).
+ */
+static size_t
+tag_at(size_t off)
+{
+	return off - PBIN_SECTION_HDR_SIZE + PBIN_AT(section, tag);
+}
+
+static size_t
+len_at(size_t off)
+{
+	return off - PBIN_SECTION_HDR_SIZE + PBIN_AT(section, len);
+}
+
 /* Whether [off, off+n) lies inside the buffer (overflow-safe). */
 static int
 within(const struct reader *r, size_t off, size_t n)
 {
 	return off <= r->len && n <= r->len - off;
-}
-
-static const char *const gene_kind_names[] = {
-	[GENE_KIND_MITO_ENERGY] = "mito_energy",
-	[GENE_KIND_GOLGI_ROUTE] = "golgi_route",
-	[GENE_KIND_LYSO_CLEANUP] = "lyso_cleanup",
-	[GENE_KIND_PEROXI_SANITIZE] = "peroxi_sanitize",
-	[GENE_KIND_TESTGENE] = "testgene",
-	[GENE_KIND_BYTECODE] = "bytecode",
-};
-
-const char *
-pheno_gene_kind_name(uint32_t kind)
-{
-	if (kind < sizeof gene_kind_names / sizeof gene_kind_names[0] &&
-	    gene_kind_names[kind] != NULL)
-		return gene_kind_names[kind];
-	return "unknown";
 }
 
 int
@@ -86,19 +88,18 @@ pheno_has_edge(const struct phenotype *p, uint32_t from, uint32_t to)
 static int
 parse_header(struct reader *r, struct phenotype *p)
 {
-	const uint8_t *b = r->buf;
-	uint32_t magic;
+	struct pbin_header h;
 
 	if (!within(r, 0, PBIN_HDR_SIZE))
 		return refuse(r, CELL_E_TRUNCATED, r->len, "header",
 		    "%llu bytes, the header alone needs %llu", r->len,
 		    PBIN_HDR_SIZE);
-	magic = le32_load(b + PBIN_OFF_MAGIC);
-	if (magic != PBIN_MAGIC)
+	pbin_header_decode(r->buf, &h);
+	if (h.magic != PBIN_MAGIC)
 		return refuse(r, CELL_E_MAGIC, PBIN_OFF_MAGIC, "header.magic",
-		    "0x%08llX, expected 0x%08llX", magic, PBIN_MAGIC);
-	p->ver_major = le16_load(b + PBIN_OFF_VER_MAJOR);
-	p->ver_minor = le16_load(b + PBIN_OFF_VER_MINOR);
+		    "0x%08llX, expected 0x%08llX", h.magic, PBIN_MAGIC);
+	p->ver_major = h.ver_major;
+	p->ver_minor = h.ver_minor;
 	if (p->ver_major != PBIN_VER_MAJOR)
 		return refuse(r, CELL_E_VERSION, PBIN_OFF_VER_MAJOR,
 		    "header.ver_major", "%llu, this kernel reads %llu",
@@ -107,20 +108,19 @@ parse_header(struct reader *r, struct phenotype *p)
 		return refuse(r, CELL_E_VERSION, PBIN_OFF_VER_MINOR,
 		    "header.ver_minor", "%llu, this kernel reads up to %llu",
 		    p->ver_minor, PBIN_VER_MINOR);
-	p->arch_id = le16_load(b + PBIN_OFF_ARCH);
+	p->arch_id = h.arch_id;
 	if (p->arch_id < PBIN_ARCH_X86_64 || p->arch_id > PBIN_ARCH_MAX)
 		return refuse(r, CELL_E_RANGE, PBIN_OFF_ARCH, "header.arch_id",
 		    "%llu, expected 1..%llu", p->arch_id, PBIN_ARCH_MAX);
-	if (le16_load(b + PBIN_OFF_RESERVED) != 0)
+	if (h.reserved != 0)
 		return refuse(r, CELL_E_RANGE, PBIN_OFF_RESERVED,
-		    "header.reserved", "%llu, must be %llu",
-		    le16_load(b + PBIN_OFF_RESERVED), 0);
-	p->num_channels = le32_load(b + PBIN_OFF_NUM_CHANNELS);
+		    "header.reserved", "%llu, must be %llu", h.reserved, 0);
+	p->num_channels = h.num_channels;
 	if (p->num_channels < 1 || p->num_channels > CHANNELS_MAX)
 		return refuse(r, CELL_E_RANGE, PBIN_OFF_NUM_CHANNELS,
 		    "header.num_channels", "%llu, expected 1..%llu",
 		    p->num_channels, CHANNELS_MAX);
-	p->quantum_ns = le32_load(b + PBIN_OFF_QUANTUM_NS);
+	p->quantum_ns = h.quantum_ns;
 	if (p->quantum_ns < 1000 || p->quantum_ns > 1000000000u)
 		return refuse(r, CELL_E_RANGE, PBIN_OFF_QUANTUM_NS,
 		    "header.quantum_ns", "%llu, expected %llu..1000000000",
@@ -142,42 +142,44 @@ parse_channels(struct reader *r, struct phenotype *p, size_t off)
 		    "file ends before channel %llu of %llu",
 		    (r->len - off) / PBIN_QOS_SIZE, p->num_channels);
 	for (uint32_t i = 0; i < p->num_channels; i++) {
-		const uint8_t *c = r->buf + off + (size_t)i * PBIN_QOS_SIZE;
 		size_t at = off + (size_t)i * PBIN_QOS_SIZE;
-		channel_qos_t q;
+		struct pbin_qos q;
 
-		q.channel_id = le32_load(c + 0);
-		q.qos = le32_load(c + 4);
-		q.priority = le32_load(c + 8);
-		q.bucket = le64_load(c + 12);
-		q.bucket_max = le64_load(c + 20);
-		q.refill_per_tick = le64_load(c + 28);
+		pbin_qos_decode(r->buf + at, &q);
 		if (q.channel_id > 255)
-			return refuse(r, CELL_E_RANGE, at, channel_fields[0],
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(qos, channel_id), channel_fields[0],
 			    "%llu, expected 0..%llu", q.channel_id, 255);
 		for (uint32_t j = 0; j < i; j++) {
 			if (p->channels[j].qos.channel_id == q.channel_id)
-				return refuse(r, CELL_E_RANGE, at,
+				return refuse(r, CELL_E_RANGE,
+				    at + PBIN_AT(qos, channel_id),
 				    channel_fields[0],
 				    "%llu repeats channel index %llu",
 				    q.channel_id, j);
 		}
 		if (q.qos > QOS_CLASS_RT)
-			return refuse(r, CELL_E_RANGE, at + 4, channel_fields[1],
+			return refuse(r, CELL_E_RANGE, at + PBIN_AT(qos, qos),
+			    channel_fields[1],
 			    "%llu, expected 0 (BE) or %llu (RT)", q.qos,
 			    QOS_CLASS_RT);
 		if (q.priority > 255)
-			return refuse(r, CELL_E_RANGE, at + 8, channel_fields[2],
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(qos, priority), channel_fields[2],
 			    "%llu, expected 0..%llu", q.priority, 255);
 		if (q.bucket_max < 1 || q.bucket_max > 1000000)
-			return refuse(r, CELL_E_RANGE, at + 20, channel_fields[4],
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(qos, bucket_max), channel_fields[4],
 			    "%llu, expected 1..%llu", q.bucket_max, 1000000);
 		if (q.bucket > q.bucket_max)
-			return refuse(r, CELL_E_RANGE, at + 12, channel_fields[3],
+			return refuse(r, CELL_E_RANGE, at + PBIN_AT(qos, bucket),
+			    channel_fields[3],
 			    "%llu exceeds bucket_max %llu", q.bucket,
 			    q.bucket_max);
 		if (q.refill_per_tick > q.bucket_max)
-			return refuse(r, CELL_E_RANGE, at + 28, channel_fields[5],
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(qos, refill_per_tick),
+			    channel_fields[5],
 			    "%llu exceeds bucket_max %llu", q.refill_per_tick,
 			    q.bucket_max);
 		p->channels[i].qos = q;
@@ -194,7 +196,7 @@ static int
 parse_name(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 {
 	if (len < 1 || len > PBIN_NAME_MAX)
-		return refuse(r, CELL_E_LENGTH, off - 4, "sections.name.len",
+		return refuse(r, CELL_E_LENGTH, len_at(off), "sections.name.len",
 		    "%llu, expected 1..%llu", len, PBIN_NAME_MAX);
 	for (uint32_t i = 0; i < len; i++) {
 		uint8_t ch = r->buf[off + i];
@@ -211,29 +213,28 @@ parse_name(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 static int
 parse_sched(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 {
-	const uint8_t *s = r->buf + off;
 	pbin_sched_t v;
 
-	if (len != sizeof(pbin_sched_t))
-		return refuse(r, CELL_E_LENGTH, off - 4, "sections.sched.len",
-		    "%llu, expected %llu", len, sizeof(pbin_sched_t));
-	v.gas = le32_load(s);
-	v.proof_quanta = le32_load(s + 4);
-	v.epoch_quanta = le32_load(s + 8);
-	v.reserved = le32_load(s + 12);
+	if (len != PBIN_SCHED_SIZE)
+		return refuse(r, CELL_E_LENGTH, len_at(off), "sections.sched.len",
+		    "%llu, expected %llu", len, PBIN_SCHED_SIZE);
+	pbin_sched_decode(r->buf + off, &v);
 	if (v.gas < 1)
-		return refuse(r, CELL_E_RANGE, off, "sections.sched.gas",
+		return refuse(r, CELL_E_RANGE, off + PBIN_AT(sched, gas),
+		    "sections.sched.gas",
 		    "%llu, expected at least %llu", v.gas, 1);
 	if (v.proof_quanta < 1 || v.proof_quanta > SCHED_QUANTA_MAX)
-		return refuse(r, CELL_E_RANGE, off + 4,
+		return refuse(r, CELL_E_RANGE,
+		    off + PBIN_AT(sched, proof_quanta),
 		    "sections.sched.proof_quanta", "%llu, expected 1..%llu",
 		    v.proof_quanta, SCHED_QUANTA_MAX);
 	if (v.epoch_quanta < 1)
-		return refuse(r, CELL_E_RANGE, off + 8,
+		return refuse(r, CELL_E_RANGE,
+		    off + PBIN_AT(sched, epoch_quanta),
 		    "sections.sched.epoch_quanta", "%llu, expected at least %llu",
 		    v.epoch_quanta, 1);
 	if (v.reserved != 0)
-		return refuse(r, CELL_E_RANGE, off + 12,
+		return refuse(r, CELL_E_RANGE, off + PBIN_AT(sched, reserved),
 		    "sections.sched.reserved", "%llu, must be %llu", v.reserved,
 		    0);
 	p->sched = v;
@@ -243,13 +244,15 @@ parse_sched(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 static int
 parse_queues(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 {
-	if (len != p->num_channels * 4u)
-		return refuse(r, CELL_E_LENGTH, off - 4, "sections.queues.len",
+	if (len != p->num_channels * PBIN_QUEUE_SIZE)
+		return refuse(r, CELL_E_LENGTH, len_at(off), "sections.queues.len",
 		    "%llu, expected 4 x %llu channels", len, p->num_channels);
 	for (uint32_t i = 0; i < p->num_channels; i++) {
-		uint32_t depth = le32_load(r->buf + off + 4 * i);
+		size_t at = off + (size_t)i * PBIN_QUEUE_SIZE;
+		uint32_t depth = le32_load(r->buf + at);
+
 		if (depth < 1 || depth > QUEUE_DEPTH_MAX)
-			return refuse(r, CELL_E_RANGE, off + 4 * i,
+			return refuse(r, CELL_E_RANGE, at,
 			    "sections.queues[]", "%llu, expected 1..%llu",
 			    depth, QUEUE_DEPTH_MAX);
 		p->channels[i].queue_depth = depth;
@@ -262,18 +265,18 @@ static int
 table_count(struct reader *r, size_t off, uint32_t len, uint32_t rec_size,
     uint32_t max, const char *field, uint32_t *count)
 {
-	if (len < 4)
-		return refuse(r, CELL_E_LENGTH, off - 4, field,
+	if (len < PBIN_COUNT_SIZE)
+		return refuse(r, CELL_E_LENGTH, len_at(off), field,
 		    "section of %llu bytes has no room for its count (%llu)",
-		    len, 4);
+		    len, PBIN_COUNT_SIZE);
 	*count = le32_load(r->buf + off);
 	if (*count > max)
 		return refuse(r, CELL_E_RANGE, off, field,
 		    "count %llu, at most %llu", *count, max);
-	if (len != 4 + *count * rec_size)
-		return refuse(r, CELL_E_LENGTH, off - 4, field,
+	if (len != PBIN_COUNT_SIZE + *count * rec_size)
+		return refuse(r, CELL_E_LENGTH, len_at(off), field,
 		    "section length %llu, expected %llu for its count", len,
-		    4 + (uint64_t)*count * rec_size);
+		    PBIN_COUNT_SIZE + (uint64_t)*count * rec_size);
 	return 0;
 }
 
@@ -281,7 +284,7 @@ static int
 parse_genes(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 {
 	uint32_t count;
-	int rc = table_count(r, off, len, sizeof(pbin_gene_t), GENES_MAX,
+	int rc = table_count(r, off, len, PBIN_GENE_SIZE, GENES_MAX,
 	    "sections.genes.count", &count);
 
 	if (rc < 0)
@@ -290,55 +293,54 @@ parse_genes(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 		return refuse(r, CELL_E_RANGE, off, "sections.genes.count",
 		    "%llu, a phenotype needs at least %llu gene", count, 1);
 	for (uint32_t i = 0; i < count; i++) {
-		size_t at = off + 4 + (size_t)i * sizeof(pbin_gene_t);
-		const uint8_t *g = r->buf + at;
+		size_t at = off + PBIN_COUNT_SIZE + (size_t)i * PBIN_GENE_SIZE;
 		pbin_gene_t v;
 
-		v.gene_id = le32_load(g);
-		v.kind = le32_load(g + 4);
-		v.channel = le32_load(g + 8);
-		v.cpu_budget = le32_load(g + 12);
-		v.io_budget = le32_load(g + 16);
-		v.mem_budget = le32_load(g + 20);
-		v.arg0 = le32_load(g + 24);
-		v.arg1 = le32_load(g + 28);
+		pbin_gene_decode(r->buf + at, &v);
 		if (v.gene_id < 1 || v.gene_id > GENE_ID_MAX)
-			return refuse(r, CELL_E_RANGE, at, "genes[].gene_id",
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(gene, gene_id), "genes[].gene_id",
 			    "%llu, expected 1..%llu", v.gene_id, GENE_ID_MAX);
 		for (uint32_t j = 0; j < i; j++) {
 			if (p->genes[j].gene_id == v.gene_id)
-				return refuse(r, CELL_E_RANGE, at,
+				return refuse(r, CELL_E_RANGE,
+				    at + PBIN_AT(gene, gene_id),
 				    "genes[].gene_id", "%llu repeats gene %llu",
 				    v.gene_id, j);
 		}
 		if (v.kind < GENE_KIND_MITO_ENERGY || v.kind > GENE_KIND_MAX)
-			return refuse(r, CELL_E_RANGE, at + 4, "genes[].kind",
+			return refuse(r, CELL_E_RANGE, at + PBIN_AT(gene, kind),
+			    "genes[].kind",
 			    "%llu, expected 1..%llu", v.kind, GENE_KIND_MAX);
 		if (pheno_channel_index(p, v.channel) < 0)
-			return refuse(r, CELL_E_RANGE, at + 8, "genes[].channel",
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(gene, channel), "genes[].channel",
 			    "channel %llu does not exist (%llu channels)",
 			    v.channel, p->num_channels);
 		if (v.cpu_budget < 1)
-			return refuse(r, CELL_E_RANGE, at + 12,
-			    "genes[].cpu_budget", "%llu, expected at least %llu",
-			    v.cpu_budget, 1);
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(gene, cpu_budget), "genes[].cpu_budget",
+			    "%llu, expected at least %llu", v.cpu_budget, 1);
 		if (v.mem_budget > GENE_MEM_MAX)
-			return refuse(r, CELL_E_RANGE, at + 20,
-			    "genes[].mem_budget", "%llu, at most %llu",
-			    v.mem_budget, GENE_MEM_MAX);
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(gene, mem_budget), "genes[].mem_budget",
+			    "%llu, at most %llu", v.mem_budget, GENE_MEM_MAX);
 		if (v.kind == GENE_KIND_TESTGENE) {
 			if (pheno_channel_index(p, v.arg0) < 0)
-				return refuse(r, CELL_E_RANGE, at + 24,
-				    "genes[].arg0", "testgene target channel "
+				return refuse(r, CELL_E_RANGE,
+				    at + PBIN_AT(gene, arg0), "genes[].arg0",
+				    "testgene target channel "
 				    "%llu does not exist (%llu channels)",
 				    v.arg0, p->num_channels);
 			if (v.arg1 > 2)
-				return refuse(r, CELL_E_RANGE, at + 28,
-				    "genes[].arg1", "testgene behaviour %llu, "
+				return refuse(r, CELL_E_RANGE,
+				    at + PBIN_AT(gene, arg1), "genes[].arg1",
+				    "testgene behaviour %llu, "
 				    "expected 0..%llu", v.arg1, 2);
 		} else if (v.kind != GENE_KIND_BYTECODE &&
 		    (v.arg0 != 0 || v.arg1 != 0)) {
-			return refuse(r, CELL_E_RANGE, at + 24, "genes[].arg0",
+			return refuse(r, CELL_E_RANGE, at + PBIN_AT(gene, arg0),
+			    "genes[].arg0",
 			    "%llu/%llu, must be 0 for this kind", v.arg0,
 			    v.arg1);
 		}
@@ -352,25 +354,25 @@ static int
 parse_devices(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 {
 	uint32_t count;
-	int rc = table_count(r, off, len, sizeof(pbin_device_t), DEVICES_MAX,
+	int rc = table_count(r, off, len, PBIN_DEVICE_SIZE, DEVICES_MAX,
 	    "sections.devices.count", &count);
 
 	if (rc < 0)
 		return rc;
 	for (uint32_t i = 0; i < count; i++) {
-		size_t at = off + 4 + (size_t)i * sizeof(pbin_device_t);
-		const uint8_t *d = r->buf + at;
+		size_t at = off + PBIN_COUNT_SIZE +
+		    (size_t)i * PBIN_DEVICE_SIZE;
 		pbin_device_t v;
 
-		v.kind = le32_load(d);
-		v.channel = le32_load(d + 4);
-		v.addr = le64_load(d + 8);
+		pbin_device_decode(r->buf + at, &v);
 		if (v.kind < PBIN_DEV_CONSOLE || v.kind > PBIN_DEV_IRQ_LINE)
-			return refuse(r, CELL_E_RANGE, at, "devices[].kind",
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(device, kind), "devices[].kind",
 			    "%llu, expected 1..%llu", v.kind, PBIN_DEV_IRQ_LINE);
 		if (pheno_channel_index(p, v.channel) < 0)
-			return refuse(r, CELL_E_RANGE, at + 4,
-			    "devices[].channel", "channel %llu does not exist "
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(device, channel), "devices[].channel",
+			    "channel %llu does not exist "
 			    "(%llu channels)", v.channel, p->num_channels);
 		p->devices[i] = v;
 	}
@@ -390,48 +392,53 @@ parse_programs(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 	size_t end = off + len, at;
 	uint32_t count;
 
-	if (len < 4)
-		return refuse(r, CELL_E_LENGTH, off - 4, "sections.programs.len",
-		    "%llu bytes, no room for the count (%llu)", len, 4);
+	if (len < PBIN_COUNT_SIZE)
+		return refuse(r, CELL_E_LENGTH, len_at(off),
+		    "sections.programs.len",
+		    "%llu bytes, no room for the count (%llu)", len,
+		    PBIN_COUNT_SIZE);
 	count = le32_load(r->buf + off);
 	if (count < 1 || count > VM_PROGRAMS_MAX)
 		return refuse(r, CELL_E_RANGE, off, "sections.programs.count",
 		    "%llu, expected 1..%llu", count, VM_PROGRAMS_MAX);
-	at = off + 4;
+	at = off + PBIN_COUNT_SIZE;
 	for (uint32_t i = 0; i < count; i++) {
 		struct pheno_program *pg = &p->programs[i];
-		const uint8_t *h = r->buf + at;
-		uint32_t reserved;
+		pbin_program_t h;
 		size_t code_len, body, padded;
 
-		if (end - at < sizeof(pbin_program_t))
+		if (end - at < PBIN_PROGRAM_SIZE)
 			return refuse(r, CELL_E_TRUNCATED, at,
 			    "programs[].header", "program %llu of %llu has no "
 			    "room for its header", i, count);
-		pg->insn_count = le32_load(h);
-		pg->rodata_len = le32_load(h + 4);
-		pg->entry = le32_load(h + 8);
-		reserved = le32_load(h + 12);
+		pbin_program_decode(r->buf + at, &h);
+		pg->insn_count = h.insn_count;
+		pg->rodata_len = h.rodata_len;
+		pg->entry = h.entry;
 		if (pg->insn_count < 1 || pg->insn_count > VM_INSNS_MAX)
-			return refuse(r, CELL_E_RANGE, at,
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(program, insn_count),
 			    "programs[].insn_count", "%llu, expected 1..%llu",
 			    pg->insn_count, VM_INSNS_MAX);
 		if (pg->rodata_len > VM_RODATA_MAX)
-			return refuse(r, CELL_E_RANGE, at + 4,
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(program, rodata_len),
 			    "programs[].rodata_len", "%llu, at most %llu",
 			    pg->rodata_len, VM_RODATA_MAX);
 		if (pg->entry >= pg->insn_count)
-			return refuse(r, CELL_E_RANGE, at + 8,
-			    "programs[].entry", "slot %llu of a %llu-slot "
-			    "program", pg->entry, pg->insn_count);
-		if (reserved != 0)
-			return refuse(r, CELL_E_RANGE, at + 12,
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(program, entry), "programs[].entry",
+			    "slot %llu of a %llu-slot program", pg->entry,
+			    pg->insn_count);
+		if (h.reserved != 0)
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(program, reserved),
 			    "programs[].reserved", "%llu, must be %llu",
-			    reserved, 0);
-		at += sizeof(pbin_program_t);
-		code_len = (size_t)pg->insn_count * 8;
-		body = code_len + pg->rodata_len;
-		padded = (body + 7) & ~(size_t)7;
+			    h.reserved, 0);
+		at += PBIN_PROGRAM_SIZE;
+		code_len = (size_t)pg->insn_count * PBIN_INSN_SIZE;
+		body = pbin_program_body(&h);
+		padded = pbin_program_bytes(&h) - PBIN_PROGRAM_SIZE;
 		if (end - at < padded)
 			return refuse(r, CELL_E_TRUNCATED, at, "programs[].code",
 			    "program %llu needs %llu bytes of code and rodata; "
@@ -467,7 +474,7 @@ parse_gene_code(struct reader *r, struct phenotype *p, size_t off,
     uint32_t len)
 {
 	uint32_t count;
-	int rc = table_count(r, off, len, sizeof(pbin_gene_code_t), GENES_MAX,
+	int rc = table_count(r, off, len, PBIN_GENE_CODE_SIZE, GENES_MAX,
 	    "sections.gene_code.count", &count);
 
 	if (rc < 0)
@@ -476,29 +483,28 @@ parse_gene_code(struct reader *r, struct phenotype *p, size_t off,
 		return refuse(r, CELL_E_RANGE, off, "sections.gene_code.count",
 		    "%llu, expected 1..%llu", count, GENES_MAX);
 	for (uint32_t i = 0; i < count; i++) {
-		size_t at = off + 4 + (size_t)i * sizeof(pbin_gene_code_t);
-		const uint8_t *c = r->buf + at;
+		size_t at = off + PBIN_COUNT_SIZE +
+		    (size_t)i * PBIN_GENE_CODE_SIZE;
 		pbin_gene_code_t v;
 
-		v.gene_id = le32_load(c);
-		v.program = le32_load(c + 4);
-		v.helpers = le32_load(c + 8);
-		v.gas = le32_load(c + 12);
+		pbin_gene_code_decode(r->buf + at, &v);
 		for (uint32_t j = 0; j < i; j++) {
 			if (p->gene_code[j].gene_id == v.gene_id)
-				return refuse(r, CELL_E_RANGE, at,
+				return refuse(r, CELL_E_RANGE,
+				    at + PBIN_AT(gene_code, gene_id),
 				    "gene_code[].gene_id", "gene %llu has a "
 				    "second entry (first at %llu)", v.gene_id,
 				    j);
 		}
 		if (v.helpers & ~(uint32_t)VM_HELPERS_ALL)
-			return refuse(r, CELL_E_RANGE, at + 8,
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(gene_code, helpers),
 			    "gene_code[].helpers", "mask 0x%08llX has bits "
 			    "outside 0x%08llX", v.helpers, VM_HELPERS_ALL);
 		if (v.gas < 1 || v.gas > VM_GAS_MAX)
-			return refuse(r, CELL_E_RANGE, at + 12,
-			    "gene_code[].gas", "%llu, expected 1..%llu", v.gas,
-			    VM_GAS_MAX);
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(gene_code, gas), "gene_code[].gas",
+			    "%llu, expected 1..%llu", v.gas, VM_GAS_MAX);
 		p->gene_code[i] = v;
 	}
 	p->num_gene_code = count;
@@ -515,7 +521,7 @@ check_gene_code(struct reader *r, struct phenotype *p, size_t off)
 {
 	for (uint32_t i = 0; i < p->num_gene_code; i++) {
 		const pbin_gene_code_t *c = &p->gene_code[i];
-		size_t at = off + (size_t)i * sizeof(pbin_gene_code_t);
+		size_t at = off + (size_t)i * PBIN_GENE_CODE_SIZE;
 		uint32_t g;
 
 		for (g = 0; g < p->num_genes; g++) {
@@ -523,11 +529,14 @@ check_gene_code(struct reader *r, struct phenotype *p, size_t off)
 				break;
 		}
 		if (g == p->num_genes)
-			return refuse(r, CELL_E_RANGE, at, "gene_code[].gene_id",
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(gene_code, gene_id),
+			    "gene_code[].gene_id",
 			    "gene %llu is not in the genes section (%llu genes)",
 			    c->gene_id, p->num_genes);
 		if (c->program >= p->num_programs)
-			return refuse(r, CELL_E_RANGE, at + 4,
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(gene_code, program),
 			    "gene_code[].program", "%llu, the phenotype has "
 			    "%llu programs", c->program, p->num_programs);
 	}
@@ -567,31 +576,34 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 		    "kernel needs v1.%llu or later", p->ver_minor, 1);
 	}
 	while (off < r->len) {
+		struct pbin_section sec;
 		uint32_t tag, len;
 		int rc;
 
-		if (!within(r, off, 8))
+		if (!within(r, off, PBIN_SECTION_HDR_SIZE))
 			return refuse(r, CELL_E_TRUNCATED, off, "sections",
 			    "%llu bytes left, a section header needs %llu",
-			    r->len - off, 8);
-		tag = le32_load(r->buf + off);
-		len = le32_load(r->buf + off + 4);
-		off += 8;
+			    r->len - off, PBIN_SECTION_HDR_SIZE);
+		pbin_section_decode(r->buf + off, &sec);
+		tag = sec.tag;
+		len = sec.len;
+		off += PBIN_SECTION_HDR_SIZE;
 		if (!within(r, off, len))
-			return refuse(r, CELL_E_TRUNCATED, off - 4,
+			return refuse(r, CELL_E_TRUNCATED, len_at(off),
 			    "sections.len", "%llu, only %llu bytes remain", len,
 			    r->len - off);
 		if (tag < PBIN_SEC_NAME || tag > PBIN_SEC_MAX)
-			return refuse(r, CELL_E_UNSUPPORTED, off - 8,
+			return refuse(r, CELL_E_UNSUPPORTED, tag_at(off),
 			    "sections.tag", "unknown section tag %llu (known "
 			    "1..%llu)", tag, PBIN_SEC_MAX);
 		if (tag >= PBIN_SEC_PROGRAMS && p->ver_minor < 2)
-			return refuse(r, CELL_E_UNSUPPORTED, off - 8,
+			return refuse(r, CELL_E_UNSUPPORTED, tag_at(off),
 			    "sections.tag", "section %llu needs v1.2, the "
 			    "header says v1.%llu", tag, p->ver_minor);
 		if (seen & (1u << tag))
-			return refuse(r, CELL_E_RANGE, off - 8, "sections.tag",
-			    "section %llu appears twice", tag, 0);
+			return refuse(r, CELL_E_RANGE, tag_at(off),
+			    "sections.tag", "section %llu appears twice", tag,
+			    0);
 		seen |= 1u << tag;
 		switch (tag) {
 		case PBIN_SEC_NAME:
@@ -613,7 +625,7 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 			rc = parse_programs(r, p, off, len);
 			break;
 		default:
-			gene_code_at = off + 4;
+			gene_code_at = off + PBIN_COUNT_SIZE;
 			rc = parse_gene_code(r, p, off, len);
 			break;
 		}

@@ -1,7 +1,8 @@
 /*
  * The phenotype loader: validates a .pbin (include/cellos/pbin.h) completely
  * before the kernel acts on any of it, and unpacks it into fixed tables. The
- * same code runs in the kernel, in tools/pbin-dump and in the fuzzers.
+ * same code runs in the kernel, in tools/pbin-dump and in the fuzzers; the
+ * records' byte layout and codec are wire/pbin_codec.h.
  */
 #ifndef CELLOS_PHENO_H
 #define CELLOS_PHENO_H
@@ -12,9 +13,11 @@
 #include "cellos/errors.h"
 #include "cellos/pbin.h"
 #include "config.h"
+#include "pbin_codec.h"
 
+/* A channel: its QoS record (naturally aligned) and its queue depth. */
 struct pheno_channel {
-	channel_qos_t qos;
+	struct pbin_qos qos;
 	uint32_t queue_depth;
 };
 
@@ -77,9 +80,6 @@ int pheno_has_edge(const struct phenotype *p, uint32_t from_index,
  */
 const pbin_gene_code_t *pheno_gene_code(const struct phenotype *p,
     uint32_t gene_id);
-
-/* Name of a gene kind ("mito_energy", ...) or "unknown". */
-const char *pheno_gene_kind_name(uint32_t kind);
 
 /* The built-in minimal phenotype booted when the given one is refused. */
 const uint8_t *pheno_builtin(size_t *len);

@@ -1,41 +1,85 @@
 /*
  * The built-in minimal phenotype, booted when the given one is refused: one
  * channel (the console), no edges, one gene (the peroxisome, so text still
- * reaches channel 0 sanitized). Spelled out byte by byte in .pbin v1.1 so
- * that it goes through the same loader as any other phenotype.
+ * reaches channel 0 sanitized). It is a .pbin v1.1 written on first use by
+ * the same record encoders the phenotype compiler uses (wire/pbin_codec.c),
+ * so that it goes through the same loader as any other phenotype.
  */
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pbin_codec.h"
 #include "pheno.h"
 
-#define U16(v) (uint8_t)(v), (uint8_t)((v) >> 8)
-#define U32(v) U16(v), U16((v) >> 16)
-#define U64(v) U32(v), U32((uint64_t)(v) >> 32)
+static const char builtin_name[] = "builtin.minimal";
 
-static const uint8_t builtin_pbin[] = {
-	/* header: magic, 1.1, any valid arch id (the built-in phenotype's
-	 * arch is never checked), reserved, 1 channel, 1 ms quantum */
-	U32(PBIN_MAGIC), U16(1), U16(1), U16(PBIN_ARCH_MAX), U16(0),
-	U32(1), U32(1000000),
-	/* channel 0: console, BE, priority 0, bucket 4 of 4, refill 1 */
-	U32(0), U32(QOS_CLASS_BE), U32(0), U64(4), U64(4), U64(1),
-	/* adjacency: 1 bit, no edge */
-	0x00,
-	/* NAME */
-	U32(PBIN_SEC_NAME), U32(15),
-	'b', 'u', 'i', 'l', 't', 'i', 'n', '.', 'm', 'i', 'n', 'i', 'm', 'a', 'l',
-	/* SCHED: gas 64, 8 quanta, epoch 4 */
-	U32(PBIN_SEC_SCHED), U32(16), U32(64), U32(8), U32(4), U32(0),
-	/* GENES: peroxi_sanitize on the console */
-	U32(PBIN_SEC_GENES), U32(4 + 32), U32(1),
-	U32(1), U32(GENE_KIND_PEROXI_SANITIZE), U32(0), U32(8), U32(256),
-	U32(64), U32(0), U32(0),
+/* Any valid arch id: the built-in phenotype's arch is never checked. */
+static const struct pbin_header builtin_header = {
+	.magic = PBIN_MAGIC,
+	.ver_major = 1,
+	.ver_minor = 1,
+	.arch_id = PBIN_ARCH_MAX,
+	.reserved = 0,
+	.num_channels = 1,
+	.quantum_ns = 1000000,		/* 1 ms */
 };
+
+/* Channel 0: the console, best effort, priority 0, bucket 4 of 4, refill 1. */
+static const struct pbin_qos builtin_console = {
+	.channel_id = 0,
+	.qos = QOS_CLASS_BE,
+	.priority = 0,
+	.bucket = 4,
+	.bucket_max = 4,
+	.refill_per_tick = 1,
+};
+
+static const pbin_sched_t builtin_sched = {
+	.gas = 64,
+	.proof_quanta = 8,
+	.epoch_quanta = 4,
+	.reserved = 0,
+};
+
+/* The peroxisome on the console. */
+static const pbin_gene_t builtin_gene = {
+	.gene_id = 1,
+	.kind = GENE_KIND_PEROXI_SANITIZE,
+	.channel = 0,
+	.cpu_budget = 8,
+	.io_budget = 256,
+	.mem_budget = 64,
+	.arg0 = 0,
+	.arg1 = 0,
+};
+
+/* Header, one channel, its 1-bit adjacency, then NAME, SCHED and GENES. */
+#define BUILTIN_BYTES							\
+	(PBIN_HDR_SIZE + PBIN_QOS_SIZE + 1 +				\
+	PBIN_SECTION_HDR_SIZE + sizeof builtin_name - 1 +		\
+	PBIN_SECTION_HDR_SIZE + PBIN_SCHED_SIZE +			\
+	PBIN_SECTION_HDR_SIZE + PBIN_COUNT_SIZE + PBIN_GENE_SIZE)
+
+static uint8_t builtin_pbin[BUILTIN_BYTES];
+static size_t builtin_len;
 
 const uint8_t *
 pheno_builtin(size_t *len)
 {
-	*len = sizeof builtin_pbin;
+	if (builtin_len == 0) {
+		static const uint8_t no_edges = 0x00;
+		struct pbin_writer w;
+
+		pbin_writer_init(&w, builtin_pbin, sizeof builtin_pbin);
+		pbin_put_header(&w, &builtin_header);
+		pbin_put_qos(&w, &builtin_console);
+		pbin_put_bytes(&w, &no_edges, 1);
+		pbin_put_name(&w, builtin_name, sizeof builtin_name - 1);
+		pbin_put_sched(&w, &builtin_sched);
+		pbin_put_genes(&w, &builtin_gene, 1);
+		/* BUILTIN_BYTES is exact: the writer fills it, no more. */
+		builtin_len = w.len;
+	}
+	*len = builtin_len;
 	return builtin_pbin;
 }

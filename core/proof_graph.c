@@ -66,7 +66,7 @@ expected_verdicts(const struct phenotype *p, uint32_t counts[QOS_VERDICTS],
 				counts[QOS_BUSY] += (uint32_t)(paid - ok);
 		}
 		for (uint32_t i = 0; i < p->num_channels; i++) {
-			const channel_qos_t *r = &p->channels[i].qos;
+			const struct pbin_qos *r = &p->channels[i].qos;
 
 			if (queued[i] > 0)
 				queued[i]--;

@@ -9,7 +9,7 @@ qos_init(struct qos *q, const struct phenotype *p)
 	*q = (struct qos){ 0 };
 	q->num_channels = p->num_channels;
 	for (uint32_t i = 0; i < p->num_channels; i++) {
-		const channel_qos_t *r = &p->channels[i].qos;
+		const struct pbin_qos *r = &p->channels[i].qos;
 		struct qos_channel *c = &q->ch[i];
 
 		c->class = r->qos;

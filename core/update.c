@@ -1,30 +1,101 @@
 /*
  * The dual-strand updater; see update.h. An update area is laid out as
  *   [strand A: STRAND_BLOCKS][strand B: STRAND_BLOCKS][log: UPDATE_LOG_SLOTS]
- * and a state record (one block, little-endian) is
- *   0 u32 magic "UPDR"   4 u32 format   8 u64 seq
- *   16 u32 preferred  20 u32 pending  24 u32 attempted  28 u32 floor
- *   32 trailer A (76 bytes)  108 trailer B (76 bytes)
- *     trailer: u32 valid, u32 version, u32 length, sha256[32], mac[32]
- *   184 HMAC-SHA-256 of bytes 0..183 under the device key
- *   216 u32 CRC32C of bytes 0..215; the rest zero.
- * The CRC catches a torn write; the MAC refuses a record nobody with the
- * device key wrote.
+ * and a state record is one block, little-endian, laid out by RECORD_LAYOUT
+ * below: magic "UPDR", format, the state, the two strands' trailers, the
+ * HMAC-SHA-256 under the device key of everything before it, the CRC32C of
+ * everything before that, and zeros to the end of the block. The CRC
+ * catches a torn write; the MAC refuses a record nobody with the device key
+ * wrote.
  */
 #include <stdint.h>
 
 #include "byteorder.h"
 #include "cellos/errors.h"
 #include "crypto.h"
+#include "layout.h"
 #include "trust.h"
 #include "update.h"
 
 #define REC_MAGIC	0x52445055u	/* "UPDR" */
 #define REC_FORMAT	1u
-#define OFF_TRAILER	32
-#define TRAILER_SIZE	76
-#define OFF_MAC		184
-#define OFF_CRC		216
+
+/*
+ * The record's layouts (wire/layout.h): the trailer of one strand, the
+ * state fields (decoded into struct update_state), and the whole record,
+ * whose strand field holds UPDATE_STRANDS trailers one after the other.
+ * The encoder and the decoder read the same rows.
+ */
+#define TRAILER_LAYOUT(X, a)						\
+	X(a, u32, valid,	0)					\
+	X(a, u32, version,	4)					\
+	X(a, u32, length,	8)					\
+	X(a, b32, sha256,	12)					\
+	X(a, b32, mac,		44)
+#define TRAILER_SIZE		76
+LAYOUT_SHAPE(trailer_layout, TRAILER_LAYOUT, TRAILER_SIZE);
+
+#define STATE_LAYOUT(X, a)						\
+	X(a, u64, seq,		8)					\
+	X(a, u32, preferred,	16)					\
+	X(a, u32, pending,	20)					\
+	X(a, u32, attempted,	24)					\
+	X(a, u32, floor,	28)
+
+#define LAYOUT_SIZE_strands	(UPDATE_STRANDS * TRAILER_SIZE)
+#define RECORD_LAYOUT(X, a)						\
+	X(a, u32, magic,	0)					\
+	X(a, u32, format,	4)					\
+	STATE_LAYOUT(X, a)						\
+	X(a, strands, strand,	32)	/* trailer A, then trailer B */	\
+	X(a, b32, mac,		184)	/* HMAC of bytes 0..183 */	\
+	X(a, u32, crc,		216)	/* CRC32C of bytes 0..215 */
+#define RECORD_USED		220	/* then zeros to the block's end */
+LAYOUT_SHAPE(record_layout, RECORD_LAYOUT, RECORD_USED);
+_Static_assert(RECORD_USED <= HAL_BLOCK_SIZE, "a record is one block");
+
+/* What a trailer's MAC covers: version || length || sha256. */
+#define TRAILER_MAC_LAYOUT(X, a)					\
+	X(a, u32, version,	0)					\
+	X(a, u32, length,	4)					\
+	X(a, b32, sha256,	8)
+LAYOUT_SHAPE(trailer_mac_layout, TRAILER_MAC_LAYOUT, 40);
+
+#define REC_AT(field)		offsetof(struct record_layout, field)
+#define OFF_MAC			REC_AT(mac)
+#define OFF_CRC			REC_AT(crc)
+
+/* Where strand s's trailer is in a record. */
+static size_t
+trailer_at(int s)
+{
+	return REC_AT(strand) + (size_t)s * TRAILER_SIZE;
+}
+
+/* The fields of the tables above to and from bytes b, struct *v. */
+static void
+trailer_encode(uint8_t *b, const struct trailer *v)
+{
+	TRAILER_LAYOUT(LAYOUT_ENCODE_ROW, ~)
+}
+
+static void
+trailer_decode(const uint8_t *b, struct trailer *v)
+{
+	TRAILER_LAYOUT(LAYOUT_DECODE_ROW, ~)
+}
+
+static void
+state_encode(uint8_t *b, const struct update_state *v)
+{
+	STATE_LAYOUT(LAYOUT_ENCODE_ROW, ~)
+}
+
+static void
+state_decode(const uint8_t *b, struct update_state *v)
+{
+	STATE_LAYOUT(LAYOUT_DECODE_ROW, ~)
+}
 
 /* One buffer for strand images: the updater is never re-entered. */
 static uint8_t image_buf[STRAND_BYTES];
@@ -76,12 +147,11 @@ device_mac(const void *msg, size_t len, uint8_t mac[32])
 static void
 trailer_mac(const struct trailer *t, uint8_t mac[32])
 {
-	uint8_t msg[40];
+	uint8_t msg[sizeof(struct trailer_mac_layout)];
+	uint8_t *b = msg;
+	const struct trailer *v = t;
 
-	le32_store(msg, t->version);
-	le32_store(msg + 4, t->length);
-	for (int i = 0; i < 32; i++)
-		msg[8 + i] = t->sha256[i];
+	TRAILER_MAC_LAYOUT(LAYOUT_ENCODE_ROW, ~)	/* into b, from *v */
 	device_mac(msg, sizeof msg, mac);
 }
 
@@ -107,25 +177,11 @@ update_record_encode(const struct update_state *st, uint8_t block[HAL_BLOCK_SIZE
 {
 	for (unsigned i = 0; i < HAL_BLOCK_SIZE; i++)
 		block[i] = 0;
-	le32_store(block + 0, REC_MAGIC);
-	le32_store(block + 4, REC_FORMAT);
-	le64_store(block + 8, st->seq);
-	le32_store(block + 16, st->preferred);
-	le32_store(block + 20, st->pending);
-	le32_store(block + 24, st->attempted);
-	le32_store(block + 28, st->floor);
-	for (int s = 0; s < UPDATE_STRANDS; s++) {
-		uint8_t *t = block + OFF_TRAILER + TRAILER_SIZE * s;
-		const struct trailer *tr = &st->strand[s];
-
-		le32_store(t, tr->valid);
-		le32_store(t + 4, tr->version);
-		le32_store(t + 8, tr->length);
-		for (int i = 0; i < 32; i++) {
-			t[12 + i] = tr->sha256[i];
-			t[44 + i] = tr->mac[i];
-		}
-	}
+	le32_store(block + REC_AT(magic), REC_MAGIC);
+	le32_store(block + REC_AT(format), REC_FORMAT);
+	state_encode(block, st);
+	for (int s = 0; s < UPDATE_STRANDS; s++)
+		trailer_encode(block + trailer_at(s), &st->strand[s]);
 	record_mac(block, block + OFF_MAC);
 	le32_store(block + OFF_CRC, crc32c(0, block, OFF_CRC));
 }
@@ -136,40 +192,29 @@ update_record_decode(const uint8_t block[HAL_BLOCK_SIZE], struct update_state *o
 	struct update_state st;
 	uint8_t mac[32];
 
-	if (le32_load(block) != REC_MAGIC)
+	if (le32_load(block + REC_AT(magic)) != REC_MAGIC)
 		return -CELL_E_MAGIC;
-	if (le32_load(block + 4) != REC_FORMAT)
+	if (le32_load(block + REC_AT(format)) != REC_FORMAT)
 		return -CELL_E_VERSION;
 	if (le32_load(block + OFF_CRC) != crc32c(0, block, OFF_CRC))
 		return -CELL_E_CRC;
 	/* The bytes after the CRC are zero: one block, one encoding. */
-	for (unsigned i = OFF_CRC + 4; i < HAL_BLOCK_SIZE; i++) {
+	for (unsigned i = RECORD_USED; i < HAL_BLOCK_SIZE; i++) {
 		if (block[i] != 0)
 			return -CELL_E_RANGE;
 	}
 	record_mac(block, mac);
 	if (!ct_equal(mac, block + OFF_MAC, sizeof mac))
 		return -CELL_E_BADMAC;
-	st.seq = le64_load(block + 8);
-	st.preferred = le32_load(block + 16);
-	st.pending = le32_load(block + 20);
-	st.attempted = le32_load(block + 24);
-	st.floor = le32_load(block + 28);
+	state_decode(block, &st);
 	if (st.seq == 0 || (st.preferred != STRAND_NONE &&
 	    st.preferred >= UPDATE_STRANDS) || st.pending > 1 ||
 	    st.attempted > 1 || (st.pending && st.preferred == STRAND_NONE))
 		return -CELL_E_RANGE;
 	for (int s = 0; s < UPDATE_STRANDS; s++) {
-		const uint8_t *t = block + OFF_TRAILER + TRAILER_SIZE * s;
 		struct trailer *tr = &st.strand[s];
 
-		tr->valid = le32_load(t);
-		tr->version = le32_load(t + 4);
-		tr->length = le32_load(t + 8);
-		for (int i = 0; i < 32; i++) {
-			tr->sha256[i] = t[12 + i];
-			tr->mac[i] = t[44 + i];
-		}
+		trailer_decode(block + trailer_at(s), tr);
 		if (tr->valid > 1 || tr->length > STRAND_BYTES ||
 		    (tr->valid && tr->length == 0))
 			return -CELL_E_RANGE;

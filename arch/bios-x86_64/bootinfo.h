@@ -1,39 +1,132 @@
 /*
- * The boot ABI between stage2 and the kernel, mirrored from bootinfo.inc:
- * where stage2 leaves the E820 map and the handoff, and the exit codes the
- * board uses (QEMU's isa-debug-exit turns a written v into status 2v+1).
+ * The boot ABI of the PC BIOS board, written down once: the disk layout
+ * and the two records tools/disk-pack writes (the layout table in sector
+ * 0 and stage2's build record), the CGF blob and its gene directory that
+ * stage2 checks, where stage1 and stage2 put things in low memory, and the
+ * exit code of a refused boot (QEMU's isa-debug-exit turns a written v
+ * into status 2v+1). docs/BOOT-x86.md describes them.
+ *
+ * Every C side reads this file: the kernel, stage2's checks (cgf_check.c)
+ * and disk-pack. NASM reads the part between the two asm markers below as
+ * bootinfo.inc, which the build writes from it (bootinfo-inc.cmake): there,
+ * each line is a #define of a name to a value that C and, once its integer
+ * suffixes are dropped, NASM both read, with an optional comment, or a
+ * comment or a blank line; anything else stops the build.
  */
 #ifndef CELLOS_X86_BOOTINFO_H
 #define CELLOS_X86_BOOTINFO_H
 
 #include <stdint.h>
 
-#define E820_COUNT_ADDR		0x5000ul
-#define E820_ENTRIES_ADDR	0x5008ul
-#define E820_MAX		128u
-#define HANDOFF_ADDR		0x6000ul
-#define KERNEL_PHYS		0x100000ul
-#define KERNEL_VIRT		0xFFFFFFFF80100000ul
+/* @asm-begin */
+/* The disk, in 512-byte sectors: stage1, stage2, the kernel, the CGF blob. */
+#define SECTOR_BYTES		512u
+#define STAGE2_LBA		1u
+#define STAGE2_MAX_SECTORS	48u		/* 24 KiB, up to 0xE000 */
+#define KERNEL_LBA		64u
 
-/*
- * For stage2's C (cgf_check.c): the layout table stage1 leaves at 0x7C00 +
- * LAYOUT_OFF, the other low-memory areas stage2 uses, and the stage2 build
- * record (bootinfo.inc has the byte layout).
- */
-#define LAYOUT_ADDR		(0x7C00ul + 0x1E0ul)
+/* The layout table inside sector 0, written by tools/disk-pack. */
+#define LAYOUT_OFF		0x1E0u
+#define LAYOUT_MAGIC		0x544C4543u	/* "CELT" */
+#define LAYOUT_ADDR		(0x7C00ul + LAYOUT_OFF)
+/* Its fields, offsets from LAYOUT_OFF (LT_LAYOUT in bootinfo.h: sizes). */
+#define LT_MAGIC		0u
+#define LT_STAGE2_LBA		4u
+#define LT_STAGE2_SECTORS	8u		/* u16 */
+#define LT_KERNEL_LBA		12u
 #define LT_KERNEL_SECTORS	16u
 #define LT_KERNEL_BYTES		20u
-#define LT_CGF_SECTORS		28u
-#define PAGE_TABLES_ADDR	0x1000ul	/* PML4, PDPT, PD, PDPT (high) */
-#define BOUNCE_ADDR		0x20000ul
-#define CGF_ADDR		0x10000ul
+#define LT_CGF_LBA		24u		/* 0: no CGF blob */
+#define LT_CGF_SECTORS		28u		/* u16 */
+#define LT_SIZE			30u		/* up to the boot signature */
+
+/* stage2's build record at STAGE2_RECORD_OFF, patched in by disk-pack. */
+#define STAGE2_RECORD_OFF	4u
+#define STAGE2_RECORD_MAGIC	0x52423253u	/* bytes 53 32 42 52, "S2BR" */
+#define S2R_MAGIC		0u
+#define S2R_FLAGS		4u		/* S2F_CGF_VERIFY: stage2 checks a CGF blob */
+#define S2R_MEMSZ		8u		/* the kernel's memory size from KERNEL_PHYS */
+#define S2R_RESERVED		12u		/* 0 */
+#define S2R_DIGEST		16u		/* SHA-256 of the CGF gene directory */
+#define S2R_SIZE		48u
 #define S2F_CGF_VERIFY		1u
-#define EXIT_BOOT_REFUSED	0x23u	/* bootinfo.inc; exit.h's board panic */
+
+/* Low memory (all physical, all identity-mapped while the kernel runs). */
+#define STAGE2_ADDR		0x8000ul
+#define PML4_ADDR		0x1000ul
+#define PDPT_LOW_ADDR		0x2000ul
+#define PD_ADDR			0x3000ul
+#define PDPT_HIGH_ADDR		0x4000ul
+#define PAGE_TABLES_ADDR	PML4_ADDR	/* PML4, PDPT, PD, PDPT (high) */
+#define E820_COUNT_ADDR		0x5000ul	/* u32 count, then 24-byte entries */
+#define E820_ENTRIES_ADDR	0x5008ul
+#define E820_MAX		128u
+#define HANDOFF_ADDR		0x6000ul	/* handoff_t, 168 bytes */
+#define BOUNCE_SEG		0x2000u		/* kernel read to 0x20000 first */
+#define BOUNCE_ADDR		0x20000ul
+#define BOUNCE_MAX		0x7C000u	/* up to 0x9C000, below the EBDA */
+#define CGF_ADDR		0x10000ul	/* the CGF blob is read here */
+#define CGF_MAX_SECTORS		128u		/* 64 KiB */
+#define CGF_SEG			0x1000u
+#define KERNEL_PHYS		0x100000ul
+#define KERNEL_VIRT		0xFFFFFFFF80100000ul
+#define MAPPED_TOP		(1ul << 30)	/* stage2 maps the first GiB */
+
+/*
+ * What every stage1/stage2 refusal writes to isa-debug-exit: the panic
+ * status of include/cellos/exit.h, CELL_EXIT_BOARD_BASE | CELL_EXIT_PANIC
+ * (QEMU exits 2 * 0x23 + 1 = 71). cgf_check.c asserts the two agree.
+ */
+#define EXIT_BOOT_REFUSED	0x23u
+/* @asm-end */
+
+#include "layout.h"
+
+/*
+ * The records as layout tables (wire/layout.h) over the offsets above:
+ * the layout table, stage2's build record, the CGF header and the gene
+ * directory. Their shapes check at compile time that the fields tile each
+ * record at those offsets; disk-pack encodes and cgf_check.c reads by them.
+ */
+#define LT_LAYOUT(X, a)							\
+	X(a, u32, magic,		LT_MAGIC)			\
+	X(a, u32, stage2_lba,		LT_STAGE2_LBA)			\
+	X(a, u16, stage2_sectors,	LT_STAGE2_SECTORS)		\
+	X(a, u16, reserved,		10)	/* 0 */			\
+	X(a, u32, kernel_lba,		LT_KERNEL_LBA)			\
+	X(a, u32, kernel_sectors,	LT_KERNEL_SECTORS)		\
+	X(a, u32, kernel_bytes,		LT_KERNEL_BYTES)		\
+	X(a, u32, cgf_lba,		LT_CGF_LBA)			\
+	X(a, u16, cgf_sectors,		LT_CGF_SECTORS)
+LAYOUT_SHAPE(boot_layout_table, LT_LAYOUT, LT_SIZE);
+_Static_assert(LAYOUT_OFF + LT_SIZE == 510, "the table ends at the 55 AA");
+
+#define S2R_LAYOUT(X, a)						\
+	X(a, u32, magic,	S2R_MAGIC)				\
+	X(a, u32, flags,	S2R_FLAGS)				\
+	X(a, u32, memsz,	S2R_MEMSZ)				\
+	X(a, u32, reserved,	S2R_RESERVED)				\
+	X(a, b32, digest,	S2R_DIGEST)
+LAYOUT_SHAPE(stage2_record_layout, S2R_LAYOUT, S2R_SIZE);
+
+/*
+ * The CGF blob (CONTRACT.md section 2): a CGF_HEADER_SIZE-byte header whose
+ * CRC32C covers it with the crc field zeroed, then the gene directory.
+ */
+#define CGF_HEADER_SIZE		4096u
+#define CGF_OFF_CRC		0u
+#define CGF_OFF_GENEDIR_OFF	4u
+#define CGF_OFF_GENEDIR_LEN	8u
+#define CGF_LAYOUT(X, a)						\
+	X(a, u32, crc,		CGF_OFF_CRC)				\
+	X(a, u32, genedir_off,	CGF_OFF_GENEDIR_OFF)			\
+	X(a, u32, genedir_len,	CGF_OFF_GENEDIR_LEN)
+LAYOUT_SHAPE(cgf_header_layout, CGF_LAYOUT, 12);	/* then zeros */
 
 /*
  * The CGF gene directory (docs/BOOT-x86.md), GENEDIR_SIZE bytes after the
- * blob's 4096-byte header: where the kernel image and its embedded phenotype
- * are and the SHA-256 of each, all little-endian.
+ * blob's header: where the kernel image and its embedded phenotype are and
+ * the SHA-256 of each, all little-endian.
  */
 #define GENEDIR_MAGIC		0x52494447u	/* "GDIR" */
 #define GENEDIR_VERSION		1u
@@ -46,6 +139,17 @@
 #define GD_RESERVED		20	/* 12 zero bytes */
 #define GD_KERNEL_SHA256	32	/* 32 bytes */
 #define GD_PHENOTYPE_SHA256	64	/* 32 bytes */
+#define LAYOUT_SIZE_zero12	12
+#define GD_LAYOUT(X, a)							\
+	X(a, u32, magic,		GD_MAGIC)			\
+	X(a, u32, version,		GD_VERSION)			\
+	X(a, u32, kernel_bytes,		GD_KERNEL_BYTES)		\
+	X(a, u32, phenotype_off,	GD_PHENOTYPE_OFF)		\
+	X(a, u32, phenotype_len,	GD_PHENOTYPE_LEN)		\
+	X(a, zero12, reserved,		GD_RESERVED)			\
+	X(a, b32, kernel_sha256,	GD_KERNEL_SHA256)		\
+	X(a, b32, phenotype_sha256,	GD_PHENOTYPE_SHA256)
+LAYOUT_SHAPE(genedir_layout, GD_LAYOUT, GENEDIR_SIZE);
 
 /* Physical address p as the kernel sees it (low memory is identity-mapped). */
 #define PHYS(p)			((void *)(uintptr_t)(p))

@@ -30,19 +30,12 @@ _Static_assert(EXIT_BOOT_REFUSED == (CELL_EXIT_BOARD_BASE | CELL_EXIT_PANIC),
     "a stage's refusal is the board's panic status of exit.h");
 
 #define COM1		0x3F8u
-#define CGF_HEADER	4096u
 #define KIB		1024u
-#define MAPPED_TOP	(1ul << 30)	/* stage2 maps the first GiB */
-#define STAGE2_RECORD_SIZE	48u
-#define REC_FLAGS	4u
-#define REC_MEMSZ	8u
-#define REC_DIGEST	16u
-#define BOUNCE_MAX	0x7C000u
 
 void stage2_check(void);
 
-/* stage2.asm's build record (bootinfo.inc), patched in by disk-pack. */
-extern const uint8_t stage2_record[STAGE2_RECORD_SIZE];
+/* stage2.asm's build record (bootinfo.h), patched in by disk-pack. */
+extern const uint8_t stage2_record[S2R_SIZE];
 
 /* A physical address as a pointer, hidden from the compiler's bounds model. */
 static uint8_t *
@@ -260,25 +253,25 @@ cgf_verify(uint32_t kernel_bytes)
 	uint32_t len, crc, off, dlen, poff, plen;
 	uint8_t saved[4], sha[SHA256_SIZE];
 
-	len = le16(phys(LAYOUT_ADDR) + LT_CGF_SECTORS) * 512u;
-	if (len < CGF_HEADER)
+	len = le16(phys(LAYOUT_ADDR) + LT_CGF_SECTORS) * SECTOR_BYTES;
+	if (len < CGF_HEADER_SIZE)
 		refuse("the CGF blob is shorter than its 4096-byte header");
 	for (int i = 0; i < 4; i++) {
-		saved[i] = blob[i];
-		blob[i] = 0;
+		saved[i] = blob[CGF_OFF_CRC + i];
+		blob[CGF_OFF_CRC + i] = 0;
 	}
-	crc = crc32c(0, blob, CGF_HEADER);
+	crc = crc32c(0, blob, CGF_HEADER_SIZE);
 	for (int i = 0; i < 4; i++)
-		blob[i] = saved[i];
-	if (crc != le32(blob))
+		blob[CGF_OFF_CRC + i] = saved[i];
+	if (crc != le32(blob + CGF_OFF_CRC))
 		refuse("CGF header CRC32C mismatch");
-	off = le32(blob + 4);
-	dlen = le32(blob + 8);
-	if (off < CGF_HEADER || off > len || dlen > len - off)
+	off = le32(blob + CGF_OFF_GENEDIR_OFF);
+	dlen = le32(blob + CGF_OFF_GENEDIR_LEN);
+	if (off < CGF_HEADER_SIZE || off > len || dlen > len - off)
 		refuse("CGF gene directory lies outside the blob");
 	dir = blob + off;
 	sha256(dir, dlen, sha);
-	if (!ct_equal(sha, stage2_record + REC_DIGEST, SHA256_SIZE))
+	if (!ct_equal(sha, stage2_record + S2R_DIGEST, SHA256_SIZE))
 		refuse("CGF gene directory SHA-256 mismatch");
 
 	/* From here the directory is the one disk-pack wrote. */
@@ -319,9 +312,10 @@ stage2_check(void)
 	const uint8_t *layout = phys(LAYOUT_ADDR);
 	uint32_t kbytes = le32(layout + LT_KERNEL_BYTES);
 	uint32_t ksectors = le32(layout + LT_KERNEL_SECTORS);
-	uint32_t memsz = le32(stage2_record + REC_MEMSZ);
+	uint32_t memsz = le32(stage2_record + S2R_MEMSZ);
 
-	if (kbytes == 0 || kbytes > BOUNCE_MAX || kbytes > ksectors * 512u)
+	if (kbytes == 0 || kbytes > BOUNCE_MAX ||
+	    kbytes > ksectors * SECTOR_BYTES)
 		refuse("the layout table's kernel size does not fit the "
 		    "sectors read");
 	if (memsz < kbytes || KERNEL_PHYS + memsz > MAPPED_TOP)
@@ -339,6 +333,6 @@ stage2_check(void)
 	put_str(", usable RAM reaches ");
 	put_hex(usable_from(KERNEL_PHYS, UINT64_MAX));
 	put_str("\n");
-	if (le32(stage2_record + REC_FLAGS) & S2F_CGF_VERIFY)
+	if (le32(stage2_record + S2R_FLAGS) & S2F_CGF_VERIFY)
 		cgf_verify(kbytes);
 }

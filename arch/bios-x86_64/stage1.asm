@@ -5,7 +5,7 @@
 ; failure it says why on port 0xE9, COM1 and the screen, then writes
 ; EXIT_BOOT_REFUSED to isa-debug-exit (QEMU exits 71), halting if that
 ; device is absent.
-%include "bootinfo.inc"
+%include "bootinfo.inc"		; bootinfo.h, as the build writes it for NASM
 
 bits 16
 org 0x7C00
@@ -109,6 +109,9 @@ dap:
 .lba:	dq 0
 
 	times LAYOUT_OFF - ($ - $$) db 0
-table:
+table:					; LT_SIZE bytes, filled in by disk-pack
 	times 510 - ($ - $$) db 0
+%if LAYOUT_OFF + LT_SIZE != 510
+%error "the layout table must end at the boot signature"
+%endif
 	dw 0xAA55

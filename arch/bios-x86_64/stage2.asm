@@ -22,7 +22,7 @@
 ; Any failure prints "#X stage2: <what>: refusing to boot" and writes
 ; EXIT_BOOT_REFUSED to isa-debug-exit (QEMU status 71), then halts.
 ; Linked at STAGE2_ADDR with cgf_check.c (stage2.ld).
-%include "bootinfo.inc"
+%include "bootinfo.inc"		; bootinfo.h, as the build writes it for NASM
 
 COM1 equ 0x3F8
 
@@ -42,14 +42,19 @@ stage2:
 	jmp short stage2_main
 	nop
 	nop
-stage2_record:				; at STAGE2_RECORD_OFF (bootinfo.inc)
-	dd STAGE2_RECORD_MAGIC
-	dd S2_FLAGS
-	dd 0				; kernel memory size, patched in
-	dd 0
-	times 32 db 0			; gene directory SHA-256, patched in
+stage2_record:				; at STAGE2_RECORD_OFF (bootinfo.h)
+	dd STAGE2_RECORD_MAGIC		; S2R_MAGIC
+.flags:	dd S2_FLAGS			; S2R_FLAGS
+.memsz:	dd 0				; S2R_MEMSZ: kernel memory size, patched in
+	dd 0				; S2R_RESERVED
+.digest:
+	times 32 db 0			; S2R_DIGEST: gene directory SHA-256, patched in
+.end:
 %if stage2_record - stage2 != STAGE2_RECORD_OFF
 %error "the build record must sit at STAGE2_RECORD_OFF"
+%endif
+%if .flags - stage2_record != S2R_FLAGS || .memsz - stage2_record != S2R_MEMSZ || .digest - stage2_record != S2R_DIGEST || .end - stage2_record != S2R_SIZE
+%error "the build record's fields must sit where bootinfo.h's S2R_LAYOUT puts them"
 %endif
 
 stage2_main:

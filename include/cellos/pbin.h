@@ -28,6 +28,13 @@
  *                       which program runs a gene, with which helpers and gas
  * A gene without a PBIN_SEC_GENE_CODE entry runs its kind's native step
  * function; a GENE_KIND_BYTECODE gene must have one.
+ *
+ * Each record is also written down as a table, PBIN_<RECORD>_LAYOUT: one row
+ * X(a, kind, name, offset) per field (wire/layout.h). wire/pbin_codec.c
+ * builds every encoder and decoder from these tables and checks them against
+ * the structs and sizes below at compile time, and the compiler, the
+ * kernel's loader, its built-in phenotype and pbin-dump all go through it:
+ * the tables are the one place a field's offset is written.
  */
 #ifndef CELLOS_PBIN_H
 #define CELLOS_PBIN_H
@@ -49,6 +56,15 @@
 #define PBIN_OFF_RESERVED	10
 #define PBIN_OFF_NUM_CHANNELS	12
 #define PBIN_OFF_QUANTUM_NS	16
+
+#define PBIN_HEADER_LAYOUT(X, a)					\
+	X(a, u32, magic,	PBIN_OFF_MAGIC)				\
+	X(a, u16, ver_major,	PBIN_OFF_VER_MAJOR)			\
+	X(a, u16, ver_minor,	PBIN_OFF_VER_MINOR)			\
+	X(a, u16, arch_id,	PBIN_OFF_ARCH)				\
+	X(a, u16, reserved,	PBIN_OFF_RESERVED)			\
+	X(a, u32, num_channels,	PBIN_OFF_NUM_CHANNELS)			\
+	X(a, u32, quantum_ns,	PBIN_OFF_QUANTUM_NS)
 
 enum pbin_arch {
 	PBIN_ARCH_X86_64 = 1,
@@ -78,6 +94,14 @@ _Static_assert(offsetof(channel_qos_t, bucket) == 12, "bucket @12");
 _Static_assert(offsetof(channel_qos_t, bucket_max) == 20, "bucket_max @20");
 _Static_assert(offsetof(channel_qos_t, refill_per_tick) == 28, "refill @28");
 
+#define PBIN_QOS_LAYOUT(X, a)						\
+	X(a, u32, channel_id,		0)				\
+	X(a, u32, qos,			4)				\
+	X(a, u32, priority,		8)				\
+	X(a, u64, bucket,		12)				\
+	X(a, u64, bucket_max,		20)				\
+	X(a, u64, refill_per_tick,	28)
+
 enum pbin_section_tag {
 	PBIN_SEC_NAME = 1,
 	PBIN_SEC_SCHED = 2,
@@ -88,6 +112,21 @@ enum pbin_section_tag {
 	PBIN_SEC_GENE_CODE = 7	/* minor >= 2 */
 };
 #define PBIN_SEC_MAX		PBIN_SEC_GENE_CODE
+
+/* Every section opens with its tag and the length of what follows. */
+#define PBIN_SECTION_HDR_SIZE	8u
+#define PBIN_SECTION_LAYOUT(X, a)					\
+	X(a, u32, tag,	0)						\
+	X(a, u32, len,	4)
+
+/* GENES, DEVICES, PROGRAMS and GENE_CODE open with a u32 count. */
+#define PBIN_COUNT_SIZE		4u
+/* QUEUES holds one u32 depth per channel. */
+#define PBIN_QUEUE_SIZE		4u
+/* A program's code is insn_count slots of 8 bytes, and with its rodata it
+ * is padded with zeros to a multiple of 8. */
+#define PBIN_INSN_SIZE		8u
+#define PBIN_PROGRAM_ALIGN	8u
 
 #define PBIN_NAME_MAX		48u
 
@@ -101,14 +140,32 @@ typedef struct pbin_sched {
 
 _Static_assert(sizeof(pbin_sched_t) == 16, "pbin_sched_t is 16 bytes");
 
+#define PBIN_SCHED_SIZE		16u
+#define PBIN_SCHED_LAYOUT(X, a)						\
+	X(a, u32, gas,		0)					\
+	X(a, u32, proof_quanta,	4)					\
+	X(a, u32, epoch_quanta,	8)					\
+	X(a, u32, reserved,	12)
+
+/*
+ * The gene kinds, X(ID, value, name): GENE_KIND_<ID> = value in
+ * pbin_gene_t.kind, and the name a phenotype's kind: and pbin-dump use
+ * (pbin_gene_kind_name, pbin_gene_kind_value). schemas/ lists the same
+ * names (a unit test compares them).
+ */
+#define PBIN_GENE_KINDS(X)						\
+	X(MITO_ENERGY,		1, "mito_energy")			\
+	X(GOLGI_ROUTE,		2, "golgi_route")			\
+	X(LYSO_CLEANUP,		3, "lyso_cleanup")			\
+	X(PEROXI_SANITIZE,	4, "peroxi_sanitize")			\
+	X(TESTGENE,		5, "testgene")				\
+	X(BYTECODE,		6, "bytecode")	/* no native step: its program */
+
+#define PBIN_GENE_KIND_ENUM(id, value, name) GENE_KIND_##id = value,
 enum gene_kind {
-	GENE_KIND_MITO_ENERGY = 1,
-	GENE_KIND_GOLGI_ROUTE = 2,
-	GENE_KIND_LYSO_CLEANUP = 3,
-	GENE_KIND_PEROXI_SANITIZE = 4,
-	GENE_KIND_TESTGENE = 5,
-	GENE_KIND_BYTECODE = 6	/* no native step: runs its program only */
+	PBIN_GENE_KINDS(PBIN_GENE_KIND_ENUM)
 };
+#undef PBIN_GENE_KIND_ENUM
 #define GENE_KIND_MAX		GENE_KIND_BYTECODE
 
 /* One gene of PBIN_SEC_GENES: 32 bytes. */
@@ -125,6 +182,17 @@ typedef struct pbin_gene {
 
 _Static_assert(sizeof(pbin_gene_t) == 32, "pbin_gene_t is 32 bytes");
 
+#define PBIN_GENE_SIZE		32u
+#define PBIN_GENE_LAYOUT(X, a)						\
+	X(a, u32, gene_id,	0)					\
+	X(a, u32, kind,		4)					\
+	X(a, u32, channel,	8)					\
+	X(a, u32, cpu_budget,	12)					\
+	X(a, u32, io_budget,	16)					\
+	X(a, u32, mem_budget,	20)					\
+	X(a, u32, arg0,		24)					\
+	X(a, u32, arg1,		28)
+
 /* The header of one program in PBIN_SEC_PROGRAMS: 16 bytes. */
 typedef struct pbin_program {
 	uint32_t insn_count;	/* 8-byte instruction slots, 1..VM_INSNS_MAX */
@@ -134,6 +202,13 @@ typedef struct pbin_program {
 } pbin_program_t;
 
 _Static_assert(sizeof(pbin_program_t) == 16, "pbin_program_t is 16 bytes");
+
+#define PBIN_PROGRAM_SIZE	16u
+#define PBIN_PROGRAM_LAYOUT(X, a)					\
+	X(a, u32, insn_count,	0)					\
+	X(a, u32, rodata_len,	4)					\
+	X(a, u32, entry,	8)					\
+	X(a, u32, reserved,	12)
 
 /* One entry of PBIN_SEC_GENE_CODE: 16 bytes. */
 typedef struct pbin_gene_code {
@@ -145,12 +220,29 @@ typedef struct pbin_gene_code {
 
 _Static_assert(sizeof(pbin_gene_code_t) == 16, "pbin_gene_code_t is 16 bytes");
 
+#define PBIN_GENE_CODE_SIZE	16u
+#define PBIN_GENE_CODE_LAYOUT(X, a)					\
+	X(a, u32, gene_id,	0)					\
+	X(a, u32, program,	4)					\
+	X(a, u32, helpers,	8)					\
+	X(a, u32, gas,		12)
+
+/*
+ * The device kinds, X(ID, value, name): PBIN_DEV_<ID> = value in
+ * pbin_device_t.kind, and the name a phenotype's devices and pbin-dump use
+ * (pbin_device_kind_name, pbin_device_kind_value).
+ */
+#define PBIN_DEVICE_KINDS(X)						\
+	X(CONSOLE,	1, "console")	/* channel 0's UART/stdout */	\
+	X(TIMER,	2, "timer")					\
+	X(BLOCK,	3, "block")					\
+	X(IRQ_LINE,	4, "irq_line")
+
+#define PBIN_DEVICE_KIND_ENUM(id, value, name) PBIN_DEV_##id = value,
 enum pbin_device_kind {
-	PBIN_DEV_CONSOLE = 1,	/* channel 0's UART/stdout */
-	PBIN_DEV_TIMER = 2,
-	PBIN_DEV_BLOCK = 3,
-	PBIN_DEV_IRQ_LINE = 4
+	PBIN_DEVICE_KINDS(PBIN_DEVICE_KIND_ENUM)
 };
+#undef PBIN_DEVICE_KIND_ENUM
 
 /* One device of PBIN_SEC_DEVICES: 16 bytes. Not part of any proof hash. */
 typedef struct pbin_device {
@@ -160,5 +252,11 @@ typedef struct pbin_device {
 } pbin_device_t;
 
 _Static_assert(sizeof(pbin_device_t) == 16, "pbin_device_t is 16 bytes");
+
+#define PBIN_DEVICE_SIZE	16u
+#define PBIN_DEVICE_LAYOUT(X, a)					\
+	X(a, u32, kind,		0)					\
+	X(a, u32, channel,	4)					\
+	X(a, u64, addr,		8)
 
 #endif

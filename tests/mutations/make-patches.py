@@ -11,7 +11,7 @@ M=[
 ("e3-qos-refill", "core/qos.c", "c->tokens += c->refill_per_tick < room ? c->refill_per_tick : room;", "c->tokens += c->refill_per_tick <= room ? c->refill_per_tick + 1 : room;", "hosted", "E3", "a QoS bucket refills one token too many"),
 ("e3-qos-depth", "core/qos.c", "if (c->queued >= c->depth)", "if (c->queued > c->depth)", "hosted", "E3", "a queue takes one message past its depth"),
 ("e3-graph-load", "core/cgraph.c", "for (uint32_t i = 0; i < sizeof cg.adjacency; i++)", "for (uint32_t i = 1; i < sizeof cg.adjacency; i++)", "hosted", "E3", "the channel graph loses the first byte of its adjacency"),
-("e4-pheno-bucket", "core/pheno.c", "q.bucket = le64_load(c + 12);", "q.bucket = le64_load(c + 20);", "arm64", "E3", "the loader reads a channel's bucket from bucket_max"),
+("e4-pheno-bucket", "core/pheno.c", "		pbin_qos_decode(r->buf + at, &q);", "		pbin_qos_decode(r->buf + at, &q); q.bucket = q.bucket_max;", "arm64", "E3", "the loader reads a channel's bucket from bucket_max"),
 ("e5-sched-skip", "core/scheduler.c", "		s.next = (s.next + 1) % s.num_genes;\n		s.quantum++;", "		s.next = (s.next + 2) % s.num_genes;\n		s.quantum++;", "hosted", "E5", "round robin skips a gene"),
 ("e5-mito-budget", "core/organelles.c", None, None, "hosted", "E5", "the mitochondria let a gene hold memory past its budget"),
 ("vm-add64", "core/vm_interp.c", "ALU64(ADD64_X, DST + SRC)", "ALU64(ADD64_X, DST - SRC)", "x86", "E2 self-test VM", "the VM's 64-bit register add subtracts"),

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include "blk.h"
@@ -175,6 +177,68 @@ test_record_refusals(void **state)
 	assert_int_equal(update_record_decode(bad, &back), -CELL_E_RANGE);
 }
 
+/*
+ * Every field of a state record where the layout in update.c's comment and
+ * docs/STORAGE.md put it, read back at offsets written out here by hand;
+ * the MAC recomputed with OpenSSL under the device key, the CRC by the
+ * bitwise definition.
+ */
+static void
+test_record_layout_by_hand(void **state)
+{
+	uint8_t block[HAL_BLOCK_SIZE], key[32], mac[32];
+	struct update_state st;
+	unsigned int mac_len = 0;
+	uint32_t c = 0xFFFFFFFFu;
+
+	(void)state;
+	memset(&st, 0, sizeof st);
+	st.seq = 0x0102030405060708ull;
+	st.preferred = 1;
+	st.pending = 1;
+	st.attempted = 0;
+	st.floor = 0x11223344u;
+	for (int s = 0; s < UPDATE_STRANDS; s++) {
+		st.strand[s].valid = 1;
+		st.strand[s].version = 0xA0u + (uint32_t)s;
+		st.strand[s].length = 100u + (uint32_t)s;
+		for (int i = 0; i < 32; i++) {
+			st.strand[s].sha256[i] = (uint8_t)(0x40 + 32 * s + i);
+			st.strand[s].mac[i] = (uint8_t)(0x80 + 32 * s + i);
+		}
+	}
+	update_record_encode(&st, block);
+	assert_int_equal(le32_load(block + 0), 0x52445055u);	/* "UPDR" */
+	assert_memory_equal(block, "UPDR", 4);
+	assert_int_equal(le32_load(block + 4), 1);
+	assert_true(le64_load(block + 8) == 0x0102030405060708ull);
+	assert_int_equal(le32_load(block + 16), 1);
+	assert_int_equal(le32_load(block + 20), 1);
+	assert_int_equal(le32_load(block + 24), 0);
+	assert_int_equal(le32_load(block + 28), 0x11223344u);
+	for (int s = 0; s < UPDATE_STRANDS; s++) {
+		const uint8_t *t = block + 32 + 76 * s;
+
+		assert_int_equal(le32_load(t + 0), 1);
+		assert_int_equal(le32_load(t + 4), 0xA0u + (uint32_t)s);
+		assert_int_equal(le32_load(t + 8), 100u + (uint32_t)s);
+		assert_memory_equal(t + 12, st.strand[s].sha256, 32);
+		assert_memory_equal(t + 44, st.strand[s].mac, 32);
+	}
+	update_device_key(key);
+	HMAC(EVP_sha256(), key, sizeof key, block, 184, mac, &mac_len);
+	assert_int_equal(mac_len, 32);
+	assert_memory_equal(block + 184, mac, 32);
+	for (int i = 0; i < 216; i++) {
+		c ^= block[i];
+		for (int b = 0; b < 8; b++)
+			c = (c >> 1) ^ (0x82F63B78u & (0u - (c & 1)));
+	}
+	assert_int_equal(le32_load(block + 216), ~c);
+	for (unsigned i = 220; i < HAL_BLOCK_SIZE; i++)
+		assert_int_equal(block[i], 0);
+}
+
 static void
 test_forward_only_and_wrap(void **state)
 {
@@ -260,6 +324,7 @@ main(void)
 		cmocka_unit_test_setup(test_install_confirm_update, fresh),
 		cmocka_unit_test_setup(test_refusals, fresh),
 		cmocka_unit_test_setup(test_record_refusals, fresh),
+		cmocka_unit_test_setup(test_record_layout_by_hand, fresh),
 		cmocka_unit_test_setup(test_forward_only_and_wrap, fresh),
 		cmocka_unit_test_setup(test_unconfirmed_strand_is_reverted, fresh),
 		cmocka_unit_test_setup(test_e7_is_the_same_twice, fresh),

@@ -4,14 +4,17 @@
  *   disk-pack --stage1 FILE --stage2 FILE --kernel ELF [--cgf] -o OUT
  *
  * Layout (512-byte sectors, docs/BOOT-x86.md): sector 0 is stage1 with the
- * layout table patched in at 0x1E0 (see arch/bios-x86_64/bootinfo.inc);
- * stage2 from sector 1; the kernel image from sector KERNEL_LBA; with
- * --cgf, the CGF blob after it; zeros up to a whole MiB.
+ * layout table patched in at LAYOUT_OFF; stage2 from sector STAGE2_LBA; the
+ * kernel image from sector KERNEL_LBA; with --cgf, the CGF blob after it;
+ * zeros up to a whole MiB. Every offset, sector and address here comes from
+ * arch/bios-x86_64/bootinfo.h, the file stage1 and stage2 are assembled
+ * from too (as bootinfo.inc), and each record is encoded by its layout
+ * table there.
  *
  * The kernel image is made here from the kernel ELF's PT_LOAD segments
  * (what objcopy -O binary would write), so the bytes on the disk are the
  * ones whose digest is recorded. disk-pack records in stage2's build
- * record ("S2BR" at offset 4) the kernel's memory size from 1 MiB (image,
+ * record ("S2BR" at STAGE2_RECORD_OFF) the kernel's memory size from 1 MiB (image,
  * BSS, stack: the ELF's highest p_paddr + p_memsz), which stage2 checks
  * against the E820 map. With --cgf it builds the CGF blob (CONTRACT.md
  * section 2: a 4096-byte header whose CRC32C covers it with the CRC field
@@ -33,40 +36,50 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bootinfo.h"
 #include "byteorder.h"
 #include "crypto.h"
+#include "layout.h"
 
-#define SECTOR			512u
-#define LAYOUT_OFF		0x1E0u
-#define LAYOUT_MAGIC		0x544C4543u	/* "CELT" */
-#define LAYOUT_END		0x1FEu
-#define STAGE2_LBA		1u
-#define STAGE2_MAX_SECTORS	48u		/* 0x8000..0xE000 */
-#define KERNEL_LBA		64u
-#define KERNEL_MAX		0x7C000u	/* bounce buffer 0x20000..0x9C000 */
-#define KERNEL_PHYS		0x100000ull
-#define KERNEL_VIRT		0xFFFFFFFF80100000ull
-#define MAPPED_TOP		(1ull << 30)	/* stage2 maps the first GiB */
-#define CGF_HEADER		4096u
+#define LAYOUT_END		(LAYOUT_OFF + LT_SIZE)
 
-/* stage2's build record (bootinfo.inc), at offset RECORD_OFF of stage2. */
-#define RECORD_OFF		4u
-#define RECORD_SIZE		48u
-#define RECORD_MAGIC		"S2BR"
-#define REC_FLAGS		4u
-#define REC_MEMSZ		8u
-#define REC_DIGEST		16u
-#define S2F_CGF_VERIFY		1u
+/* The records disk-pack writes, as bootinfo.h's tables decode them. */
+struct layout_table {
+	uint32_t magic, stage2_lba;
+	uint16_t stage2_sectors, reserved;
+	uint32_t kernel_lba, kernel_sectors, kernel_bytes, cgf_lba;
+	uint16_t cgf_sectors;
+};
 
-/* The CGF gene directory (bootinfo.h). */
-#define GENEDIR_MAGIC		0x52494447u	/* "GDIR" */
-#define GENEDIR_VERSION		1u
-#define GENEDIR_SIZE		96u
-#define GD_KERNEL_BYTES		8u
-#define GD_PHENOTYPE_OFF	12u
-#define GD_PHENOTYPE_LEN	16u
-#define GD_KERNEL_SHA256	32u
-#define GD_PHENOTYPE_SHA256	64u
+struct cgf_header {
+	uint32_t crc, genedir_off, genedir_len;
+};
+
+struct genedir {
+	uint32_t magic, version, kernel_bytes, phenotype_off, phenotype_len;
+	uint8_t reserved[12];
+	uint8_t kernel_sha256[32], phenotype_sha256[32];
+};
+
+#define LAYOUT_STORE_zero12(p, x)	layout_copy(p, x, 12)
+
+static void
+layout_table_encode(uint8_t *b, const struct layout_table *v)
+{
+	LT_LAYOUT(LAYOUT_ENCODE_ROW, ~)
+}
+
+static void
+cgf_header_encode(uint8_t *b, const struct cgf_header *v)
+{
+	CGF_LAYOUT(LAYOUT_ENCODE_ROW, ~)
+}
+
+static void
+genedir_encode(uint8_t *b, const struct genedir *v)
+{
+	GD_LAYOUT(LAYOUT_ENCODE_ROW, ~)
+}
 
 /* ELF64 (System V gABI) offsets used here. */
 #define EHDR_SIZE		64u
@@ -214,7 +227,7 @@ elf_phenotype(const struct input *e, struct kernel *k)
 		fprintf(stderr, "disk-pack: kernel %s: board_pbin..board_pbin_end "
 		    "(0x%llX..0x%llX) is not inside the loaded image "
 		    "0x%llX..0x%llX\n", e->path, (unsigned long long)start,
-		    (unsigned long long)end, KERNEL_VIRT,
+		    (unsigned long long)end, (unsigned long long)KERNEL_VIRT,
 		    (unsigned long long)(KERNEL_VIRT + k->len));
 		return -1;
 	}
@@ -266,7 +279,8 @@ elf_kernel(const struct input *e, struct kernel *k)
 	if (entry != KERNEL_VIRT) {
 		fprintf(stderr, "disk-pack: kernel %s: offset 0x18 (e_entry): "
 		    "0x%llX; stage2 enters the kernel at 0x%llX\n", p,
-		    (unsigned long long)entry, KERNEL_VIRT);
+		    (unsigned long long)entry,
+		    (unsigned long long)KERNEL_VIRT);
 		return -1;
 	}
 	phoff = le64_load(b + 32);
@@ -306,7 +320,9 @@ elf_kernel(const struct input *e, struct kernel *k)
 			    "0x%llX (p_paddr, p_memsz): 0x%llX 0x%llX is not inside "
 			    "0x%llX..0x%llX, where stage2 loads the kernel\n", p, i,
 			    (unsigned long long)at, (unsigned long long)paddr,
-			    (unsigned long long)memsz, KERNEL_PHYS, MAPPED_TOP);
+			    (unsigned long long)memsz,
+			    (unsigned long long)KERNEL_PHYS,
+			    (unsigned long long)MAPPED_TOP);
 			return -1;
 		}
 		if (vaddr - paddr != KERNEL_VIRT - KERNEL_PHYS) {
@@ -315,7 +331,7 @@ elf_kernel(const struct input *e, struct kernel *k)
 			    "physical p at virtual p + 0x%llX\n", p, i,
 			    (unsigned long long)at, (unsigned long long)vaddr,
 			    (unsigned long long)paddr,
-			    KERNEL_VIRT - KERNEL_PHYS);
+			    (unsigned long long)(KERNEL_VIRT - KERNEL_PHYS));
 			return -1;
 		}
 		for (unsigned j = 0; j < i; j++) {
@@ -346,13 +362,13 @@ elf_kernel(const struct input *e, struct kernel *k)
 		fprintf(stderr, "disk-pack: kernel %s: the lowest PT_LOAD segment "
 		    "is at physical 0x%llX; stage2 copies the kernel to 0x%llX and "
 		    "enters its first byte\n", p, (unsigned long long)lo,
-		    KERNEL_PHYS);
+		    (unsigned long long)KERNEL_PHYS);
 		return -1;
 	}
-	if (file_hi - KERNEL_PHYS > KERNEL_MAX) {
+	if (file_hi - KERNEL_PHYS > BOUNCE_MAX) {
 		fprintf(stderr, "disk-pack: kernel %s: %llu bytes to load; its "
 		    "load window 0x20000..0x9C000 holds 1..%u bytes\n", p,
-		    (unsigned long long)(file_hi - KERNEL_PHYS), KERNEL_MAX);
+		    (unsigned long long)(file_hi - KERNEL_PHYS), BOUNCE_MAX);
 		return -1;
 	}
 	k->len = (uint32_t)(file_hi - KERNEL_PHYS);
@@ -380,9 +396,9 @@ check_stages(const struct input *s1, const struct input *s2)
 {
 	int bad = 0;
 
-	if (s1->len != SECTOR) {
+	if (s1->len != SECTOR_BYTES) {
 		fprintf(stderr, "disk-pack: stage1 %s: %zu bytes, a boot sector "
-		    "is exactly %u\n", s1->path, s1->len, SECTOR);
+		    "is exactly %u\n", s1->path, s1->len, SECTOR_BYTES);
 		bad = 1;
 	} else if (s1->bytes[510] != 0x55 || s1->bytes[511] != 0xAA) {
 		fprintf(stderr, "disk-pack: stage1 %s: no boot signature 55 AA "
@@ -401,16 +417,16 @@ check_stages(const struct input *s1, const struct input *s2)
 			}
 		}
 	}
-	if (s2->len == 0 || s2->len > STAGE2_MAX_SECTORS * SECTOR) {
+	if (s2->len == 0 || s2->len > STAGE2_MAX_SECTORS * SECTOR_BYTES) {
 		fprintf(stderr, "disk-pack: stage2 %s: %zu bytes; its load window "
 		    "0x8000..0xE000 holds 1..%u bytes\n", s2->path, s2->len,
-		    STAGE2_MAX_SECTORS * SECTOR);
+		    STAGE2_MAX_SECTORS * SECTOR_BYTES);
 		bad = 1;
-	} else if (s2->len < RECORD_OFF + RECORD_SIZE ||
-	    memcmp(s2->bytes + RECORD_OFF, RECORD_MAGIC, 4) != 0) {
+	} else if (s2->len < STAGE2_RECORD_OFF + S2R_SIZE ||
+	    le32_load(s2->bytes + STAGE2_RECORD_OFF + S2R_MAGIC) !=
+	    STAGE2_RECORD_MAGIC) {
 		fprintf(stderr, "disk-pack: stage2 %s: no build record "
-		    "(\"" RECORD_MAGIC "\" at offset %u)\n", s2->path,
-		    RECORD_OFF);
+		    "(\"S2BR\" at offset %u)\n", s2->path, STAGE2_RECORD_OFF);
 		bad = 1;
 	}
 	return bad ? -1 : 0;
@@ -425,7 +441,7 @@ static int
 check_cgf(const struct input *s2, const struct input *elf,
     const struct kernel *k, int cgf)
 {
-	int verifies = (le32_load(s2->bytes + RECORD_OFF + REC_FLAGS) &
+	int verifies = (le32_load(s2->bytes + STAGE2_RECORD_OFF + S2R_FLAGS) &
 	    S2F_CGF_VERIFY) != 0;
 
 	if (verifies && !cgf) {
@@ -451,26 +467,25 @@ check_cgf(const struct input *s2, const struct input *elf,
 static uint32_t
 sectors(size_t len)
 {
-	return (uint32_t)((len + SECTOR - 1) / SECTOR);
+	return (uint32_t)((len + SECTOR_BYTES - 1) / SECTOR_BYTES);
 }
 
 /* The CGF blob (header, then the gene directory) at blob. */
 static void
 write_cgf(uint8_t *blob, const struct kernel *k, uint8_t digest[32])
 {
-	uint8_t *dir = blob + CGF_HEADER;
+	struct cgf_header h = { 0, CGF_HEADER_SIZE, GENEDIR_SIZE };
+	struct genedir d = { GENEDIR_MAGIC, GENEDIR_VERSION, k->len,
+	    k->phenotype_off, k->phenotype_len, { 0 }, { 0 }, { 0 } };
+	uint8_t *dir = blob + CGF_HEADER_SIZE;
 
-	le32_store(blob + 4, CGF_HEADER);	/* genedir_off */
-	le32_store(blob + 8, GENEDIR_SIZE);	/* genedir_len */
-	le32_store(blob, crc32c(0, blob, CGF_HEADER));
-	le32_store(dir + 0, GENEDIR_MAGIC);
-	le32_store(dir + 4, GENEDIR_VERSION);
-	le32_store(dir + GD_KERNEL_BYTES, k->len);
-	le32_store(dir + GD_PHENOTYPE_OFF, k->phenotype_off);
-	le32_store(dir + GD_PHENOTYPE_LEN, k->phenotype_len);
-	sha256(k->image, k->len, dir + GD_KERNEL_SHA256);
+	/* The CRC covers the header with its own field still zero. */
+	cgf_header_encode(blob, &h);
+	le32_store(blob + CGF_OFF_CRC, crc32c(0, blob, CGF_HEADER_SIZE));
+	sha256(k->image, k->len, d.kernel_sha256);
 	sha256(k->image + k->phenotype_off, k->phenotype_len,
-	    dir + GD_PHENOTYPE_SHA256);
+	    d.phenotype_sha256);
+	genedir_encode(dir, &d);
 	sha256(dir, GENEDIR_SIZE, digest);
 }
 
@@ -488,6 +503,7 @@ main(int argc, char **argv)
 	};
 	struct input s1 = { 0 }, s2 = { 0 }, elf = { 0 };
 	struct kernel k = { 0 };
+	struct layout_table lt;
 	const char *out = NULL;
 	char tmp[4096];
 	uint8_t *image, *record;
@@ -532,11 +548,11 @@ main(int argc, char **argv)
 	if (bad || check_cgf(&s2, &elf, &k, cgf) != 0)
 		return 1;
 
-	used = (KERNEL_LBA + sectors(k.len)) * (size_t)SECTOR;
+	used = (KERNEL_LBA + sectors(k.len)) * (size_t)SECTOR_BYTES;
 	if (cgf) {
 		cgf_lba = KERNEL_LBA + sectors(k.len);
-		cgf_sectors = sectors(CGF_HEADER + GENEDIR_SIZE);
-		used += cgf_sectors * (size_t)SECTOR;
+		cgf_sectors = sectors(CGF_HEADER_SIZE + GENEDIR_SIZE);
+		used += cgf_sectors * (size_t)SECTOR_BYTES;
 	}
 	size = (used + (1u << 20) - 1) & ~(size_t)((1u << 20) - 1);
 	image = calloc(1, size);
@@ -544,22 +560,26 @@ main(int argc, char **argv)
 		fprintf(stderr, "disk-pack: out of memory\n");
 		return 1;
 	}
-	memcpy(image, s1.bytes, SECTOR);
-	le32_store(image + LAYOUT_OFF + 0, LAYOUT_MAGIC);
-	le32_store(image + LAYOUT_OFF + 4, STAGE2_LBA);
-	le16_store(image + LAYOUT_OFF + 8, (uint16_t)sectors(s2.len));
-	le32_store(image + LAYOUT_OFF + 12, KERNEL_LBA);
-	le32_store(image + LAYOUT_OFF + 16, sectors(k.len));
-	le32_store(image + LAYOUT_OFF + 20, k.len);
-	le32_store(image + LAYOUT_OFF + 24, cgf_lba);
-	le16_store(image + LAYOUT_OFF + 28, (uint16_t)cgf_sectors);
-	memcpy(image + STAGE2_LBA * SECTOR, s2.bytes, s2.len);
-	memcpy(image + KERNEL_LBA * SECTOR, k.image, k.len);
-	record = image + STAGE2_LBA * SECTOR + RECORD_OFF;
-	le32_store(record + REC_MEMSZ, k.memsz);
+	memcpy(image, s1.bytes, SECTOR_BYTES);
+	lt = (struct layout_table){
+		.magic = LAYOUT_MAGIC,
+		.stage2_lba = STAGE2_LBA,
+		.stage2_sectors = (uint16_t)sectors(s2.len),
+		.reserved = 0,
+		.kernel_lba = KERNEL_LBA,
+		.kernel_sectors = sectors(k.len),
+		.kernel_bytes = k.len,
+		.cgf_lba = cgf_lba,
+		.cgf_sectors = (uint16_t)cgf_sectors,
+	};
+	layout_table_encode(image + LAYOUT_OFF, &lt);
+	memcpy(image + STAGE2_LBA * SECTOR_BYTES, s2.bytes, s2.len);
+	memcpy(image + KERNEL_LBA * SECTOR_BYTES, k.image, k.len);
+	record = image + STAGE2_LBA * SECTOR_BYTES + STAGE2_RECORD_OFF;
+	le32_store(record + S2R_MEMSZ, k.memsz);
 	if (cgf)
-		write_cgf(image + (size_t)cgf_lba * SECTOR, &k,
-		    record + REC_DIGEST);
+		write_cgf(image + (size_t)cgf_lba * SECTOR_BYTES, &k,
+		    record + S2R_DIGEST);
 
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)getpid());
 	f = fopen(tmp, "wb");

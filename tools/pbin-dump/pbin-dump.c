@@ -13,16 +13,24 @@
 #include "cellos/errors.h"
 #include "cellos/vm_abi.h"
 #include "disasm.h"
+#include "pbin_codec.h"
 #include "pheno.h"
 #include "vm.h"
 
 static const char *
 device_kind(uint32_t k)
 {
-	static const char *const names[] = { "?", "console", "timer", "block",
-	    "irq_line" };
+	const char *name = pbin_device_kind_name(k);
 
-	return k < 5 ? names[k] : "?";
+	return name != NULL ? name : "?";
+}
+
+static const char *
+gene_kind(uint32_t k)
+{
+	const char *name = pbin_gene_kind_name(k);
+
+	return name != NULL ? name : "unknown";
 }
 
 static const char *
@@ -129,7 +137,7 @@ main(int argc, char **argv)
 	printf("channels (%u):\n  idx  id class prio bucket/max refill depth\n",
 	    p.num_channels);
 	for (uint32_t i = 0; i < p.num_channels; i++) {
-		const channel_qos_t *q = &p.channels[i].qos;
+		const struct pbin_qos *q = &p.channels[i].qos;
 		printf("  %3u %3u %-5s %4u %6llu/%-3llu %6llu %5u\n", i,
 		    q->channel_id, q->qos ? "RT" : "BE", q->priority,
 		    (unsigned long long)q->bucket,
@@ -151,7 +159,7 @@ main(int argc, char **argv)
 	for (uint32_t i = 0; i < p.num_genes; i++) {
 		const pbin_gene_t *g = &p.genes[i];
 		printf("  g%-3u %-16s channel %-3u cpu %-5u io %-6u mem %-5u",
-		    g->gene_id, pheno_gene_kind_name(g->kind), g->channel,
+		    g->gene_id, gene_kind(g->kind), g->channel,
 		    g->cpu_budget, g->io_budget, g->mem_budget);
 		if (g->kind == GENE_KIND_TESTGENE)
 			printf(" target %u %s", g->arg0, behaviour(g->arg1));

@@ -6,8 +6,9 @@
  * target and behaviour only on a testgene, arg0/arg1 only on a bytecode
  * gene, unique helpers), reads each gene's code: object (bpf_elf.c), runs
  * the kernel's verifier (core/vm_verify.c) on it with the gene's helpers,
- * and writes the .pbin (include/cellos/pbin.h) field by field, little-endian:
- * v1.2 with PROGRAMS and GENE_CODE when some gene has code, else v1.1.
+ * and writes the .pbin (include/cellos/pbin.h) through the record encoders
+ * the kernel's loader decodes with (wire/pbin_codec.c): v1.2 with PROGRAMS
+ * and GENE_CODE when some gene has code, else v1.1.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,11 +18,11 @@
 #include <yaml.h>
 
 #include "bpf_elf.h"
-#include "byteorder.h"
 #include "cellos/pbin.h"
 #include "cellos/vm_abi.h"
 #include "compile.h"
 #include "config.h"
+#include "pbin_codec.h"
 #include "vm.h"
 
 /* One program of PBIN_SEC_PROGRAMS: an object and entry, read once. */
@@ -33,10 +34,8 @@ struct program {
 
 struct channel {
 	const yaml_node_t *node;
-	uint32_t id;
 	const char *name;
-	uint32_t qos, priority;
-	uint64_t bucket, bucket_max, refill;
+	struct pbin_qos qos;	/* the record as written */
 	uint32_t depth;
 };
 
@@ -109,7 +108,8 @@ channel_ref(struct ctx *x, const yaml_node_t *ref, const char *path)
 
 	if (yv_type(ref) == YV_INT && yv_int(ref, &v) == 0) {
 		for (uint32_t i = 0; i < x->c->n; i++) {
-			if (!v.negative && x->c->ch[i].id == v.magnitude)
+			if (!v.negative &&
+			    x->c->ch[i].qos.channel_id == v.magnitude)
 				return (int)i;
 		}
 		diag_at(x->d, ref, "%s: no channel has id %s", path, yv_text(ref));
@@ -134,14 +134,15 @@ load_channels(struct ctx *x, const yaml_node_t *list)
 		struct channel *ch = &c->ch[i];
 
 		ch->node = m;
-		ch->id = (uint32_t)u64_of(x->doc, m, "id", 0);
+		ch->qos.channel_id = (uint32_t)u64_of(x->doc, m, "id", 0);
 		ch->name = text_of(x->doc, m, "name");
-		ch->qos = strcmp(text_of(x->doc, m, "qos"), "RT") == 0 ?
+		ch->qos.qos = strcmp(text_of(x->doc, m, "qos"), "RT") == 0 ?
 		    QOS_CLASS_RT : QOS_CLASS_BE;
-		ch->priority = (uint32_t)u64_of(x->doc, m, "priority", 0);
-		ch->bucket = u64_of(x->doc, m, "bucket", 0);
-		ch->bucket_max = u64_of(x->doc, m, "bucket_max", 1);
-		ch->refill = u64_of(x->doc, m, "refill_per_tick", 0);
+		ch->qos.priority = (uint32_t)u64_of(x->doc, m, "priority", 0);
+		ch->qos.bucket = u64_of(x->doc, m, "bucket", 0);
+		ch->qos.bucket_max = u64_of(x->doc, m, "bucket_max", 1);
+		ch->qos.refill_per_tick = u64_of(x->doc, m, "refill_per_tick",
+		    0);
 		ch->depth = (uint32_t)u64_of(x->doc, m, "queue_depth",
 		    QUEUE_DEPTH_DEFAULT);
 	}
@@ -157,13 +158,14 @@ check_channels(struct ctx *x, const yaml_node_t *list)
 		struct channel *ch = &c->ch[i];
 		const yaml_node_t *m = ch->node;
 
-		if (ch->id == 0)
+		if (ch->qos.channel_id == 0)
 			console = 1;
 		for (uint32_t j = 0; j < i; j++) {
-			if (c->ch[j].id == ch->id)
+			if (c->ch[j].qos.channel_id == ch->qos.channel_id)
 				diag_at(x->d, yv_get(x->doc, m, "id"),
 				    "channels[%u].id: %u is already the id of "
-				    "channels[%u] (line %zu)", i, ch->id, j,
+				    "channels[%u] (line %zu)", i,
+				    ch->qos.channel_id, j,
 				    c->ch[j].node->start_mark.line + 1);
 			if (strcmp(c->ch[j].name, ch->name) == 0)
 				diag_at(x->d, yv_get(x->doc, m, "name"),
@@ -172,16 +174,17 @@ check_channels(struct ctx *x, const yaml_node_t *list)
 				    ch->name, j,
 				    c->ch[j].node->start_mark.line + 1);
 		}
-		if (ch->bucket > ch->bucket_max)
+		if (ch->qos.bucket > ch->qos.bucket_max)
 			diag_at(x->d, yv_get(x->doc, m, "bucket"),
 			    "channels[%u].bucket: %llu exceeds bucket_max %llu",
-			    i, (unsigned long long)ch->bucket,
-			    (unsigned long long)ch->bucket_max);
-		if (ch->refill > ch->bucket_max)
+			    i, (unsigned long long)ch->qos.bucket,
+			    (unsigned long long)ch->qos.bucket_max);
+		if (ch->qos.refill_per_tick > ch->qos.bucket_max)
 			diag_at(x->d, yv_get(x->doc, m, "refill_per_tick"),
 			    "channels[%u].refill_per_tick: %llu exceeds "
-			    "bucket_max %llu", i, (unsigned long long)ch->refill,
-			    (unsigned long long)ch->bucket_max);
+			    "bucket_max %llu", i,
+			    (unsigned long long)ch->qos.refill_per_tick,
+			    (unsigned long long)ch->qos.bucket_max);
 	}
 	if (!console)
 		diag_at(x->d, list, "channels: no channel has id 0 (the console "
@@ -214,19 +217,6 @@ load_edges(struct ctx *x, const yaml_node_t *list)
 		}
 		c->adjacency[bit / 8] |= (uint8_t)(1u << (bit % 8));
 	}
-}
-
-static uint32_t
-kind_value(const char *kind)
-{
-	static const char *const kinds[] = { NULL, "mito_energy", "golgi_route",
-	    "lyso_cleanup", "peroxi_sanitize", "testgene", "bytecode" };
-
-	for (uint32_t i = 1; i < sizeof kinds / sizeof kinds[0]; i++) {
-		if (strcmp(kinds[i], kind) == 0)
-			return i;
-	}
-	return 0;
 }
 
 static uint32_t
@@ -361,10 +351,10 @@ load_genes(struct ctx *x, const yaml_node_t *list)
 		int ch;
 
 		g->gene_id = (uint32_t)u64_of(x->doc, m, "id", 0);
-		g->kind = kind_value(text_of(x->doc, m, "kind"));
+		g->kind = pbin_gene_kind_value(text_of(x->doc, m, "kind"));
 		snprintf(path, sizeof path, "genes[%u].channel", i);
 		ch = channel_ref(x, yv_get(x->doc, m, "channel"), path);
-		g->channel = ch >= 0 ? c->ch[ch].id : 0;
+		g->channel = ch >= 0 ? c->ch[ch].qos.channel_id : 0;
 		g->cpu_budget = (uint32_t)u64_of(x->doc, budget, "cpu", 1);
 		g->io_budget = (uint32_t)u64_of(x->doc, budget, "io", 0);
 		g->mem_budget = (uint32_t)u64_of(x->doc, budget, "mem", 0);
@@ -410,7 +400,7 @@ load_genes(struct ctx *x, const yaml_node_t *list)
 		}
 		snprintf(path, sizeof path, "genes[%u].target", i);
 		ch = channel_ref(x, target, path);
-		g->arg0 = ch >= 0 ? c->ch[ch].id : 0;
+		g->arg0 = ch >= 0 ? c->ch[ch].qos.channel_id : 0;
 		for (uint32_t b = 0; behaviour != NULL && b < 3; b++) {
 			if (strcmp(yv_text(behaviour), behaviours[b]) == 0)
 				g->arg1 = b;
@@ -421,8 +411,6 @@ load_genes(struct ctx *x, const yaml_node_t *list)
 static void
 load_devices(struct ctx *x, const yaml_node_t *list)
 {
-	static const char *const kinds[] = { NULL, "console", "timer", "block",
-	    "irq_line" };
 	struct compiled *c = x->c;
 	char path[64];
 
@@ -432,30 +420,19 @@ load_devices(struct ctx *x, const yaml_node_t *list)
 		pbin_device_t *d = &c->devices[i];
 		int ch;
 
-		d->kind = 0;
-		for (uint32_t k = 1; k < 5; k++) {
-			if (strcmp(kinds[k], text_of(x->doc, m, "kind")) == 0)
-				d->kind = k;
-		}
+		d->kind = pbin_device_kind_value(text_of(x->doc, m, "kind"));
 		snprintf(path, sizeof path, "devices[%u].channel", i);
 		ch = channel_ref(x, yv_get(x->doc, m, "channel"), path);
-		d->channel = ch >= 0 ? c->ch[ch].id : 0;
+		d->channel = ch >= 0 ? c->ch[ch].qos.channel_id : 0;
 		d->addr = u64_of(x->doc, m, "addr", 0);
 	}
 }
 
-/* Bytes a program takes in the kernel's code pool: code and rodata. */
-static uint32_t
-program_bytes(const struct bpf_prog *p)
+/* A program's header in PBIN_SEC_PROGRAMS. */
+static pbin_program_t
+program_header(const struct bpf_prog *p)
 {
-	return p->insn_count * 8 + p->rodata_len;
-}
-
-/* Bytes a program takes in PBIN_SEC_PROGRAMS after its header. */
-static uint32_t
-program_padded(const struct bpf_prog *p)
-{
-	return (program_bytes(p) + 7) & ~7u;
+	return (pbin_program_t){ p->insn_count, p->rodata_len, p->entry, 0 };
 }
 
 /* All programs together must fit the kernel's code pool (PHENO_CODE_MAX). */
@@ -464,8 +441,11 @@ check_code_size(struct ctx *x, const yaml_node_t *genes)
 {
 	uint32_t total = 0;
 
-	for (uint32_t k = 0; k < x->c->num_programs; k++)
-		total += program_bytes(&x->c->programs[k].prog);
+	for (uint32_t k = 0; k < x->c->num_programs; k++) {
+		pbin_program_t h = program_header(&x->c->programs[k].prog);
+
+		total += (uint32_t)pbin_program_body(&h);
+	}
 	if (total > PHENO_CODE_MAX)
 		diag_at(x->d, genes, "genes: the %u programs take %u bytes of "
 		    "code and rodata, at most %d (PHENO_CODE_MAX)",
@@ -498,144 +478,56 @@ compile(struct ctx *x, const yaml_node_t *root)
 
 /* ---- output ---- */
 
-struct out {
-	uint8_t *b;
-	size_t cap;
-	size_t n;
-	int overflow;
-};
-
-static void
-put(struct out *o, const void *p, size_t len)
-{
-	if (o->n + len > o->cap) {
-		o->overflow = 1;
-		return;
-	}
-	memcpy(o->b + o->n, p, len);
-	o->n += len;
-}
-
-static void
-put32(struct out *o, uint32_t v)
-{
-	uint8_t b[4];
-
-	le32_store(b, v);
-	put(o, b, 4);
-}
-
-static void
-put16(struct out *o, uint16_t v)
-{
-	uint8_t b[2];
-
-	le16_store(b, v);
-	put(o, b, 2);
-}
-
-static void
-put64(struct out *o, uint64_t v)
-{
-	uint8_t b[8];
-
-	le64_store(b, v);
-	put(o, b, 8);
-}
-
 /* PBIN_SEC_PROGRAMS and PBIN_SEC_GENE_CODE (v1.2), when there is code. */
 static void
-emit_code(const struct compiled *c, struct out *o)
+emit_code(const struct compiled *c, struct pbin_writer *w)
 {
-	static const uint8_t zeros[8];
-	uint32_t len = 4;
+	uint32_t len = PBIN_COUNT_SIZE;
 
 	if (c->num_programs == 0)
 		return;
-	for (uint32_t k = 0; k < c->num_programs; k++)
-		len += 16 + program_padded(&c->programs[k].prog);
-	put32(o, PBIN_SEC_PROGRAMS);
-	put32(o, len);
-	put32(o, c->num_programs);
+	for (uint32_t k = 0; k < c->num_programs; k++) {
+		pbin_program_t h = program_header(&c->programs[k].prog);
+
+		len += (uint32_t)pbin_program_bytes(&h);
+	}
+	pbin_put_section(w, PBIN_SEC_PROGRAMS, len);
+	pbin_put_u32(w, c->num_programs);
 	for (uint32_t k = 0; k < c->num_programs; k++) {
 		const struct bpf_prog *p = &c->programs[k].prog;
+		pbin_program_t h = program_header(p);
 
-		put32(o, p->insn_count);
-		put32(o, p->rodata_len);
-		put32(o, p->entry);
-		put32(o, 0);
-		put(o, p->code, (size_t)p->insn_count * 8);
-		put(o, p->rodata, p->rodata_len);
-		put(o, zeros, (8 - p->rodata_len % 8) % 8);
+		pbin_put_program(w, &h, p->code, p->rodata);
 	}
-	put32(o, PBIN_SEC_GENE_CODE);
-	put32(o, 4 + 16 * c->num_gene_code);
-	put32(o, c->num_gene_code);
-	for (uint32_t k = 0; k < c->num_gene_code; k++) {
-		put32(o, c->gene_code[k].gene_id);
-		put32(o, c->gene_code[k].program);
-		put32(o, c->gene_code[k].helpers);
-		put32(o, c->gene_code[k].gas);
-	}
+	pbin_put_gene_code(w, c->gene_code, c->num_gene_code);
 }
 
 static void
-emit(const struct compiled *c, struct out *o)
+emit(const struct compiled *c, struct pbin_writer *w)
 {
-	size_t name_len = strlen(c->name);
+	struct pbin_header h = {
+		.magic = PBIN_MAGIC,
+		.ver_major = PBIN_VER_MAJOR,
+		.ver_minor = c->num_programs > 0 ? 2 : 1,	/* 1.1 as before */
+		.arch_id = c->arch_id,
+		.reserved = 0,
+		.num_channels = c->n,
+		.quantum_ns = c->quantum_ns,
+	};
+	uint32_t depth[CHANNELS_MAX];
 
-	put32(o, PBIN_MAGIC);
-	put16(o, PBIN_VER_MAJOR);
-	put16(o, c->num_programs > 0 ? 2 : 1);	/* 1.1 exactly as before */
-	put16(o, c->arch_id);
-	put16(o, 0);
-	put32(o, c->n);
-	put32(o, c->quantum_ns);
+	pbin_put_header(w, &h);
 	for (uint32_t i = 0; i < c->n; i++) {
-		put32(o, c->ch[i].id);
-		put32(o, c->ch[i].qos);
-		put32(o, c->ch[i].priority);
-		put64(o, c->ch[i].bucket);
-		put64(o, c->ch[i].bucket_max);
-		put64(o, c->ch[i].refill);
+		pbin_put_qos(w, &c->ch[i].qos);
+		depth[i] = c->ch[i].depth;
 	}
-	put(o, c->adjacency, (c->n * c->n + 7) / 8);
-	put32(o, PBIN_SEC_NAME);
-	put32(o, (uint32_t)name_len);
-	put(o, c->name, name_len);
-	put32(o, PBIN_SEC_SCHED);
-	put32(o, 16);
-	put32(o, c->sched.gas);
-	put32(o, c->sched.proof_quanta);
-	put32(o, c->sched.epoch_quanta);
-	put32(o, 0);
-	put32(o, PBIN_SEC_QUEUES);
-	put32(o, 4 * c->n);
-	for (uint32_t i = 0; i < c->n; i++)
-		put32(o, c->ch[i].depth);
-	put32(o, PBIN_SEC_GENES);
-	put32(o, 4 + 32 * c->num_genes);
-	put32(o, c->num_genes);
-	for (uint32_t i = 0; i < c->num_genes; i++) {
-		const pbin_gene_t *g = &c->genes[i];
-		put32(o, g->gene_id);
-		put32(o, g->kind);
-		put32(o, g->channel);
-		put32(o, g->cpu_budget);
-		put32(o, g->io_budget);
-		put32(o, g->mem_budget);
-		put32(o, g->arg0);
-		put32(o, g->arg1);
-	}
-	emit_code(c, o);
-	put32(o, PBIN_SEC_DEVICES);
-	put32(o, 4 + 16 * c->num_devices);
-	put32(o, c->num_devices);
-	for (uint32_t i = 0; i < c->num_devices; i++) {
-		put32(o, c->devices[i].kind);
-		put32(o, c->devices[i].channel);
-		put64(o, c->devices[i].addr);
-	}
+	pbin_put_bytes(w, c->adjacency, (c->n * c->n + 7) / 8);
+	pbin_put_name(w, c->name, (uint32_t)strlen(c->name));
+	pbin_put_sched(w, &c->sched);
+	pbin_put_queues(w, depth, c->n);
+	pbin_put_genes(w, c->genes, c->num_genes);
+	emit_code(c, w);
+	pbin_put_devices(w, c->devices, c->num_devices);
 }
 
 long
@@ -653,10 +545,11 @@ phenotype_compile_with(struct schema *schema, const unsigned char *yaml,
 	static struct compiled compiled;
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	struct out o = { out, cap, 0, 0 };
+	struct pbin_writer w;
 	int ok;
 
 	memset(&compiled, 0, sizeof compiled);
+	pbin_writer_init(&w, out, cap);
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, yaml, len);
 	ok = yaml_parser_load(&parser, &doc);
@@ -675,13 +568,13 @@ phenotype_compile_with(struct schema *schema, const unsigned char *yaml,
 		compile(&x, yaml_document_get_root_node(&doc));
 	}
 	if (d->errors == 0) {
-		emit(&compiled, &o);
-		if (o.overflow) {
+		emit(&compiled, &w);
+		if (w.overflow) {
 			yaml_mark_t start = { 0, 0, 0 };
 			diag_mark(d, start, "the phenotype compiles to more than "
 			    "%zu bytes", cap);
 		}
 	}
 	yaml_document_delete(&doc);
-	return d->errors == 0 ? (long)o.n : -1;
+	return d->errors == 0 ? (long)w.len : -1;
 }
