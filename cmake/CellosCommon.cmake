@@ -3,7 +3,7 @@
 # Warnings are errors on every target (STYLE.md).
 function(cellos_warnings target)
 	target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wpedantic
-		-Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla)
+		-Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2)
 endfunction()
 
 # No build or source path ends up in an output (reproducible releases).

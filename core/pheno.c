@@ -6,6 +6,7 @@
  * compiler's encoders mirror), and every offset a refusal names is a field
  * of their layout tables (PBIN_AT).
  */
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,22 +25,31 @@ struct reader {
 };
 
 /*
- * Record why the file is refused and return -code. fmt may use up to two
- * %llu conversions, filled from a and b (unused ones are ignored).
+ * Record why the file is refused and return -code. fmt is a literal the
+ * compiler checks against the values that follow; refuse() below passes
+ * its two values as unsigned long long, so fmt has two %llu-type
+ * conversions; a refusal with fewer values calls refuse_at itself.
  */
-static int
-refuse(struct reader *r, int code, size_t offset, const char *field,
-    const char *fmt, uint64_t a, uint64_t b)
+static int __attribute__((format(printf, 5, 6)))
+refuse_at(struct reader *r, int code, size_t offset, const char *field,
+    const char *fmt, ...)
 {
+	va_list ap;
+
 	if (r->err != NULL) {
 		r->err->code = -code;
 		r->err->offset = (uint32_t)offset;
 		r->err->field = field;
-		ksnprintf(r->err->detail, sizeof r->err->detail, fmt,
-		    (unsigned long long)a, (unsigned long long)b);
+		va_start(ap, fmt);
+		kvsnprintf(r->err->detail, sizeof r->err->detail, fmt, ap);
+		va_end(ap);
 	}
 	return -code;
 }
+
+#define refuse(r, code, offset, field, fmt, a, b)			\
+	refuse_at((r), (code), (offset), (field), fmt,			\
+	    (unsigned long long)(a), (unsigned long long)(b))
 
 /*
  * Where the tag and the len of the section whose content starts at off are
@@ -601,9 +611,9 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 			    "sections.tag", "section %llu needs v1.2, the "
 			    "header says v1.%llu", tag, p->ver_minor);
 		if (seen & (1u << tag))
-			return refuse(r, CELL_E_RANGE, tag_at(off),
-			    "sections.tag", "section %llu appears twice", tag,
-			    0);
+			return refuse_at(r, CELL_E_RANGE, tag_at(off),
+			    "sections.tag", "section %u appears twice",
+			    (unsigned)tag);
 		seen |= 1u << tag;
 		switch (tag) {
 		case PBIN_SEC_NAME:
@@ -634,11 +644,11 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 		off += len;
 	}
 	if (!(seen & (1u << PBIN_SEC_SCHED)))
-		return refuse(r, CELL_E_TRUNCATED, r->len, "sections.sched",
-		    "required section %llu missing", PBIN_SEC_SCHED, 0);
+		return refuse_at(r, CELL_E_TRUNCATED, r->len, "sections.sched",
+		    "required section %u missing", (unsigned)PBIN_SEC_SCHED);
 	if (!(seen & (1u << PBIN_SEC_GENES)))
-		return refuse(r, CELL_E_TRUNCATED, r->len, "sections.genes",
-		    "required section %llu missing", PBIN_SEC_GENES, 0);
+		return refuse_at(r, CELL_E_TRUNCATED, r->len, "sections.genes",
+		    "required section %u missing", (unsigned)PBIN_SEC_GENES);
 	if (!(seen & (1u << PBIN_SEC_PROGRAMS)) !=
 	    !(seen & (1u << PBIN_SEC_GENE_CODE)))
 		return refuse(r, CELL_E_TRUNCATED, r->len, "sections",
@@ -657,7 +667,7 @@ pheno_parse(const uint8_t *buf, size_t len, struct phenotype *out,
 	int rc;
 
 	if (buf == NULL || out == NULL)
-		return refuse(&r, CELL_E_INVAL, 0, "buffer", "no buffer", 0, 0);
+		return refuse_at(&r, CELL_E_INVAL, 0, "buffer", "no buffer");
 	if (len > PBIN_SIZE_MAX)
 		return refuse(&r, CELL_E_LENGTH, 0, "file",
 		    "%llu bytes, at most %llu", len, PBIN_SIZE_MAX);

@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 int ksnprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

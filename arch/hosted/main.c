@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,11 +72,15 @@ usage_full(void)
 	    "  --help         print this help and exit\n", stdout);
 }
 
-static __attribute__((noreturn)) void
-usage_error(const char *fmt, const char *arg)
+static __attribute__((noreturn, format(printf, 1, 2))) void
+usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fputs("cellos-hosted: ", stderr);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 	fputs(usage_line, stderr);
 	exit(CELL_EXIT_NOSTART);

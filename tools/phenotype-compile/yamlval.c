@@ -150,7 +150,7 @@ yv_get(yaml_document_t *doc, const yaml_node_t *map, const char *key)
 	return NULL;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 vdiag(struct diag *d, yaml_mark_t mark, const char *fmt, va_list ap)
 {
 	d->errors++;

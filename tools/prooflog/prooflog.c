@@ -1,5 +1,6 @@
 /* Reading captured console logs; see prooflog.h. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,10 +73,12 @@ plog_required(enum plog_marker m)
 	}
 }
 
-static void
+static void __attribute__((format(printf, 4, 5)))
 problem(const struct plog *log, unsigned long line, unsigned *problems,
-    const char *fmt, const char *a, const char *b)
+    const char *fmt, ...)
 {
+	va_list ap;
+
 	(*problems)++;
 	if (log->quiet)
 		return;
@@ -83,7 +86,9 @@ problem(const struct plog *log, unsigned long line, unsigned *problems,
 		fprintf(stderr, "%s:%lu: ", log->path, line);
 	else
 		fprintf(stderr, "%s: ", log->path);
-	fprintf(stderr, fmt, a, b);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 }
 
@@ -296,7 +301,7 @@ plog_index(struct plog *log, unsigned *problems)
 	}
 	if (boot_stage_lines == 0)
 		problem(log, 0, problems, "no #E0 boot-stage line (such as "
-		    "\"#E0 hosted start\")%s%s", "", "");
+		    "\"#E0 hosted start\")");
 }
 
 void
@@ -542,7 +547,7 @@ plog_phenotype(const struct plog *log, struct plog_pheno *out,
 		if (first != 0) {
 			snprintf(where, sizeof where, "%lu", first);
 			problem(log, lineno, problems, "a second #I phenotype "
-			    "line (the first is line %s)%s", where, "");
+			    "line (the first is line %s)", where);
 			good = 0;
 			continue;
 		}
@@ -563,6 +568,6 @@ plog_phenotype(const struct plog *log, struct plog_pheno *out,
 	if (first == 0)
 		problem(log, 0, problems, "no \"#I phenotype NAME vMAJOR.MINOR "
 		    "sha256=<64 HEX>: ...\" line: the boot does not say which "
-		    "phenotype it proved%s%s", "", "");
+		    "phenotype it proved");
 	return good ? 0 : -1;
 }
