@@ -14,8 +14,8 @@
 ;                          BSS and stack at 1 MiB; then the kernel copied to
 ;                          1 MiB, the handoff at HANDOFF_ADDR, jump to
 ;                          KERNEL_VIRT with the handoff in RDI
-;   With CGF_VERIFY (CFG_ENABLE_CGF_VERIFY), stage2 also reads the CGF blob
-;   the layout table names and stage2_check verifies, before the copy, the
+;   With CELLOS_CGF_VERIFY (the CMake option), stage2 also reads the CGF
+;   blob the layout table names and stage2_check verifies, before the copy, the
 ;   blob (header CRC32C, the gene directory's SHA-256 against the digest
 ;   disk-pack recorded in the build record below) and through it the kernel
 ;   image exactly as read, embedded phenotype included.
@@ -32,7 +32,7 @@ bits 16
 	global stage2_record
 	extern stage2_check
 
-%ifdef CGF_VERIFY
+%ifdef CELLOS_CGF_VERIFY
 S2_FLAGS equ S2F_CGF_VERIFY
 %else
 S2_FLAGS equ 0
@@ -87,7 +87,7 @@ stage2_main:
 
 	call kernel_read
 	jc .fail_load
-%ifdef CGF_VERIFY
+%ifdef CELLOS_CGF_VERIFY
 	call cgf_read
 	jc .fail_cgf
 %endif
@@ -350,7 +350,7 @@ kernel_read:
 	clc
 	ret
 
-%ifdef CGF_VERIFY
+%ifdef CELLOS_CGF_VERIFY
 ; Read the CGF blob the layout table names to CGF_ADDR. CF=1 when there is
 ; none or it cannot be read.
 cgf_read:

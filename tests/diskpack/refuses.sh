@@ -70,9 +70,9 @@ refused no-build-record 'stage2 .*: no build record \("S2BR" at offset 4\)' \
 	--stage1 "$s1" --stage2 "$work/no-record" --kernel "$elf" "${cgf[@]}"
 
 # ---- --cgf against the stage2 ----
-refused cgf-missing 'verifies a CGF blob \(built with CGF_VERIFY\) but --cgf is not given' \
+refused cgf-missing 'verifies a CGF blob \(built with CELLOS_CGF_VERIFY\) but --cgf is not given' \
 	--stage1 "$s1" --stage2 "$work/s2v" --kernel "$elf"
-refused cgf-unchecked 'was built without CGF_VERIFY: nothing would check the --cgf blob' \
+refused cgf-unchecked 'was built without CELLOS_CGF_VERIFY: nothing would check the --cgf blob' \
 	--stage1 "$s1" --stage2 "$work/s2n" --kernel "$elf" --cgf
 objcopy --strip-all "$elf" "$work/stripped.elf"
 refused cgf-no-phenotype 'kernel .*stripped.elf: no embedded phenotype \(symbols board_pbin..board_pbin_end missing or empty\)' \

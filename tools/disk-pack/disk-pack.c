@@ -445,14 +445,15 @@ check_cgf(const struct input *s2, const struct input *elf,
 	    S2F_CGF_VERIFY) != 0;
 
 	if (verifies && !cgf) {
-		fprintf(stderr, "disk-pack: stage2 %s verifies a CGF blob (built "
-		    "with CGF_VERIFY) but --cgf is not given: it would refuse "
-		    "to boot\n", s2->path);
+		fprintf(stderr, "disk-pack: stage2 %s verifies a CGF blob "
+		    "(built with CELLOS_CGF_VERIFY) but --cgf is not given: it "
+		    "would refuse to boot\n", s2->path);
 		return -1;
 	}
 	if (!verifies && cgf) {
-		fprintf(stderr, "disk-pack: stage2 %s was built without CGF_VERIFY: "
-		    "nothing would check the --cgf blob\n", s2->path);
+		fprintf(stderr, "disk-pack: stage2 %s was built without "
+		    "CELLOS_CGF_VERIFY: nothing would check the --cgf blob\n",
+		    s2->path);
 		return -1;
 	}
 	if (cgf && (!k->has_phenotype || k->phenotype_len == 0)) {
