@@ -151,8 +151,7 @@ start_genes(const struct phenotype *p)
 static void
 open_storage(void)
 {
-	static uint8_t ram[(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS) *
-	    HAL_BLOCK_SIZE];
+	static uint8_t ram[UPDATE_AREA_BLOCKS * HAL_BLOCK_SIZE];
 	static struct blkdev ramdev;
 	const struct blkdev *hal = blk_hal();
 	struct disk *d = &boot.disk;

@@ -100,12 +100,6 @@ state_decode(const uint8_t *b, struct update_state *v)
 /* One buffer for strand images: the updater is never re-entered. */
 static uint8_t image_buf[STRAND_BYTES];
 
-uint64_t
-update_area_blocks(void)
-{
-	return 2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS;
-}
-
 void
 update_device_key(uint8_t key[32])
 {
@@ -155,7 +149,8 @@ trailer_mac(const struct trailer *t, uint8_t mac[32])
 	device_mac(msg, sizeof msg, mac);
 }
 
-int
+/* Check a trailer's MAC. 1 when it verifies. */
+static int
 update_trailer_ok(const struct trailer *t)
 {
 	uint8_t mac[32];
@@ -259,7 +254,7 @@ update_format(const struct blkdev *dev, struct region area)
 	uint8_t zero[HAL_BLOCK_SIZE] = { 0 };
 	int rc;
 
-	if (area.blocks < update_area_blocks())
+	if (area.blocks < UPDATE_AREA_BLOCKS)
 		return -CELL_E_NOSPACE;
 	for (uint64_t i = 0; i < UPDATE_LOG_SLOTS; i++) {
 		if ((rc = blk_write(dev, area.start + 2 * STRAND_BLOCKS + i, zero,
@@ -280,7 +275,7 @@ update_open(struct updater *u, const struct blkdev *dev, struct region area)
 	u->area = area;
 	u->st = (struct update_state){ 0 };
 	u->st.preferred = STRAND_NONE;
-	if (area.blocks < update_area_blocks())
+	if (area.blocks < UPDATE_AREA_BLOCKS)
 		return -CELL_E_NOSPACE;
 	for (uint64_t i = 0; i < UPDATE_LOG_SLOTS; i++) {
 		rc = blk_read(dev, area.start + 2 * STRAND_BLOCKS + i, block, 1);

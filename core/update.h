@@ -28,6 +28,8 @@
 
 #define UPDATE_STRANDS		2
 #define STRAND_BYTES		(STRAND_BLOCKS * HAL_BLOCK_SIZE)	/* largest image */
+/* Blocks an update area needs: the two strands, then the record log. */
+#define UPDATE_AREA_BLOCKS	(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS)
 #define STRAND_NONE		0xFFFFFFFFu
 
 struct trailer {
@@ -52,9 +54,6 @@ struct updater {
 	struct region area;
 	struct update_state st;
 };
-
-/* Blocks an update area needs. */
-uint64_t update_area_blocks(void);
 
 /*
  * Erase the record log of the area (every slot zeroed, flushed): an area
@@ -116,8 +115,5 @@ int update_record_decode(const uint8_t block[HAL_BLOCK_SIZE],
 /* Encode st as a record block (the inverse of update_record_decode). */
 void update_record_encode(const struct update_state *st,
     uint8_t block[HAL_BLOCK_SIZE]);
-
-/* Check a trailer's MAC. 1 when it verifies. */
-int update_trailer_ok(const struct trailer *t);
 
 #endif
