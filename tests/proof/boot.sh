@@ -28,7 +28,10 @@ hosted)
 		${disk_args[@]+"${disk_args[@]}"} >"$log" ||
 		fail "exit status $?"
 	tuple="arch=x86_64 tier=HOSTED .* intr=POSIX_SIGNALS timer=HOST_TIMER console=STDOUT ram=${ram}MiB"
-	base="0000000000400000"
+	# Where the executable is linked: its first PT_LOAD segment's address
+	# (0x400000 for x86_64, 0x8048000 for the 32-bit hosted-32 build).
+	base=$(printf '%016X' "$(readelf -lW "${CELLOS_HOSTED:-$top/build/out/cellos-hosted}" |
+		awk '$1 == "LOAD" { print $3; exit }')")
 	cons="0000000000000010"
 	;;
 x86)
