@@ -1,0 +1,120 @@
+/*
+ * The RAM probe. Nothing says how much RAM an MPS2 FPGA image has or
+ * where (there is no device tree, and the images differ), so the entry
+ * looks: it walks the ARMv7-M memory map's code, SRAM and external RAM
+ * windows (0x00000000..0x3FFFFFFF and 0x60000000..0x9FFFFFFF) in 64 KiB
+ * steps and, where the first word of a step is memory, each of its 4 KiB
+ * blocks.
+ *
+ * A block is RAM when its first word takes the complement of what it
+ * holds and then its old value back (mcu_probe_word, vectors.S), which
+ * leaves out absent memory (a bus fault, caught: see mcu_fault), the
+ * MPS2's reserved ranges that read as zero and ignore writes, and the
+ * bit-band aliases (a word there is one bit). It is a mirror of RAM
+ * already found, and not counted again, when writing it changes the word
+ * at the same offset, modulo the region's size rounded up to a power of
+ * two, in a region found below it: incomplete address decoding ignores
+ * the address bits above a memory's size, so its copies repeat at that
+ * stride (the AN386 mirrors SSRAM1 at 4 MiB, SSRAM2/3 at 0x20400000, its
+ * 16 KiB block RAM three times after it). RAM that does not start on a
+ * 64 KiB boundary is not found.
+ *
+ * Interrupts are off; the probe writes only the words it tests and puts
+ * each back before anything else runs, so it can test the kernel's own
+ * memory.
+ */
+#include <stdint.h>
+
+#include "mcu.h"
+
+#define STEP		0x10000u
+#define BLOCK		0x1000u
+
+static const struct {
+	uint32_t lo, hi;
+} windows[] = {
+	{ 0x00000000u, 0x40000000u },	/* code and SRAM */
+	{ 0x60000000u, 0xA0000000u },	/* external RAM */
+};
+
+static int
+found(uint32_t addr)
+{
+	for (unsigned i = 0; i < mcu.ram_count; i++) {
+		if (addr >= mcu.ram[i].base &&
+		    addr - mcu.ram[i].base < mcu.ram[i].size)
+			return 1;
+	}
+	return 0;
+}
+
+/* The smallest power of two at least n (n >= 1, at most 2^31). */
+static uint32_t
+pow2_ceil(uint32_t n)
+{
+	uint32_t p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+/* addr mirrors RAM found below it (see above). */
+static int
+is_mirror(uint32_t addr)
+{
+	for (unsigned i = 0; i < mcu.ram_count; i++) {
+		const struct mcu_ram_region *r = &mcu.ram[i];
+		uint32_t partner;
+
+		if (r->base >= addr)
+			continue;
+		partner = r->base + ((addr - r->base) & (pow2_ceil(r->size) - 1));
+		if (partner != addr && found(partner) &&
+		    mcu_probe_alias(addr, partner))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+record(uint32_t block)
+{
+	struct mcu_ram_region *last = mcu.ram_count > 0 ?
+	    &mcu.ram[mcu.ram_count - 1] : 0;
+
+	if (last != 0 && last->base + last->size == block) {
+		last->size += BLOCK;
+	} else if (mcu.ram_count < MCU_RAM_REGIONS) {
+		mcu.ram[mcu.ram_count].base = block;
+		mcu.ram[mcu.ram_count].size = BLOCK;
+		mcu.ram_count++;
+	} else {
+		mcu.ram_truncated = 1;
+	}
+}
+
+void
+mcu_probe_ram_regions(void)
+{
+	uint32_t shcsr = mmio_read32(SCB_SHCSR);
+
+	/* Bus faults go to their own handler, which resumes the probe. */
+	mmio_write32(SCB_SHCSR, shcsr | SHCSR_BUSFAULTENA);
+	mcu_barrier();
+	mcu.ram_count = 0;
+	mcu.ram_truncated = 0;
+	mcu_probing = 1;
+	for (unsigned w = 0; w < sizeof windows / sizeof windows[0]; w++) {
+		for (uint32_t step = windows[w].lo; step < windows[w].hi;
+		    step += STEP) {
+			if (!mcu_probe_word(step))
+				continue;
+			for (uint32_t b = step; b < step + STEP; b += BLOCK) {
+				if (mcu_probe_word(b) && !is_mirror(b))
+					record(b);
+			}
+		}
+	}
+	mcu_probing = 0;
+}
