@@ -54,6 +54,14 @@ mcu_uart_init(void)
 	return rc;
 }
 
+/* A fault before mcu_main set the UART up still gets reported (mcu_fault). */
+void
+mcu_uart_ensure(void)
+{
+	if (!uart_enabled)
+		(void)mcu_uart_init();
+}
+
 void
 hal_console_write(const char *buf, size_t len)
 {

@@ -21,7 +21,7 @@
 
 volatile int mcu_probing;
 
-extern char __ram_start[], __ram_end[];
+extern char __ram_start[], __ram_end[], __stack_bottom[];
 
 void
 hal_exit(int status)
@@ -74,9 +74,12 @@ frame_readable(const uint32_t *frame)
 void
 mcu_fault(uint32_t *frame, uint32_t exception, uint32_t exc_return)
 {
+	static const char nocp[] = "#X the CPU has no FPU; this kernel is "
+	    "built for the Cortex-M4F's (-mfloat-abi=hard)\n";
+	static const char overflow[] = "#X the kernel stack overflowed\n";
 	uint32_t cfsr = mmio_read32(SCB_CFSR);
 	uint32_t n = exception & 0x1FF;
-	uint32_t pc = 0, lr = 0, xpsr = 0;
+	uint32_t pc = 0, lr = 0, xpsr = 0, mmfar, bfar;
 	char line[224];
 	int len;
 
@@ -102,6 +105,7 @@ mcu_fault(uint32_t *frame, uint32_t exception, uint32_t exc_return)
 		frame[6] = (uint32_t)(uintptr_t)mcu_probe_fail & ~1u;
 		return;
 	}
+	mcu_uart_ensure();
 	log_flush();
 	len = ksnprintf(line, sizeof line, "#X exception %s", exception_name(n));
 	if (n >= 16)
@@ -115,5 +119,25 @@ mcu_fault(uint32_t *frame, uint32_t exception, uint32_t exc_return)
 	if (len > (int)sizeof line - 1)
 		len = (int)sizeof line - 1;
 	hal_console_write(line, (size_t)len);
+	/* A coprocessor instruction on a part without the FPU (the build
+	 * moves 64-bit values through d-registers): say what it means. */
+	if ((cfsr & CFSR_NOCP) && mmio_read32(FPU_MVFR0) == 0)
+		hal_console_write(nocp, sizeof nocp - 1);
+	/* BFAR in the kernel's own RAM: the machine has less of it there. */
+	bfar = mmio_read32(SCB_BFAR);
+	if ((cfsr & CFSR_BFARVALID) &&
+	    bfar - (uint32_t)(uintptr_t)__ram_start <
+	    (uint32_t)(__ram_end - __ram_start)) {
+		len = ksnprintf(line, sizeof line, "#X the kernel's data, BSS "
+		    "and stack (%08X..%08X) are not all RAM on this machine\n",
+		    (unsigned)(uintptr_t)__ram_start,
+		    (unsigned)(uintptr_t)__ram_end - 1);
+		hal_console_write(line, (size_t)len);
+	}
+	/* MMFAR in the stack's guard (mcu_main.c): say what it means. */
+	mmfar = mmio_read32(SCB_MMFAR);
+	if ((cfsr & CFSR_MMARVALID) &&
+	    mmfar - (uint32_t)(uintptr_t)__stack_bottom < 32)
+		hal_console_write(overflow, sizeof overflow - 1);
 	hal_exit(CELL_EXIT_PANIC);
 }

@@ -44,8 +44,17 @@
 #define SHCSR_BUSFAULTENA (1u << 17)
 #define SHCSR_USGFAULTENA (1u << 18)
 #define CFSR_BFSR_MASK	0x0000FF00u
+#define CFSR_MMARVALID	(1u << 7)	/* MMFSR: MMFAR holds the address */
 #define CFSR_PRECISERR	(1u << 9)	/* BFSR: a precise data bus error */
+#define CFSR_BFARVALID	(1u << 15)	/* BFSR: BFAR holds the address */
+#define CFSR_NOCP	(1u << 19)	/* UFSR: no coprocessor (no FPU) */
 #define HFSR_FORCED	(1u << 30)	/* a fault escalated to HardFault */
+#define MPU_CTRL_ENABLE	(1u << 0)
+#define MPU_CTRL_PRIVDEFENA (1u << 2)	/* default map under the regions */
+#define MPU_RASR_ENABLE	(1u << 0)
+#define MPU_RASR_SIZE_32 (4u << 1)	/* 2^(SIZE + 1) bytes */
+#define MPU_RASR_AP_NONE (0u << 24)	/* no access, privileged or not */
+#define MPU_RASR_XN	(1u << 28)
 
 /* ---- the board (QEMU hw/arm/mps2.c, AN386) ---- */
 #define MPS2_UART0	0x40004000u	/* CMSDK APB UART0: channel 0 */
@@ -98,6 +107,7 @@ extern const char *mcu_unsupported;
 
 /* UART0 (hal_console.c): check its ID registers, then enable TX. */
 int mcu_uart_init(void);
+void mcu_uart_ensure(void);
 
 /* The RAM probe (probe.c): fills mcu.ram, bus faults guarded. */
 void mcu_probe_ram_regions(void);

@@ -21,6 +21,7 @@ const char *mcu_unsupported;
 
 extern char mcu_vectors[];
 extern char __image_end[];
+extern char __stack_bottom[];
 
 /* Cortex-M parts by CPUID PARTNO (bits 15:4), for the #I line. */
 static const char *
@@ -99,6 +100,28 @@ fill_handoff(handoff_t *h)
 	    s->intr_fabric, s->timer_fabric);
 }
 
+/*
+ * With an MPU, the lowest 32 bytes of the stack become a no-access region,
+ * so an overflow faults (MemManage, or HardFault while PRIMASK is set)
+ * instead of running into whatever lies below; the fault entry has a
+ * stack of its own to report it on. PRIVDEFENA keeps the default memory
+ * map everywhere else. After the RAM probe, which tests those words too.
+ */
+static void
+guard_stack(void)
+{
+	uint32_t at = (uint32_t)(uintptr_t)__stack_bottom;
+
+	if (mcu.mpu_regions == 0)
+		return;
+	mmio_write32(MPU_RNR, 0);
+	mmio_write32(MPU_RBAR, at & ~31u);
+	mmio_write32(MPU_RASR, MPU_RASR_XN | MPU_RASR_AP_NONE |
+	    MPU_RASR_SIZE_32 | MPU_RASR_ENABLE);
+	mmio_write32(MPU_CTRL, MPU_CTRL_ENABLE | MPU_CTRL_PRIVDEFENA);
+	mcu_barrier();
+}
+
 /* What the probes found, for a reader of the log (not part of any proof). */
 static void
 describe(void)
@@ -147,6 +170,7 @@ mcu_main(void)
 	} else {
 		mcu.scc_id = mmio_read32(MPS2_SCC_ID);
 		mcu_probe_ram_regions();
+		guard_stack();
 		mcu_irq_init();
 	}
 	/* SYS_GET_CMDLINE (semihosting): where the disk is, if anywhere. */
