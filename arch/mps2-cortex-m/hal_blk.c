@@ -21,6 +21,7 @@
 
 #include "cellos/errors.h"
 #include "hal.h"
+#include "kprint.h"
 #include "mcu.h"
 
 #define SYS_OPEN	0x01
@@ -28,6 +29,7 @@
 #define SYS_READ	0x06
 #define SYS_SEEK	0x0A
 #define SYS_FLEN	0x0C
+#define SYS_ERRNO	0x13
 #define OPEN_RPLUS_B	3		/* ISO C fopen mode "r+b" */
 #define PATH_MAX_LEN	200
 #define BLOCKS_MAX	(0x7FFFFFFFu / HAL_BLOCK_SIZE)	/* SYS_SEEK takes a signed 32-bit offset */
@@ -36,6 +38,7 @@ static int32_t handle = -1;
 static uint32_t blocks;
 static int32_t opened_len;
 static char path[PATH_MAX_LEN + 1];
+static int open_errno = -1;	/* the host's errno when SYS_OPEN failed */
 
 /* The value of the first "disk=" word of cmdline into path; its length or 0. */
 static uint32_t
@@ -51,8 +54,10 @@ disk_arg(const char *cmdline)
 			uint32_t n = 0;
 
 			for (p += 5; *p != '\0' && *p != ' '; p++) {
-				if (n == PATH_MAX_LEN)
-					return 0;	/* too long: no disk */
+				if (n == PATH_MAX_LEN) {
+					path[0] = '\0';	/* too long: no disk */
+					return 0;
+				}
 				path[n++] = *p;
 			}
 			path[n] = '\0';
@@ -75,19 +80,25 @@ file_length(void)
 void
 mcu_blk_init(const char *cmdline)
 {
-	uint32_t len = disk_arg(cmdline);
-	uint32_t arg[3] = { (uint32_t)(uintptr_t)path, OPEN_RPLUS_B, len };
+	uint32_t len, arg[3];
 	int32_t flen;
 
 	handle = -1;
 	blocks = 0;
-	if (len == 0)
+	path[0] = '\0';
+	if ((len = disk_arg(cmdline)) == 0)
 		return;
+	arg[0] = (uint32_t)(uintptr_t)path;
+	arg[1] = OPEN_RPLUS_B;
+	arg[2] = len;
 	handle = (int32_t)mcu_semihost(SYS_OPEN, arg);
-	if (handle < 0)
+	if (handle < 0) {
+		open_errno = (int)mcu_semihost(SYS_ERRNO, 0);
 		return;
+	}
 	flen = file_length();
 	if (flen < 0) {
+		open_errno = (int)mcu_semihost(SYS_ERRNO, 0);
 		handle = -1;
 		return;
 	}
@@ -95,6 +106,20 @@ mcu_blk_init(const char *cmdline)
 	blocks = (uint32_t)flen / HAL_BLOCK_SIZE;
 	if (blocks > BLOCKS_MAX)
 		blocks = BLOCKS_MAX;
+}
+
+void
+mcu_blk_describe(void)
+{
+	if (path[0] == '\0')
+		kprintf("#I mcu: no disk (the semihosting command line names "
+		    "none)\n");
+	else if (handle < 0)
+		kprintf("#I mcu: disk %s: the host cannot open it (errno %d)\n",
+		    path, open_errno);
+	else
+		kprintf("#I mcu: disk %s: %u blocks, a host file through "
+		    "semihosting\n", path, blocks);
 }
 
 uint64_t

@@ -117,6 +117,7 @@ void mcu_irq_init(void);
 
 /* The disk (hal_blk.c): open the host file the command line names. */
 void mcu_blk_init(const char *cmdline);
+void mcu_blk_describe(void);		/* the "#I mcu: disk" line */
 
 /*
  * The exception entry (vectors.S) calls this for every exception other

@@ -142,6 +142,7 @@ describe(void)
 	kprintf("#I mcu: ram %u KiB in %u regions%s, found by probing\n",
 	    (unsigned)(total >> 10), mcu.ram_count,
 	    mcu.ram_truncated ? " (more not recorded)" : "");
+	mcu_blk_describe();
 }
 
 void
