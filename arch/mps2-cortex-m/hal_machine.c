@@ -101,7 +101,7 @@ mcu_fault(uint32_t *frame, uint32_t exception, uint32_t exc_return)
 		mmio_write32(SCB_CFSR, cfsr & CFSR_BFSR_MASK);
 		if (n == 3)
 			mmio_write32(SCB_HFSR, HFSR_FORCED);
-		frame[0] = 0;
+		frame[0] = (uint32_t)MCU_PROBE_FAULT;
 		frame[6] = (uint32_t)(uintptr_t)mcu_probe_fail & ~1u;
 		return;
 	}

@@ -129,6 +129,9 @@ void mcu_blk_describe(void);		/* the "#I mcu: disk" line */
 void mcu_fault(uint32_t *frame, uint32_t exception, uint32_t exc_return);
 
 /* vectors.S: the guarded RAM probe primitives and their bounds. */
+#define MCU_PROBE_FAULT	(-1)	/* mcu_probe_word: the access bus-faulted */
+#define MCU_PROBE_NONE	0	/* answered, but does not hold a value */
+#define MCU_PROBE_RAM	1
 int mcu_probe_word(uint32_t addr);
 int mcu_probe_alias(uint32_t addr, uint32_t partner);
 extern const char mcu_probe_start[], mcu_probe_end[], mcu_probe_fail[];

@@ -116,12 +116,13 @@ mcu_exc_entry:
  * very words the kernel is using (interrupts are off while it runs): a
  * word changed is put back before the next instruction that could need
  * it. A bus fault inside [mcu_probe_start, mcu_probe_end) while
- * mcu_probing is set resumes at mcu_probe_fail with r0 = 0 (mcu_fault).
+ * mcu_probing is set resumes at mcu_probe_fail, which returns r0 as
+ * mcu_fault set it: MCU_PROBE_FAULT (-1).
  *
  * int mcu_probe_word(uint32_t addr): 1 if the word at addr reads back the
  * complement of what it held, and then what it held (it is restored); 0
- * if not (no memory, a device that reads as zero, a bit-band alias) or
- * if the access faults.
+ * if not (a device that reads as zero, a bit-band alias); -1 if the
+ * access faults (no memory there).
  */
 	.section .text.probe, "ax"
 	.globl mcu_probe_start
@@ -151,7 +152,8 @@ mcu_probe_word:
 /*
  * int mcu_probe_alias(uint32_t addr, uint32_t partner): 1 if addr and
  * partner are the same storage (a mirror: writing the word at addr
- * changes the word at partner), else 0. Both must be RAM (mcu_probe_word).
+ * changes the word at partner), else 0. Both must be RAM (mcu_probe_word);
+ * a fault (which they cannot give) returns -1, not a mirror.
  */
 	.thumb_func
 	.globl mcu_probe_alias
@@ -176,7 +178,6 @@ mcu_probe_alias:
 	.globl mcu_probe_fail
 	.type mcu_probe_fail, %function
 mcu_probe_fail:
-	movs	r0, #0
 	bx	lr
 	.size mcu_probe_fail, . - mcu_probe_fail
 	.globl mcu_probe_end
