@@ -14,6 +14,7 @@
  * The NVIC needs no end-of-interrupt: the exception return is one, so
  * hal_irq_ack has nothing to do.
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cellos/errors.h"
@@ -69,7 +70,7 @@ mcu_irq_init(void)
 static void
 run_handler(unsigned line)
 {
-	if (lines[line].handler != 0)
+	if (lines[line].handler != NULL)
 		lines[line].handler(line, lines[line].ctx);
 }
 

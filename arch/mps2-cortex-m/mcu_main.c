@@ -8,13 +8,15 @@
  * drive is described like any other and refused right after E1
  * (hal_machine_unsupported).
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cell.h"
-#include "cellos/errors.h"
 #include "hal.h"
 #include "kprint.h"
 #include "mcu.h"
+
+#define SYS_GET_CMDLINE	0x15	/* semihosting: {buffer, length} */
 
 struct mcu_machine mcu;
 const char *mcu_unsupported;
@@ -174,16 +176,14 @@ mcu_main(void)
 		guard_stack();
 		mcu_irq_init();
 	}
-	/* SYS_GET_CMDLINE (semihosting): where the disk is, if anywhere. */
-	cmdline[0] = '\0';
-	if (mcu_unsupported == NULL &&
-	    mcu_semihost(0x15, &cmd) != 0)
-		cmdline[0] = '\0';
-	cmdline[sizeof cmdline - 1] = '\0';
-	if (mcu_unsupported == NULL)
+	if (mcu_unsupported == NULL) {
+		/* The semihosting command line says where the disk is. */
+		if (mcu_semihost(SYS_GET_CMDLINE, &cmd) != 0)
+			cmdline[0] = '\0';
+		cmdline[sizeof cmdline - 1] = '\0';
 		mcu_blk_init(cmdline);
-	if (mcu_unsupported == NULL)
 		describe();
+	}
 	fill_handoff(&handoff);
 	cell_main(&handoff);
 }

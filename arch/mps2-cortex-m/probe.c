@@ -27,6 +27,7 @@
  * each back before anything else runs, so it can test the kernel's own
  * memory.
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mcu.h"
@@ -82,9 +83,9 @@ static void
 record(uint32_t block)
 {
 	struct mcu_ram_region *last = mcu.ram_count > 0 ?
-	    &mcu.ram[mcu.ram_count - 1] : 0;
+	    &mcu.ram[mcu.ram_count - 1] : NULL;
 
-	if (last != 0 && last->base + last->size == block) {
+	if (last != NULL && last->base + last->size == block) {
 		last->size += BLOCK;
 	} else if (mcu.ram_count < MCU_RAM_REGIONS) {
 		mcu.ram[mcu.ram_count].base = block;
