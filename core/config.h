@@ -5,6 +5,15 @@
 #ifndef CELLOS_CONFIG_H
 #define CELLOS_CONFIG_H
 
+/*
+ * A board whose memory is small sets some capacities lower in a profile
+ * header its build names with CELLOS_BOARD_CONFIG (arch/<board>/); a value
+ * defined there wins over the default below, which every other build uses.
+ */
+#ifdef CELLOS_BOARD_CONFIG
+#include CELLOS_BOARD_CONFIG
+#endif
+
 /* Phenotype and channel graph */
 #define CHANNELS_MAX		16	/* channels in a phenotype */
 #define QUEUE_DEPTH_MAX		16	/* messages queued on one channel */
@@ -26,7 +35,9 @@
 #define VM_RODATA_MAX		1024	/* bytes of read-only data in one program */
 #define PHENO_CODE_MAX		12288	/* bytes of instructions and rodata, all
 					 * programs of a phenotype together */
+#ifndef VM_DECODED_MAX
 #define VM_DECODED_MAX		4096	/* decoded instructions, all genes together */
+#endif
 #ifndef CFG_VM_COMPUTED_GOTO
 #define CFG_VM_COMPUTED_GOTO	1	/* 0: the portable switch dispatch */
 #endif

@@ -150,7 +150,7 @@ static enum vm_call_status
 helper_format(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 {
 	char text[VM_MSG_PAYLOAD_MAX];
-	uint8_t *out;
+	uint8_t *out = NULL;
 	int n = vmhost_format(m, a[2], a[3], a[4], text, sizeof text);
 
 	if (n == -CELL_E_RANGE)
@@ -300,7 +300,7 @@ helper_kv_get(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 {
 	char ns[8], key[KV_KEY_MAX + 1];
 	uint8_t value[KV_VALUE_MAX];
-	uint8_t *out;
+	uint8_t *out = NULL;
 	int rc;
 
 	if (kv_target(m, a[0], a[1], ns, key, &rc) == VM_CALL_FAULT)

@@ -64,6 +64,9 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		char pad = ' ';
 		unsigned width = 0;
 		int precision = -1;	/* %.Ns / %.*s: at most N bytes */
+		/* Argument size: 0 int, 1 long, 2 long long, 3 size_t.
+		 * long and size_t are 4 or 8 bytes depending on the ABI
+		 * (ILP32 or LP64), so each is fetched as its own type. */
 		int longs = 0;
 		if (*p == '0') {
 			pad = '0';
@@ -82,17 +85,20 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			while (*p >= '0' && *p <= '9')
 				precision = precision * 10 + (*p++ - '0');
 		}
-		while (*p == 'l') {
+		while (*p == 'l' && longs < 2) {
 			longs++;
 			p++;
 		}
 		if (*p == 'z') {
-			longs = 2;
+			longs = 3;
 			p++;
 		}
 		switch (*p) {
 		case 'd': {
-			int64_t v = longs ? va_arg(ap, long long) : va_arg(ap, int);
+			int64_t v = longs == 0 ? va_arg(ap, int) :
+			    longs == 1 ? va_arg(ap, long) :
+			    longs == 2 ? va_arg(ap, long long) :
+			    (int64_t)(intptr_t)va_arg(ap, size_t);
 			uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 			out_number(&o, mag, 10, 0, v < 0, width, pad);
 			break;
@@ -100,8 +106,10 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'u':
 		case 'x':
 		case 'X': {
-			uint64_t v = longs ? va_arg(ap, unsigned long long) :
-			    va_arg(ap, unsigned int);
+			uint64_t v = longs == 0 ? va_arg(ap, unsigned int) :
+			    longs == 1 ? va_arg(ap, unsigned long) :
+			    longs == 2 ? va_arg(ap, unsigned long long) :
+			    va_arg(ap, size_t);
 			unsigned base = *p == 'u' ? 10 : 16;
 			out_number(&o, v, base, *p == 'X', 0, width, pad);
 			break;

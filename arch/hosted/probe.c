@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #elif defined(__aarch64__)
 #include <stdio.h>
@@ -19,7 +19,8 @@
 extern char __executable_start[];
 extern char _end[];
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__i386__)
+/* An x86 CPU, also when this process runs it in 32-bit mode (hosted-32). */
 static void
 probe_cpu(uint32_t *arch, uint32_t *raw, uint32_t *features)
 {

@@ -70,7 +70,8 @@ enum pbin_arch {
 	PBIN_ARCH_X86_64 = 1,
 	PBIN_ARCH_ARM64 = 2,
 	PBIN_ARCH_HOSTED = 3,
-	PBIN_ARCH_MAX = PBIN_ARCH_HOSTED
+	PBIN_ARCH_ARM_M = 4,	/* a Cortex-M microcontroller (mps2-cortex-m) */
+	PBIN_ARCH_MAX = PBIN_ARCH_ARM_M
 };
 
 enum channel_qos_class {

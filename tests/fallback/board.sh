@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# board.sh TARGET WORK -- the fallbacks of a board kernel (x86 or arm64)
-# through tools/qemu-run: each is reported and ends as PROOF FAILURE with
-# status 1. Both boards: no disk, too small a disk, a superblock rebuilt
-# from its copy (the boot after it is clean). x86: every write failing (a
-# write-protected disk, by QEMU's blkdebug) and q35 without a disk. arm64:
-# a corrupted embedded phenotype, a gene the verifier rejects, and a GICv3
-# machine refused right after E1.
+# board.sh TARGET WORK -- the fallbacks of a board kernel (x86, arm64 or
+# mcu) through tools/qemu-run: each is reported and ends as PROOF FAILURE
+# with status 1. Every board: no disk, too small a disk, a superblock
+# rebuilt from its copy (the boot after it is clean). x86: every write
+# failing (a write-protected disk, by QEMU's blkdebug) and q35 without a
+# disk. arm64: a corrupted embedded phenotype, a gene the verifier rejects,
+# and a GICv3 machine refused right after E1. mcu: a corrupted embedded
+# phenotype, a gene the verifier rejects, and a disk file that is not
+# there when the kernel opens it.
 set -euo pipefail
 target=$1 work=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -73,6 +75,36 @@ arm64)
 	boot gicv3 --disk "$work/gicv3.img" --fresh-disk -- -M virt,gic-version=3
 	expect gicv3 "$status" 1 "$work/gicv3.log" 'PROOF FAILURE: E1 this machine cannot be driven: the interrupt controller is a GICv3 .*'
 	! grep -q '^#E2 ' "$work/gicv3.log" || fail "gicv3: the boot went on past E1"
+	;;
+mcu)
+	elf=$top/build/out/cellos-mcu.elf
+	# The ELF's file offset of an address in .text (code and rodata).
+	read -r text_addr text_off < <(readelf -SW "$elf" |
+		sed -nE 's/.* \.text +PROGBITS +([0-9a-f]+) ([0-9a-f]+) .*/\1 \2/p')
+	pbin=$(( 0x$(sym "$elf" board_pbin) - 0x$text_addr + 0x$text_off ))
+
+	cp "$elf" "$work/magic.elf"
+	patch "$work/magic.elf" "$pbin" 58	# "O" of the magic becomes "X"
+	boot magic --image "$work/magic.elf" --disk "$work/magic.img" --fresh-disk
+	expect magic "$status" 1 "$work/magic.log" 'PROOF FAILURE: E4 phenotype refused: offset 0, header.magic: .*'
+	grep -q '^#E10 ' "$work/magic.log" || fail "magic: the fallback did not run to E10"
+
+	cp "$elf" "$work/rejected.elf"
+	at=$(first_program_insn "$work/rejected.elf")
+	[ "$at" -gt "$pbin" ] || fail "rejected: the program found is not in the phenotype"
+	patch "$work/rejected.elf" $((at + 8)) db
+	boot rejected --image "$work/rejected.elf" --disk "$work/rejected.img" --fresh-disk
+	expect rejected "$status" 1 "$work/rejected.log" "PROOF FAILURE: E5 vm: 1 of 7 genes' programs were refused by the verifier and never run"
+
+	# The semihosting command line (a second -semihosting-config: QEMU
+	# takes the last) names a disk file that does not exist: the kernel
+	# opens it "r+b", never creates it, says why, and has no disk.
+	boot gone -- -semihosting-config \
+		"enable=on,target=native,arg=cellos-mcu,arg=disk=$work/no-such-disk.img"
+	expect gone "$status" 1 "$work/gone.log" 'PROOF FAILURE: E7 disk: none on this machine; E7 runs in RAM and nothing persists'
+	grep -qx "#I mcu: disk $work/no-such-disk.img: the host cannot open it (errno 2)" "$work/gone.log" ||
+		fail "gone: no line saying the host cannot open the disk: $(grep '#I mcu: .*disk' "$work/gone.log")"
+	[ ! -e "$work/no-such-disk.img" ] || fail "gone: the kernel created the disk file"
 	;;
 *) fail "unknown target $target" ;;
 esac

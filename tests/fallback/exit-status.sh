@@ -8,7 +8,8 @@
 #                          digest covers the new bytes)
 #   3 panic or exception   an undefined instruction at the start of E2; on
 #                          x86 also stage2 refusing a kernel with a byte
-#                          changed
+#                          changed; on mcu also a reset without a verdict
+#                          (SYSRESETREQ at the start of E2: QEMU exits 0)
 #   4 QEMU did not start   an option QEMU does not know
 #   5 a hang               QEMU started stopped (-S), the guard timeout
 set -euo pipefail
@@ -39,6 +40,16 @@ arm64)
 	image=$top/build/out/cellos-arm64.bin
 	name=arm64.virt.pl011
 	;;
+mcu)
+	elf=$top/build/out/cellos-mcu.elf
+	image=$elf	# QEMU boots the ELF itself
+	name=mcu.mps2.an386
+	# The ELF's file offset of an address in .text.
+	read -r text_addr text_off < <(readelf -SW "$elf" |
+		sed -nE 's/.* \.text +PROGBITS +([0-9a-f]+) ([0-9a-f]+) .*/\1 \2/p')
+	text_offset() { echo $(( (0x$1 & ~1) - 0x$text_addr + 0x$text_off )); }
+	;;
+*) fail "unknown target $target" ;;
 esac
 name_hex=$(printf '%s' "$name" | od -An -tx1 | tr -d ' \n')
 
@@ -74,7 +85,7 @@ x86)
 	repack unchecked
 	unchecked_image=$work/unchecked.img.boot
 	;;
-arm64)
+arm64|mcu)
 	cp "$image" "$work/unchecked.bin"
 	patch "$work/unchecked.bin" "$(find_bytes "$work/unchecked.bin" "$name_hex")" "$upper"
 	unchecked_image=$work/unchecked.bin
@@ -98,6 +109,11 @@ arm64)
 	patch "$work/exception.bin" $((0x$e2 - 0x$(sym "$elf" _head))) 00000000	# udf #0
 	exception_image=$work/exception.bin
 	;;
+mcu)
+	cp "$elf" "$work/exception.elf"
+	patch "$work/exception.elf" "$(text_offset "$e2")" 00de	# udf #0 (Thumb)
+	exception_image=$work/exception.elf
+	;;
 esac
 # shellcheck disable=SC2046
 boot exception --timeout 120 --image "$exception_image" $(disk exception)
@@ -105,6 +121,23 @@ expect exception "$status" 3 "$work/exception.log" ''
 grep -q '^#X exception' "$work/exception.log" || fail "exception: no #X line: $(tail -n 2 "$work/exception.log")"
 ! grep -q 'PROOF' "$work/exception.log" || fail "exception: a verdict after the exception"
 echo "ok: exception: $(grep '^#X' "$work/exception.log")"
+if [ "$target" = mcu ]; then
+	# E2 begins with a system reset request (AIRCR.SYSRESETREQ), assembled
+	# here: under -no-reboot QEMU exits 0, a stop without the kernel's
+	# verdict, which qemu-run reports as 3 and says so.
+	printf '\t.syntax unified\n\t.thumb\n\tmovw r0, #0xED0C\n\tmovt r0, #0xE000\n\tmovw r1, #0x0004\n\tmovt r1, #0x05FA\n\tstr r1, [r0]\n\tdsb\n1:\tb 1b\n' >"$work/reset.s"
+	arm-none-eabi-as -mcpu=cortex-m4 "$work/reset.s" -o "$work/reset.o" &&
+		arm-none-eabi-objcopy -O binary -j .text "$work/reset.o" "$work/reset.bin" ||
+		fail "reset: the reset sequence does not assemble"
+	cp "$elf" "$work/reset.elf"
+	patch "$work/reset.elf" "$(text_offset "$e2")" "$(od -An -tx1 "$work/reset.bin" | tr -d ' \n')"
+	# shellcheck disable=SC2046
+	boot reset --timeout 120 --image "$work/reset.elf" $(disk reset)
+	expect reset "$status" 3 "$work/reset.log" ''
+	grep -q 'without the kernel.s verdict' "$work/reset.err" || fail "reset: qemu-run did not say why: $(cat "$work/reset.err")"
+	! grep -q 'PROOF' "$work/reset.log" || fail "reset: a verdict after the reset"
+	grep -q '^#E1 ' "$work/reset.log" || fail "reset: the kernel did not get to E1"
+fi
 if [ "$target" = x86 ]; then
 	cp "$image" "$work/refused.img.boot"
 	# A byte of the kernel's code: stage2's digest no longer matches.

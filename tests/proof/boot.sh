@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # boot.sh TARGET LOG [RAM [DISK]] -- boot one target to its proof into LOG
 # and check its E0 tuple and E1 fields against what that machine must
-# report. TARGET is hosted, x86 or arm64; RAM (default 128) is in MiB. The
+# report. TARGET is hosted, x86, arm64 or mcu; RAM (default 128) is in MiB
+# (mcu: the MPS2 board's RAM is fixed, and taken from QEMU's memory map,
+# CELLOS_MCU_MACHINE picks the board, mps2-an386 by default). The
 # boot gets DISK (default: LOG with .img for .log; hosted: its in-memory
 # disk) as a fresh data disk and must run E7 on it: a proof needs the
 # machine's own storage.
@@ -28,7 +30,10 @@ hosted)
 		${disk_args[@]+"${disk_args[@]}"} >"$log" ||
 		fail "exit status $?"
 	tuple="arch=x86_64 tier=HOSTED .* intr=POSIX_SIGNALS timer=HOST_TIMER console=STDOUT ram=${ram}MiB"
-	base="0000000000400000"
+	# Where the executable is linked: its first PT_LOAD segment's address
+	# (0x400000 for x86_64, 0x8048000 for the 32-bit hosted-32 build).
+	base=$(printf '%016X' "$(readelf -lW "${CELLOS_HOSTED:-$top/build/out/cellos-hosted}" |
+		awk '$1 == "LOAD" { print $3; exit }')")
 	cons="0000000000000010"
 	;;
 x86)
@@ -51,6 +56,24 @@ arm64)
 	cons="0000000000000004"
 	grep -qx "#E0 arm pl011 ok" "$log" || fail "boot stage \"#E0 arm pl011 ok\" missing"
 	;;
+mcu)
+	"$top/tools/qemu-run" mcu --log "$log" --timeout 120 \
+		${disk_args[@]+"${disk_args[@]}"} >/dev/null ||
+		fail "qemu-run exit status $?"
+	# The RAM QEMU gives the board, from QEMU's own memory map.
+	map=$("$(dirname "$0")/mcu-ram-map.sh" "${CELLOS_MCU_MACHINE:-mps2-an386}") ||
+		fail "no memory map from QEMU"
+	total=0 top=0
+	while read -r lo hi; do
+		total=$(( total + 16#$hi - 16#$lo + 1 ))
+		(( 16#$hi + 1 > top )) && top=$(( 16#$hi + 1 ))
+	done <<<"$map"
+	ram=$(( total >> 20 ))
+	tuple="arch=arm_m tier=MCU_CONTROLLER .* intr=ONCHIP_MCU timer=ONCHIP_MCU console=UART0 ram=${ram}MiB dma32=0x$(printf '%016X' "$top")"
+	base="0000000000000000"
+	cons="0000000000000008"
+	grep -qx "#E0 mcu uart0 ok" "$log" || fail "boot stage \"#E0 mcu uart0 ok\" missing"
+	;;
 *) fail "unknown target" ;;
 esac
 
@@ -63,8 +86,12 @@ e1=$(grep '^#E1 handoff ' "$log") || fail "no #E1 line"
 # mem= must be the top of RAM: within the RAM size above the board's base.
 mem=$((16#$(sed -E 's/.*mem=([0-9A-F]+).*/\1/' <<<"$e1")))
 lo=$(( ram << 20 ))
-case "$target" in arm64) lo=$(( 0x40000000 + lo )) ;; esac
+case "$target" in
+arm64) lo=$(( 0x40000000 + lo )) ;;
+mcu) lo=$top ;;	# the end of the highest RAM, exactly
+esac
 (( mem <= lo && mem > lo - (1 << 20) )) || fail "E1 mem=$mem is not within 1 MiB below $lo"
+[ "$target" != mcu ] || (( mem == top )) || fail "E1 mem=$mem, the highest RAM ends at $top"
 len=$((16#$(sed -E 's/.*len=([0-9A-F]+).*/\1/' <<<"$e1")))
 (( len > 4096 )) || fail "E1 len=$len is implausibly small"
 if [ -n "$disk" ]; then

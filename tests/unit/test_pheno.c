@@ -120,7 +120,7 @@ refused(void (*patch)(struct pb *), int code, uint32_t offset,
 static void bad_magic(struct pb *p) { p->b[0] = 'X'; }
 static void bad_major(struct pb *p) { p->b[4] = 2; }
 static void new_minor(struct pb *p) { p->b[6] = 3; }
-static void bad_arch(struct pb *p) { p->b[8] = 4; }
+static void bad_arch(struct pb *p) { p->b[8] = PBIN_ARCH_MAX + 1; }
 static void bad_reserved(struct pb *p) { p->b[10] = 1; }
 static void no_channels(struct pb *p) { p->b[12] = 0; }
 static void many_channels(struct pb *p) { p->b[12] = 17; }

@@ -462,7 +462,8 @@ compile(struct ctx *x, const yaml_node_t *root)
 
 	c->name = text_of(x->doc, root, "name");
 	c->arch_id = strcmp(arch, "x86_64") == 0 ? PBIN_ARCH_X86_64 :
-	    strcmp(arch, "arm64") == 0 ? PBIN_ARCH_ARM64 : PBIN_ARCH_HOSTED;
+	    strcmp(arch, "arm64") == 0 ? PBIN_ARCH_ARM64 :
+	    strcmp(arch, "arm_m") == 0 ? PBIN_ARCH_ARM_M : PBIN_ARCH_HOSTED;
 	c->quantum_ns = (uint32_t)u64_of(x->doc, root, "quantum_ns", 0);
 	c->sched.gas = (uint32_t)u64_of(x->doc, sched, "gas", 1);
 	c->sched.proof_quanta = (uint32_t)u64_of(x->doc, sched, "proof_quanta", 1);
