@@ -13,12 +13,15 @@
 
 static const char builtin_name[] = "builtin.minimal";
 
-/* Any valid arch id: the built-in phenotype's arch is never checked. */
+/*
+ * Any valid arch id would do (the built-in phenotype's arch is never
+ * checked); a fixed one keeps its bytes the same when a board is added.
+ */
 static const struct pbin_header builtin_header = {
 	.magic = PBIN_MAGIC,
 	.ver_major = 1,
 	.ver_minor = 1,
-	.arch_id = PBIN_ARCH_MAX,
+	.arch_id = PBIN_ARCH_HOSTED,
 	.reserved = 0,
 	.num_channels = 1,
 	.quantum_ns = 1000000,		/* 1 ms */
