@@ -22,4 +22,5 @@ set(CMAKE_C_FLAGS_INIT "--target=x86_64-unknown-windows -ffreestanding -nostdinc
 set(CMAKE_ASM_FLAGS_INIT "--target=x86_64-unknown-windows")
 set(CMAKE_C_FLAGS_RELEASE "-Os -DNDEBUG" CACHE STRING "Release flags of the UEFI loader")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "--target=x86_64-unknown-windows -nostdlib -fuse-ld=lld -Wl,-entry:efi_main \
--Wl,-subsystem:efi_application -Wl,/Brepro -Wl,-dynamicbase")
+-Wl,-subsystem:efi_application -Wl,/Brepro -Wl,-dynamicbase \
+-Wno-unused-command-line-argument")
