@@ -10,7 +10,8 @@
  *  - the local APIC in virtual-wire mode (LINT0 ExtINT, LINT1 NMI, its
  *    timer, error, performance and thermal entries masked), as SeaBIOS
  *    leaves it: the 8259's interrupts then reach the CPU, which is how the
- *    kernel takes its timer (PIT on IRQ0) on both paths;
+ *    kernel takes its timer (PIT on IRQ0) on both paths; every I/O APIC
+ *    input masked (the I/O APICs come from the ACPI MADT);
  *  - the handoff's physical address in RDI, a jump to KERNEL_VIRT.
  *
  * Five pages below 1 GiB hold it all: PML4, the low and high PDPTs, the PD,
@@ -205,6 +206,43 @@ lapic_virtual_wire(void)
 	line_emit(&l);
 }
 
+/*
+ * Every input of every I/O APIC masked: the kernel takes the PIT and its
+ * lines through the 8259s, and an input the firmware left open would
+ * deliver the same interrupt a second time through the LAPIC. Found as
+ * the firmware left it, reported, masked.
+ */
+static void
+ioapic_mask(const struct acpi_madt *m)
+{
+	struct line l;
+
+	for (unsigned i = 0; i < m->ioapics; i++) {
+		volatile uint32_t *sel = (volatile uint32_t *)(uintptr_t)
+		    m->ioapic_base[i];
+		volatile uint32_t *win = sel + 4;	/* IOWIN at +0x10 */
+		unsigned inputs, open = 0;
+
+		*sel = 1;			/* IOAPICVER */
+		inputs = ((*win >> 16) & 0xFF) + 1;
+		for (unsigned n = 0; n < inputs; n++) {
+			*sel = 0x10 + 2 * n;	/* redirection entry n, low */
+			if (!(*win & LVT_MASKED))
+				open++;
+			*win |= LVT_MASKED;
+		}
+		line_start(&l, "#I uefi: I/O APIC at ");
+		line_hex(&l, m->ioapic_base[i]);
+		line_str(&l, ": ");
+		line_dec(&l, inputs);
+		line_str(&l, " inputs, ");
+		line_dec(&l, open);
+		line_str(&l, " found unmasked; all left masked (the kernel "
+		    "takes its interrupts through the 8259s)");
+		line_emit(&l);
+	}
+}
+
 typedef void (*trampoline_fn)(const uint8_t *params);
 
 int
@@ -214,12 +252,13 @@ enter_cpu_ok(void)
 }
 
 _Noreturn void
-enter_kernel(void)
+enter_kernel(const struct acpi_madt *m)
 {
 	trampoline_fn go;
 
 	__asm__ volatile("cli");
 	lapic_virtual_wire();
+	ioapic_mask(m);
 	go = (trampoline_fn)(uintptr_t)(page(TRAMP_PAGE) + CODE_OFF);
 	go(page(TRAMP_PAGE));
 	for (;;)

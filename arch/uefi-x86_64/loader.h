@@ -85,6 +85,7 @@ struct memory_summary {
 	uint64_t ram_bytes;	/* RAM in all, rounded up to a MiB */
 	uint64_t dma32;		/* min(mem_top, 4 GiB) */
 	uint64_t usable_bytes;	/* usable after ExitBootServices */
+	uint64_t type_bytes[EFI_MEMORY_TYPES];	/* bytes of each type */
 	uint32_t descriptors;
 };
 
@@ -96,6 +97,22 @@ void memmap_summarise(struct memory_summary *m);
 int memmap_type_at(uint64_t addr);
 /* The name of a memory type, for messages. */
 const char *memmap_type_name(uint32_t type);
+
+/* ---- acpi.c: the RSDP and the MADT ---- */
+
+#define ACPI_IOAPICS_MAX	8u
+
+struct acpi_madt {
+	int pcat_compat;	/* MADT flag: the PC's dual 8259s are there */
+	unsigned ioapics;
+	uint32_t ioapic_base[ACPI_IOAPICS_MAX];
+	uint32_t ioapic_gsi[ACPI_IOAPICS_MAX];
+};
+
+/* The RSDP's physical address from the configuration table (0: none). */
+uint64_t acpi_find_rsdp(const EFI_SYSTEM_TABLE *st);
+/* The MADT's PCAT_COMPAT flag and I/O APICs through the RSDP; 0 or -1. */
+int acpi_madt(uint64_t rsdp, struct acpi_madt *m);
 
 /* ---- enter.c + trampoline.S: the handover ---- */
 
@@ -112,8 +129,11 @@ EFI_STATUS enter_prepare(EFI_BOOT_SERVICES *bs);
 int enter_cpu_ok(void);
 /* The handoff the kernel will get (inside the prepared page). */
 handoff_t *enter_handoff(void);
-/* After ExitBootServices: the LAPIC, our tables and GDT, the kernel. */
-_Noreturn void enter_kernel(void);
+/*
+ * After ExitBootServices: the local APIC in virtual-wire mode, every input
+ * of the I/O APICs m names masked, then our tables and GDT, the kernel.
+ */
+_Noreturn void enter_kernel(const struct acpi_madt *m);
 
 /* trampoline.S: copied to the low page and run from there. */
 extern const uint8_t uefi_trampoline_start[], uefi_trampoline_end[];

@@ -10,7 +10,8 @@
  *                                address, its image, BSS and stack)
  *   3. "#E0 kernel verify ok"    the CGF chain of verify.c, as stage2 does
  *   4. "#E0 acpi rsdp ok"        the ACPI 2.0 (else 1.0) RSDP from the
- *                                configuration table, its checksums checked
+ *                                configuration table, its checksums checked;
+ *                                the MADT's 8259 flag and I/O APICs (acpi.c)
  *   5. "#E0 memory map ok"       mem_top, ram and dma32 from the memory map
  *   6. "#E0 exit boot services ok" ExitBootServices with a fresh map key,
  *                                retried with a new map while the key is
@@ -34,17 +35,8 @@
 #define EXIT_TRIES	8u
 #define KERNEL_LIMIT	(1ull << 30)	/* inside the first GiB we map */
 
-/* The ACPI RSDP (ACPI 6.5, 5.2.5.3). */
-#define RSDP_V1_LEN	20u
-#define RSDP_REVISION	15u
-#define RSDP_LENGTH	20u
-#define RSDP_XSDT	24u
-#define RSDP_OEMID	9u
-
 static const EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 static const EFI_GUID sfs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
-static const EFI_GUID acpi20_guid = EFI_ACPI_20_TABLE_GUID;
-static const EFI_GUID acpi10_guid = EFI_ACPI_10_TABLE_GUID;
 
 static uint8_t cgf_buf[CGF_MAX];
 
@@ -193,73 +185,6 @@ load_kernel(EFI_BOOT_SERVICES *bs, EFI_FILE_PROTOCOL *root, uint32_t memsz,
 	    kernel_len);
 }
 
-static int
-guid_equal(const EFI_GUID *a, const EFI_GUID *b)
-{
-	return memcmp(a, b, sizeof *a) == 0;
-}
-
-static int
-checksum_ok(const uint8_t *p, uint32_t len)
-{
-	uint8_t sum = 0;
-
-	for (uint32_t i = 0; i < len; i++)
-		sum = (uint8_t)(sum + p[i]);
-	return sum == 0;
-}
-
-/* The RSDP's physical address from the configuration table (0: none). */
-static uint64_t
-find_rsdp(const EFI_SYSTEM_TABLE *st)
-{
-	const EFI_GUID *want[2] = { &acpi20_guid, &acpi10_guid };
-	struct line l;
-
-	for (unsigned w = 0; w < 2; w++) {
-		for (UINTN i = 0; i < st->number_of_table_entries; i++) {
-			const EFI_CONFIGURATION_TABLE *t = &st->configuration_table[i];
-			const uint8_t *r = t->vendor_table;
-			uint32_t len;
-
-			if (!guid_equal(&t->vendor_guid, want[w]) || r == NULL)
-				continue;
-			if (memcmp(r, "RSD PTR ", 8) != 0 ||
-			    !checksum_ok(r, RSDP_V1_LEN)) {
-				say("#I uefi: the ACPI configuration table entry "
-				    "is no RSDP (signature or checksum)");
-				continue;
-			}
-			len = r[RSDP_REVISION] >= 2 ? (uint32_t)r[RSDP_LENGTH] |
-			    (uint32_t)r[RSDP_LENGTH + 1] << 8 : RSDP_V1_LEN;
-			if (r[RSDP_REVISION] >= 2 && (len < 36 ||
-			    !checksum_ok(r, len))) {
-				say("#I uefi: the ACPI 2.0 RSDP's extended "
-				    "checksum does not hold");
-				continue;
-			}
-			line_start(&l, "#I uefi: ACPI RSDP at ");
-			line_hex(&l, (uint64_t)(uintptr_t)r);
-			line_str(&l, " (configuration table, ACPI ");
-			line_str(&l, w == 0 ? "2.0" : "1.0");
-			line_str(&l, " GUID): revision ");
-			line_dec(&l, r[RSDP_REVISION]);
-			line_str(&l, ", OEM \"");
-			for (unsigned c = 0; c < 6; c++) {
-				char s[2] = { (char)r[RSDP_OEMID + c], 0 };
-
-				if (s[0] < 0x20 || s[0] > 0x7E)
-					s[0] = '?';
-				line_str(&l, s);
-			}
-			line_str(&l, "\"");
-			line_emit(&l);
-			return (uint64_t)(uintptr_t)r;
-		}
-	}
-	return 0;
-}
-
 static void
 print_memory(const char *when, const struct memory_summary *m)
 {
@@ -276,6 +201,31 @@ print_memory(const char *when, const struct memory_summary *m)
 	line_str(&l, " KiB usable after ExitBootServices, ram=");
 	line_dec(&l, m->ram_bytes / MIB);
 	line_str(&l, "MiB");
+	line_emit(&l);
+}
+
+/* What else the map holds: the firmware's, ACPI's, devices' (not for the kernel). */
+static void
+print_kept(const struct memory_summary *m)
+{
+	static const uint32_t kept[] = { EFI_RUNTIME_SERVICES_CODE,
+	    EFI_RUNTIME_SERVICES_DATA, EFI_ACPI_RECLAIM_MEMORY,
+	    EFI_ACPI_MEMORY_NVS, EFI_RESERVED_MEMORY, EFI_UNUSABLE_MEMORY,
+	    EFI_MEMORY_MAPPED_IO };
+	const char *sep = ": ";
+	struct line l;
+
+	line_start(&l, "#I uefi: the map also holds, not for the kernel");
+	for (unsigned i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+		if (m->type_bytes[kept[i]] == 0)
+			continue;
+		line_str(&l, sep);
+		sep = ", ";
+		line_str(&l, memmap_type_name(kept[i]));
+		line_str(&l, " ");
+		line_dec(&l, m->type_bytes[kept[i]] / 1024);
+		line_str(&l, " KiB");
+	}
 	line_emit(&l);
 }
 
@@ -303,6 +253,7 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	EFI_BOOT_SERVICES *bs;
 	EFI_FILE_PROTOCOL *root;
 	struct memory_summary mem;
+	struct acpi_madt madt;
 	UINTN cgf_len, kernel_len, key;
 	EFI_STATUS s;
 	uint32_t memsz;
@@ -373,12 +324,13 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		return EFI_SECURITY_VIOLATION;
 	say("#E0 kernel verify ok");
 
-	rsdp = find_rsdp(st);
+	rsdp = acpi_find_rsdp(st);
 	if (rsdp != 0)
 		say("#E0 acpi rsdp ok");
 	else
 		say("#I uefi: no ACPI RSDP in the configuration table; the "
 		    "kernel does not need one (8259 and PIT)");
+	acpi_madt(rsdp, &madt);
 
 	if (EFI_IS_ERROR(s = enter_prepare(bs)))
 		return refuse_status("cannot allocate the page tables and the "
@@ -424,6 +376,7 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	    " (a fresh map key after each stale one)");
 	line_emit(&l);
 	print_memory("handed to the kernel", &mem);
+	print_kept(&mem);
 	say("#E0 exit boot services ok");
-	enter_kernel();
+	enter_kernel(&madt);
 }

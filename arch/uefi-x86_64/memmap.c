@@ -73,10 +73,14 @@ memmap_summarise(struct memory_summary *m)
 {
 	uint64_t top = 0, total = MIB, usable = 0;
 
+	memset(m->type_bytes, 0, sizeof m->type_bytes);
 	for (UINTN i = 0; i < count(); i++) {
 		const EFI_MEMORY_DESCRIPTOR *d = descriptor(i);
 		uint64_t base = d->physical_start;
 		uint64_t end = base + d->number_of_pages * EFI_PAGE_SIZE;
+
+		if (d->type < EFI_MEMORY_TYPES)
+			m->type_bytes[d->type] += end - base;
 
 		if (usable_after_exit(d->type)) {
 			usable += end - base;
