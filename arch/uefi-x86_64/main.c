@@ -124,10 +124,17 @@ open_boot_volume(EFI_HANDLE image, EFI_BOOT_SERVICES *bs,
 	EFI_LOADED_IMAGE_PROTOCOL *li;
 	EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *fs;
 	EFI_STATUS st;
+	struct line l;
 
 	st = bs->handle_protocol(image, &loaded_image_guid, (void **)&li);
 	if (EFI_IS_ERROR(st))
 		return refuse_status("no loaded image protocol on our image", st);
+	line_start(&l, "#I uefi: BOOTX64.EFI loaded at ");
+	line_hex(&l, (uint64_t)(uintptr_t)li->image_base);
+	line_str(&l, " (");
+	line_dec(&l, li->image_size);
+	line_str(&l, " bytes)");
+	line_emit(&l);
 	st = bs->handle_protocol(li->device_handle, &sfs_guid, (void **)&fs);
 	if (EFI_IS_ERROR(st))
 		return refuse_status("the device we were loaded from has no "

@@ -126,3 +126,4 @@ memmap_type_name(uint32_t type)
 	};
 	return type < EFI_MEMORY_TYPES ? names[type] : "an OEM or OS type";
 }
+
