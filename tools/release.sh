@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # release.sh [--out DIR]: a reproducible release of this source tree.
 #
-# Builds the three targets (Release, no debug info) in DIR/build/ with
+# Builds every target (Release, no debug info) in DIR/build/ with
 # SOURCE_DATE_EPOCH, LC_ALL=C, TZ=UTC and a fixed umask, boots each to its
 # proof, verifies the logs, and writes to DIR (default build/release):
 #   cellos-<VERSION>/            the images, ELFs, phenotypes, proof logs,
@@ -47,6 +47,9 @@ build() {	# build PRESET DIR EXTRA-CMAKE-ARGS...
 build hosted "$work/hosted"
 build bios-x86_64 "$work/bios-x86_64" -DCELLOS_HOST_TOOLS="$work/hosted/bin"
 build virt-arm64 "$work/virt-arm64" -DCELLOS_HOST_TOOLS="$work/hosted/bin"
+# The UEFI image boots the kernel just built for bios-x86_64, byte for byte.
+build uefi-x86_64 "$work/uefi-x86_64" -DCELLOS_HOST_TOOLS="$work/hosted/bin" \
+	-DCELLOS_X86_KERNEL="$work/out/cellos-x86.elf"
 
 say "booting each target to its proof"
 "$work/out/cellos-hosted" >"$stage/proofs/hosted.log"
@@ -54,10 +57,13 @@ say "booting each target to its proof"
 	--disk "$work/x86-disk.img" --fresh-disk --log "$stage/proofs/x86.log" >/dev/null
 "$top/tools/qemu-run" arm64 --image "$work/out/cellos-arm64.bin" --timeout 300 \
 	--disk "$work/arm64-disk.img" --fresh-disk --log "$stage/proofs/arm64.log" >/dev/null
+"$top/tools/qemu-run" uefi --image "$work/out/cellos-x86_uefi.img" --timeout 300 \
+	--disk "$work/uefi-disk.img" --fresh-disk --log "$stage/proofs/uefi.log" >/dev/null
 "$work/hosted/bin/verify-proofs" --ledger "$top/proofs/ledger" \
-	"$stage"/proofs/{hosted,x86,arm64}.log >&2
+	"$stage"/proofs/{hosted,x86,arm64,uefi}.log >&2
 
-for f in cellos-x86_bios.img cellos-x86.elf cellos-arm64.bin cellos-arm64.elf cellos-hosted; do
+for f in cellos-x86_bios.img cellos-x86.elf cellos-arm64.bin cellos-arm64.elf cellos-hosted \
+    cellos-x86_uefi.img; do
 	cp "$work/out/$f" "$stage/images/$f"
 done
 cp "$work"/hosted/phenotypes/*.pbin "$top"/phenotypes/*.yaml "$stage/phenotypes/"
@@ -80,17 +86,23 @@ cat >"$stage/BUILDINFO.json" <<EOF
     "gcc": "$(first_line gcc --version)",
     "aarch64-linux-gnu-gcc": "$(first_line aarch64-linux-gnu-gcc --version)",
     "nasm": "$(first_line nasm -v)",
-    "clang (genes/bpf, -target bpf -mcpu=v3 -O2)": "$(first_line "$(sed -n 's/^CELLOS_BPF_CLANG:FILEPATH=//p' "$work/hosted/CMakeCache.txt")" --version)"
+    "clang (genes/bpf, -target bpf -mcpu=v3 -O2)": "$(first_line "$(sed -n 's/^CELLOS_BPF_CLANG:FILEPATH=//p' "$work/hosted/CMakeCache.txt")" --version)",
+    "clang (uefi-x86_64, --target=x86_64-unknown-windows)": "$(first_line clang --version)"
   },
   "binutils": {
     "ld": "$(first_line ld --version)",
-    "aarch64-linux-gnu-ld": "$(first_line aarch64-linux-gnu-ld --version)"
+    "aarch64-linux-gnu-ld": "$(first_line aarch64-linux-gnu-ld --version)",
+    "lld-link": "$(first_line lld-link --version)"
+  },
+  "firmware": {
+    "ovmf (proof boot of cellos-x86_uefi.img)": "$(dpkg-query -W -f='${Version}' ovmf 2>/dev/null || echo unknown)"
   },
   "cmake": "$(first_line cmake --version)",
   "flags": {
     "hosted": "$(flags hosted CMAKE_C_FLAGS) $(flags hosted CMAKE_C_FLAGS_RELEASE)",
     "bios-x86_64": "$(flags bios-x86_64 CMAKE_C_FLAGS) $(flags bios-x86_64 CMAKE_C_FLAGS_RELEASE)",
     "virt-arm64": "$(flags virt-arm64 CMAKE_C_FLAGS) $(flags virt-arm64 CMAKE_C_FLAGS_RELEASE)",
+    "uefi-x86_64": "$(flags uefi-x86_64 CMAKE_C_FLAGS) $(flags uefi-x86_64 CMAKE_C_FLAGS_RELEASE)",
     "common": "-Wall -Wextra -Werror -Wpedantic -std=c11 -ffile-prefix-map"
   }
 }

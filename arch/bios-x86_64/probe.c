@@ -1,8 +1,10 @@
 /*
  * The PC probe: what the handoff says about this machine comes from the
- * machine. CPUID gives the signature and features; stage2's E820 map gives
- * the RAM; the 8259's mask register and the PIT's counter are tried to see
- * that they are there.
+ * machine. CPUID gives the signature and features; the RAM comes from
+ * stage2's E820 map, or, when the UEFI loader booted the kernel (tier
+ * PC_UEFI in the handoff), from the UEFI memory map the loader read into
+ * the handoff; the 8259's mask register and the PIT's counter are tried to
+ * see that they are there.
  */
 #include <stdint.h>
 
@@ -123,9 +125,10 @@ void
 x86_probe(handoff_t *h, int com1)
 {
 	cgf_substrate_info_t *s = &h->substrate;
+	int uefi = s->tier == CGF_TIER_PC_UEFI && h->mem_top != 0;
 
 	s->arch = CGF_ARCH_X86_64;
-	s->tier = CGF_TIER_PC_BIOS;
+	s->tier = uefi ? CGF_TIER_PC_UEFI : CGF_TIER_PC_BIOS;
 	probe_cpu(s);
 	if (pic_present())
 		s->intr_fabric = CGF_INTR_PIC_IOAPIC;
@@ -136,7 +139,8 @@ x86_probe(handoff_t *h, int com1)
 	s->timer_fabric = pit_present() ? CGF_TIMER_PIT : CGF_TIMER_UNKNOWN;
 	s->console_fabric = com1 ? CGF_CONSOLE_COM1 : 0;
 	h->console_flags = s->console_fabric;
-	probe_memory(h);
+	if (!uefi)
+		probe_memory(h);	/* stage2 zeroes the handoff: E820 */
 	s->substrate_code = cgf_substrate_code(s->arch, s->tier, s->intr_fabric,
 	    s->timer_fabric);
 }

@@ -1,7 +1,8 @@
 /*
- * The PC board's C entry: from entry.S with the handoff stage2 left in low
- * memory. Console, descriptor tables and interrupt controller first (so a
- * fault is reported), then the probe, then the kernel.
+ * The PC board's C entry: from entry.S with the handoff stage2 (or the UEFI
+ * loader) left in low memory. Console, descriptor tables and interrupt
+ * controller first (so a fault is reported), then the probe, then the
+ * kernel.
  */
 #include "bootinfo.h"
 #include "cell.h"
@@ -18,7 +19,7 @@ x86_main(handoff_t *boot_handoff)
 
 	x86_idt_init();
 	x86_pic_init();
-	/* Keep what stage2 knew (where it put us), probe the rest. */
+	/* Keep what the loader knew (where it put us), probe the rest. */
 	handoff = *boot_handoff;
 	x86_probe(&handoff, com1);
 	cell_main(&handoff);

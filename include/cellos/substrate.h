@@ -20,7 +20,8 @@ enum cgf_tier {
 	CGF_TIER_PC_BIOS = 1,
 	CGF_TIER_QEMU_VIRT = 2,
 	CGF_TIER_MCU_CONTROLLER = 3,
-	CGF_TIER_HOSTED = 4
+	CGF_TIER_HOSTED = 4,
+	CGF_TIER_PC_UEFI = 5	/* x86 booted through UEFI firmware */
 };
 
 enum cgf_intr {
@@ -45,7 +46,7 @@ enum cgf_timer {
 /* The names E0 prints for each enumeration, in value order (CONTRACT.md). */
 #define CGF_ARCH_NAMES	{ "UNKNOWN", "x86_64", "arm64", "arm_m" }
 #define CGF_TIER_NAMES	{ "UNKNOWN", "PC_BIOS", "QEMU_VIRT", "MCU_CONTROLLER", \
-			  "HOSTED" }
+			  "HOSTED", "PC_UEFI" }
 #define CGF_INTR_NAMES	{ "UNKNOWN", "PIC_IOAPIC", "LAPIC_ONLY", "GICV2", "GICV3", \
 			  "ONCHIP_MCU", "POSIX_SIGNALS" }
 #define CGF_TIMER_NAMES	{ "UNKNOWN", "PIT", "HPET", "ARCH_TIMER", "ONCHIP_MCU", \
@@ -80,6 +81,7 @@ typedef struct cgf_substrate_info {
 	uint32_t reserved_u32[3];
 	uint64_t ram_total_bytes;
 	uint64_t dma32_boundary;
+	/* [0]: the ACPI RSDP's physical address where a loader found one (UEFI), else 0. */
 	uint64_t reserved_u64[9];
 } cgf_substrate_info_t;
 
