@@ -512,8 +512,8 @@ load_key(const char *path, int public_ok)
 	if (EVP_PKEY_get_base_id(k) != EVP_PKEY_ED25519) {
 		const char *type = OBJ_nid2sn(EVP_PKEY_get_base_id(k));
 
-		say("%s: a %s key; cellos keys are Ed25519", path,
-		    type != NULL ? type : "non-Ed25519");
+		say("%s: key type %s; cellos keys are Ed25519", path,
+		    type != NULL ? type : "unknown");
 		EVP_PKEY_free(k);
 		k = NULL;
 	}
@@ -895,7 +895,7 @@ verify_package(const char *path, const uint8_t *b, size_t size,
 		return 1;
 	case CELL_E_LENGTH:
 		say("%s: %zu bytes; payload_len %u (offset %u) makes the package "
-		    "end at %llu, %llu bytes are left over", path, size, len,
+		    "end at %llu, the file has %llu byte(s) more", path, size, len,
 		    PACKAGE_OFF_PAYLOAD_LEN,
 		    (unsigned long long)len + PACKAGE_OVERHEAD,
 		    (unsigned long long)(size - len - PACKAGE_OVERHEAD));
@@ -963,8 +963,8 @@ verify_rotation(const char *path, const uint8_t *b, size_t size,
 		    ROTATION_FORMAT_VERSION);
 		return 1;
 	case CELL_E_LENGTH:
-		say("%s: %zu bytes; a rotation statement is %u, %zu bytes are "
-		    "left over", path, size, ROTATION_SIZE,
+		say("%s: %zu bytes; a rotation statement is %u, the file has "
+		    "%zu byte(s) more", path, size, ROTATION_SIZE,
 		    size - ROTATION_SIZE);
 		return 1;
 	case CELL_E_FLAGS:
