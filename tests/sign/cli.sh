@@ -86,6 +86,19 @@ ok pubkey-c-id pubkey --c --key-id 0x2A a.pem
 grep -q '{ .id = 42u, .flags = 0, .pubkey = {' <<<"$out" || fail "pubkey --c --key-id: $out"
 [ "$(grep -o '0x[0-9a-f][0-9a-f],' <<<"$out" | sed 's/0x//; s/,//' | tr -d '\n')" = "$apub" ] ||
 	fail "pubkey --c --key-id: the initializer is not the key"
+# The initializer is C a build can embed: compile it as a keyset_entry_t.
+{
+	echo '#include <stdio.h>'
+	echo '#include "cellos/keyset.h"'
+	echo 'static const keyset_entry_t e ='
+	echo "$out;"
+	echo 'int main(void) { printf("%u ", (unsigned)e.id);'
+	echo '	for (int i = 0; i < 32; i++) printf("%02x", e.pubkey[i]);'
+	echo '	printf("\n"); return 0; }'
+} >entry.c
+cc -std=c11 -Wall -Werror -I "$keys/../include" -o entry entry.c || fail "pubkey --c --key-id: does not compile as a keyset_entry_t"
+[ "$(./entry)" = "42 $apub" ] || fail "pubkey --c --key-id: compiled, the entry is $(./entry)"
+echo "ok: pubkey-c-compiles"
 refused pubkey-id-without-c 2 '--key-id goes with --c' pubkey --key-id 1 a.pem
 refused pubkey-two-files 2 "unexpected argument 'b.pem'" pubkey a.pem b.pem
 refused pubkey-missing 1 'missing.pem: No such file or directory' pubkey missing.pem
