@@ -93,7 +93,8 @@ int keyset_check_package(const struct keyset *ks, const struct package *pkg);
  * -CELL_E_ROLLBACK (statement_version not above the set's),
  * -CELL_E_EXISTS (new_key_id already in the set), -CELL_E_RANGE (new_key_id
  * not above the active key's id), -CELL_E_EXISTS (new_pubkey already in
- * the set), -CELL_E_NOSPACE (the set is full and no key in it is revoked).
+ * the set), -CELL_E_NOSPACE (the set is full and no key in it is revoked,
+ * counting the one this statement revokes).
  * Then: revoke_id is revoked if it is in the set (an id that is not is
  * untrusted already); when the set is full, the revoked key with the
  * lowest id leaves it; the new key is added, active, and the set takes the
