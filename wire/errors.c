@@ -27,6 +27,8 @@ static const char *const error_names[] = {
 	[CELL_E_UNSUPPORTED] = "unsupported",
 	[CELL_E_BADSIG] = "bad signature",
 	[CELL_E_WEAKKEY] = "weak key",
+	[CELL_E_REVOKED] = "revoked key",
+	[CELL_E_RESERVED] = "reserved field not zero",
 };
 
 const char *

@@ -31,7 +31,9 @@ enum cell_error {
 	CELL_E_EXISTS = 21,	/* the entry already exists */
 	CELL_E_UNSUPPORTED = 22,	/* a section, kind or verb this reader refuses */
 	CELL_E_BADSIG = 23,	/* a signature did not verify */
-	CELL_E_WEAKKEY = 24	/* a key refused as weak (Ed25519: small order) */
+	CELL_E_WEAKKEY = 24,	/* a key refused as weak (Ed25519: small order) */
+	CELL_E_REVOKED = 25,	/* the key was revoked */
+	CELL_E_RESERVED = 26	/* a reserved field is not zero */
 };
 
 /* A short, stable, lower-case name for an error code (positive or negative). */
