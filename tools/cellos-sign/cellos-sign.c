@@ -12,9 +12,9 @@
  * OpenSSL's libcrypto makes and reads the keys and signs; the formats are
  * written and read by wire/ (package_codec, rotation_codec), the code the
  * kernel links, and everything signed is verified again with the kernel's
- * own Ed25519 verifier before it is written. Every output goes to a
- * temporary beside it and is renamed into place; a key is written 0600
- * and never replaces an existing file unless --force is given.
+ * own Ed25519 verifier before it is written. Every output goes through
+ * tools/outfile (a temporary beside it, fsync, rename, fsync of the
+ * directory); a key is written 0600, unbuffered, and never replaces an existing file unless --force is given.
  *
  * Exit status: 0 done (verify: everything checked out), 1 refused (each
  * problem is named on stderr with the file, offset and field), 2 usage.
@@ -44,6 +44,7 @@
 #include "package_codec.h"
 #include "rotation_codec.h"
 #include "signer.h"
+#include "outfile.h"
 
 #define EXIT_REFUSED	1
 #define EXIT_USAGE	2
@@ -357,99 +358,6 @@ fail:
 	return -1;
 }
 
-/* fsync the directory that holds path, so a rename survives a crash. */
-static void
-sync_dir(const char *path)
-{
-	char *copy = strdup(path);
-	int fd;
-
-	if (copy == NULL)
-		return;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(copy);
-}
-
-/*
- * Write data to path through a temporary beside it (PATH.tmp.XXXXXX, made
- * with mode 0600, then given mode), synced, then renamed over path; with
- * keep_existing, linked instead, so an existing path is refused rather
- * than replaced. 0, or -1 after naming the problem (no file left behind).
- */
-static int
-write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-    int keep_existing)
-{
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	const uint8_t *p = data;
-	size_t done = 0;
-	int fd;
-
-	if (tmp == NULL) {
-		say("out of memory");
-		return -1;
-	}
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-	if ((fd = mkstemp(tmp)) < 0) {
-		say("%s: cannot create a temporary beside it: %s", path,
-		    strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	if (fchmod(fd, mode) != 0)
-		goto fail;
-	while (done < len) {
-		ssize_t w = write(fd, p + done, len - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto fail;
-		done += (size_t)w;
-	}
-	if (fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (keep_existing) {
-		if (link(tmp, path) != 0) {
-			if (errno == EEXIST)
-				say("%s: already exists; not replaced (--force "
-				    "replaces it)", path);
-			else
-				say("%s: %s", path, strerror(errno));
-			unlink(tmp);
-			free(tmp);
-			return -1;
-		}
-		unlink(tmp);
-	} else if (rename(tmp, path) != 0) {
-		say("%s: %s", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	sync_dir(path);
-	free(tmp);
-	return 0;
-fail:
-	say("%s: write error on %s: %s", path, tmp, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return -1;
-}
-
 /* ---- keys ---- */
 
 /* OpenSSL's passphrase hook: this tool reads unencrypted keys only. */
@@ -621,8 +529,9 @@ cmd_keygen(int argc, char **argv)
 	}
 	rc = raw_public(out, k, pub);
 	if (rc == 0)
-		rc = write_atomic(out, pem, (size_t)pemlen, 0600,
-		    opt_value(opts, "force") == NULL);
+		rc = outfile_write_flags("cellos-sign", out, pem,
+		    (size_t)pemlen, OUTFILE_PRIVATE |
+		    (opt_value(opts, "force") == NULL ? OUTFILE_NO_REPLACE : 0));
 	BIO_free(bio);	/* secure memory: wiped when freed */
 	EVP_PKEY_free(k);
 	if (rc != 0)
@@ -764,7 +673,7 @@ cmd_sign(int argc, char **argv)
 		    "code (%s); nothing written", cell_strerror(n));
 		goto out;
 	}
-	if (write_atomic(out, pkg, size, 0644, 0) != 0)
+	if (outfile_write("cellos-sign", out, pkg, size) != 0)
 		goto out;
 	hex(digest, check.payload_sha256, SHA256_SIZE);
 	printf("%s: package, key id %u, genome version %u, security counter %u, "
@@ -1170,7 +1079,7 @@ cmd_rotate(int argc, char **argv)
 		    "own code (%s); nothing written", cell_strerror(n));
 		goto out;
 	}
-	if (write_atomic(out, st, sizeof st, 0644, 0) != 0)
+	if (outfile_write("cellos-sign", out, st, sizeof st) != 0)
 		goto out;
 	hex(newhex, info.new_pubkey, sizeof info.new_pubkey);
 	printf("%s: rotation statement, version %u, new active key id %u public "

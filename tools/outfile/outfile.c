@@ -37,6 +37,13 @@ dir_of(const char *path, char *dir, size_t len)
 int
 outfile_open(struct outfile *o, const char *prog, const char *path)
 {
+	return outfile_open_flags(o, prog, path, 0);
+}
+
+int
+outfile_open_flags(struct outfile *o, const char *prog, const char *path,
+    unsigned flags)
+{
 	char dir[PATH_MAX];
 	const char *base;
 	mode_t mask;
@@ -44,6 +51,7 @@ outfile_open(struct outfile *o, const char *prog, const char *path)
 
 	o->f = NULL;
 	o->prog = prog;
+	o->flags = flags;
 	o->tmp[0] = '\0';
 	if (strlen(path) >= sizeof o->path || path[0] == '\0') {
 		fprintf(stderr, "%s: %s: %s\n", prog, path[0] ? path : "\"\"",
@@ -63,18 +71,23 @@ outfile_open(struct outfile *o, const char *prog, const char *path)
 		int err = errno;
 
 		o->tmp[0] = '\0';
-		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(err));
+		fprintf(stderr, "%s: %s: cannot create a temporary beside it: "
+		    "%s\n", prog, path, strerror(err));
 		return -1;
 	}
 	/* mkstemp makes it 0600; the result gets what a plain create would. */
 	mask = umask(0);
 	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 || (o->f = fdopen(fd, "wb")) == NULL) {
+	if (fchmod(fd, (flags & OUTFILE_PRIVATE) ? 0600 : 0666 & ~mask) != 0 ||
+	    (o->f = fdopen(fd, "wb")) == NULL) {
 		int err = errno;
 
 		close(fd);
 		return fail(o, o->tmp, err);
 	}
+	/* A private key goes straight to the file, never into stdio's buffer. */
+	if (flags & OUTFILE_PRIVATE)
+		setvbuf(o->f, NULL, _IONBF, 0);
 	return 0;
 }
 
@@ -92,8 +105,22 @@ outfile_commit(struct outfile *o)
 	o->f = NULL;
 	if (fclose(f) != 0)
 		return fail(o, o->tmp, errno);
-	if (rename(o->tmp, o->path) != 0)
+	if (o->flags & OUTFILE_NO_REPLACE) {
+		if (link(o->tmp, o->path) != 0) {
+			int err = errno;
+
+			if (err == EEXIST) {
+				fprintf(stderr, "%s: %s: already exists; not "
+				    "replaced\n", o->prog, o->path);
+				outfile_abort(o);
+				return -1;
+			}
+			return fail(o, o->path, err);
+		}
+		unlink(o->tmp);
+	} else if (rename(o->tmp, o->path) != 0) {
 		return fail(o, o->path, errno);
+	}
 	o->tmp[0] = '\0';
 	dir_of(o->path, dir, sizeof dir);
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) < 0 ||
@@ -126,9 +153,16 @@ int
 outfile_write(const char *prog, const char *path, const void *bytes,
     size_t len)
 {
+	return outfile_write_flags(prog, path, bytes, len, 0);
+}
+
+int
+outfile_write_flags(const char *prog, const char *path, const void *bytes,
+    size_t len, unsigned flags)
+{
 	struct outfile o;
 
-	if (outfile_open(&o, prog, path) != 0)
+	if (outfile_open_flags(&o, prog, path, flags) != 0)
 		return -1;
 	if (len > 0 && fwrite(bytes, 1, len, o.f) != len)
 		return fail(&o, o.tmp, errno ? errno : EIO);
