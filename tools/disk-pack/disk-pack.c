@@ -40,6 +40,7 @@
 #include "byteorder.h"
 #include "crypto.h"
 #include "layout.h"
+#include "outfile.h"
 
 #define LAYOUT_END		(LAYOUT_OFF + LT_SIZE)
 
@@ -506,12 +507,10 @@ main(int argc, char **argv)
 	struct kernel k = { 0 };
 	struct layout_table lt;
 	const char *out = NULL;
-	char tmp[4096];
 	uint8_t *image, *record;
 	size_t size, used;
 	uint32_t cgf_lba = 0, cgf_sectors = 0;
 	int cgf = 0, c, bad;
-	FILE *f;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
@@ -582,24 +581,8 @@ main(int argc, char **argv)
 		write_cgf(image + (size_t)cgf_lba * SECTOR_BYTES, &k,
 		    record + S2R_DIGEST);
 
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)getpid());
-	f = fopen(tmp, "wb");
-	if (f == NULL) {
-		fprintf(stderr, "disk-pack: %s: %s\n", tmp, strerror(errno));
-		return 1;
-	}
-	if (fwrite(image, 1, size, f) != size || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0) {
-		fprintf(stderr, "disk-pack: %s: write error: %s\n", tmp,
-		    strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		return 1;
-	}
-	fclose(f);
-	if (rename(tmp, out) != 0) {
-		fprintf(stderr, "disk-pack: %s: %s\n", out, strerror(errno));
-		unlink(tmp);
+	if (outfile_write("disk-pack", out, image, size) != 0) {
+		free(image);
 		return 1;
 	}
 	free(image);

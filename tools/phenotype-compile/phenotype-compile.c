@@ -22,6 +22,7 @@
 
 #include "compile.h"
 #include "config.h"
+#include "outfile.h"
 
 static const char usage_line[] =
     "usage: phenotype-compile [--schema FILE] [--code-dir DIR] "
@@ -29,34 +30,6 @@ static const char usage_line[] =
     "                         -o OUT.pbin IN.yaml\n";
 
 #define FILE_SIZE_MAX	(16u << 20)
-
-static int
-write_output(const char *path, const uint8_t *bytes, size_t len)
-{
-	char tmp[4096];
-	FILE *f;
-
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-	if ((f = fopen(tmp, "wb")) == NULL) {
-		fprintf(stderr, "phenotype-compile: %s: %s\n", tmp, strerror(errno));
-		return -1;
-	}
-	if (fwrite(bytes, 1, len, f) != len || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0) {
-		fprintf(stderr, "phenotype-compile: %s: write error: %s\n", tmp,
-		    strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		return -1;
-	}
-	fclose(f);
-	if (rename(tmp, path) != 0) {
-		fprintf(stderr, "phenotype-compile: %s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
 
 /*
  * Read the whole file at path into a malloc'd buffer: 0, or -1 with why
@@ -186,5 +159,6 @@ main(int argc, char **argv)
 	schema_free(&schema);
 	if (n < 0)
 		return 1;
-	return write_output(out_path, pbin, (size_t)n) == 0 ? 0 : 1;
+	return outfile_write("phenotype-compile", out_path, pbin, (size_t)n) == 0 ?
+	    0 : 1;
 }
