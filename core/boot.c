@@ -250,6 +250,7 @@ cell_boot(const handoff_t *h)
 		return CELL_EXIT_FAILURE;
 	}
 	step("selftest", NULL);
+	crypto_use_accel(hal_crypto_accel());
 	if (selftest_run() < 0)
 		return CELL_EXIT_FAILURE;
 

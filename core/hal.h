@@ -140,6 +140,25 @@ int hal_blk_write(uint64_t lba, const void *buf, uint32_t count);
  */
 int hal_blk_flush(void);
 
+/* ---- acceleration (optional) ---- */
+
+struct crypto_accel;	/* wire/crypto.h */
+
+/*
+ * The CPU's own engines for SHA-256 blocks and CRC32C (x86 SHA-NI and
+ * SSE4.2 crc32, the ARMv8 SHA2 and CRC32 instructions), chosen by a real
+ * probe of the CPU this runs on, or NULL when it has none this kernel
+ * uses (a board or an emulator without them: the portable C runs). The
+ * boot installs the table (crypto_use_accel) before the self-tests, which
+ * then check the engines against the portable code; the core never knows
+ * which it got. The engines may use vector registers that interrupt entry
+ * does not save: no interrupt handler may hash (the kernel is built with
+ * general registers only, and its handlers only count and capture). Any
+ * state the engines need (FP/SIMD enabled) is set up before this returns.
+ * The table is static; repeated calls return the same one. Thread only.
+ */
+const struct crypto_accel *hal_crypto_accel(void);
+
 /* ---- machine ---- */
 
 /*

@@ -28,8 +28,10 @@ static const struct bit_name console_bits[] = {
 static const struct bit_name feature_bits[] = {
 	{ CGF_FEAT_SSE2, "SSE2" }, { CGF_FEAT_SSE3, "SSE3" },
 	{ CGF_FEAT_SSE4_2, "SSE4.2" }, { CGF_FEAT_AVX, "AVX" },
-	{ CGF_FEAT_AVX2, "AVX2" }, { CGF_FEAT_NEON, "NEON" },
-	{ CGF_FEAT_FP, "FP" }, { CGF_FEAT_MPU, "MPU" },
+	{ CGF_FEAT_AVX2, "AVX2" }, { CGF_FEAT_SHA, "SHA" },
+	{ CGF_FEAT_NEON, "NEON" }, { CGF_FEAT_FP, "FP" },
+	{ CGF_FEAT_SHA2, "SHA2" }, { CGF_FEAT_CRC32, "CRC32" },
+	{ CGF_FEAT_MPU, "MPU" },
 };
 
 #define NAME_OF(table, v) \

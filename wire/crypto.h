@@ -1,8 +1,9 @@
 /*
  * The kernel's cryptography: SHA-256 (FIPS 180-4), HMAC-SHA-256 (RFC 2104),
  * HKDF-SHA-256 (RFC 5869), CRC32C (Castagnoli) and a constant-time compare.
- * Freestanding: no libc, no heap, no mutable globals; explicit byte order,
- * so results are the same on every target.
+ * Freestanding: no libc, no heap; explicit byte order, so results are the
+ * same on every target. The one mutable state is which engine computes
+ * SHA-256 blocks and CRC32C (crypto_use_accel), set once at boot.
  */
 #ifndef CELLOS_CRYPTO_H
 #define CELLOS_CRYPTO_H
@@ -73,6 +74,53 @@ int hkdf_sha256(const void *salt, size_t saltlen, const void *ikm,
  * the CRC of a followed by b.
  */
 uint32_t crc32c(uint32_t crc, const void *data, size_t len);
+
+/*
+ * Faster engines a machine may offer for the two inner loops (the CPU's
+ * SHA-256 and CRC32C instructions: core/hal.h's hal_crypto_accel). Each
+ * function must compute exactly what its portable counterpart below does,
+ * for every input, alignment and length; a NULL member keeps the portable
+ * code for that primitive. They may use vector registers that interrupt
+ * entry does not save, so they run only where no interrupt handler hashes.
+ */
+struct crypto_accel {
+	const char *sha256_name;	/* e.g. "SHA-NI"; NULL with no engine */
+	void (*sha256_blocks)(uint32_t h[8], const uint8_t *blocks,
+	    size_t nblocks);
+	const char *crc32c_name;
+	uint32_t (*crc32c)(uint32_t crc, const void *data, size_t len);
+};
+
+/*
+ * From now on compute SHA-256 blocks and CRC32C with a's engines (its NULL
+ * members, or a NULL a, mean the portable code). Call it where nothing is
+ * hashing: at boot, before the self-tests. Before any call, the portable
+ * code runs (stage 2 and the host tools never call it).
+ */
+void crypto_use_accel(const struct crypto_accel *a);
+
+/*
+ * The name of the engine in use for SHA-256 blocks and for CRC32C, or NULL
+ * while the portable code runs.
+ */
+const char *crypto_sha256_engine(void);
+const char *crypto_crc32c_engine(void);
+
+/*
+ * The SHA-256 compression of nblocks consecutive 64-byte blocks into h, by
+ * the engine in use (what sha256_update runs): for the self-tests.
+ */
+void sha256_blocks(uint32_t h[8], const uint8_t *blocks, size_t nblocks);
+
+/*
+ * The portable code, whatever crypto_use_accel chose: the reference every
+ * engine is checked against. sha256_blocks_portable runs the FIPS 180-4
+ * compression over nblocks consecutive 64-byte blocks into h (big-endian
+ * message words, no padding); crc32c_portable is crc32c by its table.
+ */
+void sha256_blocks_portable(uint32_t h[8], const uint8_t *blocks,
+    size_t nblocks);
+uint32_t crc32c_portable(uint32_t crc, const void *data, size_t len);
 
 /* Constant time (no early exit): 1 if a and b are equal over n bytes. */
 int ct_equal(const void *a, const void *b, size_t n);

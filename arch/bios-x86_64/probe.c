@@ -1,16 +1,21 @@
 /*
  * The PC probe: what the handoff says about this machine comes from the
- * machine. CPUID gives the signature and features; the RAM comes from
- * stage2's E820 map, or, when the UEFI loader booted the kernel (tier
- * PC_UEFI in the handoff), from the UEFI memory map the loader read into
- * the handoff; the 8259's mask register and the PIT's counter are tried to
- * see that they are there.
+ * machine. CPUID gives the signature and features (and the crypto engines
+ * hal_crypto_accel offers); the RAM comes from stage2's E820 map, or, when
+ * the UEFI loader booted the kernel (tier PC_UEFI in the handoff), from the
+ * UEFI memory map the loader read into the handoff; the 8259's mask
+ * register and the PIT's counter are tried to see that they are there.
  */
 #include <stdint.h>
 
 #include "bootinfo.h"
 #include "cpu.h"
+#include "hal.h"
+#include "sha_x86.h"
 #include "x86.h"
+
+/* CPUID words the crypto engines depend on, as probe_cpu read them. */
+static uint32_t cpuid1_ecx, cpuid7_ebx;
 
 static void
 probe_cpu(cgf_substrate_info_t *s)
@@ -19,6 +24,7 @@ probe_cpu(cgf_substrate_info_t *s)
 
 	cpuid(0, 0, &max, &b, &c, &d);
 	cpuid(1, 0, &a, &b, &c, &d);
+	cpuid1_ecx = c;
 	s->reserved_u32[0] = a;
 	s->cpu_features = 0;
 	if (d & (1u << 26))
@@ -31,9 +37,46 @@ probe_cpu(cgf_substrate_info_t *s)
 		s->cpu_features |= CGF_FEAT_AVX;
 	if (max >= 7) {
 		cpuid(7, 0, &a, &b, &c, &d);
+		cpuid7_ebx = b;
 		if (b & (1u << 5))
 			s->cpu_features |= CGF_FEAT_AVX2;
+		if (b & X86_CPUID7_EBX_SHA)
+			s->cpu_features |= CGF_FEAT_SHA;
 	}
+}
+
+/*
+ * Let SSE instructions run: CR0.EM off and CR0.MP on (no x87 emulation),
+ * CR4.OSFXSR and OSXMMEXCPT on. Stage 2 leaves them off, and the kernel,
+ * built -mgeneral-regs-only, needs them only for the SHA-NI engine.
+ */
+static void
+enable_sse(void)
+{
+	uint64_t cr0, cr4;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	cr0 = (cr0 & ~(1ull << 2)) | (1ull << 1);
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	cr4 |= (1ull << 9) | (1ull << 10);
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+}
+
+/*
+ * SHA-NI and SSE4.2 crc32 when CPUID (read by x86_probe, before the
+ * kernel starts) says this CPU has them. QEMU's TCG has no SHA-NI and its
+ * default CPU model no SSE4.2: there the portable C runs; under KVM on a
+ * CPU that has them, the engines do.
+ */
+const struct crypto_accel *
+hal_crypto_accel(void)
+{
+	int sha = x86_sha_usable(cpuid1_ecx, cpuid7_ebx);
+
+	if (sha)
+		enable_sse();
+	return x86_crypto_accel(sha, x86_crc_usable(cpuid1_ecx));
 }
 
 /* Whether an 8259 answers: its mask register keeps what is written. */

@@ -141,3 +141,10 @@ mcu_fault(uint32_t *frame, uint32_t exception, uint32_t exc_return)
 		hal_console_write(overflow, sizeof overflow - 1);
 	hal_exit(CELL_EXIT_PANIC);
 }
+
+/* The Cortex-M4 has no SHA-256 or CRC32 instructions: the portable C runs. */
+const struct crypto_accel *
+hal_crypto_accel(void)
+{
+	return NULL;
+}

@@ -27,6 +27,7 @@ probe(handoff_t *h, int dtb_ok)
 {
 	cgf_substrate_info_t *s = &h->substrate;
 	uint64_t pfr0 = read_sysreg(id_aa64pfr0_el1);
+	uint64_t isar0 = read_sysreg(id_aa64isar0_el1);
 	uint64_t top = 0, total = 0;
 
 	h->phys_base = (uint64_t)(uintptr_t)_head;
@@ -37,6 +38,10 @@ probe(handoff_t *h, int dtb_ok)
 		s->cpu_features |= CGF_FEAT_FP;
 	if (((pfr0 >> 20) & 0xF) != 0xF)
 		s->cpu_features |= CGF_FEAT_NEON;
+	if (((isar0 >> 12) & 0xF) != 0)		/* SHA2: SHA-256 (1) or -512 too */
+		s->cpu_features |= CGF_FEAT_SHA2;
+	if (((isar0 >> 16) & 0xF) != 0)		/* CRC32 */
+		s->cpu_features |= CGF_FEAT_CRC32;
 	if (dtb_ok) {
 		s->tier = board.virt_board ? CGF_TIER_QEMU_VIRT : CGF_TIER_UNKNOWN;
 		s->intr_fabric = board.gic_version == 2 ? CGF_INTR_GICV2 :

@@ -59,14 +59,22 @@ enum cgf_timer {
 #define CGF_CONSOLE_UART0	0x8u
 #define CGF_CONSOLE_STDOUT	0x10u
 
-/* CPU feature bits (substrate.cpu_features). */
+/*
+ * CPU feature bits (substrate.cpu_features). SHA: the x86 SHA extensions
+ * (CPUID.(7,0):EBX bit 29; SSE4.2 covers the crc32 instruction); SHA2 and
+ * CRC32: the ARMv8 SHA-256 and CRC32 instructions (ID_AA64ISAR0_EL1's SHA2
+ * and CRC32 fields not 0).
+ */
 #define CGF_FEAT_SSE2		0x1u
 #define CGF_FEAT_SSE3		0x2u
 #define CGF_FEAT_SSE4_2		0x4u
 #define CGF_FEAT_AVX		0x8u
 #define CGF_FEAT_AVX2		0x10u
+#define CGF_FEAT_SHA		0x20u
 #define CGF_FEAT_NEON		0x100u
 #define CGF_FEAT_FP		0x200u
+#define CGF_FEAT_SHA2		0x400u
+#define CGF_FEAT_CRC32		0x800u
 #define CGF_FEAT_MPU		0x10000u
 
 typedef struct cgf_substrate_info {

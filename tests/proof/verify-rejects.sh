@@ -147,9 +147,9 @@ rawmk console-twice ' console=[^ ]*' ' console=COM1|COM1'
 check console-twice ":$raw: #E0 raw console=COM1|COM1: a name twice (COM1|VGA|PL011|UART0|STDOUT, joined by '|' in this order)"
 rawmk console-none ' console=[^ ]*' ' console=NONE'
 check console-none ":$raw: #E0 raw console=NONE, but the boot printed this on a console"
-badmask=$(printf '%08X' $(( 16#$mask | 0x20 )))
+badmask=$(printf '%08X' $(( 16#$mask | 0x40 )))
 rawmk feat-bits ' feat_mask=[^ ]*' " feat_mask=$badmask"
-check feat-bits ":$raw: #E0 raw feat_mask=$badmask has bits 00000020 that name no feature of the CONTRACT"
+check feat-bits ":$raw: #E0 raw feat_mask=$badmask has bits 00000040 that name no feature of the CONTRACT"
 rawmk feat-width ' feat_mask=[^ ]*' ' feat_mask=1F'
 check feat-width ":$raw: #E0 raw feat_mask=1F is not 8 upper-case hex digits"
 rawmk raw-width ' raw=[^ ]*' ' raw=0A0671'
@@ -200,7 +200,7 @@ infomk info-ram " / ram=$ram\"" " / ram=64MiB\""
 # The feature list, from feat_mask by the CONTRACT's bit names.
 feats_of() {
 	local m=$((16#$1)) out="" pair
-	for pair in 1:SSE2 2:SSE3 4:SSE4.2 8:AVX 10:AVX2 100:NEON 200:FP 10000:MPU; do
+	for pair in 1:SSE2 2:SSE3 4:SSE4.2 8:AVX 10:AVX2 20:SHA 100:NEON 200:FP 400:SHA2 800:CRC32 10000:MPU; do
 		(( m & 16#${pair%%:*} )) && out+="${out:+,}${pair#*:}"
 	done
 	echo "${out:-none}"

@@ -22,3 +22,10 @@
 #define ct_equal                 loop_ct_equal
 #define crypto_wipe              loop_crypto_wipe
 #define sha256_final_le32        loop_sha256_final_le32
+#define crypto_accel             loop_crypto_accel
+#define crypto_use_accel         loop_crypto_use_accel
+#define crypto_sha256_engine     loop_crypto_sha256_engine
+#define crypto_crc32c_engine     loop_crypto_crc32c_engine
+#define sha256_blocks_portable   loop_sha256_blocks_portable
+#define crc32c_portable          loop_crc32c_portable
+#define sha256_blocks            loop_sha256_blocks

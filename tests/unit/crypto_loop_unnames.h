@@ -17,3 +17,10 @@
 #undef ct_equal
 #undef crypto_wipe
 #undef sha256_final_le32
+#undef crypto_accel
+#undef crypto_use_accel
+#undef crypto_sha256_engine
+#undef crypto_crc32c_engine
+#undef sha256_blocks_portable
+#undef crc32c_portable
+#undef sha256_blocks

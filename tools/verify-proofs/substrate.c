@@ -39,8 +39,8 @@ static const struct name_value console_bits[] = {
 };
 static const struct name_value feature_bits[] = {
 	{ "SSE2", 0x1 }, { "SSE3", 0x2 }, { "SSE4.2", 0x4 }, { "AVX", 0x8 },
-	{ "AVX2", 0x10 }, { "NEON", 0x100 }, { "FP", 0x200 },
-	{ "MPU", 0x10000 }, { NULL, 0 }
+	{ "AVX2", 0x10 }, { "SHA", 0x20 }, { "NEON", 0x100 }, { "FP", 0x200 },
+	{ "SHA2", 0x400 }, { "CRC32", 0x800 }, { "MPU", 0x10000 }, { NULL, 0 }
 };
 
 /* The fields of "#E0 raw", in print order. */
