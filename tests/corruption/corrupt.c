@@ -64,7 +64,7 @@ static unsigned max_failures = 20;
 static unsigned failures, cases, boots, reported_kv, reported_disk, verdict_fail;
 static char case_path[4096];
 
-static void
+static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
 {
 	va_list ap;

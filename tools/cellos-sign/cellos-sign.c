@@ -99,7 +99,7 @@ static const struct {
 	    0xfa, 0xa9, 0xbd, 0xb2, 0xdb, 0xdd, 0x7b, 0xe8 } },
 };
 
-static void
+static void __attribute__((format(printf, 1, 2)))
 say(const char *fmt, ...)
 {
 	va_list ap;
@@ -112,7 +112,7 @@ say(const char *fmt, ...)
 }
 
 /* say(), then OpenSSL's reason for the last failure, if it left one. */
-static void
+static void __attribute__((format(printf, 1, 2)))
 say_openssl(const char *fmt, ...)
 {
 	unsigned long e = ERR_get_error();
@@ -139,7 +139,7 @@ help(void)
 	return 0;
 }
 
-static int
+static int __attribute__((format(printf, 1, 2)))
 usage_error(const char *fmt, ...)
 {
 	va_list ap;
