@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -494,6 +495,9 @@ main(int argc, char **argv)
 		die("--blocks %s: expected sample or all", blocks);
 	if (seeds < 1 || age < 12)
 		die("--seeds must be 1 or more, --boots 12 or more");
+	/* The work directory may be in a tmpfs that a reboot emptied. */
+	if (mkdir(work, 0700) != 0 && errno != EEXIST)
+		die("%s: %s", work, strerror(errno));
 	snprintf(case_path, sizeof case_path, "%s/case.img", work);
 	snprintf(age_path, sizeof age_path, "%s/aged.img", work);
 	hosted_console_to(-1);
