@@ -52,7 +52,15 @@
 
 #define QUEUE_SIZE		4
 #define BOUNCE_BLOCKS		8
-#define POLL_LOOPS		50000000u
+/*
+ * How long one request may take before it is an I/O error. QEMU completes
+ * virtio-blk requests in its own I/O thread, and a flush is the host's
+ * fdatasync: on a loaded host that took longer than the 50 million polls
+ * (about 0.2 s under TCG) this driver used to allow, and a proof boot
+ * failed its superblock write. So the limit is time, read from the generic
+ * timer's counter, not a poll count.
+ */
+#define REQUEST_TIMEOUT_S	30u
 
 struct desc {
 	uint64_t addr;
@@ -213,13 +221,18 @@ request(uint32_t type, uint64_t sector, uint32_t len, int device_writes)
 	avail.idx++;
 	barrier();
 	wr(MMIO_QUEUE_NOTIFY, 0);
-	for (uint32_t i = 0; i < POLL_LOOPS; i++) {
+	uint64_t freq = read_sysreg(cntfrq_el0);
+	uint64_t limit = (freq != 0 ? freq : 1000000000u) * REQUEST_TIMEOUT_S;
+	uint64_t start = read_sysreg(cntpct_el0);
+	for (;;) {
 		barrier();
 		if (*(volatile uint16_t *)&used.idx != last_used) {
 			last_used++;
 			n = 1;
 			break;
 		}
+		if (read_sysreg(cntpct_el0) - start >= limit)
+			break;
 	}
 	wr(MMIO_INTERRUPT_ACK, rd(MMIO_INTERRUPT_STATUS));
 	barrier();
