@@ -93,7 +93,7 @@ has_function() {
 # The DWARF names files ./DIR/FILE with comp_dir "build"
 # (-ffile-prefix-map in cmake/CellosCommon.cmake): map that to the tree.
 src_args=(-ex "set substitute-path build $top" -ex "directory $top")
-batch_args=()
+batch_args=() end_args=()
 [ "$batch" = 0 ] || batch_args=(-batch -nx)
 
 if [ "$target" = hosted ]; then
@@ -136,17 +136,25 @@ setsid "$top/tools/qemu-run" "$target" --image "$image" --elf "$elf" \
 	--timeout "$timeout" --disk "$disk" -- -gdb "tcp:127.0.0.1:$port" -S \
 	>"$console" 2>&1 </dev/null &
 qemu_pid=$!
-stop_qemu() { kill -TERM -- "-$qemu_pid" 2>/dev/null || true; wait "$qemu_pid" 2>/dev/null || true; }
+# setsid made qemu_pid its session's id (it ran in our process group, so it
+# did not fork). timeout(1) inside qemu-run moves QEMU to a process group
+# of its own, so stop the whole session, not one group.
+stop_qemu() {
+	pkill -TERM -s "$qemu_pid" 2>/dev/null || true
+	wait "$qemu_pid" 2>/dev/null || true
+}
 trap stop_qemu EXIT
 trap 'exit 130' INT TERM
 echo "cellos debug: $target waits for gdb on 127.0.0.1:$port; console in $console" >&2
 
+# A batch run ends the machine with gdb's kill (QEMU exits on it).
+[ "$batch" = 0 ] || end_args=(-ex kill)
 # gdb retries the connection while QEMU starts (set tcp auto-retry).
 set +e
 gdb-multiarch -q "${batch_args[@]}" "${src_args[@]}" \
 	-ex "set tcp connect-timeout 20" \
 	-ex "target remote 127.0.0.1:$port" \
-	-ex "hbreak $brk" -ex continue "${gdb_args[@]}" "$elf"
+	-ex "hbreak $brk" -ex continue "${gdb_args[@]}" "${end_args[@]}" "$elf"
 status=$?
 set -e
 exit "$status"
