@@ -23,7 +23,9 @@ breakpoint and hands over. GDB-ARGS (e.g. -ex bt) run after that stop.
   --timeout SECS    stop QEMU after SECS (default 0: never)
   --console FILE    where the board's console goes (default
                     build/debug/TARGET.console.log)
-  --disk FILE       the board's data disk (default build/disks/TARGET.img)
+  --disk FILE       the board's data disk, kept between sessions (default:
+                    build/disks/debug-TARGET.img, made fresh for each session,
+                    since leaving gdb stops the machine wherever it is)
   --image FILE      another board image (its ELF: --elf, or NAME.elf beside it)
   --elf FILE        the ELF gdb loads (default: the image's)
   --no-build        use what is built (do not run ./cellos build first)
@@ -121,7 +123,10 @@ fi
 [ -f "$elf" ] || die "$elf: no such ELF (give --elf)"
 has_function "$elf" "$brk" || die "--break $brk: no such function in $elf"
 [ -n "$console" ] || console="$top/build/debug/$target.console.log"
-[ -n "$disk" ] || disk="$top/build/disks/$target.img"
+disk_args=(--disk "$disk")
+if [ -z "$disk" ]; then
+	disk_args=(--disk "$top/build/disks/debug-$target.img" --fresh-disk)
+fi
 mkdir -p "$(dirname "$console")"
 
 # A free local port: the kernel picks one, we release it for QEMU.
@@ -133,7 +138,7 @@ fi
 # QEMU in its own session, so one kill stops qemu-run, QEMU and the
 # symbolizer; the runner's own --gdb would use the fixed port 1234.
 setsid "$top/tools/qemu-run" "$target" --image "$image" --elf "$elf" \
-	--timeout "$timeout" --disk "$disk" -- -gdb "tcp:127.0.0.1:$port" -S \
+	--timeout "$timeout" "${disk_args[@]}" -- -gdb "tcp:127.0.0.1:$port" -S \
 	>"$console" 2>&1 </dev/null &
 qemu_pid=$!
 # setsid made qemu_pid its session's id (it ran in our process group, so it
