@@ -66,10 +66,17 @@ for w in "${want[@]}"; do
 done
 if [ -n "$entry_file" ]; then
 	[ "$(wc -l <<<"$bt")" = 4 ] || fail "the backtrace goes past _start: $bt"
-	# QEMU was stopped when gdb left.
-	sleep 0.2
-	if pgrep -f -- "$work/disk.img" >/dev/null; then
-		fail "QEMU still runs after gdb exited"
-	fi
+	# gdb's kill ended QEMU (QEMU says so), with the kernel still stopped
+	# in cell_boot: it never reached its verdict.
+	grep -q 'Terminated via GDBstub' "$work/console.log" ||
+		fail "QEMU was not ended by gdb's kill: $(tail -n 3 "$work/console.log")"
+	grep -q '^FULL PROOF SUCCESS' "$work/console.log" &&
+		fail "the kernel ran on after the breakpoint"
+	# /proc, not procps (a minimal Debian has no pgrep).
+	for d in /proc/[0-9]*; do
+		if tr '\0' ' ' 2>/dev/null <"$d/cmdline" | grep -qF -- "$work/disk.img"; then
+			fail "QEMU still runs after gdb exited: $(tr '\0' ' ' <"$d/cmdline")"
+		fi
+	done
 fi
 echo "ok: debug $target"

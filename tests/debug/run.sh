@@ -27,20 +27,40 @@ guard)
 	# parent_of_qemu ARGS...: start ./cellos run x86 ARGS -- -S (a machine
 	# that waits forever) in a session of its own, print the command line
 	# of QEMU's parent, stop the session.
+	# /proc, not procps (a minimal Debian has no pgrep or ps).
+	field() {	# PID N: field N of /proc/PID/stat (3 is the state)
+		local stat
+		stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+		stat=${stat##*) }
+		awk -v n="$(($2 - 2))" '{ print $n }' <<<"$stat"
+	}
+	cmdline() { tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | sed 's/ $//' || true; }
+	session_pids() {
+		local d
+		for d in /proc/[0-9]*; do
+			[ "$(field "${d#/proc/}" 6)" = "$1" ] && echo "${d#/proc/}"
+		done
+		return 0
+	}
 	parent_of_qemu() {
 		setsid "$top/cellos" run x86 --fresh-disk "$@" -- -S </dev/null \
 			>"$work/run.out" 2>"$work/run.err" &
 		local sid=$! qemu="" i
-		for i in $(seq 1 200); do
-			qemu=$(pgrep -s "$sid" -f '^qemu-system-x86_64 ' || true)
+		for i in $(seq 1 100); do
+			for p in $(session_pids "$sid"); do
+				case "$(cmdline "$p")" in
+				"qemu-system-x86_64 "*) qemu=$p ;;
+				esac
+			done
 			[ -n "$qemu" ] && break
-			sleep 0.1
+			sleep 0.2
 		done
 		local parent=""
 		if [ -n "$qemu" ]; then
-			parent=$(ps -o args= -p "$(ps -o ppid= -p "$qemu" | tr -d ' ')" || true)
+			parent=$(cmdline "$(field "$qemu" 4)")
 		fi
-		pkill -KILL -s "$sid" 2>/dev/null || true
+		# shellcheck disable=SC2046
+		kill -KILL $(session_pids "$sid") 2>/dev/null || true
 		wait "$sid" 2>/dev/null || true
 		[ -n "$qemu" ] || fail "QEMU did not start within 20 s: $(tail -n 5 "$work/run.err")"
 		echo "$parent"

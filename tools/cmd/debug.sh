@@ -144,8 +144,22 @@ qemu_pid=$!
 # setsid made qemu_pid its session's id (it ran in our process group, so it
 # did not fork). timeout(1) inside qemu-run moves QEMU to a process group
 # of its own, so stop the whole session, not one group.
+# /proc, not procps (a minimal Debian has no pkill).
+session_pids() {
+	local d stat rest sid
+	for d in /proc/[0-9]*; do
+		stat=$(cat "$d/stat" 2>/dev/null) || continue
+		rest=${stat##*) }
+		read -r _ _ _ sid _ <<<"$rest"
+		[ "$sid" = "$1" ] && echo "${d#/proc/}"
+	done
+	return 0
+}
 stop_qemu() {
-	pkill -TERM -s "$qemu_pid" 2>/dev/null || true
+	local pids
+	pids=$(session_pids "$qemu_pid")
+	# shellcheck disable=SC2086
+	[ -z "$pids" ] || kill -TERM $pids 2>/dev/null || true
 	wait "$qemu_pid" 2>/dev/null || true
 }
 trap stop_qemu EXIT
