@@ -46,7 +46,7 @@ guard)
 		setsid "$top/cellos" run x86 --fresh-disk "$@" -- -S </dev/null \
 			>"$work/run.out" 2>"$work/run.err" &
 		local sid=$! qemu="" i
-		for i in $(seq 1 100); do
+		for _ in $(seq 1 100); do
 			for p in $(session_pids "$sid"); do
 				case "$(cmdline "$p")" in
 				"qemu-system-x86_64 "*) qemu=$p ;;
