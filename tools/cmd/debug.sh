@@ -77,8 +77,8 @@ if [ -n "$port" ]; then
 		die "--port '$port': expected a TCP port number (1..65535)"
 fi
 if [ "$target" = hosted ]; then
-	for v in "$port" "$console" "$disk" "$image"; do
-		[ -z "$v" ] || die "hosted: --port, --console, --disk and --image are for the boards"
+	for v in "$port" "$console" "$disk" "$image" "${timeout#0}"; do
+		[ -z "$v" ] || die "hosted: --port, --timeout, --console, --disk and --image are for the boards"
 	done
 fi
 
