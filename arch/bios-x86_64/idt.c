@@ -2,7 +2,8 @@
  * Descriptor tables and the vector dispatcher. The kernel loads its own GDT
  * (stage2's lives in memory the kernel does not own) and an IDT with an
  * interrupt gate per vector isr.S provides. Exceptions print the vector,
- * error code, RIP and CR2 and leave the machine; IRQ vectors go to hal_irq.c.
+ * error code, RIP and CR2 and a frame-pointer backtrace ("#X bt") and leave
+ * the machine; IRQ vectors go to hal_irq.c.
  */
 #include <stdint.h>
 
@@ -95,6 +96,41 @@ static const char *const exception_names[32] = {
 	"VMM communication", "security", "reserved",
 };
 
+/* The kernel stack (entry.S): the only place a frame record may be. */
+extern const char boot_stack[], boot_stack_top[];
+
+#define BACKTRACE_MAX 16
+
+/*
+ * Print "#X bt" and the return addresses of the RBP chain from rbp,
+ * innermost first. A frame pointer is followed only when it is 8-byte
+ * aligned, its record (saved RBP, return address) lies inside the kernel
+ * stack and it is above the frame before it, and at most BACKTRACE_MAX
+ * frames, so a corrupt chain ends the walk instead of faulting again. The
+ * chain ends at entry.S's RBP = 0.
+ */
+static void
+print_backtrace(uint64_t rbp)
+{
+	const uint64_t lo = (uint64_t)(uintptr_t)boot_stack;
+	const uint64_t hi = (uint64_t)(uintptr_t)boot_stack_top;
+
+	kprintf("#X bt");
+	for (int depth = 0; depth < BACKTRACE_MAX; depth++) {
+		if (rbp % 8 != 0 || rbp < lo || rbp > hi - 16)
+			break;
+		const uint64_t *record = (const uint64_t *)(uintptr_t)rbp;
+		uint64_t next = record[0], ret = record[1];
+		if (ret == 0)
+			break;
+		kprintf(" %016llX", (unsigned long long)ret);
+		if (next <= rbp)
+			break;
+		rbp = next;
+	}
+	kprintf("\n");
+}
+
 void
 x86_isr(struct x86_frame *f)
 {
@@ -107,5 +143,6 @@ x86_isr(struct x86_frame *f)
 	    exception_names[f->vector], (unsigned long long)f->error,
 	    (unsigned long long)f->rip, (unsigned long long)read_cr2(),
 	    (unsigned long long)f->rsp);
+	print_backtrace(f->rbp);
 	hal_exit(CELL_EXIT_PANIC);
 }

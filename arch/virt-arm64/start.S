@@ -21,9 +21,17 @@ _head:
 	.ascii	"ARM\x64"		/* magic, at 0x38 */
 	.word	0			/* res5 */
 
+	/*
+	 * The CFI tells gdb that _start is the outermost frame (no return
+	 * address); it goes to .debug_frame, which the Image does not carry.
+	 */
+	.cfi_sections .debug_frame
 	.text
 	.globl _start
+	.type _start, %function
 _start:
+	.cfi_startproc
+	.cfi_undefined x30
 	mov	x19, x0			/* the DTB, kept across everything below */
 	msr	daifset, #0xf
 	mrs	x1, CurrentEL
@@ -60,13 +68,25 @@ at_el1:
 	b.hs	2f
 	str	xzr, [x1], #8
 	b	1b
-2:	mov	x0, x19
+	/*
+	 * A zero frame record {fp 0, lr 0} at the top of the stack, x29 at
+	 * it: arm64_main's record links to it, and the exception backtrace
+	 * (trap.c) stops there.
+	 */
+2:	stp	xzr, xzr, [sp, #-16]!
+	mov	x29, sp
+	mov	x30, xzr
+	mov	x0, x19
 	bl	arm64_main
 3:	wfi
 	b	3b
+	.cfi_endproc
+	.size _start, . - _start
 
+/* The kernel's only stack (exceptions and interrupts run on it too). */
 	.section .bss
 	.balign 16
+	.globl boot_stack, boot_stack_top
 boot_stack:
 	.skip	16384
 boot_stack_top:

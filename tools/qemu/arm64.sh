@@ -2,6 +2,8 @@
 # so QEMU passes the DTB in X0) on virt with GICv2, channel 0 on the PL011,
 # the exit status through semihosting SYS_EXIT.
 board_default_image() { echo "$1/build/out/cellos-arm64.bin"; }
+# The kernel ELF (DWARF) that names its "#X" addresses.
+board_default_elf() { echo "$1/build/out/cellos-arm64.elf"; }
 
 board_command() {
 	local image=$1 disk=$2

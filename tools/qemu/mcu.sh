@@ -4,6 +4,8 @@
 # the exit status through semihosting SYS_EXIT_EXTENDED.
 # CELLOS_MCU_MACHINE picks another MPS2 image (mps2-an385, mps2-an500).
 board_default_image() { echo "$1/build/out/cellos-mcu.elf"; }
+# The image is the ELF: it names its "#X" addresses itself.
+board_default_elf() { board_default_image "$1"; }
 
 board_command() {
 	local image=$1 disk=$2

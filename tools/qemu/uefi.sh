@@ -7,6 +7,8 @@
 # v), no network (no PXE boot attempt). CELLOS_OVMF_CODE and
 # CELLOS_OVMF_VARS name other firmware files.
 board_default_image() { echo "$1/build/out/cellos-x86_uefi.img"; }
+# The kernel it boots is the bios-x86_64 one: its ELF names the "#X" addresses.
+board_default_elf() { echo "$1/build/out/cellos-x86.elf"; }
 
 ovmf_code=${CELLOS_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 ovmf_vars=${CELLOS_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}

@@ -2,6 +2,8 @@
 # channel 0 from the 0xE9 debug console, the exit status through
 # isa-debug-exit (QEMU exits with 2v+1 for a written v).
 board_default_image() { echo "$1/build/out/cellos-x86_bios.img"; }
+# The kernel ELF (DWARF) that names its "#X" addresses.
+board_default_elf() { echo "$1/build/out/cellos-x86.elf"; }
 
 board_command() {
 	local image=$1 disk=$2
