@@ -29,8 +29,8 @@ static const char *dir;
 
 static const char usage_text[] =
     "usage: make-corpus DIR [PBIN... [-- YAML... [-- LOG]]]\n"
-    "Writes the fuzz targets' seed corpora under DIR/<target>/ (made when\n"
-    "missing): parcels, events, an update area and a KV area built here;\n"
+    "Writes the fuzz targets' seed corpora under DIR/<target>/ (both made\n"
+    "when missing): parcels, events, an update area and a KV area built here;\n"
     "each PBIN as a pbin and a boot seed, each YAML as a phenotype seed, and\n"
     "LOG's first 64 KiB as an obs seed (existing files of those names are\n"
     "replaced, others kept).\n";
@@ -172,6 +172,10 @@ main(int argc, char **argv)
 		}
 	}
 	dir = argv[1];
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, PROG ": %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
 	parcels();
 	events();
 	updates();
