@@ -18,11 +18,13 @@ if(CELLOS_SANITIZE)
 endif()
 
 # A fuzz build instruments everything for coverage; fuzz targets add the
-# libFuzzer main themselves.
-if(CELLOS_FUZZ)
-	if(NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
-		message(FATAL_ERROR "CELLOS_FUZZ needs clang (the fuzz preset sets it)")
-	endif()
+# libFuzzer main themselves. Under OSS-Fuzz (fuzz/oss-fuzz/build.sh,
+# CELLOS_FUZZ_ENV_FLAGS) the flags come from $CFLAGS instead.
+option(CELLOS_FUZZ_ENV_FLAGS "Fuzz build: sanitizer and coverage flags from CFLAGS/CXXFLAGS only" OFF)
+if(CELLOS_FUZZ AND NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
+	message(FATAL_ERROR "CELLOS_FUZZ needs clang (the fuzz preset sets it)")
+endif()
+if(CELLOS_FUZZ AND NOT CELLOS_FUZZ_ENV_FLAGS)
 	add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
 		-fno-sanitize-recover=all -fno-omit-frame-pointer)
 	add_link_options(-fsanitize=address,undefined)

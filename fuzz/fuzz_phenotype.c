@@ -1,7 +1,8 @@
 /*
  * The phenotype compiler, in process, on any YAML text: no file is read or
- * written (the schema is loaded once), messages are counted, not printed.
- * What it compiles the kernel's loader must accept.
+ * written (the schema, embedded at build time, is parsed once), messages
+ * are counted, not printed. What it compiles the kernel's loader must
+ * accept.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -9,8 +10,31 @@
 
 #include "compile.h"
 #include "pheno.h"
+#include "schema.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* schemas/phenotype.schema.yaml (fuzz/embed.cmake). */
+extern const unsigned char phenotype_schema[];
+extern const size_t phenotype_schema_len;
+
+/* What schema_load does, from the embedded bytes: 0, or -1 (bad schema). */
+static int
+schema_load_embedded(struct schema *s)
+{
+	yaml_parser_t parser;
+	int ok;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, phenotype_schema,
+	    phenotype_schema_len);
+	ok = yaml_parser_load(&parser, &s->doc);
+	yaml_parser_delete(&parser);
+	if (!ok)
+		return -1;
+	s->root = yaml_document_get_root_node(&s->doc);
+	return s->root != NULL && s->root->type == YAML_MAPPING_NODE ? 0 : -1;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -24,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long n;
 
 	if (!loaded) {
-		if (schema_load(&schema, CELLOS_SCHEMA_PATH) != 0)
+		if (schema_load_embedded(&schema) != 0)
 			abort();
 		loaded = 1;
 	}

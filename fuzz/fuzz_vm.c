@@ -2,8 +2,8 @@
  * The gene VM on arbitrary bytes: an 8-byte header chooses the entry, the
  * helper grant mask, the gas and the machine's shape, the rest is the
  * program. Whatever the verifier accepts is run twice, by core's
- * computed-goto interpreter and by this file's own copy built for the
- * switch dispatch; the two must agree exactly, and every run must keep
+ * computed-goto interpreter and by a second build of it with the switch
+ * dispatch; the two must agree exactly, and every run must keep
  * the VM's promises (gas, codes, a zero stack, read-only regions intact).
  *
  * Header: entry (le16, taken modulo slots + 1, so one past the end is
@@ -18,21 +18,16 @@
 
 #include "vm.h"
 
-/* The switch dispatch, under other names (prototypes for -W flags). */
+/*
+ * The switch dispatch: core/vm_interp.c compiled a second time with
+ * CFG_VM_COMPUTED_GOTO=0 and its three entry points renamed (the
+ * cellos_vm_switch object library in fuzz/CMakeLists.txt).
+ */
 void vm_run_switch(const struct vm_prog *prog, struct vm_machine *m,
     uint64_t r1, uint64_t r2, struct vm_result *out);
 void *vm_mem_switch(struct vm_machine *m, uint64_t addr, uint64_t len,
     int write);
 const char *vm_fault_name_switch(enum vm_fault f);
-#undef CFG_VM_COMPUTED_GOTO
-#define CFG_VM_COMPUTED_GOTO 0
-#define vm_run vm_run_switch
-#define vm_mem vm_mem_switch
-#define vm_fault_name vm_fault_name_switch
-#include "../core/vm_interp.c"
-#undef vm_run
-#undef vm_mem
-#undef vm_fault_name
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

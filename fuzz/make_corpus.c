@@ -4,34 +4,61 @@
  *   build/fuzz/fuzz/make-corpus fuzz/corpus
  * Phenotypes and logs come from files passed after DIR:
  *   make-corpus DIR PBIN... -- YAML... -- LOG
+ * Every file is written through tools/outfile (temporary, fsync, rename):
+ * a failed run leaves each seed either as it was or whole.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "blk.h"
 #include "ch0.h"
 #include "event_codec.h"
 #include "kv.h"
 #include "obs_emit.h"
+#include "outfile.h"
 #include "parcel_codec.h"
 #include "trust.h"
 #include "update.h"
 
+#define PROG	"make-corpus"
+
 static const char *dir;
 
+static const char usage_text[] =
+    "usage: make-corpus DIR [PBIN... [-- YAML... [-- LOG]]]\n"
+    "Writes the fuzz targets' seed corpora under DIR/<target>/ (both made\n"
+    "when missing): parcels, events, an update area and a KV area built here;\n"
+    "each PBIN as a pbin and a boot seed, each YAML as a phenotype seed, and\n"
+    "LOG's first 64 KiB as an obs seed (existing files of those names are\n"
+    "replaced, others kept).\n";
+
+/* Write DIR/target/name; exits 1 (the reason printed) when it cannot. */
 static void
 put(const char *target, const char *name, const void *bytes, size_t len)
 {
 	char path[1024];
-	FILE *f;
+	int n;
 
-	snprintf(path, sizeof path, "%s/%s/%s", dir, target, name);
-	if ((f = fopen(path, "wb")) == NULL || fwrite(bytes, 1, len, f) != len) {
-		perror(path);
+	n = snprintf(path, sizeof path, "%s/%s", dir, target);
+	if (n < 0 || (size_t)n >= sizeof path) {
+		fprintf(stderr, PROG ": %s/%s: path too long\n", dir, target);
 		exit(1);
 	}
-	fclose(f);
+	if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	n = snprintf(path, sizeof path, "%s/%s/%s", dir, target, name);
+	if (n < 0 || (size_t)n >= sizeof path) {
+		fprintf(stderr, PROG ": %s/%s/%s: path too long\n", dir, target,
+		    name);
+		exit(1);
+	}
+	if (outfile_write(PROG, path, bytes, len) != 0)
+		exit(1);
 }
 
 static size_t
@@ -41,10 +68,14 @@ slurp(const char *path, uint8_t *buf, size_t cap)
 	size_t n;
 
 	if (f == NULL) {
-		perror(path);
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
 		exit(1);
 	}
 	n = fread(buf, 1, cap, f);
+	if (ferror(f)) {
+		fprintf(stderr, PROG ": %s: read error\n", path);
+		exit(1);
+	}
 	fclose(f);
 	return n;
 }
@@ -124,11 +155,27 @@ main(int argc, char **argv)
 	int i = 2, k = 0;
 	char name[64];
 
-	if (argc < 2) {
-		fputs("usage: make-corpus DIR PBIN... -- YAML... -- LOG\n", stderr);
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "--") == 0) {
+		fputs(usage_text, stderr);
 		return 2;
 	}
+	for (int a = 1; a < argc; a++) {
+		if (argv[a][0] == '-' && strcmp(argv[a], "--") != 0) {
+			fprintf(stderr, PROG ": unknown option '%s' (a path "
+			    "starting with '-': write ./%s)\n", argv[a], argv[a]);
+			return 2;
+		}
+	}
 	dir = argv[1];
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, PROG ": %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
 	parcels();
 	events();
 	updates();
