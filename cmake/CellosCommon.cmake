@@ -31,7 +31,9 @@ if(CELLOS_FUZZ)
 			-fno-sanitize-recover=all -fno-omit-frame-pointer)
 		add_link_options(-fsanitize=${CELLOS_FUZZ_SANITIZERS})
 	else()
+		# The link flag brings clang's runtime with the coverage callbacks.
 		add_compile_options(-fsanitize=fuzzer-no-link -fno-omit-frame-pointer)
+		add_link_options(-fsanitize=fuzzer-no-link)
 	endif()
 endif()
 
