@@ -202,7 +202,9 @@ if want fuzz; then
 			{ cat "$dir.configure.log" >&2; exit 1; }
 		cmake --build "$dir" --target fuzz-boot >"$dir.build.log" 2>&1 ||
 			{ tail -30 "$dir.build.log" >&2; exit 1; }
-		runs=$((quick ? 20 : (kind == "asan" ? 3000 : 6000)))
+		runs=3000
+		[ "$kind" = plain ] && runs=6000
+		[ "$quick" = 1 ] && runs=20
 		n=$((quick ? 1 : 3))
 		: >"$dir.rates"
 		for _ in $(seq "$n"); do
