@@ -25,9 +25,18 @@ if(CELLOS_FUZZ AND NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
 	message(FATAL_ERROR "CELLOS_FUZZ needs clang (the fuzz preset sets it)")
 endif()
 if(CELLOS_FUZZ AND NOT CELLOS_FUZZ_ENV_FLAGS)
-	add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
-		-fno-sanitize-recover=all -fno-omit-frame-pointer)
-	add_link_options(-fsanitize=address,undefined)
+	# Empty: coverage only (./cellos bench's fuzz-boot without sanitizers).
+	set(CELLOS_FUZZ_SANITIZERS "address,undefined" CACHE STRING
+		"Sanitizers of a fuzz build")
+	if(CELLOS_FUZZ_SANITIZERS)
+		add_compile_options(-fsanitize=fuzzer-no-link,${CELLOS_FUZZ_SANITIZERS}
+			-fno-sanitize-recover=all -fno-omit-frame-pointer)
+		add_link_options(-fsanitize=${CELLOS_FUZZ_SANITIZERS})
+	else()
+		# The link flag brings clang's runtime with the coverage callbacks.
+		add_compile_options(-fsanitize=fuzzer-no-link -fno-omit-frame-pointer)
+		add_link_options(-fsanitize=fuzzer-no-link)
+	endif()
 endif()
 
 # Files whose comparisons tell a fuzzer nothing (hash rounds, byte copies)

@@ -150,13 +150,29 @@ compress(uint32_t h[8], const uint8_t *block)
 }
 #endif
 
-void
-sha256_blocks_portable(uint32_t h[8], const uint8_t *blocks, size_t nblocks)
+static void
+portable_blocks(uint32_t h[8], const uint8_t *blocks, size_t nblocks)
 {
 	while (nblocks-- > 0) {
 		compress(h, blocks);
 		blocks += SHA256_BLOCK;
 	}
+}
+
+/* Compressions so far, by any engine (crypto_sha256_compressions). */
+static uint64_t compressions;
+
+uint64_t
+crypto_sha256_compressions(void)
+{
+	return compressions;
+}
+
+void
+sha256_blocks_portable(uint32_t h[8], const uint8_t *blocks, size_t nblocks)
+{
+	compressions += nblocks;
+	portable_blocks(h, blocks, nblocks);
 }
 
 /*
@@ -171,8 +187,16 @@ static struct {
 	const char *sha256_name;
 	const char *crc32c_name;
 } engine = {
-	sha256_blocks_portable, crc32c_portable, NULL, NULL,
+	portable_blocks, crc32c_portable, NULL, NULL,
 };
+
+/* Every compression but sha256_blocks_portable's goes through here. */
+static void
+run_blocks(uint32_t h[8], const uint8_t *blocks, size_t nblocks)
+{
+	compressions += nblocks;
+	engine.sha256_blocks(h, blocks, nblocks);
+}
 
 void
 crypto_use_accel(const struct crypto_accel *a)
@@ -180,7 +204,7 @@ crypto_use_accel(const struct crypto_accel *a)
 	int sha = a != NULL && a->sha256_blocks != NULL;
 	int crc = a != NULL && a->crc32c != NULL;
 
-	engine.sha256_blocks = sha ? a->sha256_blocks : sha256_blocks_portable;
+	engine.sha256_blocks = sha ? a->sha256_blocks : portable_blocks;
 	engine.sha256_name = !sha ? NULL : a->sha256_name != NULL ?
 	    a->sha256_name : "an accelerated engine";
 	engine.crc32c = crc ? a->crc32c : crc32c_portable;
@@ -203,7 +227,7 @@ crypto_crc32c_engine(void)
 void
 sha256_blocks(uint32_t h[8], const uint8_t *blocks, size_t nblocks)
 {
-	engine.sha256_blocks(h, blocks, nblocks);
+	run_blocks(h, blocks, nblocks);
 }
 
 void
@@ -233,13 +257,13 @@ sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 		}
 		if (ctx->fill < SHA256_BLOCK)
 			return;
-		engine.sha256_blocks(ctx->h, ctx->block, 1);
+		run_blocks(ctx->h, ctx->block, 1);
 		ctx->fill = 0;
 	}
 	if (len >= SHA256_BLOCK) {
 		size_t n = len / SHA256_BLOCK;
 
-		engine.sha256_blocks(ctx->h, p, n);
+		run_blocks(ctx->h, p, n);
 		p += n * SHA256_BLOCK;
 		len -= n * SHA256_BLOCK;
 	}
@@ -258,14 +282,14 @@ sha256_final(struct sha256_ctx *ctx, uint8_t out[SHA256_SIZE])
 	if (ctx->fill > SHA256_BLOCK - 8) {
 		while (ctx->fill < SHA256_BLOCK)
 			ctx->block[ctx->fill++] = 0;
-		engine.sha256_blocks(ctx->h, ctx->block, 1);
+		run_blocks(ctx->h, ctx->block, 1);
 		ctx->fill = 0;
 	}
 	while (ctx->fill < SHA256_BLOCK - 8)
 		ctx->block[ctx->fill++] = 0;
 	for (int i = 0; i < 8; i++)
 		ctx->block[SHA256_BLOCK - 1 - i] = (uint8_t)(bits >> (8 * i));
-	engine.sha256_blocks(ctx->h, ctx->block, 1);
+	run_blocks(ctx->h, ctx->block, 1);
 	for (int i = 0; i < 8; i++)
 		store_be32(out + 4 * i, ctx->h[i]);
 	crypto_wipe(ctx, sizeof *ctx);

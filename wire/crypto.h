@@ -113,6 +113,14 @@ const char *crypto_crc32c_engine(void);
 void sha256_blocks(uint32_t h[8], const uint8_t *blocks, size_t nblocks);
 
 /*
+ * SHA-256 compressions so far in this process or image, by any engine and
+ * by sha256_blocks_portable: a plain counter for the benchmarks (bench
+ * boots reads it around each boot step); nothing in the kernel reads it.
+ * It wraps only after 2^64 blocks.
+ */
+uint64_t crypto_sha256_compressions(void);
+
+/*
  * The portable code, whatever crypto_use_accel chose: the reference every
  * engine is checked against. sha256_blocks_portable runs the FIPS 180-4
  * compression over nblocks consecutive 64-byte blocks into h (big-endian

@@ -29,3 +29,4 @@
 #define sha256_blocks_portable   loop_sha256_blocks_portable
 #define crc32c_portable          loop_crc32c_portable
 #define sha256_blocks            loop_sha256_blocks
+#define crypto_sha256_compressions loop_crypto_sha256_compressions

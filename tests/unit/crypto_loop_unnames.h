@@ -24,3 +24,4 @@
 #undef sha256_blocks_portable
 #undef crc32c_portable
 #undef sha256_blocks
+#undef crypto_sha256_compressions

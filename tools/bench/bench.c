@@ -1,13 +1,16 @@
 /*
  * bench: the in-process figures of ./cellos bench, each as a ratio to a
  * baseline measured in the same run (these machines are shared and noisy):
- *   boots     full E1..E10 boots per second from cell_reset(), and the share
- *             of each step (the slowest is where to look)
+ *   boots     full E1..E10 boots per second from cell_reset(); SHA-256
+ *             compressions and interrupt signals per boot; per boot step
+ *             its time, share, compressions and signals
  *   codec     parcel encode + decode, 64 B and 1 KiB, with and without MAC,
  *             divided by memcpy of the same frame
- *   crypto    SHA-256 and HMAC-SHA-256 MB/s divided by OpenSSL's, and
+ *   crypto    SHA-256 and HMAC-SHA-256 MB/s divided by OpenSSL's, with the
+ *             portable C and with the CPU's engine (hal_crypto_accel), and
  *             Ed25519 verifications per second divided by OpenSSL's
  *   bridge    ns per event from irqb_capture to irqb_pop
+ *   sigrtt    a bare signal round trip against one system call
  *   kv FILE   KV puts per second on a file disk, against pwrite + fdatasync
  *   vm DIR    the gene interpreter on loop-heavy genes (DIR/loop_sum.o,
  *             DIR/loop_mem.o): time against the same logic compiled as C,
@@ -17,11 +20,13 @@
  * JSON object per line, "name", "value", "unit", "baseline", "ratio",
  * "min", "max".
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,6 +48,10 @@
 #include "vm.h"
 
 #define REPEATS 7
+
+/* --quick (the ctest that checks the bench runs): one run of everything,
+ * with the counts divided by scale. Its figures mean nothing. */
+static int repeats = REPEATS, scale = 1;
 
 static double
 now(void)
@@ -72,52 +81,152 @@ summarize(double *v, int n)
 	return (struct figure){ v[n / 2], v[0], v[n - 1] };
 }
 
+/*
+ * JSON output, one object a line (tools/bench/results.py parses every line
+ * strictly and writes results.json): strings escaped, numbers finite (a
+ * NaN or an infinity, which JSON has no spelling for, becomes null).
+ */
+static void
+json_str(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void
+json_num(double v)
+{
+	if (!isfinite(v))
+		fputs("null", stdout);
+	else
+		printf("%.6g", v);
+}
+
+static void
+json_key(const char *key, int first)
+{
+	fputs(first ? "{" : ", ", stdout);
+	json_str(key);
+	fputs(": ", stdout);
+}
+
 static void
 emit(const char *name, struct figure f, const char *unit, const char *baseline,
     struct figure base)
 {
-	printf("{\"name\": \"%s\", \"value\": %.6g, \"unit\": \"%s\", "
-	    "\"baseline\": \"%s\", \"baseline_value\": %.6g, \"ratio\": %.4g, "
-	    "\"min\": %.6g, \"max\": %.6g}\n", name, f.med, unit, baseline,
-	    base.med, base.med != 0 ? f.med / base.med : 0, f.min, f.max);
+	json_key("name", 1);
+	json_str(name);
+	json_key("value", 0);
+	json_num(f.med);
+	json_key("unit", 0);
+	json_str(unit);
+	json_key("baseline", 0);
+	json_str(baseline);
+	json_key("baseline_value", 0);
+	json_num(base.med);
+	json_key("ratio", 0);
+	json_num(base.med != 0 ? f.med / base.med : NAN);
+	json_key("min", 0);
+	json_num(f.min);
+	json_key("max", 0);
+	json_num(f.max);
+	puts("}");
+	fflush(stdout);
+}
+
+/* A figure with no baseline (a count): name, value, unit, and an optional
+ * target it is held against (NULL for none). */
+static void
+emit_count(const char *name, double value, const char *unit,
+    const char *target_what, double target)
+{
+	json_key("name", 1);
+	json_str(name);
+	json_key("value", 0);
+	json_num(value);
+	json_key("unit", 0);
+	json_str(unit);
+	if (target_what != NULL) {
+		json_key("target", 0);
+		json_num(target);
+		json_key("target_is", 0);
+		json_str(target_what);
+	}
+	puts("}");
 	fflush(stdout);
 }
 
 /* ---- in-process boots, and where their time goes ---- */
 
+/*
+ * Per boot step: time, SHA-256 compressions (wire/crypto.c's counter) and
+ * interrupt signals taken (the hosted HAL's per-line counts, which every
+ * boot's power cycle zeroes), summed over the boots of one set.
+ */
 #define STEPS_MAX 16
 static const char *step_names[STEPS_MAX];
 static double step_time[STEPS_MAX], step_start;
+static uint64_t step_sha[STEPS_MAX], step_sig[STEPS_MAX];
+static uint64_t sha_start, sig_start;
 static int step_count, step_current = -1;
+
+static uint64_t
+signals_taken(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned l = 0; l < HAL_IRQ_LINES; l++)
+		n += hal_irq_taken(l);
+	return n;
+}
 
 static void
 on_step(const char *name)
 {
 	double t = now();
+	uint64_t sha = crypto_sha256_compressions();
+	/* E0 starts a boot, after the power cycle zeroed the counts. */
+	uint64_t sig = strcmp(name, "E0") == 0 ? 0 : signals_taken();
 	int i;
 
-	if (step_current >= 0)
+	if (step_current >= 0) {
 		step_time[step_current] += t - step_start;
+		step_sha[step_current] += sha - sha_start;
+		step_sig[step_current] += sig - sig_start;
+	}
 	for (i = 0; i < step_count && strcmp(step_names[i], name) != 0; i++)
 		;
 	if (i == step_count && step_count < STEPS_MAX)
 		step_names[step_count++] = name;
-	step_current = strcmp(name, "end") == 0 ? -1 : i;
+	step_current = strcmp(name, "end") == 0 || i == STEPS_MAX ? -1 : i;
 	step_start = t;
+	sha_start = sha;
+	sig_start = sig;
 }
 
 static void
-bench_boots(void)
+bench_boots(int n)
 {
 	double rate[REPEATS], base[REPEATS], total = 0;
-	const int n = 300;
+	uint64_t sha = 0, sig = 0, sha0;
+	char name[64];
 
 	hosted_console_to(-1);
 	hosted_irq_configure(HOSTED_TIME_VIRTUAL, NULL, NULL, 0);
 	if (hosted_blk_use_memory(HOSTED_DISK_BLOCKS) != 0)
 		exit(1);
 	hosted_use_default_phenotype();
-	for (int r = 0; r < REPEATS; r++) {
+	for (int r = 0; r < repeats; r++) {
 		double t0 = now();
 		for (int i = 0; i < n; i++) {
 			if (hosted_boot_once(128ull << 20) != 0) {
@@ -128,22 +237,42 @@ bench_boots(void)
 		rate[r] = n / (now() - t0);
 		base[r] = 1;
 	}
-	emit("in-process boots", summarize(rate, REPEATS), "boots/s", "one",
-	    summarize(base, REPEATS));
-	/* The share of each step, over one more set of boots. */
+	emit("in-process boots", summarize(rate, repeats), "boots/s", "one",
+	    summarize(base, repeats));
+	/* Counts and the share of each step, over one more set of boots. */
 	cell_step_hook = on_step;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		sha0 = crypto_sha256_compressions();
 		hosted_boot_once(128ull << 20);
+		sha += crypto_sha256_compressions() - sha0;
+		sig += signals_taken();
+	}
 	cell_step_hook = NULL;
+	emit_count("SHA-256 compressions per boot", (double)sha / n, "blocks",
+	    "issue 20: at most", 600);
+	emit_count("interrupt signals per boot", (double)sig / n, "signals",
+	    NULL, 0);
 	for (int i = 0; i < step_count; i++)
 		total += step_time[i];
 	for (int i = 0; i < step_count; i++) {
 		if (strcmp(step_names[i], "end") == 0)
 			continue;
-		printf("{\"name\": \"boot step %s\", \"value\": %.4g, \"unit\": "
-		    "\"share\", \"us_per_boot\": %.4g}\n", step_names[i],
-		    step_time[i] / total, step_time[i] / n * 1e6);
+		snprintf(name, sizeof name, "boot step %s", step_names[i]);
+		json_key("name", 1);
+		json_str(name);
+		json_key("value", 0);
+		json_num(step_time[i] / n * 1e6);
+		json_key("unit", 0);
+		json_str("us/boot");
+		json_key("share", 0);
+		json_num(step_time[i] / total);
+		json_key("compressions_per_boot", 0);
+		json_num((double)step_sha[i] / n);
+		json_key("signals_per_boot", 0);
+		json_num((double)step_sig[i] / n);
+		puts("}");
 	}
+	fflush(stdout);
 	hosted_console_to(1);
 }
 
@@ -157,14 +286,14 @@ bench_codec(uint32_t len, int maced)
 	static uint8_t payload[1024], frame[PARCEL_FRAME_MAX], copy[PARCEL_FRAME_MAX];
 	const struct parcel_mac *mac = maced ? trust_parcel_mac() : NULL;
 	double ours[REPEATS], base[REPEATS];
-	const int iters = maced ? 20000 : 500000;
+	const int iters = (maced ? 20000 : 500000) / scale;
 	struct parcel p;
 	size_t size = parcel_frame_size(len, maced ? PARCEL_F_MAC : 0);
 	char name[64];
 
 	trust_reset();
 	memset(payload, 7, sizeof payload);
-	for (int r = 0; r < REPEATS; r++) {
+	for (int r = 0; r < repeats; r++) {
 		double t0 = now();
 		for (int i = 0; i < iters; i++) {
 			payload[0] = (uint8_t)i;
@@ -184,41 +313,59 @@ bench_codec(uint32_t len, int maced)
 	}
 	snprintf(name, sizeof name, "parcel encode+decode %u B%s", len,
 	    maced ? " MAC" : "");
-	emit(name, summarize(ours, REPEATS), "s/frame", "memcpy of the frame",
-	    summarize(base, REPEATS));
+	emit(name, summarize(ours, repeats), "s/frame", "memcpy of the frame",
+	    summarize(base, repeats));
 }
 
 /* ---- crypto against OpenSSL ---- */
 
+/*
+ * SHA-256 (or HMAC-SHA-256) MB/s over len-byte messages with the portable
+ * C (accel NULL) or with the engines hal_crypto_accel offers, against
+ * OpenSSL's on the same messages. Without an engine on this machine, the
+ * accelerated figure is not emitted. Leaves the engine a boot would use.
+ */
 static void
-bench_crypto(int hmac)
+bench_crypto(int hmac, int accel, size_t len)
 {
 	static uint8_t buf[1 << 20];
+	const struct crypto_accel *a = accel ? hal_crypto_accel() : NULL;
 	double ours[REPEATS], theirs[REPEATS];
+	const int iters = (int)((16u << 20) / len) / scale + 1;
 	uint8_t out[32];
-	unsigned len;
+	unsigned olen;
+	char name[96];
 
+	if (accel && (a == NULL || a->sha256_blocks == NULL))
+		return;
+	crypto_use_accel(a);
 	memset(buf, 3, sizeof buf);
-	for (int r = 0; r < REPEATS; r++) {
+	for (int r = 0; r < repeats; r++) {
 		double t0 = now();
-		for (int i = 0; i < 16; i++) {
+		for (int i = 0; i < iters; i++) {
 			if (hmac)
-				hmac_sha256("key", 3, buf, sizeof buf, out);
+				hmac_sha256("key", 3, buf, len, out);
 			else
-				sha256(buf, sizeof buf, out);
+				sha256(buf, len, out);
 		}
-		ours[r] = 16.0 * sizeof buf / (now() - t0) / 1e6;
+		ours[r] = (double)iters * (double)len / (now() - t0) / 1e6;
 		t0 = now();
-		for (int i = 0; i < 16; i++) {
+		for (int i = 0; i < iters; i++) {
 			if (hmac)
-				HMAC(EVP_sha256(), "key", 3, buf, sizeof buf, out, &len);
+				HMAC(EVP_sha256(), "key", 3, buf, len, out, &olen);
 			else
-				EVP_Digest(buf, sizeof buf, out, &len, EVP_sha256(), NULL);
+				EVP_Digest(buf, len, out, &olen, EVP_sha256(),
+				    NULL);
 		}
-		theirs[r] = 16.0 * sizeof buf / (now() - t0) / 1e6;
+		theirs[r] = (double)iters * (double)len / (now() - t0) / 1e6;
 	}
-	emit(hmac ? "HMAC-SHA-256" : "SHA-256", summarize(ours, REPEATS), "MB/s",
-	    "OpenSSL", summarize(theirs, REPEATS));
+	snprintf(name, sizeof name, "%s, %zu B messages, %s",
+	    hmac ? "HMAC-SHA-256" : "SHA-256", len,
+	    accel ? a->sha256_name : "portable C");
+	emit(name, summarize(ours, repeats), "MB/s", "OpenSSL",
+	    summarize(theirs, repeats));
+	/* Back to what a boot chooses (cell_boot), for the figures after. */
+	crypto_use_accel(hal_crypto_accel());
 }
 
 /*
@@ -236,7 +383,7 @@ bench_ed25519(void)
 	static size_t len[ED_CASES];
 	static EVP_PKEY *key[ED_CASES];
 	double ours[REPEATS], theirs[REPEATS];
-	int rounds = 8, bad = 0;
+	int rounds = scale > 1 ? 1 : 8, bad = 0;
 
 	for (int i = 0; i < ED_CASES; i++) {
 		uint8_t secret[32];
@@ -263,7 +410,7 @@ bench_ed25519(void)
 		key[i] = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL,
 		    pub[i], 32);
 	}
-	for (int r = 0; r < REPEATS; r++) {
+	for (int r = 0; r < repeats; r++) {
 		double t0 = now();
 		for (int n = 0; n < rounds; n++)
 			for (int i = 0; i < ED_CASES; i++)
@@ -290,8 +437,8 @@ bench_ed25519(void)
 		fprintf(stderr, "bench: an Ed25519 signature did not verify\n");
 		exit(1);
 	}
-	emit("Ed25519 verify", summarize(ours, REPEATS), "verify/s", "OpenSSL",
-	    summarize(theirs, REPEATS));
+	emit("Ed25519 verify", summarize(ours, repeats), "verify/s", "OpenSSL",
+	    summarize(theirs, repeats));
 }
 
 /* ---- the IRQ bridge ---- */
@@ -301,13 +448,13 @@ bench_bridge(int traced)
 {
 	struct irqb_source_cfg cfg = { EVENT_CUSTOM, 0, 0, 0 };
 	double ours[REPEATS], base[REPEATS];
-	const int iters = traced ? 200000 : 2000000;
+	const int iters = (traced ? 200000 : 2000000) / scale;
 	struct event e;
 
 	hosted_console_to(-1);
 	obs_reset();
 	obs_tracing(traced);
-	for (int r = 0; r < REPEATS; r++) {
+	for (int r = 0; r < repeats; r++) {
 		irqb_reset();
 		irqb_add_source(&cfg);
 		double t0 = now();
@@ -325,8 +472,8 @@ bench_bridge(int traced)
 		base[r] = (now() - t0) / iters * 1e9;
 	}
 	emit(traced ? "IRQ bridge raise to delivery, with its OBS trace record" :
-	    "IRQ bridge raise to delivery", summarize(ours, REPEATS), "ns/event",
-	    "an empty loop", summarize(base, REPEATS));
+	    "IRQ bridge raise to delivery", summarize(ours, repeats), "ns/event",
+	    "an empty loop", summarize(base, repeats));
 	obs_tracing(1);
 	hosted_console_to(1);
 }
@@ -342,7 +489,7 @@ bench_kv(const char *path)
 	static struct kv_store kv;
 	static struct disk d;
 	double ours[REPEATS], base[REPEATS];
-	const int puts = 200;
+	const int puts = 200 / scale + 1;
 	uint8_t block[HAL_BLOCK_SIZE] = { 0 };
 	char key[16], value[32];
 
@@ -352,7 +499,7 @@ bench_kv(const char *path)
 		fprintf(stderr, "bench: cannot set up a KV store on %s\n", path);
 		exit(1);
 	}
-	for (int r = 0; r < REPEATS; r++) {
+	for (int r = 0; r < repeats; r++) {
 		double t0 = now();
 		for (int i = 0; i < puts; i++) {
 			snprintf(key, sizeof key, "k%d", i % 20);
@@ -371,8 +518,8 @@ bench_kv(const char *path)
 		}
 		base[r] = puts / (now() - t0);
 	}
-	emit("KV puts, file disk", summarize(ours, REPEATS), "puts/s",
-	    "pwrite+fdatasync of one block", summarize(base, REPEATS));
+	emit("KV puts, file disk", summarize(ours, repeats), "puts/s",
+	    "pwrite+fdatasync of one block", summarize(base, repeats));
 	unlink(path);
 }
 
@@ -392,6 +539,56 @@ send_signals(pid_t pid, double seconds)
 		sent++;
 	}
 	printf("%lu\n", sent);
+}
+
+/*
+ * The floor under every hosted interrupt: a bare signal round trip (tgkill
+ * to this thread, an empty handler, sigreturn) as the hosted HAL raises its
+ * software interrupts, against one bare system call (getppid).
+ */
+static volatile sig_atomic_t rtt_hits;
+
+static void
+rtt_handler(int sig)
+{
+	(void)sig;
+	rtt_hits++;
+}
+
+static void
+bench_signal_rtt(void)
+{
+	struct sigaction sa, old;
+	double ours[REPEATS], base[REPEATS];
+	const int iters = 100000 / scale;
+	pid_t pid = getpid(), tid = (pid_t)syscall(SYS_gettid);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = rtt_handler;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR2, &sa, &old) != 0) {
+		perror("bench: sigaction");
+		exit(1);
+	}
+	for (int r = 0; r < repeats; r++) {
+		double t0 = now();
+		for (int i = 0; i < iters; i++)
+			syscall(SYS_tgkill, pid, tid, SIGUSR2);
+		ours[r] = (now() - t0) / iters * 1e9;
+		t0 = now();
+		for (int i = 0; i < iters; i++)
+			sink += (uint32_t)syscall(SYS_getppid);
+		base[r] = (now() - t0) / iters * 1e9;
+	}
+	sigaction(SIGUSR2, &old, NULL);
+	if (rtt_hits != (sig_atomic_t)(iters * repeats)) {
+		fprintf(stderr, "bench: %d signals sent, %d taken\n",
+		    iters * repeats, (int)rtt_hits);
+		exit(1);
+	}
+	emit("bare signal round trip (tgkill, empty handler)",
+	    summarize(ours, repeats), "ns", "one getppid system call",
+	    summarize(base, repeats));
 }
 
 /* ---- the gene VM against native code ---- */
@@ -522,7 +719,8 @@ bench_vm(const char *dir)
 		load_gene(dir, "loop_sum", pool[0]),
 		load_gene(dir, "loop_mem", pool[1]),
 	};
-	const uint32_t rounds[2] = { 2000000, 20000 };
+	const uint32_t rounds[2] = { 2000000u / (uint32_t)scale,
+	    20000u / (uint32_t)scale };
 	double vm_s[REPEATS], nat_s[REPEATS], ips[REPEATS];
 	uint8_t state[VM_STATE_SIZE];
 	struct vm_result res;
@@ -535,7 +733,7 @@ bench_vm(const char *dir)
 		struct loop_mem_state ms = { 0, 0, { 0 } };
 		uint8_t want[VM_STATE_SIZE] = { 0 };
 
-		for (int r = 0; r < REPEATS; r++) {
+		for (int r = 0; r < repeats; r++) {
 			double t0 = now();
 
 			if (g == 0) {
@@ -553,7 +751,7 @@ bench_vm(const char *dir)
 			memcpy(want, &ms, sizeof ms);
 		for (size_t v = 0; v < sizeof variants / sizeof variants[0];
 		    v++) {
-			for (int r = 0; r < REPEATS; r++) {
+			for (int r = 0; r < repeats; r++) {
 				vm_s[r] = vm_time(variants[v].run, &progs[g],
 				    rounds[g], 1, state, &res);
 				if (res.exit != VM_EXIT_DONE ||
@@ -571,44 +769,103 @@ bench_vm(const char *dir)
 			}
 			snprintf(name, sizeof name, "VM %s (%s), time",
 			    g == 0 ? "loop_sum" : "loop_mem", variants[v].name);
-			emit(name, summarize(vm_s, REPEATS), "s",
-			    "the same logic in C", summarize(nat_s, REPEATS));
+			emit(name, summarize(vm_s, repeats), "s",
+			    "the same logic in C", summarize(nat_s, repeats));
 			snprintf(name, sizeof name, "VM %s (%s), instructions",
 			    g == 0 ? "loop_sum" : "loop_mem", variants[v].name);
-			emit(name, summarize(ips, REPEATS), "insns/s", "one",
+			emit(name, summarize(ips, repeats), "insns/s", "one",
 			    (struct figure){ 1, 1, 1 });
 		}
 	}
 }
 
+static void
+usage(FILE *f)
+{
+	fputs("usage: bench [--quick] [all|boots|codec|crypto|bridge|sigrtt]\n"
+	    "       bench [--quick] vm GENE-DIR | kv DISK-FILE\n"
+	    "       bench signals PID SECONDS\n"
+	    "One JSON object a line on stdout (tools/bench/bench.sh runs it);\n"
+	    "--quick runs each figure once with tiny counts (for a test).\n", f);
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *only = argc > 1 ? argv[1] : "all";
-	int all = strcmp(only, "all") == 0;
+	const char *only;
+	int all, done = 0;
 
-	if (all || strcmp(only, "boots") == 0)
-		bench_boots();
+	while (argc > 1 && argv[1][0] == '-') {
+		if (strcmp(argv[1], "--quick") == 0) {
+			repeats = 1;
+			scale = 100;
+		} else if (strcmp(argv[1], "-h") == 0 ||
+		    strcmp(argv[1], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "bench: unknown option %s\n", argv[1]);
+			usage(stderr);
+			return 2;
+		}
+		argc--;
+		argv++;
+	}
+	only = argc > 1 ? argv[1] : "all";
+	all = strcmp(only, "all") == 0;
+	if ((all || strcmp(only, "boots") == 0 || strcmp(only, "codec") == 0 ||
+	    strcmp(only, "crypto") == 0 || strcmp(only, "bridge") == 0 ||
+	    strcmp(only, "sigrtt") == 0) && argc > 2) {
+		fprintf(stderr, "bench: %s takes no argument\n", only);
+		return 2;
+	}
+	if (all || strcmp(only, "boots") == 0) {
+		bench_boots(scale > 1 ? 3 : 300);
+		done = 1;
+	}
 	if (all || strcmp(only, "codec") == 0) {
 		bench_codec(64, 0);
 		bench_codec(1024, 0);
 		bench_codec(64, 1);
 		bench_codec(1024, 1);
+		done = 1;
 	}
 	if (all || strcmp(only, "crypto") == 0) {
-		bench_crypto(0);
-		bench_crypto(1);
+		for (int accel = 0; accel <= 1; accel++) {
+			bench_crypto(0, accel, 1 << 20);
+			bench_crypto(0, accel, 16384);
+			bench_crypto(0, accel, 64);
+			bench_crypto(1, accel, 1 << 20);
+		}
 		bench_ed25519();
+		done = 1;
 	}
 	if (all || strcmp(only, "bridge") == 0) {
 		bench_bridge(0);
 		bench_bridge(1);
+		done = 1;
 	}
-	if (strcmp(only, "vm") == 0 && argc == 3)
+	if (all || strcmp(only, "sigrtt") == 0) {
+		bench_signal_rtt();
+		done = 1;
+	}
+	if (strcmp(only, "vm") == 0 && argc == 3) {
 		bench_vm(argv[2]);
-	if (strcmp(only, "kv") == 0 && argc == 3)
+		done = 1;
+	}
+	if (strcmp(only, "kv") == 0 && argc == 3) {
 		bench_kv(argv[2]);
-	if (strcmp(only, "signals") == 0 && argc == 4)
+		done = 1;
+	}
+	if (strcmp(only, "signals") == 0 && argc == 4) {
 		send_signals((pid_t)atoi(argv[2]), atof(argv[3]));
+		done = 1;
+	}
+	if (!done) {
+		fprintf(stderr, "bench: unknown group or wrong arguments: %s\n",
+		    only);
+		usage(stderr);
+		return 2;
+	}
 	return 0;
 }
