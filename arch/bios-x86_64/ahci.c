@@ -97,10 +97,10 @@
 #define HDR_WRITE	(1u << 6)
 #define HDR_PRDTL_SHIFT	16
 
-/* Bounds: loops of one or two register reads each (about 1 us on hardware). */
-#define STOP_LOOPS	1000000u	/* the spec allows CR/FR 500 ms */
-#define READY_LOOPS	1000000u
-#define COMMAND_LOOPS	10000000u
+/* Bounds, in milliseconds (deadline.c): time, not a count of polls. */
+#define STOP_MS		1000u		/* the spec allows CR/FR 500 ms */
+#define READY_MS	5000u
+#define COMMAND_MS	30000u		/* a flush is the host's fdatasync */
 #define HANDOFF_LOOPS	100000u
 
 #define BOUNCE_SECTORS	16u
@@ -181,13 +181,16 @@ port_write(unsigned reg, uint32_t v)
 
 /* Wait for the bits of mask to clear in port register reg. 0 or -CELL_E_IO. */
 static int
-port_wait_clear(unsigned reg, uint32_t mask, uint32_t loops)
+port_wait_clear(unsigned reg, uint32_t mask, uint32_t ms)
 {
-	for (uint32_t i = 0; i < loops; i++) {
+	uint64_t deadline = x86_deadline(ms);
+
+	for (;;) {
 		if ((port_read(reg) & mask) == 0)
 			return 0;
+		if (x86_deadline_passed(deadline))
+			return -CELL_E_IO;
 	}
-	return -CELL_E_IO;
 }
 
 /*
@@ -215,13 +218,13 @@ port_stop(void)
 
 	if (cmd & (PXCMD_ST | PXCMD_CR)) {
 		port_write(PX_CMD, cmd & ~PXCMD_ST);
-		if (port_wait_clear(PX_CMD, PXCMD_CR, STOP_LOOPS) < 0)
+		if (port_wait_clear(PX_CMD, PXCMD_CR, STOP_MS) < 0)
 			return -CELL_E_IO;
 	}
 	cmd = port_read(PX_CMD);
 	if (cmd & (PXCMD_FRE | PXCMD_FR)) {
 		port_write(PX_CMD, cmd & ~PXCMD_FRE);
-		if (port_wait_clear(PX_CMD, PXCMD_FR, STOP_LOOPS) < 0)
+		if (port_wait_clear(PX_CMD, PXCMD_FR, STOP_MS) < 0)
 			return -CELL_E_IO;
 	}
 	return 0;
@@ -240,7 +243,7 @@ port_clear_status(void)
 static int
 port_start(void)
 {
-	if (port_wait_clear(PX_TFD, TFD_BSY | TFD_DRQ, READY_LOOPS) < 0)
+	if (port_wait_clear(PX_TFD, TFD_BSY | TFD_DRQ, READY_MS) < 0)
 		return -CELL_E_IO;
 	port_write(PX_CMD, port_read(PX_CMD) | PXCMD_ST);
 	return 0;
@@ -310,7 +313,7 @@ run(uint8_t command, uint64_t lba, uint32_t count, int write, uint32_t bytes)
 
 	if (ahci.broken)
 		return -CELL_E_IO;
-	if (port_wait_clear(PX_TFD, TFD_BSY | TFD_DRQ, READY_LOOPS) < 0 ||
+	if (port_wait_clear(PX_TFD, TFD_BSY | TFD_DRQ, READY_MS) < 0 ||
 	    (port_read(PX_CI) & 1u))
 		return recover();
 	if (bytes > 0 && (prds = prdt_fill(bounce, bytes)) < 0)
@@ -337,8 +340,8 @@ run(uint8_t command, uint64_t lba, uint32_t count, int write, uint32_t bytes)
 	port_write(PX_IS, 0xFFFFFFFFu);
 	compiler_barrier();		/* the bounce buffer is written */
 	port_write(PX_CI, 1u);
-	for (uint32_t i = 0;; i++) {
-		if (i == COMMAND_LOOPS)
+	for (uint64_t deadline = x86_deadline(COMMAND_MS);;) {
+		if (x86_deadline_passed(deadline))
 			return recover();
 		if (port_read(PX_IS) & PXIS_ERRORS)
 			return recover();
@@ -402,7 +405,7 @@ port_setup(void)
 		cmd |= PXCMD_SUD;
 	port_write(PX_CMD, cmd);
 	/* The signature comes with the device's first D2H FIS. */
-	(void)port_wait_clear(PX_TFD, TFD_BSY | TFD_DRQ, READY_LOOPS);
+	(void)port_wait_clear(PX_TFD, TFD_BSY | TFD_DRQ, READY_MS);
 	if ((port_read(PX_SSTS) & SSTS_DET) != DET_PHY_UP ||
 	    port_read(PX_SIG) != SIG_ATA) {
 		(void)port_stop();

@@ -33,7 +33,7 @@
 #define CMD_IDENTIFY	0xEC
 
 #define SLAVE		0x10
-#define WAIT_LOOPS	10000000u
+#define WAIT_MS		30000u		/* deadline.c; a flush is the host's fdatasync */
 
 static int probed;
 static uint64_t sectors;
@@ -50,7 +50,8 @@ settle(void)
 static int
 wait_ready(int want_drq)
 {
-	for (uint32_t i = 0; i < WAIT_LOOPS; i++) {
+	for (uint64_t deadline = x86_deadline(WAIT_MS);
+	    !x86_deadline_passed(deadline);) {
 		uint8_t st = inb(ATA_STATUS);
 
 		if (st == 0xFF)
@@ -82,7 +83,8 @@ probe(void)
 	outb(ATA_STATUS, CMD_IDENTIFY);
 	if (inb(ATA_STATUS) == 0 || inb(ATA_STATUS) == 0xFF)
 		return;				/* no device, or no bus */
-	for (uint32_t i = 0; i < WAIT_LOOPS && (inb(ATA_STATUS) & ST_BSY); i++)
+	for (uint64_t deadline = x86_deadline(WAIT_MS);
+	    !x86_deadline_passed(deadline) && (inb(ATA_STATUS) & ST_BSY);)
 		;
 	if (inb(ATA_LBA1) != 0 || inb(ATA_LBA2) != 0)
 		return;				/* ATAPI or SATA: not ours */

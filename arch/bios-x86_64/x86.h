@@ -48,6 +48,13 @@ void pci_write32(unsigned bdf, unsigned reg, uint32_t v);
 int pci_find_class(uint32_t class_code, unsigned from, unsigned *bdf);
 
 /*
+ * deadline.c: the TSC value ms milliseconds from now, and whether it has
+ * passed; the polled drivers' timeouts. The first call measures the TSC.
+ */
+uint64_t x86_deadline(uint32_t ms);
+int x86_deadline_passed(uint64_t deadline);
+
+/*
  * The disk drivers behind hal_blk.c: each probes once (its first call),
  * then reports the sectors of its data disk (0: none) and moves sectors.
  * hal_blk.c checks lba and count against the disk before it calls them.
