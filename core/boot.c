@@ -105,22 +105,15 @@ load_phenotype(void)
 		    "machine takes arch %u; booting the built-in minimal "
 		    "phenotype", p->arch_id, hal_pbin_arch());
 	} else {
-		char hex[65], who[48];
+		char hex[65];
 
 		/* Its identity: the bytes before a signature (pbin.h). */
 		sha256(bytes, p->content_len, sha);
 		for (unsigned i = 0; i < 32; i++)
 			ksnprintf(hex + 2 * i, 3, "%02X", sha[i]);
-		if (p->signed_by_key)
-			ksnprintf(who, sizeof who, "signed by key %u",
-			    p->sig_key_id);
-		else
-			ksnprintf(who, sizeof who, "unsigned (this build "
-			    "accepts that)");
 		kprintf("#I phenotype %s v%u.%u sha256=%s: %u channels, %u "
-		    "genes, %u devices, %s\n", p->name, p->ver_major,
-		    p->ver_minor, hex, p->num_channels, p->num_genes,
-		    p->num_devices, who);
+		    "genes, %u devices\n", p->name, p->ver_major, p->ver_minor,
+		    hex, p->num_channels, p->num_genes, p->num_devices);
 		proof_expect_phenotype(sha);
 		return p;
 	}

@@ -10,6 +10,8 @@
  *       --version N -o STATEMENT [--test-key]
  *   cellos-sign sign-image --key KEY.pem --key-id N [--pub HEX] --in IMAGE
  *       -o OUT [--test-key]
+ *   cellos-sign sign-phenotype --key KEY.pem --key-id N --in PBIN -o OUT
+ *       [--test-key]
  *
  * OpenSSL's libcrypto makes and reads the keys and signs; the formats are
  * written and read by wire/ (package_codec, rotation_codec), the code the
@@ -41,10 +43,12 @@
 #include "byteorder.h"
 #include "cellos/errors.h"
 #include "cellos/package.h"
+#include "cellos/pbin.h"
 #include "cellos/rotation.h"
 #include "crypto.h"
 #include "ed25519.h"
 #include "package_codec.h"
+#include "pbin_codec.h"
 #include "rotation_codec.h"
 #include "signer.h"
 #include "outfile.h"
@@ -81,6 +85,9 @@ static const char usage_text[] =
     "      verified boot: an Ed25519 signature of its CGF gene directory in\n"
     "      the boot signature block; --pub refuses a key whose public half\n"
     "      is not HEX (the root key stage2 was built with)\n"
+    "  sign-phenotype --key KEY.pem --key-id N --in PBIN -o OUT [--test-key]\n"
+    "      (re-)sign a compiled phenotype: its signature section, if any,\n"
+    "      replaced by one made with KEY.pem as key id N (docs/PHENOTYPES.md)\n"
     "\n"
     "Options are --opt VALUE or --opt=VALUE; N is decimal or 0x hex,\n"
     "0..4294967295. --test-key allows a TEST-ONLY key of keys/ (public: for\n"
@@ -1309,6 +1316,132 @@ out:
 	return rc;
 }
 
+/* ---- sign-phenotype ---- */
+
+/*
+ * The bytes of the .pbin b[0..size) before its signature section (all of
+ * them when it has none), found by walking its header, channels,
+ * adjacency and sections. -1 after naming the problem.
+ */
+static long
+pbin_content(const char *path, const uint8_t *b, size_t size)
+{
+	size_t off, n, last = 0;
+	uint32_t tag = 0;
+
+	if (size < PBIN_HDR_SIZE || le32_load(b) != PBIN_MAGIC) {
+		say("%s: offset 0 (header.magic): not a .pbin", path);
+		return -1;
+	}
+	n = le32_load(b + PBIN_OFF_NUM_CHANNELS);
+	if (n > 255) {
+		say("%s: offset %u (header.num_channels): %zu", path,
+		    PBIN_OFF_NUM_CHANNELS, n);
+		return -1;
+	}
+	off = PBIN_HDR_SIZE + n * PBIN_QOS_SIZE + (n * n + 7) / 8;
+	while (off < size) {
+		uint32_t len;
+
+		if (size - off < PBIN_SECTION_HDR_SIZE ||
+		    (len = le32_load(b + off + 4)) > size - off -
+		    PBIN_SECTION_HDR_SIZE) {
+			say("%s: offset %zu (sections): a section runs past the "
+			    "end of the file", path, off);
+			return -1;
+		}
+		if (tag == PBIN_SEC_SIGNATURE) {
+			say("%s: offset %zu (sections.signature): not the last "
+			    "section", path, last);
+			return -1;
+		}
+		last = off;
+		tag = le32_load(b + off);
+		off += PBIN_SECTION_HDR_SIZE + len;
+	}
+	if (off != size) {
+		say("%s: offset %zu: the file ends inside its channels or "
+		    "adjacency", path, size);
+		return -1;
+	}
+	return (long)(tag == PBIN_SEC_SIGNATURE ? last : size);
+}
+
+static int
+cmd_sign_phenotype(int argc, char **argv)
+{
+	struct opt opts[] = {
+		{ "key", 0, 1, NULL },
+		{ "key-id", 0, 1, NULL },
+		{ "in", 0, 1, NULL },
+		{ "output", 'o', 1, NULL },
+		{ "test-key", 0, 0, NULL },
+		{ NULL, 0, 0, NULL },
+	};
+	static const char *const required[] = { "key", "key-id", "in",
+	    "output" };
+	uint8_t pub[ED25519_PUBKEY_SIZE], *in_bytes = NULL, *out_bytes = NULL;
+	const char *pos[1], *keypath, *in, *out;
+	struct pbin_writer w;
+	struct signer signer;
+	size_t size;
+	long content;
+	uint32_t id;
+	EVP_PKEY *k;
+	int n, rc;
+
+	if ((rc = parse_args("sign-phenotype", argc, argv, opts, pos, 0,
+	    &n)) != 0)
+		return rc < 0 ? help() : rc;
+	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+		if ((rc = require("sign-phenotype", opts, required[i])) != 0)
+			return rc;
+	if ((rc = parse_u32("sign-phenotype", "key-id",
+	    opt_value(opts, "key-id"), &id)) != 0)
+		return rc;
+	keypath = opt_value(opts, "key");
+	in = opt_value(opts, "in");
+	out = opt_value(opts, "output");
+	if ((k = load_key(keypath, 0)) == NULL)
+		return EXIT_REFUSED;
+	rc = EXIT_REFUSED;
+	if (raw_public(keypath, k, pub) != 0 ||
+	    check_test_key(keypath, pub, opt_value(opts, "test-key") != NULL,
+	    "signing with it is") != 0)
+		goto out;
+	if (read_all(in, &in_bytes, &size) != 0 ||
+	    (content = pbin_content(in, in_bytes, size)) < 0)
+		goto out;
+	if ((out_bytes = malloc((size_t)content + PBIN_SIGNATURE_SECTION)) ==
+	    NULL) {
+		say("out of memory");
+		goto out;
+	}
+	memcpy(out_bytes, in_bytes, (size_t)content);
+	pbin_writer_init(&w, out_bytes, (size_t)content + PBIN_SIGNATURE_SECTION);
+	w.len = (size_t)content;
+	signer = (struct signer){ openssl_sign, k };
+	if (pbin_put_signature(&w, id, &signer) != 0)
+		goto out;
+	if ((n = ed25519_verify(out_bytes + w.len - ED25519_SIG_SIZE, out_bytes,
+	    w.len - ED25519_SIG_SIZE, pub)) != 0) {
+		say("sign-phenotype: the signature does not verify with the "
+		    "kernel's own code (%s); nothing written", cell_strerror(n));
+		goto out;
+	}
+	if (outfile_write("cellos-sign", out, out_bytes, w.len) != 0)
+		goto out;
+	printf("%s: phenotype signed, key id %u, %ld bytes before the "
+	    "signature%s\n", out, id, content,
+	    (size_t)content != size ? " (its old signature replaced)" : "");
+	rc = 0;
+out:
+	EVP_PKEY_free(k);
+	free(in_bytes);
+	free(out_bytes);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1322,6 +1455,7 @@ main(int argc, char **argv)
 		{ "verify", cmd_verify },
 		{ "rotate", cmd_rotate },
 		{ "sign-image", cmd_sign_image },
+		{ "sign-phenotype", cmd_sign_phenotype },
 	};
 
 	if (argc < 2)
