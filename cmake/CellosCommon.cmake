@@ -95,8 +95,10 @@ function(cellos_embed_phenotype target name)
 	set(pbin "${CMAKE_CURRENT_BINARY_DIR}/${name}.pbin")
 	add_custom_command(
 		OUTPUT "${pbin}"
-		COMMAND "${compiler}" --code-dir "${CELLOS_BPF_DIR}" -o "${pbin}" "${yaml}"
+		COMMAND "${compiler}" --code-dir "${CELLOS_BPF_DIR}"
+			${CELLOS_PHENOTYPE_SIGN_ARGS} -o "${pbin}" "${yaml}"
 		DEPENDS "${compiler}" "${yaml}" "${PROJECT_SOURCE_DIR}/schemas/phenotype.schema.yaml"
+			${CELLOS_PHENOTYPE_SIGN_DEPENDS}
 			${CELLOS_BPF_OBJECTS} bpf_genes
 		COMMENT "phenotype-compile ${name}"
 		VERBATIM)

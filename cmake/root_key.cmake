@@ -12,6 +12,10 @@
 set(CELLOS_ROOT_KEY "${PROJECT_SOURCE_DIR}/keys/TEST-ONLY-root.pem" CACHE FILEPATH
 	"Ed25519 key (PEM) whose public half the image trusts as its root")
 set(CELLOS_ROOT_KEY_ID "0" CACHE STRING "The root key's id (docs/SECURITY.md)")
+# The private key the build signs with (the x86 boot image, the phenotypes):
+# the private half of CELLOS_ROOT_KEY, which by default is one.
+set(CELLOS_SIGNING_KEY "${CELLOS_ROOT_KEY}" CACHE FILEPATH
+	"Ed25519 private key (PEM) the build signs the boot image and phenotypes with; the private half of CELLOS_ROOT_KEY")
 
 function(cellos_root_key_header out)
 	find_program(CELLOS_OPENSSL openssl REQUIRED)
@@ -72,6 +76,10 @@ function(cellos_root_key_header out)
 #define CELLOS_ROOT_KEY_IS_TEST\t${is_test}
 #endif
 ")
+	# For the build steps that sign (cellos-sign sign-image, phenotype-compile
+	# --sign): the key as 64 hex digits, and whether it is a test key.
+	set(CELLOS_ROOT_PUBKEY_HEX "${key}" PARENT_SCOPE)
+	set(CELLOS_ROOT_KEY_IS_TEST ${is_test} PARENT_SCOPE)
 	# Only a changed key rewrites the header (and rebuilds what includes it).
 	file(CONFIGURE OUTPUT "${out}" CONTENT "${text}" @ONLY)
 	set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY

@@ -95,7 +95,8 @@ load_phenotype(void)
 	if (bytes == NULL) {
 		proof_fallback(4, "phenotype: the machine has none; booting the "
 		    "built-in minimal phenotype");
-	} else if ((rc = pheno_parse(bytes, len, p, &err)) < 0) {
+	} else if ((rc = pheno_parse(bytes, len, p, &err)) < 0 ||
+	    (rc = pheno_authenticate(bytes, len, p, &err)) < 0) {
 		proof_fallback(4, "phenotype refused: offset %u, %s: %s (%s); "
 		    "booting the built-in minimal phenotype", err.offset,
 		    err.field, err.detail, cell_strerror(rc));
@@ -106,7 +107,8 @@ load_phenotype(void)
 	} else {
 		char hex[65];
 
-		sha256(bytes, len, sha);
+		/* Its identity: the bytes before a signature (pbin.h). */
+		sha256(bytes, p->content_len, sha);
 		for (unsigned i = 0; i < 32; i++)
 			ksnprintf(hex + 2 * i, 3, "%02X", sha[i]);
 		kprintf("#I phenotype %s v%u.%u sha256=%s: %u channels, %u "

@@ -13,9 +13,15 @@
 #include "byteorder.h"
 #include "cellos/errors.h"
 #include "cellos/vm_abi.h"
+#include "cellos_root_key.h"
+#include "ed25519.h"
 #include "kformat.h"
 #include "pbin_codec.h"
 #include "pheno.h"
+
+#ifndef CELLOS_ACCEPT_UNSIGNED_PHENOTYPES
+#define CELLOS_ACCEPT_UNSIGNED_PHENOTYPES 0
+#endif
 
 /* A bounded reader over the .pbin bytes. */
 struct reader {
@@ -217,6 +223,37 @@ parse_name(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 		p->name[i] = (char)ch;
 	}
 	p->name[len] = '\0';
+	return 0;
+}
+
+/*
+ * PBIN_SEC_SIGNATURE: the key id and the signature, kept for
+ * pheno_check_signature; that it is the last section is checked once every
+ * section has been read (an unknown section after it is refused as such).
+ */
+static int
+parse_signature(struct reader *r, struct phenotype *p, size_t off,
+    uint32_t len)
+{
+	pbin_signature_t sig;
+
+	if (len != PBIN_SIGNATURE_SIZE)
+		return refuse(r, CELL_E_LENGTH, len_at(off),
+		    "sections.signature.len", "%llu, expected %llu", len,
+		    PBIN_SIGNATURE_SIZE);
+	pbin_signature_decode(r->buf + off, &sig);
+	if (sig.reserved != 0)
+		return refuse(r, CELL_E_RESERVED,
+		    off + PBIN_AT(signature, reserved),
+		    "sections.signature.reserved", "0x%08llX, expected %llu",
+		    sig.reserved, 0);
+	p->signed_by_key = 1;
+	p->sig_key_id = sig.key_id;
+	for (unsigned i = 0; i < 32; i++) {
+		p->signature[i] = sig.r[i];
+		p->signature[32 + i] = sig.s[i];
+	}
+	p->content_len = (uint32_t)(off - PBIN_SECTION_HDR_SIZE);
 	return 0;
 }
 
@@ -606,7 +643,8 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 			return refuse(r, CELL_E_UNSUPPORTED, tag_at(off),
 			    "sections.tag", "unknown section tag %llu (known "
 			    "1..%llu)", tag, PBIN_SEC_MAX);
-		if (tag >= PBIN_SEC_PROGRAMS && p->ver_minor < 2)
+		if (tag >= PBIN_SEC_PROGRAMS && tag <= PBIN_SEC_GENE_CODE &&
+		    p->ver_minor < 2)
 			return refuse(r, CELL_E_UNSUPPORTED, tag_at(off),
 			    "sections.tag", "section %llu needs v1.2, the "
 			    "header says v1.%llu", tag, p->ver_minor);
@@ -634,6 +672,9 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 		case PBIN_SEC_PROGRAMS:
 			rc = parse_programs(r, p, off, len);
 			break;
+		case PBIN_SEC_SIGNATURE:
+			rc = parse_signature(r, p, off, len);
+			break;
 		default:
 			gene_code_at = off + PBIN_COUNT_SIZE;
 			rc = parse_gene_code(r, p, off, len);
@@ -643,6 +684,11 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 			return rc;
 		off += len;
 	}
+	if ((seen & (1u << PBIN_SEC_SIGNATURE)) &&
+	    p->content_len + PBIN_SIGNATURE_SECTION != r->len)
+		return refuse(r, CELL_E_RANGE, p->content_len, "sections.signature",
+		    "the signature section at offset %llu is not the last of "
+		    "the file's %llu bytes", p->content_len, r->len);
 	if (!(seen & (1u << PBIN_SEC_SCHED)))
 		return refuse_at(r, CELL_E_TRUNCATED, r->len, "sections.sched",
 		    "required section %u missing", (unsigned)PBIN_SEC_SCHED);
@@ -696,6 +742,7 @@ pheno_parse(const uint8_t *buf, size_t len, struct phenotype *out,
 			    p->num_channels * p->num_channels);
 	}
 	off += adj_len;
+	p->content_len = (uint32_t)len;	/* unless a signature ends it */
 	if ((rc = parse_sections(&r, p, off)) < 0)
 		return rc;
 	if (p->name[0] == '\0') {
@@ -704,4 +751,64 @@ pheno_parse(const uint8_t *buf, size_t len, struct phenotype *out,
 			p->name[i] = unnamed[i];
 	}
 	return 0;
+}
+
+/* The image's policy: whether a phenotype without a signature is accepted. */
+int
+pheno_accept_unsigned(void)
+{
+	return CELLOS_ACCEPT_UNSIGNED_PHENOTYPES;
+}
+
+int
+pheno_trusted_key(uint32_t key_id, uint8_t pub[ED25519_PUBKEY_SIZE])
+{
+	static const uint8_t root[ED25519_PUBKEY_SIZE] = CELLOS_ROOT_PUBKEY;
+
+	if (key_id != CELLOS_ROOT_KEY_ID)
+		return -CELL_E_NOENT;
+	for (unsigned i = 0; i < ED25519_PUBKEY_SIZE; i++)
+		pub[i] = root[i];
+	return 0;
+}
+
+int
+pheno_check_signature(const uint8_t *buf, size_t len,
+    const struct phenotype *p, int accept_unsigned, struct pheno_error *err)
+{
+	struct reader r = { buf, len, err };
+	uint8_t pub[ED25519_PUBKEY_SIZE];
+	size_t at = p->content_len;
+	int rc;
+
+	if (!p->signed_by_key) {
+		if (accept_unsigned)
+			return 0;
+		return refuse_at(&r, CELL_E_NOENT, len, "signature",
+		    "unsigned (no section %u); this image boots only signed "
+		    "phenotypes", (unsigned)PBIN_SEC_SIGNATURE);
+	}
+	if (at + PBIN_SIGNATURE_SECTION != len)
+		return refuse_at(&r, CELL_E_INVAL, at, "signature",
+		    "not the phenotype these bytes parse to");
+	at += PBIN_SECTION_HDR_SIZE;
+	if (pheno_trusted_key(p->sig_key_id, pub) < 0)
+		return refuse(&r, CELL_E_NOENT, at + PBIN_AT(signature, key_id),
+		    "signature.key_id", "%llu, not a key this image trusts "
+		    "(it trusts its root, id %llu)", p->sig_key_id,
+		    CELLOS_ROOT_KEY_ID);
+	rc = ed25519_verify(p->signature, buf, at + PBIN_SIGNATURE_SIGNED, pub);
+	if (rc < 0)
+		return refuse(&r, -rc, at + PBIN_SIGNATURE_SIGNED,
+		    "signature.sig", "does not verify under key %llu over the "
+		    "%llu bytes before it", p->sig_key_id,
+		    at + PBIN_SIGNATURE_SIGNED);
+	return 0;
+}
+
+int
+pheno_authenticate(const uint8_t *buf, size_t len, const struct phenotype *p,
+    struct pheno_error *err)
+{
+	return pheno_check_signature(buf, len, p, pheno_accept_unsigned(), err);
 }

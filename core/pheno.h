@@ -50,6 +50,14 @@ struct phenotype {
 	pbin_gene_code_t gene_code[GENES_MAX];
 	uint32_t code_used;			/* bytes of code_pool in use */
 	uint8_t code_pool[PHENO_CODE_MAX];	/* the programs' bytes, copied */
+	/*
+	 * PBIN_SEC_SIGNATURE. content_len: the bytes before it (the whole file
+	 * when unsigned), the phenotype's identity (the ledger's SHA-256).
+	 */
+	uint32_t content_len;
+	int signed_by_key;			/* the file has a signature */
+	uint32_t sig_key_id;
+	uint8_t signature[64];			/* R || S */
 };
 
 /* Where and why a .pbin was refused. */
@@ -80,6 +88,32 @@ int pheno_has_edge(const struct phenotype *p, uint32_t from_index,
  */
 const pbin_gene_code_t *pheno_gene_code(const struct phenotype *p,
     uint32_t gene_id);
+
+/*
+ * The public key of a key id phenotypes may be signed by: 0 and *pub, or
+ * -CELL_E_NOENT. For now only the root key the image was built with
+ * (cellos_root_key.h); the device's key set can take its place here.
+ */
+int pheno_trusted_key(uint32_t key_id, uint8_t pub[32]);
+
+/* Whether this image accepts unsigned phenotypes (CMake option
+ * CELLOS_ACCEPT_UNSIGNED_PHENOTYPES: development builds, fuzzers). */
+int pheno_accept_unsigned(void);
+
+/*
+ * Whether buf[0..len), which pheno_parse turned into *p, may boot: signed,
+ * in its last section, by a key pheno_trusted_key knows, the signature
+ * verifying over every byte before it; or unsigned and accept_unsigned.
+ * A signature present is always checked. 0, or with *err saying where:
+ * -CELL_E_NOENT (unsigned; a key id not trusted), -CELL_E_RANGE /
+ * -CELL_E_INVAL / -CELL_E_BADSIG (ed25519_verify's refusals).
+ */
+int pheno_check_signature(const uint8_t *buf, size_t len,
+    const struct phenotype *p, int accept_unsigned, struct pheno_error *err);
+
+/* pheno_check_signature with this image's policy (pheno_accept_unsigned). */
+int pheno_authenticate(const uint8_t *buf, size_t len,
+    const struct phenotype *p, struct pheno_error *err);
 
 /* The built-in minimal phenotype booted when the given one is refused. */
 const uint8_t *pheno_builtin(size_t *len);

@@ -9,18 +9,59 @@
 #   cellos-<VERSION>.tar.gz      that directory, tarred deterministically
 # Two releases of one tree in two different directories give the same
 # tarball byte for byte (tests/release checks it).
+#
+# Signing (docs/RELEASE.md): --key FILE, an Ed25519 private key (PEM), is
+# the release's root key: every image trusts its public half (CMake
+# CELLOS_ROOT_KEY, id --key-id, default 0) and the build signs with it
+# (CELLOS_SIGNING_KEY): the x86 boot image (stage2 verifies it) and every
+# phenotype (the kernel verifies them). The public TEST-ONLY keys of keys/
+# are refused unless --test-key is given; --test-key alone makes a test
+# release signed with keys/TEST-ONLY-root.pem. One of the two is required.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out="$top/build/release"
+key="" key_id=0 test_key=0 out_given=""
+usage="usage: ./cellos release [--out DIR] (--key FILE [--key-id N] [--test-key] | --test-key)"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) [ $# -ge 2 ] || { echo "release: --out needs a directory" >&2; exit 2; }
-		out=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
-	-h|--help) echo "usage: ./cellos release [--out DIR]"; exit 0 ;;
-	*) echo "release: unknown option '$1'" >&2; exit 2 ;;
+		out_given=$2; shift 2 ;;
+	--key) [ $# -ge 2 ] || { echo "release: --key needs a file" >&2; exit 2; }
+		key=$2; shift 2 ;;
+	--key-id) [ $# -ge 2 ] || { echo "release: --key-id needs a number" >&2; exit 2; }
+		key_id=$2; shift 2 ;;
+	--test-key) test_key=1; shift ;;
+	-h|--help) echo "$usage"; exit 0 ;;
+	*) echo "release: unknown option '$1'" >&2; echo "$usage" >&2; exit 2 ;;
 	esac
 done
+[[ "$key_id" =~ ^[0-9]+$ ]] && [ "${#key_id}" -le 10 ] && [ "$key_id" -le 4294967295 ] ||
+	{ echo "release: --key-id '$key_id': expected a number from 0 to 4294967295" >&2; exit 2; }
+if [ -z "$key" ]; then
+	[ "$test_key" = 1 ] || { echo "release: give --key FILE (the Ed25519 private key the release is signed with and its images trust), or --test-key for a test release signed with the public keys/TEST-ONLY-root.pem" >&2; echo "$usage" >&2; exit 2; }
+	key="$top/keys/TEST-ONLY-root.pem"
+	[ "$key_id" = 0 ] || { echo "release: --key-id goes with --key (the test root is id 0)" >&2; exit 2; }
+fi
+[ -r "$key" ] || { echo "release: --key $key: no such readable file" >&2; exit 1; }
+key=$(cd "$(dirname "$key")" && pwd)/$(basename "$key")
+# rawpub PEM: the 32-byte Ed25519 public key as hex, or nothing.
+rawpub() {
+	openssl pkey -passin pass: -in "$1" -pubout -outform DER 2>/dev/null |
+		od -An -v -tx1 | tr -d ' \n' | sed -n 's/^302a300506032b6570032100//p'
+}
+grep -q -- '-----BEGIN PRIVATE KEY-----' "$key" ||
+	{ echo "release: --key $key: not an unencrypted PKCS#8 PEM private key (cellos-sign keygen writes one); the release is signed with it" >&2; exit 1; }
+pub=$(rawpub "$key")
+[ "${#pub}" = 64 ] || { echo "release: --key $key: not an Ed25519 private key openssl reads" >&2; exit 1; }
+for t in "$top"/keys/TEST-ONLY-*.pem; do
+	if [ "$(rawpub "$t")" = "$pub" ] && [ "$test_key" != 1 ]; then
+		echo "release: --key $key is the public TEST-ONLY key keys/$(basename "$t") (keys/README.md): anyone can sign with it, so a release signed with it protects nothing; give --test-key for a test release" >&2
+		exit 1
+	fi
+done
+[ -z "$out_given" ] || out=$(mkdir -p "$out_given" && cd "$out_given" && pwd)
+key_args=(-DCELLOS_ROOT_KEY="$key" -DCELLOS_SIGNING_KEY="$key" -DCELLOS_ROOT_KEY_ID="$key_id")
 
 export LC_ALL=C TZ=UTC
 umask 022
@@ -44,12 +85,15 @@ build() {	# build PRESET DIR EXTRA-CMAKE-ARGS...
 	cmake --build "$dir" -- -j"$(nproc 2>/dev/null || echo 2)" >"$dir.build.log" 2>&1 ||
 		{ tail -n 40 "$dir.build.log" >&2; exit 1; }
 }
-build hosted "$work/hosted"
-build bios-x86_64 "$work/bios-x86_64" -DCELLOS_HOST_TOOLS="$work/hosted/bin"
-build virt-arm64 "$work/virt-arm64" -DCELLOS_HOST_TOOLS="$work/hosted/bin"
+say "root key: $pub (id $key_id)$([ "$test_key" = 1 ] && echo ', test keys allowed')"
+# The hosted image accepts unsigned phenotypes (a development target), but
+# the release's .pbin files are signed all the same.
+build hosted "$work/hosted" "${key_args[@]}" -DCELLOS_SIGN_PHENOTYPES=ON
+build bios-x86_64 "$work/bios-x86_64" -DCELLOS_HOST_TOOLS="$work/hosted/bin" "${key_args[@]}"
+build virt-arm64 "$work/virt-arm64" -DCELLOS_HOST_TOOLS="$work/hosted/bin" "${key_args[@]}"
 # The UEFI image boots the kernel just built for bios-x86_64, byte for byte.
 build uefi-x86_64 "$work/uefi-x86_64" -DCELLOS_HOST_TOOLS="$work/hosted/bin" \
-	-DCELLOS_X86_KERNEL="$work/out/cellos-x86.elf"
+	-DCELLOS_X86_KERNEL="$work/out/cellos-x86.elf" "${key_args[@]}"
 
 say "booting each target to its proof"
 "$work/out/cellos-hosted" >"$stage/proofs/hosted.log"
@@ -68,6 +112,9 @@ for f in cellos-x86_bios.img cellos-x86.elf cellos-arm64.bin cellos-arm64.elf ce
 done
 cp "$work"/hosted/phenotypes/*.pbin "$top"/phenotypes/*.yaml "$stage/phenotypes/"
 cp "$top/proofs/ledger" "$stage/proofs/ledger"
+# The public half of the root key every image of the release trusts.
+mkdir -p "$stage/keys"
+openssl pkey -in "$key" -pubout -out "$stage/keys/root-public.pem"
 cp "$top/LICENSE" "$top/README.md" "$top/VERSION" "$stage/"
 
 # BUILDINFO.json: what built it, with which flags, and the E10 tag.

@@ -7,9 +7,11 @@
 #include <stdint.h>
 
 #include "byteorder.h"
+#include "cellos/errors.h"
 #include "cellos/pbin.h"
 #include "layout.h"
 #include "pbin_codec.h"
+#include "signer.h"
 
 /* Define rec's encoder and decoder from its table. */
 #define PBIN_CODEC(rec, TABLE, type)					\
@@ -33,6 +35,7 @@ PBIN_CODEC(gene, PBIN_GENE_LAYOUT, pbin_gene_t)
 PBIN_CODEC(program, PBIN_PROGRAM_LAYOUT, pbin_program_t)
 PBIN_CODEC(gene_code, PBIN_GENE_CODE_LAYOUT, pbin_gene_code_t)
 PBIN_CODEC(device, PBIN_DEVICE_LAYOUT, pbin_device_t)
+PBIN_CODEC(signature, PBIN_SIGNATURE_LAYOUT, pbin_signature_t)
 
 size_t
 pbin_program_body(const pbin_program_t *h)
@@ -202,6 +205,37 @@ pbin_put_devices(struct pbin_writer *w, const pbin_device_t *d, uint32_t n)
 		if ((at = reserve(w, PBIN_DEVICE_SIZE)) != NULL)
 			pbin_device_encode(at, &d[i]);
 	}
+}
+
+int
+pbin_put_signature(struct pbin_writer *w, uint32_t key_id,
+    const struct signer *sign)
+{
+	uint8_t sig[ED25519_SIG_SIZE];
+	pbin_signature_t v = { key_id, 0, { 0 }, { 0 } };
+	size_t start = w->len;
+	uint8_t *at;
+	int rc;
+
+	if (w->overflow || PBIN_SIGNATURE_SECTION > w->cap - w->len) {
+		w->overflow = 1;
+		return -CELL_E_NOSPACE;
+	}
+	pbin_put_section(w, PBIN_SEC_SIGNATURE, PBIN_SIGNATURE_SIZE);
+	at = reserve(w, PBIN_SIGNATURE_SIZE);
+	pbin_signature_encode(at, &v);
+	rc = sign->fn(sign->ctx, w->buf, w->len - PBIN_SIGNATURE_SIZE +
+	    PBIN_SIGNATURE_SIGNED, sig);
+	if (rc < 0) {
+		w->len = start;
+		return rc;
+	}
+	for (unsigned i = 0; i < 32; i++) {
+		v.r[i] = sig[i];
+		v.s[i] = sig[32 + i];
+	}
+	pbin_signature_encode(at, &v);
+	return 0;
 }
 
 struct kind_name {

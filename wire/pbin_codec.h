@@ -57,6 +57,8 @@ LAYOUT_SHAPE(pbin_program_layout, PBIN_PROGRAM_LAYOUT, PBIN_PROGRAM_SIZE);
 LAYOUT_SHAPE(pbin_gene_code_layout, PBIN_GENE_CODE_LAYOUT,
     PBIN_GENE_CODE_SIZE);
 LAYOUT_SHAPE(pbin_device_layout, PBIN_DEVICE_LAYOUT, PBIN_DEVICE_SIZE);
+LAYOUT_SHAPE(pbin_signature_layout, PBIN_SIGNATURE_LAYOUT,
+    PBIN_SIGNATURE_SIZE);
 
 /* The pinned structs of pbin.h agree with the tables, field by field. */
 PBIN_QOS_LAYOUT(LAYOUT_CHECK_ROW, channel_qos_t)
@@ -65,6 +67,9 @@ PBIN_GENE_LAYOUT(LAYOUT_CHECK_ROW, pbin_gene_t)
 PBIN_PROGRAM_LAYOUT(LAYOUT_CHECK_ROW, pbin_program_t)
 PBIN_GENE_CODE_LAYOUT(LAYOUT_CHECK_ROW, pbin_gene_code_t)
 PBIN_DEVICE_LAYOUT(LAYOUT_CHECK_ROW, pbin_device_t)
+PBIN_SIGNATURE_LAYOUT(LAYOUT_CHECK_ROW, pbin_signature_t)
+_Static_assert(sizeof(pbin_signature_t) == PBIN_SIGNATURE_SIZE,
+    "pbin_signature_t");
 _Static_assert(sizeof(channel_qos_t) == PBIN_QOS_SIZE, "channel_qos_t");
 _Static_assert(sizeof(pbin_sched_t) == PBIN_SCHED_SIZE, "pbin_sched_t");
 _Static_assert(sizeof(pbin_gene_t) == PBIN_GENE_SIZE, "pbin_gene_t");
@@ -75,6 +80,8 @@ _Static_assert(sizeof(pbin_device_t) == PBIN_DEVICE_SIZE, "pbin_device_t");
 
 /* Offset of field in record rec (header, qos, sched, gene, ...). */
 #define PBIN_AT(rec, field)	offsetof(struct pbin_##rec##_layout, field)
+_Static_assert(PBIN_AT(signature, r) == PBIN_SIGNATURE_SIGNED,
+    "the signature covers the bytes before R");
 
 /* Encode *v into the record's bytes at b; decode them back into *v. */
 void pbin_header_encode(uint8_t *b, const struct pbin_header *v);
@@ -93,6 +100,8 @@ void pbin_gene_code_encode(uint8_t *b, const pbin_gene_code_t *v);
 void pbin_gene_code_decode(const uint8_t *b, pbin_gene_code_t *v);
 void pbin_device_encode(uint8_t *b, const pbin_device_t *v);
 void pbin_device_decode(const uint8_t *b, pbin_device_t *v);
+void pbin_signature_encode(uint8_t *b, const pbin_signature_t *v);
+void pbin_signature_decode(const uint8_t *b, pbin_signature_t *v);
 
 /* Bytes of one program's code and rodata (what the kernel's pool keeps). */
 size_t pbin_program_body(const pbin_program_t *h);
@@ -131,6 +140,16 @@ void pbin_put_gene_code(struct pbin_writer *w, const pbin_gene_code_t *c,
     uint32_t n);
 void pbin_put_devices(struct pbin_writer *w, const pbin_device_t *d,
     uint32_t n);
+
+/*
+ * End the file with PBIN_SEC_SIGNATURE: the section header and key_id,
+ * then sign->fn's Ed25519 signature of every byte put so far (those
+ * included). 0, -CELL_E_NOSPACE (overflow set), or the signer's error
+ * (nothing of the signature put). Nothing may be put after it.
+ */
+struct signer;
+int pbin_put_signature(struct pbin_writer *w, uint32_t key_id,
+    const struct signer *sign);
 
 /* The name of a gene kind ("mito_energy", ...), or NULL for none. */
 const char *pbin_gene_kind_name(uint32_t kind);

@@ -151,6 +151,41 @@ LAYOUT_SHAPE(cgf_header_layout, CGF_LAYOUT, 12);	/* then zeros */
 	X(a, b32, phenotype_sha256,	GD_PHENOTYPE_SHA256)
 LAYOUT_SHAPE(genedir_layout, GD_LAYOUT, GENEDIR_SIZE);
 
+/*
+ * The boot signature block (docs/BOOT-x86.md, "Verified boot"): BOOTSIG_SIZE
+ * bytes right after the gene directory inside the CGF blob, written by
+ * `cellos-sign sign-image`. Its Ed25519 signature covers the gene
+ * directory (which holds the SHA-256 of the kernel image and of its
+ * phenotype) followed by the block's first BS_SIGNATURE bytes, so the key
+ * id is signed too. stage2 verifies it under the root public key built
+ * into it (cellos_root_key.h) before it copies the kernel. The magic
+ * differs from every other signed format's (CPKG, CROT, the phenotype's
+ * signature section), so no signature of one passes for another.
+ */
+#define BOOTSIG_MAGIC		0x47495342u	/* bytes 42 53 49 47, "BSIG" */
+#define BOOTSIG_VERSION		1u
+#define BOOTSIG_SIZE		128u
+#define BS_MAGIC		0	/* u32 */
+#define BS_VERSION		4	/* u16 */
+#define BS_RESERVED16		6	/* u16, 0 */
+#define BS_KEY_ID		8	/* u32: the id of the signing key */
+#define BS_RESERVED		12	/* 52 zero bytes */
+#define BS_SIGNATURE		64	/* 64 bytes: Ed25519 R || S */
+#define LAYOUT_SIZE_zero52	52
+#define LAYOUT_SIZE_b64		64
+#define BS_LAYOUT(X, a)							\
+	X(a, u32, magic,		BS_MAGIC)			\
+	X(a, u16, version,		BS_VERSION)			\
+	X(a, u16, reserved16,		BS_RESERVED16)			\
+	X(a, u32, key_id,		BS_KEY_ID)			\
+	X(a, zero52, reserved,		BS_RESERVED)			\
+	X(a, b64, signature,		BS_SIGNATURE)
+LAYOUT_SHAPE(bootsig_layout, BS_LAYOUT, BOOTSIG_SIZE);
+/* The signed message: the gene directory, then the block up to its signature. */
+#define BOOTSIG_MSG_SIZE	(GENEDIR_SIZE + BS_SIGNATURE)
+/* The CGF blob's bytes: header, gene directory, signature block. */
+#define CGF_BLOB_BYTES		(CGF_HEADER_SIZE + GENEDIR_SIZE + BOOTSIG_SIZE)
+
 /* Physical address p as the kernel sees it (low memory is identity-mapped). */
 #define PHYS(p)			((void *)(uintptr_t)(p))
 

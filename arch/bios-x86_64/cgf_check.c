@@ -11,7 +11,14 @@
  *    CRC32C, its gene directory's SHA-256 against the digest disk-pack
  *    recorded in stage2, and through the directory the SHA-256 of the
  *    embedded phenotype and of the whole kernel image, exactly the bytes
- *    stage2 is about to copy and run.
+ *    stage2 is about to copy and run;
+ *  - with CELLOS_VERIFIED_BOOT as well (the build's default): the boot
+ *    signature block after the gene directory, whose Ed25519 signature
+ *    over the directory (and the block's key id) must verify under the
+ *    root public key built into stage2 (cellos_root_key.h), with the
+ *    kernel's own verifier (wire/ed25519.c). The directory holds the
+ *    SHA-256 of the kernel image and of its phenotype, so the signature
+ *    covers both.
  *
  * stage2_check returns only when all hold. Otherwise it prints
  * "#X stage2: <what>: refusing to boot" on port 0xE9 and COM1 and writes
@@ -25,6 +32,11 @@
 #include "bootinfo.h"
 #include "cellos/exit.h"
 #include "crypto.h"
+#ifdef CELLOS_VERIFIED_BOOT
+#include "cellos/errors.h"
+#include "cellos_root_key.h"
+#include "ed25519.h"
+#endif
 
 _Static_assert(EXIT_BOOT_REFUSED == (CELL_EXIT_BOARD_BASE | CELL_EXIT_PANIC),
     "a stage's refusal is the board's panic status of exit.h");
@@ -241,6 +253,76 @@ need_ram(uint64_t lo, uint64_t hi, const char *what)
 	refuse_end();
 }
 
+#ifdef CELLOS_VERIFIED_BOOT
+static const uint8_t root_pubkey[ED25519_PUBKEY_SIZE] = CELLOS_ROOT_PUBKEY;
+
+/* What ed25519_verify's refusal means here. */
+static const char *
+sig_reason(int rc)
+{
+	switch (rc) {
+	case -CELL_E_RANGE:
+		return "its S is not below the group order";
+	case -CELL_E_INVAL:
+		return "its R (or the built-in root key) is not a canonical "
+		    "point encoding";
+	case -CELL_E_WEAKKEY:
+		return "the built-in root key is of small order";
+	default:
+		return "it does not verify under the built-in root key: a "
+		    "changed kernel or phenotype, or another signer";
+	}
+}
+
+/*
+ * The boot signature block at sig (bootinfo.h, BOOTSIG_*) over the gene
+ * directory dir: refuse unless it is well formed, names the root key's id
+ * and its signature of dir || sig[0..BS_SIGNATURE) verifies under the
+ * root public key stage2 was built with.
+ */
+static void
+bootsig_verify(const uint8_t *dir, const uint8_t *sig)
+{
+	static uint8_t msg[BOOTSIG_MSG_SIZE];
+	uint32_t id = le32(sig + BS_KEY_ID);
+	int rc;
+
+	if (le32(sig + BS_MAGIC) != BOOTSIG_MAGIC)
+		refuse("the image is not signed: no boot signature block "
+		    "after the CGF gene directory (cellos-sign sign-image)");
+	if (le16(sig + BS_VERSION) != BOOTSIG_VERSION)
+		refuse("the boot signature block is not version 1");
+	for (unsigned i = BS_RESERVED; i < BS_SIGNATURE; i++)
+		if (sig[i] != 0)
+			refuse("the boot signature block has a reserved byte "
+			    "that is not zero");
+	if (le16(sig + BS_RESERVED16) != 0)
+		refuse("the boot signature block has a reserved byte that is "
+		    "not zero");
+	if (id != CELLOS_ROOT_KEY_ID) {
+		put_str("#X stage2: the image is signed by key id ");
+		put_dec(id);
+		put_str(", this stage2 trusts only its root key, id ");
+		put_dec(CELLOS_ROOT_KEY_ID);
+		refuse_end();
+	}
+	for (unsigned i = 0; i < GENEDIR_SIZE; i++)
+		msg[i] = dir[i];
+	for (unsigned i = 0; i < BS_SIGNATURE; i++)
+		msg[GENEDIR_SIZE + i] = sig[i];
+	rc = ed25519_verify(sig + BS_SIGNATURE, msg, sizeof msg, root_pubkey);
+	if (rc != 0) {
+		put_str("#X stage2: boot signature refused: ");
+		put_str(sig_reason(rc));
+		refuse_end();
+	}
+	put_str("#I stage2: boot signature verified: Ed25519 over the gene "
+	    "directory, root key id ");
+	put_dec(id);
+	put_str("\n");
+}
+#endif
+
 /*
  * The CGF blob at CGF_ADDR and, through its gene directory, the kernel
  * image of kernel_bytes at BOUNCE_ADDR.
@@ -278,6 +360,13 @@ cgf_verify(uint32_t kernel_bytes)
 	if (dlen != GENEDIR_SIZE || le32(dir + GD_MAGIC) != GENEDIR_MAGIC ||
 	    le32(dir + GD_VERSION) != GENEDIR_VERSION)
 		refuse("CGF gene directory is not version 1");
+#ifdef CELLOS_VERIFIED_BOOT
+	/* The signature first: what the rest trusts is the directory. */
+	if (BOOTSIG_SIZE > len - off - dlen)
+		refuse("the image is not signed: the CGF blob ends at the gene "
+		    "directory, with no room for a boot signature block");
+	bootsig_verify(dir, dir + dlen);
+#endif
 	if (le32(dir + GD_KERNEL_BYTES) != kernel_bytes)
 		refuse("the layout table's kernel size differs from the CGF "
 		    "gene directory's");

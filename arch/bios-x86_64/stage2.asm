@@ -18,7 +18,11 @@
 ;   blob the layout table names and stage2_check verifies, before the copy, the
 ;   blob (header CRC32C, the gene directory's SHA-256 against the digest
 ;   disk-pack recorded in the build record below) and through it the kernel
-;   image exactly as read, embedded phenotype included.
+;   image exactly as read, embedded phenotype included. With
+;   CELLOS_VERIFIED_BOOT (default ON) it first verifies the boot signature
+;   block after the gene directory: Ed25519 under the root public key built
+;   into stage2 (cellos_root_key.h), over the directory, which holds the
+;   SHA-256 of the kernel image and of its phenotype.
 ; Any failure prints "#X stage2: <what>: refusing to boot" and writes
 ; EXIT_BOOT_REFUSED to isa-debug-exit (QEMU status 71), then halts.
 ; Linked at STAGE2_ADDR with cgf_check.c (stage2.ld).

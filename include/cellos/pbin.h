@@ -29,6 +29,19 @@
  * A gene without a PBIN_SEC_GENE_CODE entry runs its kind's native step
  * function; a GENE_KIND_BYTECODE gene must have one.
  *
+ * Any minor >= 1 may end with a signature (docs/PHENOTYPES.md, "Signed
+ * phenotypes"), written by phenotype-compile --sign:
+ *   PBIN_SEC_SIGNATURE  pbin_signature_t, the last section of the file: the
+ *                       signing key's id and an Ed25519 signature (R || S)
+ *                       of every byte of the file before the signature
+ *                       itself (the signature section's header and key id
+ *                       included). It says who vouches for the phenotype,
+ *                       not what the phenotype is: the phenotype's identity
+ *                       (the SHA-256 the ledger lists) is the bytes before
+ *                       this section, so signing does not change it. It
+ *                       leaves ver_minor alone; a reader older than it
+ *                       refuses the unknown tag, as it must.
+ *
  * Each record is also written down as a table, PBIN_<RECORD>_LAYOUT: one row
  * X(a, kind, name, offset) per field (wire/layout.h). wire/pbin_codec.c
  * builds every encoder and decoder from these tables and checks them against
@@ -110,9 +123,10 @@ enum pbin_section_tag {
 	PBIN_SEC_GENES = 4,
 	PBIN_SEC_DEVICES = 5,
 	PBIN_SEC_PROGRAMS = 6,	/* minor >= 2 */
-	PBIN_SEC_GENE_CODE = 7	/* minor >= 2 */
+	PBIN_SEC_GENE_CODE = 7,	/* minor >= 2 */
+	PBIN_SEC_SIGNATURE = 8	/* minor >= 1, the last section */
 };
-#define PBIN_SEC_MAX		PBIN_SEC_GENE_CODE
+#define PBIN_SEC_MAX		PBIN_SEC_SIGNATURE
 
 /* Every section opens with its tag and the length of what follows. */
 #define PBIN_SECTION_HDR_SIZE	8u
@@ -227,6 +241,27 @@ _Static_assert(sizeof(pbin_gene_code_t) == 16, "pbin_gene_code_t is 16 bytes");
 	X(a, u32, program,	4)					\
 	X(a, u32, helpers,	8)					\
 	X(a, u32, gas,		12)
+
+/* PBIN_SEC_SIGNATURE payload: 72 bytes, the last bytes of a signed file. */
+typedef struct pbin_signature {
+	uint32_t key_id;	/* the signing key's id (docs/SECURITY.md) */
+	uint32_t reserved;	/* 0 */
+	uint8_t r[32];		/* Ed25519 R */
+	uint8_t s[32];		/* Ed25519 S */
+} pbin_signature_t;
+
+_Static_assert(sizeof(pbin_signature_t) == 72, "pbin_signature_t is 72 bytes");
+
+#define PBIN_SIGNATURE_SIZE	72u
+/* The whole section: its 8-byte header and the 72 bytes. */
+#define PBIN_SIGNATURE_SECTION	(PBIN_SECTION_HDR_SIZE + PBIN_SIGNATURE_SIZE)
+/* Where R starts: the signature covers the file's bytes before it. */
+#define PBIN_SIGNATURE_SIGNED	8u
+#define PBIN_SIGNATURE_LAYOUT(X, a)					\
+	X(a, u32, key_id,	0)					\
+	X(a, u32, reserved,	4)					\
+	X(a, b32, r,		8)					\
+	X(a, b32, s,		40)
 
 /*
  * The device kinds, X(ID, value, name): PBIN_DEV_<ID> = value in

@@ -69,6 +69,7 @@ arm64)
 	at=$(first_program_insn "$work/rejected.bin")
 	[ "$at" -gt "$pbin" ] || fail "rejected: the program found is not in the phenotype"
 	patch "$work/rejected.bin" $((at + 8)) db
+	resign "$work/rejected.bin" "$top/build/virt-arm64/arch/virt-arm64/arm64.virt.pl011.pbin"
 	boot rejected --image "$work/rejected.bin" --disk "$work/rejected.img" --fresh-disk
 	expect rejected "$status" 1 "$work/rejected.log" "PROOF FAILURE: E5 vm: 1 of 7 genes' programs were refused by the verifier and never run"
 
@@ -93,6 +94,7 @@ mcu)
 	at=$(first_program_insn "$work/rejected.elf")
 	[ "$at" -gt "$pbin" ] || fail "rejected: the program found is not in the phenotype"
 	patch "$work/rejected.elf" $((at + 8)) db
+	resign "$work/rejected.elf" "$top/build/mps2-cortex-m/arch/mps2-cortex-m/mcu.mps2.an386.pbin"
 	boot rejected --image "$work/rejected.elf" --disk "$work/rejected.img" --fresh-disk
 	expect rejected "$status" 1 "$work/rejected.log" "PROOF FAILURE: E5 vm: 1 of 7 genes' programs were refused by the verifier and never run"
 

@@ -39,11 +39,13 @@ arm64)
 	elf=$top/build/virt-arm64/arch/virt-arm64/cellos-arm64.elf
 	image=$top/build/out/cellos-arm64.bin
 	name=arm64.virt.pl011
+	pbin_file=$top/build/virt-arm64/arch/virt-arm64/$name.pbin
 	;;
 mcu)
 	elf=$top/build/out/cellos-mcu.elf
 	image=$elf	# QEMU boots the ELF itself
 	name=mcu.mps2.an386
+	pbin_file=$top/build/mps2-cortex-m/arch/mps2-cortex-m/$name.pbin
 	# The ELF's file offset of an address in .text.
 	read -r text_addr text_off < <(readelf -SW "$elf" |
 		sed -nE 's/.* \.text +PROGBITS +([0-9a-f]+) ([0-9a-f]+) .*/\1 \2/p')
@@ -64,7 +66,11 @@ file_offset() {
 repack() {
 	"$top/build/hosted/bin/disk-pack" --stage1 "$stages/stage1.bin" \
 		--stage2 "$stages/stage2.bin" --kernel "$work/$1.elf" --cgf \
-		-o "$work/$1.img.boot" || fail "$1: disk-pack refused the patched kernel"
+		-o "$work/$1.img.unsigned" || fail "$1: disk-pack refused the patched kernel"
+	# Signed as the build signs it, so stage2 boots it (verified boot).
+	"$top/build/hosted/bin/cellos-sign" sign-image --key "$top/keys/TEST-ONLY-root.pem" \
+		--key-id 0 --test-key --in "$work/$1.img.unsigned" -o "$work/$1.img.boot" >/dev/null ||
+		fail "$1: sign-image refused the patched image"
 }
 
 # 0
@@ -82,12 +88,14 @@ case "$target" in
 x86)
 	cp "$elf" "$work/unchecked.elf"
 	patch "$work/unchecked.elf" "$(find_bytes "$work/unchecked.elf" "$name_hex")" "$upper"
+	resign "$work/unchecked.elf" "$stages/$name.pbin"
 	repack unchecked
 	unchecked_image=$work/unchecked.img.boot
 	;;
 arm64|mcu)
 	cp "$image" "$work/unchecked.bin"
 	patch "$work/unchecked.bin" "$(find_bytes "$work/unchecked.bin" "$name_hex")" "$upper"
+	resign "$work/unchecked.bin" "$pbin_file"
 	unchecked_image=$work/unchecked.bin
 	;;
 esac

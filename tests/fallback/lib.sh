@@ -57,3 +57,21 @@ reject_gene() {
 	at=$(first_program_insn "$1")
 	patch "$1" $((at + 8)) db
 }
+
+# resign FILE PBIN: re-sign with the test root key, in place, the phenotype
+# embedded in FILE (an image or ELF) that starts with PBIN's header (PBIN:
+# the board build's own signed .pbin, of the same length). The boards
+# refuse a phenotype whose signature does not verify (docs/PHENOTYPES.md),
+# so a case that patches one to reach a later check signs it again, as the
+# build would have.
+resign() {
+	local at len
+	at=$(find_bytes "$1" "$(od -An -v -tx1 -N20 "$2" | tr -d ' \n')")
+	len=$(stat -c %s "$2")
+	dd if="$1" of="$1.pbin" bs=1 skip="$at" count="$len" 2>/dev/null
+	"$top/build/hosted/bin/cellos-sign" sign-phenotype --key "$top/keys/TEST-ONLY-root.pem" \
+		--key-id 0 --test-key --in "$1.pbin" -o "$1.signed.pbin" >/dev/null ||
+		fail "$1: cellos-sign sign-phenotype refused the patched phenotype"
+	[ "$(stat -c %s "$1.signed.pbin")" = "$len" ] || fail "$1: the re-signed phenotype changed length"
+	dd if="$1.signed.pbin" of="$1" bs=1 seek="$at" conv=notrunc 2>/dev/null
+}

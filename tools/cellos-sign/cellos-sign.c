@@ -8,6 +8,10 @@
  *   cellos-sign verify (--pub HEX | --key KEY.pem) [--key-id N] FILE
  *   cellos-sign rotate --key ROOT.pem --new NEW.pem --new-id N [--revoke ID]
  *       --version N -o STATEMENT [--test-key]
+ *   cellos-sign sign-image --key KEY.pem --key-id N [--pub HEX] --in IMAGE
+ *       -o OUT [--test-key]
+ *   cellos-sign sign-phenotype --key KEY.pem --key-id N --in PBIN -o OUT
+ *       [--test-key]
  *
  * OpenSSL's libcrypto makes and reads the keys and signs; the formats are
  * written and read by wire/ (package_codec, rotation_codec), the code the
@@ -35,13 +39,16 @@
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 
+#include "bootinfo.h"
 #include "byteorder.h"
 #include "cellos/errors.h"
 #include "cellos/package.h"
+#include "cellos/pbin.h"
 #include "cellos/rotation.h"
 #include "crypto.h"
 #include "ed25519.h"
 #include "package_codec.h"
+#include "pbin_codec.h"
 #include "rotation_codec.h"
 #include "signer.h"
 #include "outfile.h"
@@ -72,6 +79,15 @@ static const char usage_text[] =
     "       --version N -o STATEMENT [--test-key]\n"
     "      sign, with the active (root) key, a statement that makes NEW the\n"
     "      active key with id N, optionally revoking the older key ID\n"
+    "  sign-image --key KEY.pem --key-id N [--pub HEX] --in IMAGE -o OUT\n"
+    "       [--test-key]\n"
+    "      sign the x86 BIOS disk IMAGE (tools/disk-pack --cgf) for stage2's\n"
+    "      verified boot: an Ed25519 signature of its CGF gene directory in\n"
+    "      the boot signature block; --pub refuses a key whose public half\n"
+    "      is not HEX (the root key stage2 was built with)\n"
+    "  sign-phenotype --key KEY.pem --key-id N --in PBIN -o OUT [--test-key]\n"
+    "      (re-)sign a compiled phenotype: its signature section, if any,\n"
+    "      replaced by one made with KEY.pem as key id N (docs/PHENOTYPES.md)\n"
     "\n"
     "Options are --opt VALUE or --opt=VALUE; N is decimal or 0x hex,\n"
     "0..4294967295. --test-key allows a TEST-ONLY key of keys/ (public: for\n"
@@ -691,7 +707,7 @@ out:
 
 /* 64 hex digits into pub. 0 or EXIT_USAGE. */
 static int
-parse_pub(const char *s, uint8_t pub[ED25519_PUBKEY_SIZE])
+parse_pub(const char *cmd, const char *s, uint8_t pub[ED25519_PUBKEY_SIZE])
 {
 	if (strlen(s) != 2 * ED25519_PUBKEY_SIZE)
 		goto bad;
@@ -710,8 +726,8 @@ parse_pub(const char *s, uint8_t pub[ED25519_PUBKEY_SIZE])
 	}
 	return 0;
 bad:
-	return usage_error("verify: --pub: '%s' is not 64 hex digits (an "
-	    "Ed25519 public key, as cellos-sign pubkey prints it)", s);
+	return usage_error("%s: --pub: '%s' is not 64 hex digits (an "
+	    "Ed25519 public key, as cellos-sign pubkey prints it)", cmd, s);
 }
 
 /* The signature error of ed25519_verify, named for the file at sig_off. */
@@ -962,7 +978,7 @@ cmd_verify(int argc, char **argv)
 	    (rc = parse_u32("verify", "key-id", idtext, &want_id)) != 0)
 		return rc;
 	if (pubtext != NULL) {
-		if ((rc = parse_pub(pubtext, pub)) != 0)
+		if ((rc = parse_pub("verify", pubtext, pub)) != 0)
 			return rc;
 	} else {
 		EVP_PKEY *k = load_key(keypath, 1);
@@ -1094,6 +1110,338 @@ out:
 	return rc;
 }
 
+/* ---- sign-image ---- */
+
+/*
+ * The CGF gene directory of the x86 disk image b[0..size) and where its
+ * boot signature block goes, checked as stage2 checks it: the layout
+ * table, the CGF header's CRC32C, the directory (version 1, its digest in
+ * stage2's build record), and the SHA-256 of the kernel image and of its
+ * phenotype against the directory, so only an image stage2 would accept
+ * apart from the signature is signed. 0, or -1 after naming the problem.
+ */
+static int
+image_directory(const char *path, const uint8_t *b, size_t size,
+    size_t *dir_at, size_t *sig_at)
+{
+	const uint8_t *lt = b + LAYOUT_OFF, *blob, *dir, *rec;
+	uint8_t sha[SHA256_SIZE], head[CGF_HEADER_SIZE];
+	uint32_t klba, kbytes, clba, csec, off, dlen, poff, plen;
+	size_t kat, cat, clen;
+
+	if (size < SECTOR_BYTES || le32_load(lt + LT_MAGIC) != LAYOUT_MAGIC) {
+		say("%s: offset %u (layout table magic): not a cell_os x86 disk "
+		    "image (tools/disk-pack)", path, LAYOUT_OFF + LT_MAGIC);
+		return -1;
+	}
+	klba = le32_load(lt + LT_KERNEL_LBA);
+	kbytes = le32_load(lt + LT_KERNEL_BYTES);
+	clba = le32_load(lt + LT_CGF_LBA);
+	csec = le16_load(lt + LT_CGF_SECTORS);
+	if (clba == 0 || csec == 0) {
+		say("%s: offset %u (layout table cgf_lba): no CGF blob; pack the "
+		    "image with disk-pack --cgf", path, LAYOUT_OFF + LT_CGF_LBA);
+		return -1;
+	}
+	kat = (size_t)klba * SECTOR_BYTES;
+	cat = (size_t)clba * SECTOR_BYTES;
+	clen = (size_t)csec * SECTOR_BYTES;
+	if (kat > size || kbytes > size - kat) {
+		say("%s: offset %u (layout table kernel): %u bytes at LBA %u "
+		    "run past the image's %zu bytes", path,
+		    LAYOUT_OFF + LT_KERNEL_LBA, kbytes, klba, size);
+		return -1;
+	}
+	if (cat > size || clen > size - cat || clen < CGF_HEADER_SIZE) {
+		say("%s: offset %u (layout table cgf): %u sectors at LBA %u do "
+		    "not fit the image or the 4096-byte header", path,
+		    LAYOUT_OFF + LT_CGF_LBA, csec, clba);
+		return -1;
+	}
+	blob = b + cat;
+	memcpy(head, blob, CGF_HEADER_SIZE);
+	memset(head + CGF_OFF_CRC, 0, 4);
+	if (crc32c(0, head, CGF_HEADER_SIZE) != le32_load(blob + CGF_OFF_CRC)) {
+		say("%s: offset %zu (CGF header crc32c): does not match the "
+		    "header", path, cat + CGF_OFF_CRC);
+		return -1;
+	}
+	off = le32_load(blob + CGF_OFF_GENEDIR_OFF);
+	dlen = le32_load(blob + CGF_OFF_GENEDIR_LEN);
+	if (dlen != GENEDIR_SIZE || off < CGF_HEADER_SIZE || off > clen ||
+	    dlen > clen - off) {
+		say("%s: offset %zu (CGF genedir_off/len): %u bytes at +%u, not "
+		    "a %u-byte directory inside the blob", path,
+		    cat + CGF_OFF_GENEDIR_OFF, dlen, off, GENEDIR_SIZE);
+		return -1;
+	}
+	if (BOOTSIG_SIZE > clen - off - dlen) {
+		say("%s: offset %zu (CGF blob): %zu bytes, no room after the "
+		    "gene directory for the %u-byte boot signature block", path,
+		    cat, clen, BOOTSIG_SIZE);
+		return -1;
+	}
+	dir = blob + off;
+	if (le32_load(dir + GD_MAGIC) != GENEDIR_MAGIC ||
+	    le32_load(dir + GD_VERSION) != GENEDIR_VERSION) {
+		say("%s: offset %zu (gene directory magic/version): not a "
+		    "version 1 gene directory", path, cat + off);
+		return -1;
+	}
+	rec = b + (size_t)STAGE2_LBA * SECTOR_BYTES + STAGE2_RECORD_OFF;
+	sha256(dir, dlen, sha);
+	if (le32_load(rec + S2R_MAGIC) != STAGE2_RECORD_MAGIC ||
+	    memcmp(sha, rec + S2R_DIGEST, SHA256_SIZE) != 0) {
+		say("%s: offset %u (stage2 build record digest): not the SHA-256 "
+		    "of the gene directory", path,
+		    STAGE2_LBA * SECTOR_BYTES + STAGE2_RECORD_OFF + S2R_DIGEST);
+		return -1;
+	}
+	poff = le32_load(dir + GD_PHENOTYPE_OFF);
+	plen = le32_load(dir + GD_PHENOTYPE_LEN);
+	if (le32_load(dir + GD_KERNEL_BYTES) != kbytes || poff > kbytes ||
+	    plen > kbytes - poff) {
+		say("%s: offset %zu (gene directory kernel_bytes/phenotype): "
+		    "does not match the layout table's %u-byte kernel", path,
+		    cat + off + GD_KERNEL_BYTES, kbytes);
+		return -1;
+	}
+	sha256(b + kat, kbytes, sha);
+	if (memcmp(sha, dir + GD_KERNEL_SHA256, SHA256_SIZE) != 0) {
+		say("%s: offset %zu (gene directory kernel_sha256): not the "
+		    "SHA-256 of the kernel image at LBA %u", path,
+		    cat + off + GD_KERNEL_SHA256, klba);
+		return -1;
+	}
+	sha256(b + kat + poff, plen, sha);
+	if (memcmp(sha, dir + GD_PHENOTYPE_SHA256, SHA256_SIZE) != 0) {
+		say("%s: offset %zu (gene directory phenotype_sha256): not the "
+		    "SHA-256 of the phenotype in the kernel image", path,
+		    cat + off + GD_PHENOTYPE_SHA256);
+		return -1;
+	}
+	*dir_at = cat + off;
+	*sig_at = cat + off + dlen;
+	return 0;
+}
+
+static int
+cmd_sign_image(int argc, char **argv)
+{
+	struct opt opts[] = {
+		{ "key", 0, 1, NULL },
+		{ "key-id", 0, 1, NULL },
+		{ "pub", 0, 1, NULL },
+		{ "in", 0, 1, NULL },
+		{ "output", 'o', 1, NULL },
+		{ "test-key", 0, 0, NULL },
+		{ NULL, 0, 0, NULL },
+	};
+	static const char *const required[] = { "key", "key-id", "in",
+	    "output" };
+	uint8_t pub[ED25519_PUBKEY_SIZE], want[ED25519_PUBKEY_SIZE];
+	uint8_t msg[BOOTSIG_MSG_SIZE], *blk, *img = NULL;
+	char pubhex[2 * ED25519_PUBKEY_SIZE + 1];
+	const char *pos[1], *keypath, *in, *out;
+	size_t size, dir_at, sig_at;
+	uint32_t id;
+	EVP_PKEY *k;
+	int n, rc, had;
+
+	if ((rc = parse_args("sign-image", argc, argv, opts, pos, 0, &n)) != 0)
+		return rc < 0 ? help() : rc;
+	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+		if ((rc = require("sign-image", opts, required[i])) != 0)
+			return rc;
+	if ((rc = parse_u32("sign-image", "key-id", opt_value(opts, "key-id"),
+	    &id)) != 0)
+		return rc;
+	if (opt_value(opts, "pub") != NULL &&
+	    (rc = parse_pub("sign-image", opt_value(opts, "pub"), want)) != 0)
+		return rc;
+	keypath = opt_value(opts, "key");
+	in = opt_value(opts, "in");
+	out = opt_value(opts, "output");
+
+	if ((k = load_key(keypath, 0)) == NULL)
+		return EXIT_REFUSED;
+	rc = EXIT_REFUSED;
+	if (raw_public(keypath, k, pub) != 0 ||
+	    check_test_key(keypath, pub, opt_value(opts, "test-key") != NULL,
+	    "signing with it is") != 0)
+		goto out;
+	hex(pubhex, pub, ED25519_PUBKEY_SIZE);
+	if (opt_value(opts, "pub") != NULL &&
+	    memcmp(pub, want, ED25519_PUBKEY_SIZE) != 0) {
+		say("%s: public key %s, not the key --pub names (the root key "
+		    "stage2 trusts): stage2 would refuse the image", keypath,
+		    pubhex);
+		goto out;
+	}
+	if (read_all(in, &img, &size) != 0 ||
+	    image_directory(in, img, size, &dir_at, &sig_at) != 0)
+		goto out;
+	blk = img + sig_at;
+	had = le32_load(blk + BS_MAGIC) == BOOTSIG_MAGIC;
+	for (unsigned i = 0; i < BOOTSIG_SIZE && !had; i++)
+		if (blk[i] != 0) {
+			say("%s: offset %zu (boot signature block): holds "
+			    "neither zeros nor a signature block", in,
+			    sig_at + i);
+			goto out;
+		}
+	memset(blk, 0, BOOTSIG_SIZE);
+	le32_store(blk + BS_MAGIC, BOOTSIG_MAGIC);
+	le16_store(blk + BS_VERSION, BOOTSIG_VERSION);
+	le32_store(blk + BS_KEY_ID, id);
+	memcpy(msg, img + dir_at, GENEDIR_SIZE);
+	memcpy(msg + GENEDIR_SIZE, blk, BS_SIGNATURE);
+	if (openssl_sign(k, msg, sizeof msg, blk + BS_SIGNATURE) != 0)
+		goto out;
+	/* stage2's own verifier must accept what was signed. */
+	if ((n = ed25519_verify(blk + BS_SIGNATURE, msg, sizeof msg, pub)) != 0) {
+		say("sign-image: the signature does not verify with the "
+		    "kernel's own code (%s); nothing written", cell_strerror(n));
+		goto out;
+	}
+	if (outfile_write("cellos-sign", out, img, size) != 0)
+		goto out;
+	printf("%s: boot image signed%s, key id %u, public key %s%s\n", out,
+	    had ? " again (the old signature replaced)" : "", id, pubhex,
+	    test_key_name(pub) != NULL ? " (a TEST-ONLY key)" : "");
+	rc = 0;
+out:
+	EVP_PKEY_free(k);
+	free(img);
+	return rc;
+}
+
+/* ---- sign-phenotype ---- */
+
+/*
+ * The bytes of the .pbin b[0..size) before its signature section (all of
+ * them when it has none), found by walking its header, channels,
+ * adjacency and sections. -1 after naming the problem.
+ */
+static long
+pbin_content(const char *path, const uint8_t *b, size_t size)
+{
+	size_t off, n, last = 0;
+	uint32_t tag = 0;
+
+	if (size < PBIN_HDR_SIZE || le32_load(b) != PBIN_MAGIC) {
+		say("%s: offset 0 (header.magic): not a .pbin", path);
+		return -1;
+	}
+	n = le32_load(b + PBIN_OFF_NUM_CHANNELS);
+	if (n > 255) {
+		say("%s: offset %u (header.num_channels): %zu", path,
+		    PBIN_OFF_NUM_CHANNELS, n);
+		return -1;
+	}
+	off = PBIN_HDR_SIZE + n * PBIN_QOS_SIZE + (n * n + 7) / 8;
+	while (off < size) {
+		uint32_t len;
+
+		if (size - off < PBIN_SECTION_HDR_SIZE ||
+		    (len = le32_load(b + off + 4)) > size - off -
+		    PBIN_SECTION_HDR_SIZE) {
+			say("%s: offset %zu (sections): a section runs past the "
+			    "end of the file", path, off);
+			return -1;
+		}
+		if (tag == PBIN_SEC_SIGNATURE) {
+			say("%s: offset %zu (sections.signature): not the last "
+			    "section", path, last);
+			return -1;
+		}
+		last = off;
+		tag = le32_load(b + off);
+		off += PBIN_SECTION_HDR_SIZE + len;
+	}
+	if (off != size) {
+		say("%s: offset %zu: the file ends inside its channels or "
+		    "adjacency", path, size);
+		return -1;
+	}
+	return (long)(tag == PBIN_SEC_SIGNATURE ? last : size);
+}
+
+static int
+cmd_sign_phenotype(int argc, char **argv)
+{
+	struct opt opts[] = {
+		{ "key", 0, 1, NULL },
+		{ "key-id", 0, 1, NULL },
+		{ "in", 0, 1, NULL },
+		{ "output", 'o', 1, NULL },
+		{ "test-key", 0, 0, NULL },
+		{ NULL, 0, 0, NULL },
+	};
+	static const char *const required[] = { "key", "key-id", "in",
+	    "output" };
+	uint8_t pub[ED25519_PUBKEY_SIZE], *in_bytes = NULL, *out_bytes = NULL;
+	const char *pos[1], *keypath, *in, *out;
+	struct pbin_writer w;
+	struct signer signer;
+	size_t size;
+	long content;
+	uint32_t id;
+	EVP_PKEY *k;
+	int n, rc;
+
+	if ((rc = parse_args("sign-phenotype", argc, argv, opts, pos, 0,
+	    &n)) != 0)
+		return rc < 0 ? help() : rc;
+	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+		if ((rc = require("sign-phenotype", opts, required[i])) != 0)
+			return rc;
+	if ((rc = parse_u32("sign-phenotype", "key-id",
+	    opt_value(opts, "key-id"), &id)) != 0)
+		return rc;
+	keypath = opt_value(opts, "key");
+	in = opt_value(opts, "in");
+	out = opt_value(opts, "output");
+	if ((k = load_key(keypath, 0)) == NULL)
+		return EXIT_REFUSED;
+	rc = EXIT_REFUSED;
+	if (raw_public(keypath, k, pub) != 0 ||
+	    check_test_key(keypath, pub, opt_value(opts, "test-key") != NULL,
+	    "signing with it is") != 0)
+		goto out;
+	if (read_all(in, &in_bytes, &size) != 0 ||
+	    (content = pbin_content(in, in_bytes, size)) < 0)
+		goto out;
+	if ((out_bytes = malloc((size_t)content + PBIN_SIGNATURE_SECTION)) ==
+	    NULL) {
+		say("out of memory");
+		goto out;
+	}
+	memcpy(out_bytes, in_bytes, (size_t)content);
+	pbin_writer_init(&w, out_bytes, (size_t)content + PBIN_SIGNATURE_SECTION);
+	w.len = (size_t)content;
+	signer = (struct signer){ openssl_sign, k };
+	if (pbin_put_signature(&w, id, &signer) != 0)
+		goto out;
+	if ((n = ed25519_verify(out_bytes + w.len - ED25519_SIG_SIZE, out_bytes,
+	    w.len - ED25519_SIG_SIZE, pub)) != 0) {
+		say("sign-phenotype: the signature does not verify with the "
+		    "kernel's own code (%s); nothing written", cell_strerror(n));
+		goto out;
+	}
+	if (outfile_write("cellos-sign", out, out_bytes, w.len) != 0)
+		goto out;
+	printf("%s: phenotype signed, key id %u, %ld bytes before the "
+	    "signature%s\n", out, id, content,
+	    (size_t)content != size ? " (its old signature replaced)" : "");
+	rc = 0;
+out:
+	EVP_PKEY_free(k);
+	free(in_bytes);
+	free(out_bytes);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1106,6 +1454,8 @@ main(int argc, char **argv)
 		{ "sign", cmd_sign },
 		{ "verify", cmd_verify },
 		{ "rotate", cmd_rotate },
+		{ "sign-image", cmd_sign_image },
+		{ "sign-phenotype", cmd_sign_phenotype },
 	};
 
 	if (argc < 2)

@@ -551,7 +551,7 @@ main(int argc, char **argv)
 	used = (KERNEL_LBA + sectors(k.len)) * (size_t)SECTOR_BYTES;
 	if (cgf) {
 		cgf_lba = KERNEL_LBA + sectors(k.len);
-		cgf_sectors = sectors(CGF_HEADER_SIZE + GENEDIR_SIZE);
+		cgf_sectors = sectors(CGF_BLOB_BYTES);	/* room for the signature */
 		used += cgf_sectors * (size_t)SECTOR_BYTES;
 	}
 	size = (used + (1u << 20) - 1) & ~(size_t)((1u << 20) - 1);

@@ -2,7 +2,7 @@
  * phenotype-compile: compile a phenotype (YAML) into a .pbin.
  *
  *   phenotype-compile [--schema FILE] [--code-dir DIR] [--native-genes]
- *       -o OUT.pbin IN.yaml
+ *       [--sign KEY.pem [--key-id N]] -o OUT.pbin IN.yaml
  *
  * The document is validated against the schema (schemas/ by default) and
  * the rules of compile.c. A gene's code: names an object DIR/<object>.o
@@ -10,7 +10,9 @@
  * same phenotype boots its native genes. Every problem is reported as
  * IN.yaml:LINE:COLUMN: message on stderr, and then the exit status is 1
  * with no output file. The .pbin is written to a temporary next to OUT and
- * renamed; the same input gives the same bytes.
+ * renamed; the same input gives the same bytes. --sign appends the
+ * signature section (sign.c), Ed25519 by the private key KEY.pem as key id
+ * N (default 0), which is deterministic too.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,11 +25,13 @@
 #include "compile.h"
 #include "config.h"
 #include "outfile.h"
+#include "sign.h"
 
 static const char usage_line[] =
     "usage: phenotype-compile [--schema FILE] [--code-dir DIR] "
     "[--native-genes]\n"
-    "                         -o OUT.pbin IN.yaml\n";
+    "                         [--sign KEY.pem [--key-id N]] -o OUT.pbin "
+    "IN.yaml\n";
 
 #define FILE_SIZE_MAX	(16u << 20)
 
@@ -89,11 +93,16 @@ main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "code-dir", required_argument, NULL, 'c' },
 		{ "native-genes", no_argument, NULL, 'n' },
+		{ "sign", required_argument, NULL, 'k' },
+		{ "key-id", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static uint8_t pbin[PBIN_SIZE_MAX];
 	const char *schema_path = CELLOS_SCHEMA_PATH, *out_path = NULL;
+	const char *sign_key = NULL, *key_id_text = NULL;
+	unsigned long key_id = 0;
+	char *end;
 	struct schema schema;
 	struct compile_options opts = { NULL, 0, slurp };
 	struct diag d = { NULL, 0, stderr };
@@ -118,6 +127,12 @@ main(int argc, char **argv)
 		case 'n':
 			opts.native_genes = 1;
 			break;
+		case 'k':
+			sign_key = optarg;
+			break;
+		case 'i':
+			key_id_text = optarg;
+			break;
 		case 'h':
 			fputs(usage_line, stdout);
 			fputs("\nCompile a phenotype YAML file into a .pbin "
@@ -127,7 +142,12 @@ main(int argc, char **argv)
 			    "  --code-dir DIR   where the genes' code: objects "
 			    "are (DIR/<object>.o)\n"
 			    "  --native-genes   ignore every code: (the genes run "
-			    "their native steps)\n", stdout);
+			    "their native steps)\n"
+			    "  --sign KEY.pem   end the .pbin with a signature "
+			    "section: Ed25519 by\n"
+			    "                   this private key (PKCS#8 PEM)\n"
+			    "  --key-id N       the signing key's id (default 0, "
+			    "the root key)\n", stdout);
 			return 0;
 		case ':':
 			fprintf(stderr, "phenotype-compile: %s needs a value\n",
@@ -145,6 +165,18 @@ main(int argc, char **argv)
 		fputs(usage_line, stderr);
 		return 2;
 	}
+	if (key_id_text != NULL) {
+		errno = 0;
+		key_id = strtoul(key_id_text, &end, 0);
+		if (sign_key == NULL || *key_id_text == '-' ||
+		    *key_id_text == '\0' || *end != '\0' || errno != 0 ||
+		    key_id > UINT32_MAX) {
+			fprintf(stderr, "phenotype-compile: --key-id '%s': %s\n",
+			    key_id_text, sign_key == NULL ? "goes with --sign" :
+			    "expected a number from 0 to 4294967295");
+			return 2;
+		}
+	}
 	d.file = argv[optind];
 	if (schema_load(&schema, schema_path) != 0)
 		return 1;
@@ -158,6 +190,10 @@ main(int argc, char **argv)
 	free(yaml);
 	schema_free(&schema);
 	if (n < 0)
+		return 1;
+	if (sign_key != NULL &&
+	    (n = pbin_sign(pbin, (size_t)n, sizeof pbin, sign_key,
+	    (uint32_t)key_id)) < 0)
 		return 1;
 	return outfile_write("phenotype-compile", out_path, pbin, (size_t)n) == 0 ?
 	    0 : 1;
