@@ -17,6 +17,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) [ $# -ge 2 ] || { echo "release: --out needs a directory" >&2; exit 2; }
 		out=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
+	--out=?*) out=$(mkdir -p "${1#--out=}" && cd "${1#--out=}" && pwd); shift ;;
 	-h|--help) echo "usage: ./cellos release [--out DIR]"; exit 0 ;;
 	*) echo "release: unknown option '$1'" >&2; exit 2 ;;
 	esac
