@@ -15,7 +15,7 @@ cd "$top"
 
 usage() {
 	cat <<'EOF'
-usage: ./cellos config [TARGET...]
+usage: ./cellos config [--build-dir DIR] [TARGET...]
 
 Every CFG_* and CELLOS_* option with its value in each built target and a
 one-line meaning: CFG_* from the headers that define them (core/config.h
@@ -23,16 +23,20 @@ first) and the -D flags of each build (compile_commands.json), CELLOS_*
 from each build tree's CMake cache. TARGET is hosted, x86, arm64, mcu or
 uefi; default: every target that has been configured.
 
+  --build-dir DIR, --build-dir=DIR
+               where the build trees are (DIR/<preset>); default build
   -h, --help   this text
 EOF
 }
 
 die() { printf 'config: %s\n' "$*" >&2; exit 2; }
 
-targets=()
+targets=() build=build
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
+	--build-dir) [ $# -ge 2 ] || die "--build-dir needs a directory"; build=$2; shift 2 ;;
+	--build-dir=*) build=${1#--build-dir=}; shift ;;
 	--) shift; targets+=("$@"); break ;;
 	-*) die "unknown option '$1' (see --help)" ;;
 	*) targets+=("$1"); shift ;;
@@ -53,11 +57,11 @@ for t in "${targets[@]}"; do
 	uefi) p=uefi-x86_64 ;;
 	*) die "unknown target '$t' (expected hosted, x86, arm64, mcu or uefi)" ;;
 	esac
-	if [ ! -f "build/$p/CMakeCache.txt" ]; then
+	if [ ! -f "$build/$p/CMakeCache.txt" ]; then
 		[ "$explicit" = 0 ] && continue
-		die "$t: build/$p is not configured (./cellos build $t)"
+		die "$t: $build/$p is not configured (./cellos build $t)"
 	fi
-	pairs+=("$t=build/$p")
+	pairs+=("$t=$build/$p")
 done
 [ "${#pairs[@]}" -gt 0 ] || die "no target is configured yet (./cellos build first)"
 
@@ -116,7 +120,8 @@ def kernel_defines(tree):
         args = c.get("arguments") or shlex.split(c["command"])
         # by the object's own place: tests/ rebuild kernel files their way
         obj = c.get("output") or (args[args.index("-o") + 1] if "-o" in args else "")
-        obj = os.path.relpath(os.path.join(c.get("directory", tree), obj), tree)
+        obj = os.path.relpath(os.path.realpath(os.path.join(c.get("directory", tree), obj)),
+                              os.path.realpath(tree))
         if rel.startswith(("tests/", "tools/", "fuzz/", "build/")) or \
                 obj.startswith(("tests/", "tools/", "fuzz/")):
             continue

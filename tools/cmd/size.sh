@@ -15,7 +15,7 @@ cd "$top"
 
 usage() {
 	cat <<'EOF'
-usage: ./cellos size [--top N] [--no-record] [TARGET...]
+usage: ./cellos size [--top N] [--no-record] [--build-dir DIR] [TARGET...]
 
 Text, data and BSS by object file for each target's build tree, the N
 largest objects (default 10), the image's totals, and the change against
@@ -24,24 +24,30 @@ mcu or uefi; default: every target that has been built.
 
   --top N, --top=N   how many of the largest objects to list (1..1000)
   --no-record        compare, but do not record this build in build/size/
+  --build-dir DIR, --build-dir=DIR
+                     where the build trees (DIR/<preset>) and the records
+                     (DIR/size/) are; default build
   -h, --help         this text
 EOF
 }
 
 die() { printf 'size: %s\n' "$*" >&2; exit 2; }
 
-top_n=10 record=1 targets=()
+top_n=10 record=1 targets=() build=build
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--top) [ $# -ge 2 ] || die "--top needs a number"; top_n=$2; shift 2 ;;
 	--top=*) top_n=${1#--top=}; shift ;;
 	--no-record) record=0; shift ;;
+	--build-dir) [ $# -ge 2 ] || die "--build-dir needs a directory"; build=$2; shift 2 ;;
+	--build-dir=*) build=${1#--build-dir=}; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; targets+=("$@"); break ;;
 	-*) die "unknown option '$1' (see --help)" ;;
 	*) targets+=("$1"); shift ;;
 	esac
 done
+[ -n "$build" ] && [ -d "$build" ] || die "--build-dir: '$build' is not a directory"
 [[ "$top_n" =~ ^[0-9]+$ ]] && [ "$top_n" -ge 1 ] && [ "$top_n" -le 1000 ] ||
 	die "--top: '$top_n' is not a number from 1 to 1000"
 
@@ -73,11 +79,11 @@ fi
 for t in "${targets[@]}"; do preset_of "$t" >/dev/null; done
 command -v llvm-size >/dev/null || die "llvm-size not found (./cellos deps installs llvm)"
 
-mkdir -p build/size
+mkdir -p "$build/size"
 shown=0
 for t in "${targets[@]}"; do
-	dir="build/$(preset_of "$t")"
-	image=$(find "$dir" -name "$(image_of "$t")" -type f 2>/dev/null | head -n 1)
+	dir="$build/$(preset_of "$t")"
+	image=$(find -H "$dir" -name "$(image_of "$t")" -type f 2>/dev/null | head -n 1)
 	if [ -z "$image" ]; then
 		[ "$explicit" = 0 ] && continue
 		die "$t: no $(image_of "$t") in $dir (build it first: ./cellos build $t)"
@@ -86,12 +92,12 @@ for t in "${targets[@]}"; do
 	# The objects of the kernel and its loaders: not the host tools, the
 	# tests, the fuzzers, CMake's probes or the bytecode genes (those are
 	# data inside the phenotype, not code the image links).
-	mapfile -t objs < <(find "$dir" -path '*/CMakeFiles/*.dir/*' \
+	mapfile -t objs < <(find -H "$dir" -path '*/CMakeFiles/*.dir/*' \
 		\( -name '*.o' -o -name '*.obj' \) \
 		-not -path "$dir/tests/*" -not -path "$dir/tools/*" \
 		-not -path "$dir/fuzz/*" -not -path "$dir/phenotypes/*" \
 		-not -path '*/CMakeFiles/[0-9]*' -not -path '*/cellos-bpf-probe/*' | sort)
-	now=$(mktemp "build/size/.$t.XXXXXX")
+	now=$(mktemp "$build/size/.$t.XXXXXX")
 	sha=$(sha256sum "$image" | cut -d' ' -f1)
 	{
 		printf '# %s %s %s\n' "$t" "$image" "$sha"
@@ -107,7 +113,7 @@ for t in "${targets[@]}"; do
 				print f "[" tgt "]", $1, $2, $3
 			}'
 	} >"$now"
-	rec="build/size/$t.txt" prev="build/size/$t.prev.txt"
+	rec="$build/size/$t.txt" prev="$build/size/$t.prev.txt"
 	if [ -f "$rec" ] && [ "$(head -n 1 "$rec" | cut -d' ' -f4)" != "$sha" ] && [ "$record" = 1 ]; then
 		mv "$rec" "$prev"
 	fi
@@ -118,7 +124,7 @@ for t in "${targets[@]}"; do
 		base=$rec	# --no-record: the last recorded build is the previous one
 	fi
 	printf '== %s: %s (%d object files)\n' "$t" "$image" "${#objs[@]}"
-	awk -v top="$top_n" -v base="${base:-/dev/null}" -v hasbase="${base:+1}" '
+	awk -v top="$top_n" -v sizedir="$build/size/" -v base="${base:-/dev/null}" -v hasbase="${base:+1}" '
 		function delta(now, was) {
 			if (!hasbase) return ""
 			if (was == "") return "  (new)"
@@ -151,7 +157,7 @@ for t in "${targets[@]}"; do
 			if (hasbase) {
 				for (o in old) if (o != "image" && !(o in seen)) printf "  gone since the previous build: %s (%d bytes)\n", o, old[o]
 			} else
-				print "  (no previous build recorded in build/size/)"
+				print "  (no previous build recorded in " sizedir ")"
 		}' "${base:-/dev/null}" "$now"
 	if [ "$record" = 1 ]; then
 		mv "$now" "$rec"
