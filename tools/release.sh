@@ -79,9 +79,14 @@ build_id=$(sed -n 's/^#E10 RELEASE proof: tag=\([0-9A-F]*\) build=\([0-9A-F]*\)$
 # CMake actually compiled with: each tree's compile_commands.json entry for
 # its kernel's (the UEFI loader's) main file, paths made relative, and the
 # flags all four share.
-commit=$(git -C "$top" rev-parse HEAD 2>/dev/null || echo unknown)
-dirty=false
-[ "$commit" = unknown ] || [ -z "$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null)" ] || dirty=true
+# Only when this tree is a git checkout's top: a copy of the files inside
+# some other repository (tests/release does that) has no commit of its own.
+commit=unknown dirty=null
+if [ "$(git -C "$top" rev-parse --show-toplevel 2>/dev/null)" = "$top" ]; then
+	commit=$(git -C "$top" rev-parse HEAD)
+	dirty=false
+	[ -z "$(git -C "$top" status --porcelain --untracked-files=no)" ] || dirty=true
+fi
 flags_json=$(python3 - "$top" "$work" <<'PY'
 import json, os, shlex, sys
 top, work = sys.argv[1], sys.argv[2]
