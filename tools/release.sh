@@ -77,8 +77,8 @@ tag=$(sed -n 's/^#E10 RELEASE proof: tag=\([0-9A-F]*\) build=\([0-9A-F]*\)$/\1/p
 build_id=$(sed -n 's/^#E10 RELEASE proof: tag=\([0-9A-F]*\) build=\([0-9A-F]*\)$/\2/p' "$stage/proofs/hosted.log")
 # The source commit (and whether the tree differed from it), and the flags
 # CMake actually compiled with: each tree's compile_commands.json entry for
-# its kernel's (the UEFI loader's) main file, paths made relative, and the
-# flags all four share.
+# its kernel's (the UEFI loader's) main file, with the source and build
+# directories written <src> and <build>, and the flags all four share.
 # Only when this tree is a git checkout's top: a copy of the files inside
 # some other repository (tests/release does that) has no commit of its own.
 commit=unknown dirty=null
@@ -93,7 +93,7 @@ top, work = sys.argv[1], sys.argv[2]
 trees = [("hosted", "core/boot.c"), ("bios-x86_64", "core/boot.c"),
          ("virt-arm64", "core/boot.c"), ("uefi-x86_64", "arch/uefi-x86_64/main.c")]
 def rel(a):
-    return a.replace(work, "<build>").replace(top, ".")
+    return a.replace(work, "<build>").replace(top, "<src>")
 out = {}
 for preset, source in trees:
     cmds = json.load(open(os.path.join(work, preset, "compile_commands.json")))
