@@ -45,7 +45,6 @@ struct track {
 	uint32_t id;
 	unsigned long long tid;
 	int open;			/* a quantum began and has not ended */
-	unsigned long long open_ts;
 };
 
 struct tracks {
@@ -148,6 +147,27 @@ quantum_end(struct replay *r, struct track *k, unsigned long long ts,
 	k->open = 0;
 }
 
+/*
+ * A quantum whose end record is missing (a damaged log) ends where the log
+ * shows something that cannot happen inside it: the next quantum of any
+ * gene (one runs at a time) or the next boot step.
+ */
+static void
+quanta_lost_end(struct replay *r, unsigned long long ts)
+{
+	for (size_t i = 0; i < r->genes.n; i++) {
+		struct track *k = &r->genes.v[i];
+
+		if (!k->open)
+			continue;
+		trace_event(r, "{\"name\":\"gene %lu\",\"cat\":\"gene\","
+		    "\"ph\":\"E\",\"pid\":%d,\"tid\":%llu,\"ts\":%llu,"
+		    "\"args\":{\"end\":\"not in the log\"}}",
+		    (unsigned long)k->id, PID_GENES, k->tid, ts);
+		k->open = 0;
+	}
+}
+
 /* Printable ASCII, quotes and backslashes escaped: safe in a JSON string. */
 static void
 json_text(char *out, const uint8_t *p, uint32_t len)
@@ -173,6 +193,7 @@ trace_record(struct replay *r, unsigned long lineno,
 
 	switch (rec->type) {
 	case OBS_MARK:
+		quanta_lost_end(r, ts);
 		if (r->nmarks == r->marks_cap) {
 			size_t cap = r->marks_cap ? 2 * r->marks_cap : 16;
 			struct mark *m = realloc(r->marks, cap * sizeof *m);
@@ -208,16 +229,13 @@ trace_record(struct replay *r, unsigned long lineno,
 		if (what == OBS_TRACE_QUANTUM_START) {
 			if ((k = track_of(r, &r->genes, PID_GENES, id)) == NULL)
 				return;
-			/* A start with no end before it: close the old one. */
-			if (k->open)
-				quantum_end(r, k, ts, at, arg);
+			quanta_lost_end(r, ts);
 			trace_event(r, "{\"name\":\"gene %lu\",\"cat\":\"gene\","
 			    "\"ph\":\"B\",\"pid\":%d,\"tid\":%llu,\"ts\":%llu,"
 			    "\"args\":{\"quantum\":%lu,\"cpu\":%lu}}",
 			    (unsigned long)id, PID_GENES, k->tid, ts,
 			    (unsigned long)at, (unsigned long)arg);
 			k->open = 1;
-			k->open_ts = ts;
 		} else if (what == OBS_TRACE_QUANTUM_END) {
 			if ((k = track_of(r, &r->genes, PID_GENES, id)) == NULL)
 				return;
@@ -385,12 +403,8 @@ trace_boot(struct replay *r, const struct plog *log)
 		    "\"s\":\"t\",\"pid\":%d,\"tid\":%d,\"ts\":%llu}",
 		    plog_name(order[i]), PID_BOOT, TID_PROOF,
 		    ts_of(log->m[order[i]].lineno));
-	/* Quanta still open at the end of the log end with it. */
-	for (size_t i = 0; i < r->genes.n; i++)
-		if (r->genes.v[i].open)
-			quantum_end(r, &r->genes.v[i],
-			    r->genes.v[i].open_ts > ts_of(last) ?
-			    r->genes.v[i].open_ts : ts_of(last), 0, 0);
+	/* A quantum still open at the end of the log ends with it. */
+	quanta_lost_end(r, ts_of(last));
 }
 
 static void
