@@ -100,6 +100,7 @@ check_equals cellos-hosted - --ram 3K "$hosted" --
 cellos="$src/cellos"
 check_help cellos "$cellos"
 check_unknown cellos no-such-command "$cellos"
+check_unknown "cellos help" --bogus-option "$cellos" help
 for c in deps build proof test run verify fuzz release bench size config; do
 	check_help "cellos $c" "$cellos" "$c"
 done
