@@ -27,10 +27,13 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) [ $# -ge 2 ] || { echo "release: --out needs a directory" >&2; exit 2; }
 		out_given=$2; shift 2 ;;
+	--out=?*) out_given=${1#--out=}; shift ;;
 	--key) [ $# -ge 2 ] || { echo "release: --key needs a file" >&2; exit 2; }
 		key=$2; shift 2 ;;
+	--key=?*) key=${1#--key=}; shift ;;
 	--key-id) [ $# -ge 2 ] || { echo "release: --key-id needs a number" >&2; exit 2; }
 		key_id=$2; shift 2 ;;
+	--key-id=?*) key_id=${1#--key-id=}; shift ;;
 	--test-key) test_key=1; shift ;;
 	-h|--help) echo "$usage"; exit 0 ;;
 	*) echo "release: unknown option '$1'" >&2; echo "$usage" >&2; exit 2 ;;
@@ -119,13 +122,55 @@ cp "$top/LICENSE" "$top/README.md" "$top/VERSION" "$stage/"
 
 # BUILDINFO.json: what built it, with which flags, and the E10 tag.
 first_line() { "$@" 2>&1 | head -n 1 | sed 's/["\\]/ /g'; }
-flags() { sed -n "s/^$2:STRING=//p" "$work/$1/CMakeCache.txt" | head -n 1 | sed 's/["\\]/ /g'; }
 tag=$(sed -n 's/^#E10 RELEASE proof: tag=\([0-9A-F]*\) build=\([0-9A-F]*\)$/\1/p' "$stage/proofs/hosted.log")
 build_id=$(sed -n 's/^#E10 RELEASE proof: tag=\([0-9A-F]*\) build=\([0-9A-F]*\)$/\2/p' "$stage/proofs/hosted.log")
+# The source commit (and whether the tree differed from it), and the flags
+# CMake actually compiled with: each tree's compile_commands.json entry for
+# its kernel's (the UEFI loader's) main file, with the source and build
+# directories written <src> and <build>, and the flags all four share.
+# Only when this tree is a git checkout's top: a copy of the files inside
+# some other repository (tests/release does that) has no commit of its own.
+commit=unknown dirty=null
+if [ "$(git -C "$top" rev-parse --show-toplevel 2>/dev/null)" = "$top" ]; then
+	commit=$(git -C "$top" rev-parse HEAD)
+	dirty=false
+	[ -z "$(git -C "$top" status --porcelain --untracked-files=no)" ] || dirty=true
+fi
+flags_json=$(python3 - "$top" "$work" <<'PY'
+import json, os, shlex, sys
+top, work = sys.argv[1], sys.argv[2]
+trees = [("hosted", "core/boot.c"), ("bios-x86_64", "core/boot.c"),
+         ("virt-arm64", "core/boot.c"), ("uefi-x86_64", "arch/uefi-x86_64/main.c")]
+def rel(a):
+    return a.replace(work, "<build>").replace(top, "<src>")
+out = {}
+for preset, source in trees:
+    cmds = json.load(open(os.path.join(work, preset, "compile_commands.json")))
+    c = next(c for c in cmds if os.path.relpath(c["file"], top) == source)
+    args = c.get("arguments") or shlex.split(c["command"])
+    flags, skip = [], False
+    for a in args[1:]:
+        if skip:
+            skip = False
+        elif a in ("-o", "-c", "-MF", "-MT", "-MQ", "-I", "-isystem", "-include"):
+            skip = a not in ("-include",)
+            if a == "-include":
+                flags.append(a)
+        elif a.startswith(("-I", "-MD", "-MMD")) or not a.startswith("-") and a.endswith(source):
+            pass
+        else:
+            flags.append(rel(a))
+    out[preset] = " ".join(flags)
+lists = [out[p].split(" ") for p, _ in trees]
+out["common"] = " ".join(f for f in lists[0] if all(f in l for l in lists[1:]))
+print(json.dumps(out, indent=2).replace("\n", "\n  "))
+PY
+) || { say "BUILDINFO: could not read the compile commands"; exit 1; }
 cat >"$stage/BUILDINFO.json" <<EOF
 {
   "name": "cellos",
   "version": "$version",
+  "source": { "commit": "$commit", "modified": $dirty },
   "source_date_epoch": $SOURCE_DATE_EPOCH,
   "e10_tag": "$tag",
   "e10_build": "$build_id",
@@ -145,13 +190,7 @@ cat >"$stage/BUILDINFO.json" <<EOF
     "ovmf (proof boot of cellos-x86_uefi.img)": "$(dpkg-query -W -f='${Version}' ovmf 2>/dev/null || echo unknown)"
   },
   "cmake": "$(first_line cmake --version)",
-  "flags": {
-    "hosted": "$(flags hosted CMAKE_C_FLAGS) $(flags hosted CMAKE_C_FLAGS_RELEASE)",
-    "bios-x86_64": "$(flags bios-x86_64 CMAKE_C_FLAGS) $(flags bios-x86_64 CMAKE_C_FLAGS_RELEASE)",
-    "virt-arm64": "$(flags virt-arm64 CMAKE_C_FLAGS) $(flags virt-arm64 CMAKE_C_FLAGS_RELEASE)",
-    "uefi-x86_64": "$(flags uefi-x86_64 CMAKE_C_FLAGS) $(flags uefi-x86_64 CMAKE_C_FLAGS_RELEASE)",
-    "common": "-Wall -Wextra -Werror -Wpedantic -std=c11 -ffile-prefix-map"
-  }
+  "flags": $flags_json
 }
 EOF
 

@@ -21,7 +21,7 @@ static const char usage_line[] =
     "[--irq-record=FILE | --irq-replay=FILE] [--run-for=SECONDS] "
     "[--disk=FILE|none] [--disk-fail=N] [--ram=SIZE] [--boots=N] "
     "[--console=stdout|null] "
-    "[--help] [--version]\n";
+    "[-h|--help] [--version]\n";
 
 static void
 usage_full(void)
@@ -69,7 +69,7 @@ usage_full(void)
 	    "                 stops at the first boot that fails\n"
 	    "  --console=null  discard channel 0 (for timing in-process boots)\n"
 	    "  --version      print the version and exit\n"
-	    "  --help         print this help and exit\n", stdout);
+	    "  -h, --help     print this help and exit\n", stdout);
 }
 
 static __attribute__((noreturn, format(printf, 1, 2))) void
@@ -206,7 +206,7 @@ main(int argc, char **argv)
 	int c, status = 0;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			pheno_path = optarg;

@@ -20,4 +20,16 @@ cmp "$work/a/out/$name" "$work/b-with-a-longer-path/out/$name" ||
 	{ echo "FAIL: sha256sum -c MANIFEST.txt"; exit 1; }
 grep -q MANIFEST.txt "$work/a/out/${name%.tar.gz}/MANIFEST.txt" &&
 	{ echo "FAIL: MANIFEST.txt lists itself"; exit 1; }
+# BUILDINFO.json is JSON, names no commit for a copy that is no checkout,
+# and records the flags the x86 kernel was really compiled with (the
+# toolchain file's -mcmodel=kernel, the warnings of cellos_warnings).
+python3 - "$work/a/out/${name%.tar.gz}/BUILDINFO.json" <<'PY' || { echo "FAIL: BUILDINFO.json"; exit 1; }
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert b["source"] == {"commit": "unknown", "modified": None}, b["source"]
+x86 = b["flags"]["bios-x86_64"].split()
+assert "-mcmodel=kernel" in x86 and "-Werror" in x86, x86
+assert "-Werror" in b["flags"]["common"].split(), b["flags"]["common"]
+assert "/" + "work" not in json.dumps(b["flags"]), "a path of this machine in the flags"
+PY
 echo "ok: $name identical in both directories: $(cat "$work/a/sha")"

@@ -797,14 +797,26 @@ main(int argc, char **argv)
 			fputs(usage_line, stderr);
 			return 2;
 		default:
-			fprintf(stderr, "esp-pack: unknown option '%s'\n",
-			    argv[optind - 1]);
+			if (optopt != 0 &&
+			    strncmp(argv[optind - 1], "--", 2) != 0)
+				fprintf(stderr, "esp-pack: unknown option "
+				    "'-%c'\n", optopt);
+			else
+				fprintf(stderr, "esp-pack: unknown option "
+				    "'%s'\n", argv[optind - 1]);
 			fputs(usage_line, stderr);
 			return 2;
 		}
 	}
 	if (optind < argc || pe.path == NULL || elf.path == NULL ||
 	    epoch_arg == NULL || out == NULL) {
+		if (optind < argc)
+			fprintf(stderr, "esp-pack: unexpected argument '%s'\n",
+			    argv[optind]);
+		else
+			fprintf(stderr, "esp-pack: missing %s\n",
+			    pe.path == NULL ? "--loader" : elf.path == NULL ?
+			    "--kernel" : epoch_arg == NULL ? "--epoch" : "-o");
 		fputs(usage_line, stderr);
 		return 2;
 	}

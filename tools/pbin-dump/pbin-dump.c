@@ -111,22 +111,47 @@ main(int argc, char **argv)
 	FILE *f;
 	int rc;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		puts("usage: pbin-dump FILE.pbin");
-		return 0;
+	const char *path = NULL;
+	int options = 1;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (options && strcmp(a, "--") == 0) {
+			options = 0;
+		} else if (options && (strcmp(a, "-h") == 0 ||
+		    strcmp(a, "--help") == 0)) {
+			puts("usage: pbin-dump [--] FILE.pbin\n\n"
+			    "Print a phenotype binary as the kernel's loader "
+			    "reads it; a file the\nkernel would refuse is "
+			    "refused with its offset, field and reason.");
+			return 0;
+		} else if (options && a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "pbin-dump: unknown option '%s'\n", a);
+			fputs("usage: pbin-dump [--] FILE.pbin\n", stderr);
+			return 2;
+		} else if (path != NULL) {
+			fprintf(stderr, "pbin-dump: unexpected argument '%s' "
+			    "(one FILE only)\n", a);
+			fputs("usage: pbin-dump [--] FILE.pbin\n", stderr);
+			return 2;
+		} else {
+			path = a;
+		}
 	}
-	if (argc != 2 || argv[1][0] == '-') {
-		fputs("usage: pbin-dump FILE.pbin\n", stderr);
+	if (path == NULL) {
+		fputs("pbin-dump: no FILE given\n"
+		    "usage: pbin-dump [--] FILE.pbin\n", stderr);
 		return 2;
 	}
-	if ((f = fopen(argv[1], "rb")) == NULL) {
-		fprintf(stderr, "pbin-dump: %s: %s\n", argv[1], strerror(errno));
+	if ((f = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "pbin-dump: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
 	len = fread(buf, 1, sizeof buf, f);
 	fclose(f);
 	if ((rc = pheno_parse(buf, len, &p, &err)) < 0) {
-		fprintf(stderr, "%s: offset %u: %s: %s (%s)\n", argv[1], err.offset,
+		fprintf(stderr, "%s: offset %u: %s: %s (%s)\n", path, err.offset,
 		    err.field, err.detail, cell_strerror(rc));
 		return 1;
 	}

@@ -155,13 +155,21 @@ main(int argc, char **argv)
 			fputs(usage_line, stderr);
 			return 2;
 		default:
-			fprintf(stderr, "phenotype-compile: unknown option '%s'\n",
-			    argv[optind - 1]);
+			if (optopt != 0 &&
+			    strncmp(argv[optind - 1], "--", 2) != 0)
+				fprintf(stderr, "phenotype-compile: unknown "
+				    "option '-%c'\n", optopt);
+			else
+				fprintf(stderr, "phenotype-compile: unknown "
+				    "option '%s'\n", argv[optind - 1]);
 			fputs(usage_line, stderr);
 			return 2;
 		}
 	}
 	if (out_path == NULL || optind + 1 != argc) {
+		fprintf(stderr, "phenotype-compile: %s\n", out_path == NULL ?
+		    "missing -o OUT.pbin" : optind == argc ? "no IN.yaml given" :
+		    "one IN.yaml only");
 		fputs(usage_line, stderr);
 		return 2;
 	}
