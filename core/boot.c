@@ -17,6 +17,7 @@
 #include "cell.h"
 #include "cellos/errors.h"
 #include "cellos/exit.h"
+#include "cellos_root_key.h"
 #include "cgraph.h"
 #include "config.h"
 #include "crypto.h"
@@ -24,6 +25,7 @@
 #include "hal.h"
 #include "irq_bridge.h"
 #include "kprint.h"
+#include "keystore.h"
 #include "kv.h"
 #include "log_ring.h"
 #include "obs_emit.h"
@@ -46,9 +48,14 @@ static struct {
 	struct region scratch;
 	int disk_usable;		/* the KV store may use disk */
 	struct kv_store kv;
+	struct keystore keys;		/* the device's trusted key set */
+	int keys_usable;
 } boot;
 
 void (*cell_step_hook)(const char *step);
+const uint8_t *cell_machine_secret;
+
+static const uint8_t root_pubkey[32] = CELLOS_ROOT_PUBKEY;
 
 /* A boot step begins: mark it in the OBS stream and tell the hook. */
 static void
@@ -74,6 +81,7 @@ cell_reset(void)
 	vmhost_attach_kv(NULL);
 	boot.marks = 0;
 	boot.disk_usable = 0;
+	boot.keys_usable = 0;
 }
 
 /*
@@ -197,6 +205,75 @@ open_storage(void)
 }
 
 /*
+ * The device secret every key derives from: handed over by the machine
+ * (hosted --secret), or read from the disk's provisioned slot. The image
+ * holds none; without one the keys derive from zeros, which proves
+ * nothing, so that is a fallback (after the disk's own, when it has none).
+ */
+static void
+load_secret(void)
+{
+	uint8_t secret[DISK_SECRET_SIZE];
+	int rc;
+
+	if (cell_machine_secret != NULL) {
+		trust_set_secret(cell_machine_secret);
+		return;
+	}
+	if (!boot.disk_usable) {
+		proof_fallback(2, "secret: no device secret: no disk holds its "
+		    "slot and the machine hands over none; the keys derive from "
+		    "an all-zero secret and prove nothing");
+		return;
+	}
+	rc = disk_read_secret(&boot.disk, secret);
+	if (rc == 0)
+		trust_set_secret(secret);
+	else if (rc == -CELL_E_NOENT)
+		proof_fallback(2, "disk: no device secret in block %u: the disk "
+		    "was never provisioned (./cellos provision DISK); the keys "
+		    "derive from an all-zero secret and prove nothing",
+		    DISK_SECRET_LBA);
+	else
+		proof_fallback(2, "disk: the device secret in block %u does not "
+		    "decode (%s); the keys derive from an all-zero secret and "
+		    "prove nothing", DISK_SECRET_LBA, cell_strerror(rc));
+	crypto_wipe(secret, sizeof secret);
+}
+
+/*
+ * The device's trusted key set (blocks DISK_KEYSET_LBA, +1): created from
+ * the image's root key on a new disk. A key set that does not verify is a
+ * fallback, and the boot then accepts no update and no rotation.
+ */
+static void
+open_keys(void)
+{
+	struct keystore *k = &boot.keys;
+	int rc;
+
+	if (!boot.disk_usable || !trust_has_secret())
+		return;
+	rc = keystore_open(k, boot.storage, DISK_KEYSET_LBA, CELLOS_ROOT_KEY_ID,
+	    root_pubkey);
+	if (rc < 0) {
+		proof_fallback(7, "disk: the key set in blocks %u and %u does not "
+		    "verify (%s): no update or rotation is accepted this boot",
+		    DISK_KEYSET_LBA, DISK_KEYSET_LBA + 1, cell_strerror(rc));
+		return;
+	}
+	if (k->state == KEYSTORE_CREATED)
+		kprintf("#I keys: new device: key set created from the image's "
+		    "root key (id %u)\n", CELLOS_ROOT_KEY_ID);
+	else if (k->state == KEYSTORE_REPAIRED)
+		proof_fallback(7, "disk: key set copy in block %llu %s (%s): "
+		    "rewritten from the other copy", (unsigned long long)
+		    k->damaged_lba, k->damage_rc == -CELL_E_NOENT ? "blank" :
+		    "damaged", cell_strerror(k->damage_rc));
+	boot.keys_usable = 1;
+}
+
+/*
  * The persistent store's part of the boot: count boots on this disk and
  * show what the previous boot stored (the two-boot test reads this line).
  * A store found damaged, or one that cannot record this boot, is a
@@ -254,6 +331,10 @@ cell_boot(const handoff_t *h)
 	if (selftest_run() < 0)
 		return CELL_EXIT_FAILURE;
 
+	open_storage();
+	load_secret();
+	open_keys();
+
 	step("E2", "E2 parcels");
 	if (proof_e2_parcels() < 0)
 		return CELL_EXIT_FAILURE;
@@ -275,7 +356,6 @@ cell_boot(const handoff_t *h)
 	if (proof_e6_events() < 0)
 		return CELL_EXIT_FAILURE;
 
-	open_storage();
 	step("E7", "E7 update");
 	if (proof_e7_update(boot.storage, boot.scratch) < 0)
 		return CELL_EXIT_FAILURE;
