@@ -45,6 +45,7 @@ static struct {
 	uint32_t marks;			/* OBS marks emitted, for E8 */
 	struct disk disk;
 	const struct blkdev *storage;	/* E7's device: the disk, or RAM */
+	struct proof_media media;	/* E7 and E9's scratch area and inbox */
 	struct region scratch;
 	int disk_usable;		/* the KV store may use disk */
 	struct kv_store kv;
@@ -159,7 +160,8 @@ start_genes(const struct phenotype *p)
 static void
 open_storage(void)
 {
-	static uint8_t ram[UPDATE_AREA_BLOCKS * HAL_BLOCK_SIZE];
+	static uint8_t ram[(UPDATE_AREA_BLOCKS + KEYSTORE_BLOCKS) *
+	    HAL_BLOCK_SIZE];
 	static struct blkdev ramdev;
 	const struct blkdev *hal = blk_hal();
 	struct disk *d = &boot.disk;
@@ -196,12 +198,14 @@ open_storage(void)
 			    (unsigned long long)d->damaged_lba);
 		boot.storage = hal;
 		boot.scratch = d->scratch;
+		boot.media = (struct proof_media){ hal, d->scratch, d->inbox };
 		boot.disk_usable = 1;
 		return;
 	}
 	blk_ram(&ramdev, ram, sizeof ram / HAL_BLOCK_SIZE);
 	boot.storage = &ramdev;
 	boot.scratch = (struct region){ 0, sizeof ram / HAL_BLOCK_SIZE };
+	boot.media = (struct proof_media){ &ramdev, boot.scratch, { 0, 0 } };
 }
 
 /*
@@ -357,7 +361,7 @@ cell_boot(const handoff_t *h)
 		return CELL_EXIT_FAILURE;
 
 	step("E7", "E7 update");
-	if (proof_e7_update(boot.storage, boot.scratch) < 0)
+	if (proof_e7_update(&boot.media) < 0)
 		return CELL_EXIT_FAILURE;
 	step("kv", NULL);
 	kv_boot();
@@ -367,7 +371,7 @@ cell_boot(const handoff_t *h)
 	    proof_value(PROOF_E6, 0), genes_dead(p) }) < 0)
 		return CELL_EXIT_FAILURE;
 	step("E9", NULL);
-	if (proof_e9_trust() < 0)
+	if (proof_e9_trust(&boot.media) < 0)
 		return CELL_EXIT_FAILURE;
 	step("E10", NULL);
 	if (proof_e10_release() < 0)
