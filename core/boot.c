@@ -23,6 +23,7 @@
 #include "crypto.h"
 #include "disk.h"
 #include "hal.h"
+#include "inbox.h"
 #include "irq_bridge.h"
 #include "kprint.h"
 #include "keystore.h"
@@ -51,6 +52,8 @@ static struct {
 	struct kv_store kv;
 	struct keystore keys;		/* the device's trusted key set */
 	int keys_usable;
+	struct updater genome;		/* the device's own strands */
+	int genome_usable;
 } boot;
 
 void (*cell_step_hook)(const char *step);
@@ -83,6 +86,7 @@ cell_reset(void)
 	boot.marks = 0;
 	boot.disk_usable = 0;
 	boot.keys_usable = 0;
+	boot.genome_usable = 0;
 }
 
 /*
@@ -278,6 +282,45 @@ open_keys(void)
 }
 
 /*
+ * The device's update step: the inbox's rotation statement and package,
+ * checked against the device's key set, applied to it and to the genome
+ * area's strands (inbox_process); a trial left unconfirmed reverts. Only
+ * with a verified key set: without one the inbox is left as it is.
+ */
+static void
+device_update(void)
+{
+	int rc;
+
+	if (!boot.keys_usable)
+		return;
+	if ((rc = update_open(&boot.genome, boot.storage, boot.disk.genome)) < 0 ||
+	    (rc = inbox_process(boot.storage, boot.disk.inbox, &boot.genome,
+	    &boot.keys)) < 0) {
+		proof_fallback(7, "disk: the update step failed (%s); the inbox "
+		    "is left as it is", cell_strerror(rc));
+		return;
+	}
+	boot.genome_usable = 1;
+}
+
+/*
+ * The end of a boot whose every proof passed: a genome on trial is
+ * confirmed, and only then the security counter raised (inbox_confirm).
+ */
+static void
+confirm_trial(void)
+{
+	int rc;
+
+	if (!boot.genome_usable || !proof_clean())
+		return;
+	if ((rc = inbox_confirm(&boot.genome, &boot.keys)) < 0)
+		proof_fallback(7, "disk: the trial could not be confirmed (%s); "
+		    "it reverts at the next boot", cell_strerror(rc));
+}
+
+/*
  * The persistent store's part of the boot: count boots on this disk and
  * show what the previous boot stored (the two-boot test reads this line).
  * A store found damaged, or one that cannot record this boot, is a
@@ -338,6 +381,7 @@ cell_boot(const handoff_t *h)
 	open_storage();
 	load_secret();
 	open_keys();
+	device_update();
 
 	step("E2", "E2 parcels");
 	if (proof_e2_parcels() < 0)
@@ -376,6 +420,7 @@ cell_boot(const handoff_t *h)
 	step("E10", NULL);
 	if (proof_e10_release() < 0)
 		return CELL_EXIT_FAILURE;
+	confirm_trial();
 	step("end", NULL);
 	return proof_verdict();
 }

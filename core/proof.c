@@ -187,6 +187,13 @@ proof_fallback(unsigned line, const char *fmt, ...)
 
 
 int
+proof_clean(void)
+{
+	return !ev.fell_back && ev.coverage == COVERAGE_LEDGER &&
+	    log_stats().dropped == 0;
+}
+
+int
 proof_verdict(void)
 {
 	struct log_ring_stats log = log_stats();

@@ -87,6 +87,13 @@ void proof_fallback(unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
+ * Whether the verdict would be FULL PROOF SUCCESS now: no fallback, the
+ * ledger covers the phenotype, no output lost. (A failed check has ended
+ * the boot before anyone asks.)
+ */
+int proof_clean(void);
+
+/*
  * The end of the boot: print the verdict line and return the exit status
  * (enum cell_exit_status). Channel 0 losing output (the log ring dropped
  * bytes) is a failure too: the evidence did not all get out.

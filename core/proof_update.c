@@ -177,16 +177,6 @@ area_digest(const struct proof_media *m, uint32_t *out)
 	return 0;
 }
 
-/* Decode the bytes and decide as the device does: 0 or the refusal. */
-static int
-decide(const struct keyset *ks, const uint8_t *bytes, size_t len,
-    struct package *pkg)
-{
-	int rc = package_decode(bytes, len, STRAND_BYTES, pkg);
-
-	return rc < 0 ? rc : keyset_check_package(ks, pkg);
-}
-
 /* A proof slot's package, refused with want. 0 or -1 after PROOF FAILURE. */
 static int
 expect_refused(const struct proof_media *m, const struct keyset *ks,
@@ -200,7 +190,7 @@ expect_refused(const struct proof_media *m, const struct keyset *ks,
 		return proof_fail(7, "the inbox's %s (block %llu) cannot be read "
 		    "(%s)", what, (unsigned long long)(m->inbox.start + slot),
 		    cell_strerror(rc));
-	return expect(decide(ks, pkgbuf, len, &pkg), want, what);
+	return expect(inbox_decide(ks, pkgbuf, len, &pkg), want, what);
 }
 
 /*
@@ -221,7 +211,7 @@ install_package(const struct proof_media *m, struct updater *u,
 	rc = inbox_read_package(m->dev, m->inbox, INBOX_PROOF_PACKAGE, pkgbuf,
 	    &size);
 	if (rc == 0)
-		rc = decide(&ks->ks, pkgbuf, size, &pkg);
+		rc = inbox_decide(&ks->ks, pkgbuf, size, &pkg);
 	if (rc < 0) {
 		proof_fallback(7, "disk: the inbox's proof package (block %llu) "
 		    "is %s (%s); E7 installs v2 without it",
@@ -266,17 +256,17 @@ install_package(const struct proof_media *m, struct updater *u,
 	if (rc < 0)
 		return proof_fail(7, "the proof package cannot be read again");
 	pkgbuf[PACKAGE_HDR_SIZE + 1000] ^= 0x08;
-	if (expect(decide(&ks->ks, pkgbuf, size, &pkg), -CELL_E_BADHASH,
+	if (expect(inbox_decide(&ks->ks, pkgbuf, size, &pkg), -CELL_E_BADHASH,
 	    "the package with a payload bit flipped"))
 		return -1;
 	pkgbuf[PACKAGE_HDR_SIZE + 1000] ^= 0x08;
 	pkgbuf[size - 32] ^= 0x01;	/* S's lowest bit: S stays below L */
-	if (expect(decide(&ks->ks, pkgbuf, size, &pkg), -CELL_E_BADSIG,
+	if (expect(inbox_decide(&ks->ks, pkgbuf, size, &pkg), -CELL_E_BADSIG,
 	    "the package with a signature bit flipped"))
 		return -1;
 	pkgbuf[size - 32] ^= 0x01;
 	le32_store(pkgbuf + PACKAGE_OFF_KEY_ID, 7);
-	if (expect(decide(&ks->ks, pkgbuf, size, &pkg), -CELL_E_NOENT,
+	if (expect(inbox_decide(&ks->ks, pkgbuf, size, &pkg), -CELL_E_NOENT,
 	    "the package naming key id 7"))
 		return -1;
 	if (expect_refused(m, &ks->ks, INBOX_PROOF_FOREIGN, -CELL_E_BADSIG,
