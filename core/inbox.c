@@ -178,11 +178,21 @@ inbox_confirm(struct updater *u, struct keystore *k)
 	uint32_t counter;
 	int rc;
 
-	if (!u->st.pending || !u->st.attempted)
+	if (!u->st.pending) {
+		/*
+		 * A power cut between the confirm and the key set's write left
+		 * the counter below the confirmed floor: catch it up.
+		 */
+		if (k->ks.security_counter >= u->st.floor)
+			return 0;
+		counter = u->st.floor;
+	} else if (!u->st.attempted) {
 		return 0;
-	counter = u->st.strand[u->st.preferred].version;
-	if ((rc = update_confirm(u)) < 0)
-		return rc;
+	} else {
+		counter = u->st.strand[u->st.preferred].version;
+		if ((rc = update_confirm(u)) < 0)
+			return rc;
+	}
 	/* Only a confirmed trial raises the counter. */
 	if ((rc = keyset_raise_counter(&next, counter)) < 0)
 		return rc;

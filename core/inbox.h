@@ -70,7 +70,8 @@ int inbox_process(const struct blkdev *dev, struct region inbox,
 /*
  * The trial boot's proof succeeded: confirm the strand (update_confirm)
  * and only then raise the key set's security counter to its version and
- * write the key set. 0 when there is no trial, or an error.
+ * write the key set. With no trial, a counter left below the confirmed
+ * floor (a cut between those two writes) is raised to it. 0 or an error.
  */
 int inbox_confirm(struct updater *u, struct keystore *k);
 

@@ -106,8 +106,13 @@ keystore_open(struct keystore *k, const struct blkdev *dev, uint64_t lba,
 			return r;
 		rc[i] = keystore_decode(block, &seq[i], &ks[i]);
 	}
-	if (rc[0] == -CELL_E_NOENT && rc[1] == -CELL_E_NOENT) {
-		/* A new device: its first key set is the image's root key. */
+	/*
+	 * A new device: its first key set is the image's root key. Creation
+	 * writes copy 0, then copy 1, and every later write keeps both
+	 * non-blank, so copy 1 blank with copy 0 not decoding is a creation
+	 * the power cut off (nothing was acknowledged): create it again.
+	 */
+	if (rc[1] == -CELL_E_NOENT && rc[0] < 0) {
 		int r;
 
 		if ((r = keyset_init(&k->ks, root_id, root_pub)) < 0)

@@ -7,9 +7,11 @@
  *      set key: trust_derive("cell_os key set"))
  *   384 u32 CRC32C of bytes 0..383; the rest of the block zero.
  * The newest copy that decodes (CRC, then the record's MAC and rules) is
- * the key set. Only two blank blocks mean a new device; a copy that does
- * not decode is damage, reported by keystore_open's state, never a reason
- * to start again from the image's root key.
+ * the key set. Only a blank second copy with no first one that decodes
+ * means a new device (or its creation cut off by the power: copy 0 is
+ * written first); any other copy that does not decode is damage, reported
+ * by keystore_open's state, never a reason to start again from the image's
+ * root key.
  */
 #ifndef CELLOS_KEYSTORE_H
 #define CELLOS_KEYSTORE_H
@@ -45,7 +47,8 @@ struct keystore {
 };
 
 /*
- * Open the key set at lba, lba + 1 of dev. Both blank: create it with
+ * Open the key set at lba, lba + 1 of dev. The second blank and the first
+ * blank or not decoding (a new device): create it with
  * keyset_init(root_id, root_pub) and write both copies. One that does not
  * decode while the other does: rewrite it from the other. 0 (k->state
  * says which), or, with nothing written: the error of the copy that was
