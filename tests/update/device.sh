@@ -83,6 +83,22 @@ print(count, active, counter, stmt)
 PY
 }
 
+# cellos-provision's refusals: exit 2 for usage, 1 with the reason.
+st=0; "$bin/cellos-provision" secret "$work/x.img" --bogus 2>/dev/null || st=$?
+[ "$st" = 2 ] || fail "provision: an unknown option gave $st"
+"$bin/cellos-provision" secret "$work/x.img" --random
+st=0; "$bin/cellos-provision" secret "$work/x.img" --random 2>"$work/x.err" || st=$?
+[ "$st" = 1 ] && grep -q 'holds a device secret already' "$work/x.err" || fail "provision: a second secret: $st $(cat "$work/x.err")"
+head -c 100 /dev/urandom >"$work/junk"
+st=0; "$bin/cellos-provision" inbox "$work/x.img" --package "$work/junk" 2>"$work/x.err" || st=$?
+[ "$st" = 1 ] && grep -q 'not a package' "$work/x.err" || fail "provision: junk placed as a package: $st"
+truncate -s 64K "$work/small.img"
+st=0; "$bin/cellos-provision" proof "$work/small.img" 2>/dev/null || st=$?
+[ "$st" = 1 ] || fail "provision: a 64K proof disk gave $st"
+"$bin/cellos-provision" proof "$work/small.img" --if-fits
+cmp -s "$work/small.img" <(head -c 65536 /dev/zero) || fail "provision --if-fits wrote a small disk"
+echo "ok: cellos-provision refusals"
+
 "$bin/cellos-provision" proof "$disk" --size 8M
 boot first
 last_is first 0 'FULL PROOF SUCCESS'

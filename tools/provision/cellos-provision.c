@@ -46,6 +46,9 @@ static const char usage[] =
 
 static const char *prog = "cellos-provision";
 
+/* The largest disk handled (it is read whole): 1 GiB, also on 32 bits. */
+#define DISK_MAX	((size_t)1 << 30)
+
 static uint8_t *disk;
 static size_t disk_len;
 
@@ -121,7 +124,7 @@ parse_size(const char *s, size_t *out)
 		v <<= 20, end++;
 	else if (*end == 'G')
 		v <<= 30, end++;
-	if (*end != '\0' || v == 0 || v % HAL_BLOCK_SIZE != 0 || v > (1ull << 32))
+	if (*end != '\0' || v == 0 || v % HAL_BLOCK_SIZE != 0 || v > DISK_MAX)
 		return -1;
 	*out = (size_t)v;
 	return 0;
@@ -142,7 +145,10 @@ open_disk(const char *path, size_t size)
 		disk_len = size;
 		return 0;
 	}
-	if (slurp(path, &disk, &disk_len, (size_t)1 << 32) < 0)
+	if ((uint64_t)st.st_size > DISK_MAX)
+		return refuse("%s: %lld bytes, more than this tool handles (1 GiB)",
+		    path, (long long)st.st_size);
+	if (slurp(path, &disk, &disk_len, (size_t)st.st_size) < 0)
 		return 1;
 	if (disk_len % HAL_BLOCK_SIZE != 0)
 		return refuse("%s: %zu bytes is not a whole number of %u-byte "
@@ -229,7 +235,7 @@ main(int argc, char **argv)
 				rotation = v;
 			else if (parse_size(v, &size) < 0) {
 				fprintf(stderr, "%s: --size %s: expected a whole "
-				    "number of %u-byte blocks, such as 8M\n", prog,
+				    "number of %u-byte blocks up to 1G, such as 8M\n", prog,
 				    v, HAL_BLOCK_SIZE);
 				return 2;
 			}
