@@ -36,6 +36,7 @@
 #include "proof_steps.h"
 #include "scheduler.h"
 #include "substrate.h"
+#include "test_secret_sha256.h"
 #include "trust.h"
 #include "update.h"
 #include "vm_host.h"
@@ -60,6 +61,25 @@ void (*cell_step_hook)(const char *step);
 const uint8_t *cell_machine_secret;
 
 static const uint8_t root_pubkey[32] = CELLOS_ROOT_PUBKEY;
+static const uint8_t test_secret_sha256[32] = CELLOS_TEST_SECRET_SHA256;
+
+/*
+ * Take secret; one that is not the TEST secret (by its SHA-256) is this
+ * device's own, for which the ledger has no values.
+ */
+static void
+use_secret(const uint8_t *secret)
+{
+	uint8_t sha[32];
+
+	trust_set_secret(secret);
+	sha256(secret, DISK_SECRET_SIZE, sha);
+	if (!ct_equal(sha, test_secret_sha256, sizeof sha)) {
+		kprintf("#I secret: this device's own, not the TEST secret: the "
+		    "proof values are shown, not compared with the ledger\n");
+		proof_secret_unlisted();
+	}
+}
 
 /* A boot step begins: mark it in the OBS stream and tell the hook. */
 static void
@@ -225,7 +245,7 @@ load_secret(void)
 	int rc;
 
 	if (cell_machine_secret != NULL) {
-		trust_set_secret(cell_machine_secret);
+		use_secret(cell_machine_secret);
 		return;
 	}
 	if (!boot.disk_usable) {
@@ -236,7 +256,7 @@ load_secret(void)
 	}
 	rc = disk_read_secret(&boot.disk, secret);
 	if (rc == 0)
-		trust_set_secret(secret);
+		use_secret(secret);
 	else if (rc == -CELL_E_NOENT)
 		proof_fallback(2, "disk: no device secret in block %u: the disk "
 		    "was never provisioned (./cellos provision DISK); the keys "

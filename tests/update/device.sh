@@ -178,4 +178,15 @@ boot revert
 last_is revert 0 'FULL PROOF SUCCESS'
 expect_line revert '^#W update: the trial of strand B was never confirmed: back to strand A$'
 [ "$(keyset)" = "2 1 5 1" ] || fail "revert: the counter moved: $(keyset)"
-echo "ok: an unconfirmed trial reverted, the counter stayed at 5; $boots boots"
+echo "ok: an unconfirmed trial reverted, the counter stayed at 5"
+
+# A device with its own secret: PROOF UNCHECKED (the ledger is the TEST
+# secret's), and its trials are still confirmed.
+rm -f "$disk"
+"$bin/cellos-provision" secret "$disk" --random
+"$bin/cellos-provision" inbox "$disk" --package "$work/good.cpkg"
+boot own-secret
+last_is own-secret 2 'PROOF UNCHECKED: the device secret is not the TEST secret; the ledger holds no evidence for it'
+expect_line own-secret '^#I update: the trial of strand A is confirmed: security counter 5$'
+! grep -q '^#W' "$work/own-secret.log" || fail "own-secret: $(grep '^#W' "$work/own-secret.log")"
+echo "ok: own secret: PROOF UNCHECKED, the update confirmed; $boots boots"

@@ -6,7 +6,8 @@
  *   cellos-provision inbox DISK (--package FILE | --rotation FILE)
  *
  * secret writes the device secret slot (block 1): 32 random bytes from the
- * kernel's getrandom, or FILE's 32 bytes. proof makes a proof disk: the
+ * kernel's getrandom, or FILE's 32 bytes, and the inbox's proof slots (the
+ * build's public packages and statement E7 and E9 read). proof makes a proof disk: the
  * documented TEST secret and the proof inbox the build signed (the bytes
  * cellos-hosted gives its own fresh disks). inbox places a package or a
  * rotation statement in the inbox's update or rotation slot; the kernel
@@ -282,6 +283,11 @@ main(int argc, char **argv)
 			    "replacing it makes the key set and the strands it "
 			    "keyed unverifiable (--force to do it anyway)", path,
 			    DISK_SECRET_LBA);
+		/* The proof slots too (public, the same on every disk), so E7
+		 * and E9 run on this device; then its own secret. */
+		if ((rc = hosted_proof_disk(put_block, NULL)) < 0)
+			return refuse("%s: the proof inbox does not fit (%s)", path,
+			    cell_strerror(rc));
 		put_block(NULL, DISK_SECRET_LBA, block);
 		return save(path);
 	}
