@@ -17,13 +17,16 @@
 #include "cell.h"
 #include "cellos/errors.h"
 #include "cellos/exit.h"
+#include "cellos_root_key.h"
 #include "cgraph.h"
 #include "config.h"
 #include "crypto.h"
 #include "disk.h"
 #include "hal.h"
+#include "inbox.h"
 #include "irq_bridge.h"
 #include "kprint.h"
+#include "keystore.h"
 #include "kv.h"
 #include "log_ring.h"
 #include "obs_emit.h"
@@ -33,6 +36,7 @@
 #include "proof_steps.h"
 #include "scheduler.h"
 #include "substrate.h"
+#include "test_secret_sha256.h"
 #include "trust.h"
 #include "update.h"
 #include "vm_host.h"
@@ -43,12 +47,39 @@ static struct {
 	uint32_t marks;			/* OBS marks emitted, for E8 */
 	struct disk disk;
 	const struct blkdev *storage;	/* E7's device: the disk, or RAM */
+	struct proof_media media;	/* E7 and E9's scratch area and inbox */
 	struct region scratch;
 	int disk_usable;		/* the KV store may use disk */
 	struct kv_store kv;
+	struct keystore keys;		/* the device's trusted key set */
+	int keys_usable;
+	struct updater genome;		/* the device's own strands */
+	int genome_usable;
 } boot;
 
 void (*cell_step_hook)(const char *step);
+const uint8_t *cell_machine_secret;
+
+static const uint8_t root_pubkey[32] = CELLOS_ROOT_PUBKEY;
+static const uint8_t test_secret_sha256[32] = CELLOS_TEST_SECRET_SHA256;
+
+/*
+ * Take secret; one that is not the TEST secret (by its SHA-256) is this
+ * device's own, for which the ledger has no values.
+ */
+static void
+use_secret(const uint8_t *secret)
+{
+	uint8_t sha[32];
+
+	trust_set_secret(secret);
+	sha256(secret, DISK_SECRET_SIZE, sha);
+	if (!ct_equal(sha, test_secret_sha256, sizeof sha)) {
+		kprintf("#I secret: this device's own, not the TEST secret: the "
+		    "proof values are shown, not compared with the ledger\n");
+		proof_secret_unlisted();
+	}
+}
 
 /* A boot step begins: mark it in the OBS stream and tell the hook. */
 static void
@@ -74,6 +105,8 @@ cell_reset(void)
 	vmhost_attach_kv(NULL);
 	boot.marks = 0;
 	boot.disk_usable = 0;
+	boot.keys_usable = 0;
+	boot.genome_usable = 0;
 }
 
 /*
@@ -153,7 +186,8 @@ start_genes(const struct phenotype *p)
 static void
 open_storage(void)
 {
-	static uint8_t ram[UPDATE_AREA_BLOCKS * HAL_BLOCK_SIZE];
+	static uint8_t ram[(UPDATE_AREA_BLOCKS + KEYSTORE_BLOCKS) *
+	    HAL_BLOCK_SIZE];
 	static struct blkdev ramdev;
 	const struct blkdev *hal = blk_hal();
 	struct disk *d = &boot.disk;
@@ -190,12 +224,122 @@ open_storage(void)
 			    (unsigned long long)d->damaged_lba);
 		boot.storage = hal;
 		boot.scratch = d->scratch;
+		boot.media = (struct proof_media){ hal, d->scratch, d->inbox };
 		boot.disk_usable = 1;
 		return;
 	}
 	blk_ram(&ramdev, ram, sizeof ram / HAL_BLOCK_SIZE);
 	boot.storage = &ramdev;
 	boot.scratch = (struct region){ 0, sizeof ram / HAL_BLOCK_SIZE };
+	boot.media = (struct proof_media){ &ramdev, boot.scratch, { 0, 0 } };
+}
+
+/*
+ * The device secret every key derives from: handed over by the machine
+ * (hosted --secret), or read from the disk's provisioned slot. The image
+ * holds none; without one the keys derive from zeros, which proves
+ * nothing, so that is a fallback (after the disk's own, when it has none).
+ */
+static void
+load_secret(void)
+{
+	uint8_t secret[DISK_SECRET_SIZE];
+	int rc;
+
+	if (cell_machine_secret != NULL) {
+		use_secret(cell_machine_secret);
+		return;
+	}
+	if (!boot.disk_usable) {
+		proof_fallback(2, "secret: no device secret: no disk holds its "
+		    "slot and the machine hands over none; the keys derive from "
+		    "an all-zero secret and prove nothing");
+		return;
+	}
+	rc = disk_read_secret(&boot.disk, secret);
+	if (rc == 0)
+		use_secret(secret);
+	else if (rc == -CELL_E_NOENT)
+		proof_fallback(2, "disk: no device secret in block %u: the disk "
+		    "was never provisioned (./cellos provision DISK); the keys "
+		    "derive from an all-zero secret and prove nothing",
+		    DISK_SECRET_LBA);
+	else
+		proof_fallback(2, "disk: the device secret in block %u does not "
+		    "decode (%s); the keys derive from an all-zero secret and "
+		    "prove nothing", DISK_SECRET_LBA, cell_strerror(rc));
+	crypto_wipe(secret, sizeof secret);
+}
+
+/*
+ * The device's trusted key set (blocks DISK_KEYSET_LBA, +1): created from
+ * the image's root key on a new disk. A key set that does not verify is a
+ * fallback, and the boot then accepts no update and no rotation.
+ */
+static void
+open_keys(void)
+{
+	struct keystore *k = &boot.keys;
+	int rc;
+
+	if (!boot.disk_usable || !trust_has_secret())
+		return;
+	rc = keystore_open(k, boot.storage, DISK_KEYSET_LBA, CELLOS_ROOT_KEY_ID,
+	    root_pubkey);
+	if (rc < 0) {
+		proof_fallback(7, "disk: the key set in blocks %u and %u does not "
+		    "verify (%s): no update or rotation is accepted this boot",
+		    DISK_KEYSET_LBA, DISK_KEYSET_LBA + 1, cell_strerror(rc));
+		return;
+	}
+	if (k->state == KEYSTORE_CREATED)
+		kprintf("#I keys: new device: key set created from the image's "
+		    "root key (id %u)\n", CELLOS_ROOT_KEY_ID);
+	else if (k->state == KEYSTORE_REPAIRED)
+		proof_fallback(7, "disk: key set copy in block %llu %s (%s): "
+		    "rewritten from the other copy", (unsigned long long)
+		    k->damaged_lba, k->damage_rc == -CELL_E_NOENT ? "blank" :
+		    "damaged", cell_strerror(k->damage_rc));
+	boot.keys_usable = 1;
+}
+
+/*
+ * The device's update step: the inbox's rotation statement and package,
+ * checked against the device's key set, applied to it and to the genome
+ * area's strands (inbox_process); a trial left unconfirmed reverts. Only
+ * with a verified key set: without one the inbox is left as it is.
+ */
+static void
+device_update(void)
+{
+	int rc;
+
+	if (!boot.keys_usable)
+		return;
+	if ((rc = update_open(&boot.genome, boot.storage, boot.disk.genome)) < 0 ||
+	    (rc = inbox_process(boot.storage, boot.disk.inbox, &boot.genome,
+	    &boot.keys)) < 0) {
+		proof_fallback(7, "disk: the update step failed (%s); the inbox "
+		    "is left as it is", cell_strerror(rc));
+		return;
+	}
+	boot.genome_usable = 1;
+}
+
+/*
+ * The end of a boot whose every proof passed: a genome on trial is
+ * confirmed, and only then the security counter raised (inbox_confirm).
+ */
+static void
+confirm_trial(void)
+{
+	int rc;
+
+	if (!boot.genome_usable || !proof_clean())
+		return;
+	if ((rc = inbox_confirm(&boot.genome, &boot.keys)) < 0)
+		proof_fallback(7, "disk: the trial could not be confirmed (%s); "
+		    "it reverts at the next boot", cell_strerror(rc));
 }
 
 /*
@@ -256,6 +400,11 @@ cell_boot(const handoff_t *h)
 	if (selftest_run() < 0)
 		return CELL_EXIT_FAILURE;
 
+	open_storage();
+	load_secret();
+	open_keys();
+	device_update();
+
 	step("E2", "E2 parcels");
 	if (proof_e2_parcels() < 0)
 		return CELL_EXIT_FAILURE;
@@ -277,9 +426,8 @@ cell_boot(const handoff_t *h)
 	if (proof_e6_events() < 0)
 		return CELL_EXIT_FAILURE;
 
-	open_storage();
 	step("E7", "E7 update");
-	if (proof_e7_update(boot.storage, boot.scratch) < 0)
+	if (proof_e7_update(&boot.media) < 0)
 		return CELL_EXIT_FAILURE;
 	step("kv", NULL);
 	kv_boot();
@@ -289,11 +437,12 @@ cell_boot(const handoff_t *h)
 	    proof_value(PROOF_E6, 0), genes_dead(p) }) < 0)
 		return CELL_EXIT_FAILURE;
 	step("E9", NULL);
-	if (proof_e9_trust() < 0)
+	if (proof_e9_trust(&boot.media) < 0)
 		return CELL_EXIT_FAILURE;
 	step("E10", NULL);
 	if (proof_e10_release() < 0)
 		return CELL_EXIT_FAILURE;
+	confirm_trial();
 	step("end", NULL);
 	return proof_verdict();
 }

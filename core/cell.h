@@ -36,6 +36,13 @@ void cell_serve(uint32_t ticks);
  */
 extern void (*cell_step_hook)(const char *step);
 
+/*
+ * The device secret (32 bytes) when the machine hands one over (hosted
+ * --secret FILE), else NULL and the boot reads the disk's provisioned slot
+ * (core/disk.h). Set before cell_boot; the image holds no secret.
+ */
+extern const uint8_t *cell_machine_secret;
+
 /* Return every subsystem to its initial state, as after a cold start. */
 void cell_reset(void);
 

@@ -57,6 +57,7 @@
 #define DISK_SCRATCH_BLOCKS	256	/* the E7 proof's area, formatted each boot */
 #define DISK_GENOME_BLOCKS	256	/* the genome strands and their log */
 #define DISK_KV_BLOCKS		1024	/* the KV log: two halves */
+#define DISK_INBOX_BLOCKS	80	/* packages and statements from the host */
 #define STRAND_BLOCKS		8	/* largest genome image: 4 KiB */
 #define UPDATE_LOG_SLOTS	16	/* state records, written round-robin */
 #define KV_SLOTS		64	/* live keys */
@@ -67,7 +68,6 @@
 #define CFG_ENABLE_ORG_PKV	1	/* the persistent KV store */
 
 /* Trust */
-#define TRUST_KEYS		4	/* root keys; the active id is 0..TRUST_KEYS-1 */
 #define TRUST_MAC_KEY_SIZE	32
 
 #endif

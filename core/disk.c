@@ -3,8 +3,8 @@
  * little-endian:
  *   0  u32 "CELL"  4 u32 "DISK"  8 u32 layout  12 u32 block size
  *   16 u64 device blocks
- *   24 u64 scratch start, blocks  40 genome  56 kv
- *   72 u32 CRC32C of bytes 0..71; the rest of the block zero.
+ *   24 u64 scratch start, blocks  40 genome  56 kv  72 inbox
+ *   88 u32 CRC32C of bytes 0..87; the rest of the block zero.
  * A superblock is valid when it decodes exactly (magic, layout, block size,
  * the regions this layout puts there, CRC, zeros after it); only the device
  * size may differ from this device's. Two copies let one block's damage be
@@ -18,22 +18,26 @@
 #include "crypto.h"
 #include "disk.h"
 
-#define SB_CRC_OFF 72
+#define SB_CRC_OFF 88
+#define SECRET_CRC_OFF 40
 
 uint64_t
 disk_blocks_needed(void)
 {
-	return 16 + DISK_SCRATCH_BLOCKS + DISK_GENOME_BLOCKS + DISK_KV_BLOCKS;
+	return 16 + DISK_SCRATCH_BLOCKS + DISK_GENOME_BLOCKS + DISK_KV_BLOCKS +
+	    DISK_INBOX_BLOCKS;
 }
 
-static void
-layout(struct disk *d)
+void
+disk_regions(struct disk *d)
 {
 	d->scratch = (struct region){ 16, DISK_SCRATCH_BLOCKS };
 	d->genome = (struct region){ d->scratch.start + d->scratch.blocks,
 	    DISK_GENOME_BLOCKS };
 	d->kv = (struct region){ d->genome.start + d->genome.blocks,
 	    DISK_KV_BLOCKS };
+	d->inbox = (struct region){ d->kv.start + d->kv.blocks,
+	    DISK_INBOX_BLOCKS };
 }
 
 static void
@@ -52,6 +56,8 @@ encode(const struct disk *d, uint64_t device_blocks, uint8_t *b)
 	le64_store(b + 48, d->genome.blocks);
 	le64_store(b + 56, d->kv.start);
 	le64_store(b + 64, d->kv.blocks);
+	le64_store(b + 72, d->inbox.start);
+	le64_store(b + 80, d->inbox.blocks);
 	le32_store(b + SB_CRC_OFF, crc32c(0, b, SB_CRC_OFF));
 }
 
@@ -101,7 +107,7 @@ disk_open(struct disk *d, const struct blkdev *dev)
 	d->dev = dev;
 	d->state = DISK_CLEAN;
 	d->old_blocks = d->damaged_lba = 0;
-	layout(d);
+	disk_regions(d);
 	if (dev->blocks < disk_blocks_needed())
 		return -CELL_E_NOSPACE;
 	encode(d, dev->blocks, want);
@@ -133,3 +139,56 @@ disk_open(struct disk *d, const struct blkdev *dev)
 	return write_both(d, want);
 }
 
+
+void
+disk_secret_encode(const uint8_t secret[DISK_SECRET_SIZE],
+    uint8_t block[HAL_BLOCK_SIZE])
+{
+	for (unsigned i = 0; i < HAL_BLOCK_SIZE; i++)
+		block[i] = 0;
+	le32_store(block + 0, DISK_SECRET_MAGIC);
+	le32_store(block + 4, DISK_SECRET_FORMAT);
+	for (unsigned i = 0; i < DISK_SECRET_SIZE; i++)
+		block[8 + i] = secret[i];
+	le32_store(block + SECRET_CRC_OFF, crc32c(0, block, SECRET_CRC_OFF));
+}
+
+int
+disk_secret_decode(const uint8_t block[HAL_BLOCK_SIZE],
+    uint8_t secret[DISK_SECRET_SIZE])
+{
+	uint8_t any = 0;
+
+	if (blank(block))
+		return -CELL_E_NOENT;
+	if (le32_load(block + 0) != DISK_SECRET_MAGIC)
+		return -CELL_E_MAGIC;
+	if (le32_load(block + 4) != DISK_SECRET_FORMAT)
+		return -CELL_E_VERSION;
+	if (le32_load(block + SECRET_CRC_OFF) != crc32c(0, block, SECRET_CRC_OFF))
+		return -CELL_E_CRC;
+	for (unsigned i = SECRET_CRC_OFF + 4; i < HAL_BLOCK_SIZE; i++) {
+		if (block[i] != 0)
+			return -CELL_E_RESERVED;
+	}
+	for (unsigned i = 0; i < DISK_SECRET_SIZE; i++)
+		any |= block[8 + i];
+	if (any == 0)
+		return -CELL_E_WEAKKEY;
+	for (unsigned i = 0; i < DISK_SECRET_SIZE; i++)
+		secret[i] = block[8 + i];
+	return 0;
+}
+
+int
+disk_read_secret(const struct disk *d, uint8_t secret[DISK_SECRET_SIZE])
+{
+	uint8_t block[HAL_BLOCK_SIZE];
+	int rc;
+
+	if ((rc = blk_read(d->dev, DISK_SECRET_LBA, block, 1)) < 0)
+		return rc;
+	rc = disk_secret_decode(block, secret);
+	crypto_wipe(block, sizeof block);
+	return rc;
+}

@@ -47,6 +47,7 @@ static struct evidence {
 	enum coverage coverage;
 	uint8_t phenotype_sha[32];
 	int fell_back;
+	int secret_unlisted;		/* not the TEST secret */
 	char fallback[REASON_MAX];	/* "E<n> <reason>" of the first one */
 } ev;
 
@@ -70,7 +71,14 @@ proof_expect_phenotype(const uint8_t sha256[32])
 static int
 checked(void)
 {
-	return !ev.fell_back && ev.coverage != COVERAGE_NONE;
+	return !ev.fell_back && !ev.secret_unlisted &&
+	    ev.coverage != COVERAGE_NONE;
+}
+
+void
+proof_secret_unlisted(void)
+{
+	ev.secret_unlisted = 1;
 }
 
 /* Compare line's values with the ledger: 0, or -1 after PROOF FAILURE. */
@@ -187,6 +195,12 @@ proof_fallback(unsigned line, const char *fmt, ...)
 
 
 int
+proof_clean(void)
+{
+	return !ev.fell_back && log_stats().dropped == 0;
+}
+
+int
 proof_verdict(void)
 {
 	struct log_ring_stats log = log_stats();
@@ -199,6 +213,11 @@ proof_verdict(void)
 		kprintf("PROOF FAILURE: E8 channel 0 lost %llu bytes of this "
 		    "boot's output\n", (unsigned long long)log.dropped);
 		return CELL_EXIT_FAILURE;
+	}
+	if (ev.secret_unlisted) {
+		kprintf("PROOF UNCHECKED: the device secret is not the TEST "
+		    "secret; the ledger holds no evidence for it\n");
+		return CELL_EXIT_UNCHECKED;
 	}
 	if (ev.coverage != COVERAGE_LEDGER) {
 		kprintf("PROOF UNCHECKED: no ledger for phenotype "

@@ -87,6 +87,21 @@ void proof_fallback(unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
+ * The device secret is this device's own, not the TEST secret the ledger's
+ * values are for: values are shown, not compared, and the verdict is at
+ * best "PROOF UNCHECKED: the device secret is not the TEST secret; the
+ * ledger holds no evidence for it".
+ */
+void proof_secret_unlisted(void);
+
+/*
+ * Whether the boot so far is clean: no fallback and no output lost, so
+ * the verdict will be FULL PROOF SUCCESS or PROOF UNCHECKED (every check
+ * passed: a failed one has ended the boot before anyone asks).
+ */
+int proof_clean(void);
+
+/*
  * The end of the boot: print the verdict line and return the exit status
  * (enum cell_exit_status). Channel 0 losing output (the log ring dropped
  * bytes) is a failure too: the evidence did not all get out.

@@ -21,8 +21,23 @@ int proof_e3_graph(const struct phenotype *p);
 int proof_e5_sched(const struct phenotype *p);
 int proof_e6_events(void);
 
-/* E7 on area of dev: the machine's disk, or RAM after a fallback. */
-int proof_e7_update(const struct blkdev *dev, struct region area);
+/*
+ * What E7 and E9 work on: the scratch area of dev (the machine's disk, or
+ * RAM after a fallback), E7's strands and log (UPDATE_AREA_BLOCKS), then
+ * the scenario's key set (KEYSTORE_BLOCKS); and the disk's inbox, whose
+ * proof slots hold the build's package and statement (blocks 0: none).
+ */
+struct proof_media {
+	const struct blkdev *dev;
+	struct region scratch;
+	struct region inbox;
+};
+
+/* Where in the scratch area the scenario's key set is, and blanking it. */
+uint64_t proof_keystore_lba(const struct proof_media *m);
+int proof_keystore_format(const struct proof_media *m);
+
+int proof_e7_update(const struct proof_media *m);
 
 /* What E8 expects the index to hold, counted by the boot and the mechanisms. */
 struct e8_expect {
@@ -33,7 +48,7 @@ struct e8_expect {
 };
 int proof_e8_obs(const struct e8_expect *want);
 
-int proof_e9_trust(void);
+int proof_e9_trust(const struct proof_media *m);
 int proof_e10_release(void);
 
 #endif

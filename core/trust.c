@@ -1,11 +1,11 @@
 /*
- * Trust keys. The device secret below stands in for a per-device secret that
- * real hardware would keep in fuses or a secure element; QEMU and the hosted
- * process have no such store, so the proof boots use this provisioned value
- * and say so in docs/PROOFS.md. Every key in use is derived from it with
- * HKDF-SHA-256. The parcel MAC key stays in this file; trust_derive hands
- * a key for a named purpose (the updater's device key) to its one caller,
- * which wipes it once its HMAC state is set up.
+ * Trust keys. Every key in use is derived with HKDF-SHA-256 from the
+ * device secret, which this image does not hold: the boot reads it from
+ * the disk's provisioned slot (core/disk.h) or takes it from the machine,
+ * and hands it to trust_set_secret. The parcel MAC key stays in this file;
+ * trust_derive hands a key for a named purpose (the updater's device key,
+ * the key set's MAC key) to its caller, which wipes it once its HMAC state
+ * is set up.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,12 +17,8 @@
 #include "parcel_codec.h"
 #include "trust.h"
 
-static const uint8_t device_secret[32] = {
-	0x63, 0x65, 0x6c, 0x6c, 0x5f, 0x6f, 0x73, 0x20,	/* "cell_os " */
-	0x70, 0x72, 0x6f, 0x76, 0x69, 0x73, 0x69, 0x6f,	/* "provisio" */
-	0x6e, 0x65, 0x64, 0x20, 0x64, 0x65, 0x76, 0x69,	/* "ned devi" */
-	0x63, 0x65, 0x20, 0x73, 0x65, 0x63, 0x72, 0x65,	/* "ce secre" */
-};
+static uint8_t secret[TRUST_SECRET_SIZE];	/* zero until provided */
+static int have_secret;
 static const char root_salt[] = "cell_os trust v1";
 
 static uint32_t active_key;
@@ -45,8 +41,7 @@ derive_mac_key(void)
 
 	le32_store(info + 8, active_key);
 	hkdf_sha256((const uint8_t *)root_salt, sizeof root_salt - 1,
-	    device_secret, sizeof device_secret, info, sizeof info, root,
-	    sizeof root);
+	    secret, sizeof secret, info, sizeof info, root, sizeof root);
 	le32_store(mac_info + 10, key_version);
 	hkdf_sha256_expand(root, mac_info, sizeof mac_info, mac_key,
 	    sizeof mac_key);
@@ -57,9 +52,26 @@ derive_mac_key(void)
 void
 trust_reset(void)
 {
+	crypto_wipe(secret, sizeof secret);
+	have_secret = 0;
 	active_key = 0;
 	key_version = 0;
 	derive_mac_key();
+}
+
+void
+trust_set_secret(const uint8_t s[TRUST_SECRET_SIZE])
+{
+	for (unsigned i = 0; i < TRUST_SECRET_SIZE; i++)
+		secret[i] = s[i];
+	have_secret = 1;
+	derive_mac_key();
+}
+
+int
+trust_has_secret(void)
+{
+	return have_secret;
 }
 
 uint32_t
@@ -74,21 +86,12 @@ trust_key_version(void)
 	return key_version;
 }
 
-int
-trust_activate(uint32_t id)
-{
-	if (id >= TRUST_KEYS)
-		return -CELL_E_RANGE;
-	active_key = id;
-	key_version++;
-	derive_mac_key();
-	return 0;
-}
-
 void
-trust_rotate(void)
+trust_use_key(uint32_t id, uint32_t version)
 {
-	(void)trust_activate((active_key + 1) % TRUST_KEYS);
+	active_key = id;
+	key_version = version;
+	derive_mac_key();
 }
 
 void
@@ -112,7 +115,7 @@ trust_derive(const char *label, uint8_t key[32])
 	while (label[n] != '\0')
 		n++;
 	hkdf_sha256((const uint8_t *)root_salt, sizeof root_salt - 1,
-	    device_secret, sizeof device_secret, label, n, key, 32);
+	    secret, sizeof secret, label, n, key, 32);
 }
 
 static void

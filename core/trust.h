@@ -1,8 +1,11 @@
 /*
- * Trust: up to TRUST_KEYS root keys, one of them active, and the MAC key
- * derived from it (HKDF-SHA-256) that signs and checks parcels: MAC16 =
- * HMAC-SHA-256 truncated to 16 bytes. Rotation moves to the next root key
- * and bumps the key version, so every rotation yields a fresh MAC key.
+ * Trust: the device secret, and the MAC key derived from it (HKDF-SHA-256)
+ * for the active signing key of the device's key set, which signs and
+ * checks parcels: MAC16 = HMAC-SHA-256 truncated to 16 bytes. The secret
+ * is never in the image: the boot reads it from the disk's provisioned
+ * slot (or the machine hands it over) and gives it to trust_set_secret.
+ * Until then the keys derive from an all-zero secret, which proves nothing,
+ * and trust_has_secret() says so.
  */
 #ifndef CELLOS_TRUST_H
 #define CELLOS_TRUST_H
@@ -13,25 +16,34 @@
 #include "cellos/errors.h"
 #include "parcel_codec.h"
 
-/* Back to the state of a cold boot: key 0 active, version 0. */
+#define TRUST_SECRET_SIZE 32
+
+/* Back to the state of a cold boot: no secret, key 0 at version 0. */
 void trust_reset(void);
 
-/* The active root key id (0..TRUST_KEYS-1) and the key version. */
+/* Take the device secret (copied; the caller wipes its own copy). */
+void trust_set_secret(const uint8_t secret[TRUST_SECRET_SIZE]);
+
+/* 1 once trust_set_secret was called since trust_reset. */
+int trust_has_secret(void);
+
+/* The active key id and the key version its MAC key was derived for. */
 uint32_t trust_active_key(void);
 uint32_t trust_key_version(void);
 
-/* Make id the active key and bump the version. 0 or -CELL_E_RANGE. */
-int trust_activate(uint32_t id);
-
-/* Rotate to the next root key (wrapping) and bump the version. */
-void trust_rotate(void);
+/*
+ * Derive the MAC key for key id at key version: after a rotation, the key
+ * set's active id and its statement version (docs/SECURITY.md).
+ */
+void trust_use_key(uint32_t id, uint32_t version);
 
 /* MAC16 of msg under the active MAC key. */
 void trust_mac16(const void *msg, size_t len, uint8_t tag[PARCEL_MAC_SIZE]);
 
 /*
- * A 32-byte key for another purpose (storage records, ...), derived from the
- * device secret with HKDF-SHA-256 and the label as info. The caller wipes it.
+ * A 32-byte key for another purpose (storage records, the key set, ...),
+ * derived from the device secret with HKDF-SHA-256 and the label as info.
+ * The caller wipes it.
  */
 void trust_derive(const char *label, uint8_t key[32]);
 

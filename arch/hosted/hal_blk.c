@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cellos/errors.h"
+#include "disk.h"
 #include "hal.h"
 #include "hosted.h"
 
@@ -43,6 +44,39 @@ hosted_blk_fail_writes(uint64_t from)
 	fail_from = from;
 }
 
+static int
+put_memory(void *ctx, uint64_t lba, const uint8_t *block)
+{
+	(void)ctx;
+	if (lba >= blocks)
+		return -CELL_E_RANGE;
+	memcpy(mem + lba * HAL_BLOCK_SIZE, block, HAL_BLOCK_SIZE);
+	return 0;
+}
+
+static int
+put_file(void *ctx, uint64_t lba, const uint8_t *block)
+{
+	int f = *(const int *)ctx;
+
+	if (pwrite(f, block, HAL_BLOCK_SIZE, (off_t)(lba * HAL_BLOCK_SIZE)) !=
+	    HAL_BLOCK_SIZE)
+		return -CELL_E_IO;
+	return 0;
+}
+
+/* The memory device is a proof disk whenever the layout fits it. */
+static void
+provision_memory(void)
+{
+	if (mem != NULL && blocks >= disk_blocks_needed() &&
+	    hosted_proof_disk(put_memory, NULL) < 0) {
+		fprintf(stderr, "cellos-hosted: the proof disk does not fit the "
+		    "memory device\n");
+		exit(4);
+	}
+}
+
 int
 hosted_blk_open(const char *path)
 {
@@ -61,9 +95,10 @@ hosted_blk_open(const char *path)
 		return -1;
 	}
 	if (st.st_size == 0 &&
-	    ftruncate(f, (off_t)HOSTED_DISK_BLOCKS * HAL_BLOCK_SIZE) != 0) {
-		fprintf(stderr, "cellos-hosted: --disk %s: cannot size it: %s\n",
-		    path, strerror(errno));
+	    (ftruncate(f, (off_t)HOSTED_DISK_BLOCKS * HAL_BLOCK_SIZE) != 0 ||
+	    hosted_proof_disk(put_file, &f) < 0 || fsync(f) != 0)) {
+		fprintf(stderr, "cellos-hosted: --disk %s: cannot make it a "
+		    "proof disk: %s\n", path, strerror(errno));
 		close(f);
 		return -1;
 	}
@@ -95,6 +130,7 @@ hosted_blk_use_memory(uint64_t count)
 	free(mem);
 	mem = m;
 	blocks = count;
+	provision_memory();
 	return 0;
 }
 
@@ -102,9 +138,11 @@ void
 hosted_blk_power_cycle(void)
 {
 	/* Only what was written since the last cycle needs zeroing. */
-	if (fd < 0 && mem != NULL && dirty_lo < dirty_hi)
+	if (fd < 0 && mem != NULL && dirty_lo < dirty_hi) {
 		memset(mem + dirty_lo * HAL_BLOCK_SIZE, 0,
 		    (dirty_hi - dirty_lo) * HAL_BLOCK_SIZE);
+		provision_memory();
+	}
 	dirty_lo = UINT64_MAX;
 	dirty_hi = 0;
 	writes = 0;

@@ -45,16 +45,33 @@ void hosted_console_to(int fd);
 
 /*
  * Use the file at path as the block device, creating it with
- * HOSTED_DISK_BLOCKS zero blocks when missing. 0, or -1 with a message on
- * stderr (unreadable, not a whole number of blocks, ...).
+ * HOSTED_DISK_BLOCKS zero blocks, made a proof disk (hosted_proof_disk),
+ * when missing or empty. 0, or -1 with a message on stderr (unreadable,
+ * not a whole number of blocks, ...).
  */
 int hosted_blk_open(const char *path);
 
-/* Use an in-memory device of blocks zeroed blocks. 0, or -1 with a message. */
+/*
+ * Use an in-memory device of blocks zeroed blocks, a proof disk when it is
+ * large enough for the layout. 0, or -1 with a message.
+ */
 int hosted_blk_use_memory(uint64_t blocks);
 
-/* Zero an in-memory device (a power cycle); a file device is left alone. */
+/*
+ * Zero an in-memory device and make it a proof disk again (a power cycle:
+ * every boot of it is a fresh proof disk); a file device is left alone.
+ */
 void hosted_blk_power_cycle(void);
+
+/*
+ * Write the proof disk (proof_disk.c: the TEST device secret and the proof
+ * inbox) through put, one block at a time. 0 or put's error.
+ */
+int hosted_proof_disk(int (*put)(void *ctx, uint64_t lba,
+    const uint8_t *block), void *ctx);
+
+/* --secret FILE: hand the kernel FILE's 32 bytes as the device secret. 0 or -1 (printed). */
+int hosted_load_secret(const char *path);
 
 /* No block device at all (--disk=none). 0. */
 int hosted_blk_use_none(void);

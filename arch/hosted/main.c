@@ -19,7 +19,7 @@
 static const char usage_line[] =
     "usage: cellos-hosted [--phenotype=FILE] [--time=virtual|real] "
     "[--irq-record=FILE | --irq-replay=FILE] [--run-for=SECONDS] "
-    "[--disk=FILE|none] [--disk-fail=N] [--ram=SIZE] [--boots=N] "
+    "[--disk=FILE|none] [--disk-fail=N] [--secret=FILE] [--ram=SIZE] [--boots=N] "
     "[--console=stdout|null] "
     "[-h|--help] [--version]\n";
 
@@ -54,13 +54,17 @@ usage_full(void)
 	    "                 printing an event line for each; kill -USR1/-USR2\n"
 	    "                 <pid> raise external lines 0/1\n"
 	    "  --disk=FILE    the block device is FILE (created with 8 MiB if\n"
-	    "                 missing; the proof needs 776 KiB); default: an 8 MiB\n"
+	    "                 missing, as a proof disk; the proof needs 816 KiB); default: an 8 MiB\n"
 	    "                 device in memory that is gone when the process ends;\n"
 	    "                 --disk=none: no block device (E7 falls back to RAM\n"
 	    "                 and the verdict is PROOF FAILURE)\n"
 	    "  --disk-fail=N  from the Nth write of each boot on, every write to\n"
 	    "                 the block device fails (1: a write-protected disk),\n"
 	    "                 to see how the kernel copes\n"
+	    "  --secret=FILE  the machine hands the kernel FILE's 32 bytes as\n"
+	    "                 the device secret, instead of the disk's slot (a\n"
+	    "                 new --disk file and the memory device are proof\n"
+	    "                 disks: the documented TEST secret; docs/SECURITY.md)\n"
 	    "  --ram=SIZE     RAM the machine reports (default 128M); SIZE is a\n"
 	    "                 number of bytes with an optional K, M or G suffix\n"
 	    "                 and must be a whole number of MiB\n"
@@ -188,6 +192,7 @@ main(int argc, char **argv)
 		{ "run-for", required_argument, NULL, 'f' },
 		{ "disk", required_argument, NULL, 'd' },
 		{ "disk-fail", required_argument, NULL, 'F' },
+		{ "secret", required_argument, NULL, 'S' },
 		{ "ram", required_argument, NULL, 'r' },
 		{ "boots", required_argument, NULL, 'b' },
 		{ "console", required_argument, NULL, 'c' },
@@ -238,6 +243,10 @@ main(int argc, char **argv)
 			if (parse_count(optarg, 1, UINT32_MAX, &disk_fail) != 0)
 				usage_error("--disk-fail=%s: expected the number of "
 				    "the first write to fail, 1 or more", optarg);
+			break;
+		case 'S':
+			if (hosted_load_secret(optarg) != 0)
+				return CELL_EXIT_NOSTART;
 			break;
 		case 'b':
 			if (parse_count(optarg, 1, 1000000, &boots) != 0)

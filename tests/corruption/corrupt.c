@@ -60,6 +60,18 @@ struct image {
 };
 
 static const char *hosted, *work;
+
+/* hosted_proof_disk's writer into an image's blocks. */
+static int
+put_image(void *ctx, uint64_t lba, const uint8_t *block)
+{
+	struct image *im = ctx;
+
+	if (lba >= im->blocks)
+		return -1;
+	memcpy(im->now + lba * BS, block, BS);
+	return 0;
+}
 static int verdict_strict = 1;
 static unsigned max_failures = 20;
 static unsigned failures, cases, boots, reported_kv, reported_disk, verdict_fail;
@@ -509,6 +521,11 @@ main(int argc, char **argv)
 	young.older = malloc((size_t)young.blocks * BS);
 	if (young.now == NULL || young.older == NULL)
 		die("out of memory");
+	/* A proof disk, as every runner makes one: the TEST secret and the
+	 * proof inbox (arch/hosted/proof_disk.c). */
+	if (hosted_proof_disk(put_image, &young) < 0)
+		die("the proof disk does not fit %llu blocks",
+		    (unsigned long long)young.blocks);
 	real_boots(&young, age - 8, age_path);
 	memcpy(young.older, young.now, (size_t)young.blocks * BS);
 	real_boots(&young, 8, age_path);

@@ -21,7 +21,13 @@
  * single puts that move the store through compactions) read back both old
  * or both new, never one of each. After every KV cut, the store has moved
  * on: a second open reports no damage and reads the same, and a put after
- * it reads back after a third. Prints the cut points per mode and the
+ * it reads back after a third. The device's update flow (the key set
+ * created, the inbox's rotation applied, its package installed and tried,
+ * confirmed, the counter raised): the key set opens, is never created
+ * again once acknowledged, is the root's or the rotated one, keeps every
+ * acknowledged step, its counter never rises before the confirm is on the
+ * disk, and the next boot's update step gets through and leaves the counter
+ * at the confirmed floor. Prints the cut points per mode and the
  * failures; exits 1 on any failure.
  */
 #include <stdint.h>
@@ -31,7 +37,11 @@
 
 #include "blk.h"
 #include "cellos/errors.h"
+#include "cellos_root_key.h"
+#include "disk.h"
 #include "hosted.h"
+#include "inbox.h"
+#include "keystore.h"
 #include "kv.h"
 #include "trust.h"
 #include "update.h"
@@ -40,10 +50,11 @@ enum mode { MODE_CUT, MODE_TORN, MODE_DROP, MODE_REORDER, MODES };
 static const char *const mode_names[MODES] = { "cut", "torn", "drop", "reorder" };
 
 #define DISK_BLOCKS	(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS)
+#define DEVICE_BLOCKS	64	/* the flow's key set, genome area and inbox */
 #define CACHE_MAX	256
 
 struct device {
-	uint8_t stable[DISK_BLOCKS * HAL_BLOCK_SIZE];
+	uint8_t stable[DEVICE_BLOCKS * HAL_BLOCK_SIZE];
 	enum mode mode;
 	uint64_t cut_at;	/* the write that loses power; 0: never */
 	uint64_t writes;
@@ -143,7 +154,7 @@ dev_flush(void *ctx)
 	return 0;
 }
 
-static struct blkdev blkdev = { DISK_BLOCKS, dev_read, dev_write, dev_flush, NULL };
+static struct blkdev blkdev = { DEVICE_BLOCKS, dev_read, dev_write, dev_flush, NULL };
 
 static void
 fresh_device(enum mode mode, uint64_t cut_at)
@@ -238,6 +249,111 @@ check_update(enum mode mode, uint64_t n, const struct update_acks *acks)
 	if (s >= 0 && u.st.strand[s].version < acks->confirmed)
 		failure("update", mode, n, "the booted strand is older than the "
 		    "last acknowledged confirmation");
+}
+
+/* ---- the device's update flow: key set, rotation, install, trial, confirm ---- */
+
+/*
+ * On one device: the key set at blocks 0 and 1, a genome area after it,
+ * the inbox after that. The inbox holds the build's proof rotation
+ * statement (key 0 -> 1) and package (counter 2, by key 0), placed before
+ * the power goes on (not counted as writes).
+ */
+#define FLOW_KEYS	0
+#define FLOW_GENOME	((struct region){ 2, UPDATE_AREA_BLOCKS })
+#define FLOW_INBOX	((struct region){ 2 + UPDATE_AREA_BLOCKS, INBOX_ROTATION + 1 })
+_Static_assert(2 + UPDATE_AREA_BLOCKS + INBOX_ROTATION + 1 <= DEVICE_BLOCKS,
+    "the flow fits the device");
+
+extern const uint8_t hosted_proof_package[], hosted_proof_package_end[];
+extern const uint8_t hosted_proof_rotation[], hosted_proof_rotation_end[];
+static const uint8_t flow_root[32] = CELLOS_ROOT_PUBKEY;
+
+struct flow_acks {
+	int created;		/* keystore_open created the set */
+	int processed;		/* inbox_process returned 0 */
+	int confirmed;		/* inbox_confirm returned 0 */
+};
+
+static void
+flow_setup(void)
+{
+	struct region in = FLOW_INBOX;
+
+	memcpy(d.stable + (in.start + INBOX_UPDATE) * HAL_BLOCK_SIZE,
+	    hosted_proof_package, (size_t)(hosted_proof_package_end -
+	    hosted_proof_package));
+	memcpy(d.stable + (in.start + INBOX_ROTATION) * HAL_BLOCK_SIZE,
+	    hosted_proof_rotation, (size_t)(hosted_proof_rotation_end -
+	    hosted_proof_rotation));
+}
+
+static void
+flow_sequence(struct flow_acks *acks)
+{
+	static struct keystore k;
+	static struct updater u;
+
+	if (update_format(&blkdev, FLOW_GENOME) < 0 ||
+	    keystore_open(&k, &blkdev, FLOW_KEYS, 0, flow_root) < 0)
+		return;
+	acks->created = 1;
+	if (update_open(&u, &blkdev, FLOW_GENOME) < 0 ||
+	    inbox_process(&blkdev, FLOW_INBOX, &u, &k) < 0)
+		return;
+	acks->processed = 1;
+	if (inbox_confirm(&u, &k) < 0)
+		return;
+	acks->confirmed = 1;
+}
+
+static void
+check_flow(enum mode mode, uint64_t n, const struct flow_acks *acks)
+{
+	static struct keystore k;
+	static struct updater u;
+	const struct keyset *ks = &k.ks;
+	int rotated, rc;
+
+	if ((rc = keystore_open(&k, &blkdev, FLOW_KEYS, 0, flow_root)) < 0) {
+		failure("flow", mode, n, "the key set does not open");
+		return;
+	}
+	if (acks->created && k.state == KEYSTORE_CREATED)
+		failure("flow", mode, n, "an acknowledged key set was created "
+		    "again from the root key");
+	rotated = ks->count == 2 && keyset_active(ks)->id == 1 &&
+	    ks->statement_version == 1;
+	if (!rotated && !(ks->count == 1 && ks->statement_version == 0))
+		failure("flow", mode, n, "the key set is neither the root's nor "
+		    "the rotated one");
+	if (ks->security_counter != 0 && ks->security_counter != 2)
+		failure("flow", mode, n, "the security counter is neither 0 nor 2");
+	if (acks->processed && !rotated)
+		failure("flow", mode, n, "an acknowledged rotation was lost");
+	if (acks->confirmed && ks->security_counter != 2)
+		failure("flow", mode, n, "an acknowledged confirm did not raise "
+		    "the counter");
+	if (update_open(&u, &blkdev, FLOW_GENOME) < 0) {
+		failure("flow", mode, n, "the genome area does not open");
+		return;
+	}
+	/* The counter rises only after the confirm is on the disk. */
+	if (ks->security_counter == 2 && (u.st.floor != 2 || u.st.pending))
+		failure("flow", mode, n, "the counter rose before the trial was "
+		    "confirmed");
+	if (u.st.preferred != STRAND_NONE &&
+	    update_verify(&u, u.st.preferred, NULL) != 0)
+		failure("flow", mode, n, "the preference points at a strand that "
+		    "does not verify");
+	/* The next boot runs the flow again and must get through it. */
+	if (inbox_process(&blkdev, FLOW_INBOX, &u, &k) < 0 ||
+	    inbox_confirm(&u, &k) < 0)
+		failure("flow", mode, n, "the boot after the cut cannot run the "
+		    "update step");
+	else if (k.ks.security_counter != u.st.floor)
+		failure("flow", mode, n, "after the next boot the counter is not "
+		    "the confirmed floor");
 }
 
 /* ---- the KV sequence ---- */
@@ -438,7 +554,10 @@ check_many(enum mode mode, uint64_t n, const struct many_acks *acks)
 int
 main(void)
 {
+	static const uint8_t test_secret[32] = "cell_os provisioned device secre";
 	uint64_t points[MODES] = { 0 }, total = 0, full_update, full_kv, full_many;
+	uint64_t full_flow;
+	struct flow_acks fa;
 	static const char *const kv_keys[] = { "k0", "k1", "k2", "k3" };
 	struct update_acks ua;
 	struct kv_acks ka;
@@ -448,6 +567,7 @@ main(void)
 	 * it reads back, not read here. */
 	hosted_console_to(-1);
 	trust_reset();
+	trust_set_secret(test_secret);
 	/* Count the writes of each sequence when nothing goes wrong. */
 	fresh_device(MODE_CUT, 0);
 	memset(&ua, 0, sizeof ua);
@@ -455,6 +575,15 @@ main(void)
 	full_update = d.writes;
 	if (ua.confirmed != VERSIONS) {
 		printf("FAIL: the update sequence does not complete without a cut\n");
+		return 1;
+	}
+	fresh_device(MODE_CUT, 0);
+	flow_setup();
+	memset(&fa, 0, sizeof fa);
+	flow_sequence(&fa);
+	full_flow = d.writes;
+	if (!fa.confirmed) {
+		printf("FAIL: the update flow does not complete without a cut\n");
 		return 1;
 	}
 	fresh_device(MODE_CUT, 0);
@@ -479,6 +608,15 @@ main(void)
 			check_update((enum mode)m, n, &ua);
 			points[m]++;
 		}
+		for (uint64_t n = 1; n <= full_flow; n++) {
+			fresh_device((enum mode)m, n);
+			flow_setup();
+			memset(&fa, 0, sizeof fa);
+			flow_sequence(&fa);
+			reboot();
+			check_flow((enum mode)m, n, &fa);
+			points[m]++;
+		}
 		for (uint64_t n = 1; n <= full_kv; n++) {
 			fresh_device((enum mode)m, n);
 			memset(&ka, 0, sizeof ka);
@@ -501,8 +639,10 @@ main(void)
 		    (unsigned long long)points[m]);
 		total += points[m];
 	}
-	printf("update sequence: %llu writes; kv sequence: %llu writes; "
-	    "two-key kv sequence: %llu writes\n", (unsigned long long)full_update,
+	printf("update sequence: %llu writes; update flow (key set, rotation, "
+	    "install, trial, confirm, counter): %llu writes; kv sequence: %llu "
+	    "writes; two-key kv sequence: %llu writes\n",
+	    (unsigned long long)full_update, (unsigned long long)full_flow,
 	    (unsigned long long)full_kv, (unsigned long long)full_many);
 	printf("%llu cut points, %u failure(s)\n", (unsigned long long)total,
 	    failures);

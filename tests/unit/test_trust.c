@@ -1,6 +1,7 @@
 /*
- * Trust: key ids are range-checked, rotation changes the key version and
- * the MAC key, MAC16 is HMAC-SHA-256 truncated to 16 bytes under a key
+ * Trust: the keys derive from the secret the boot provides (none: all
+ * zero, and trust_has_secret says so), a new key id and version change the
+ * MAC key, MAC16 is HMAC-SHA-256 truncated to 16 bytes under a key
  * derived exactly as trust.c documents (recomputed here with OpenSSL's
  * HKDF and HMAC), and every single bit flip of several MACed parcels is
  * rejected.
@@ -69,6 +70,7 @@ test_mac16_is_documented_hmac(void **state)
 
 	(void)state;
 	trust_reset();
+	trust_set_secret(secret);
 	assert_int_equal(trust_active_key(), 0);
 	assert_int_equal(trust_key_version(), 0);
 	expected_mac_key(0, 0, key);
@@ -77,7 +79,7 @@ test_mac16_is_documented_hmac(void **state)
 	trust_mac16(msg, sizeof msg - 1, got);
 	assert_memory_equal(got, want, 16);
 
-	trust_rotate();
+	trust_use_key(1, 1);
 	assert_int_equal(trust_active_key(), 1);
 	assert_int_equal(trust_key_version(), 1);
 	expected_mac_key(1, 1, key);
@@ -88,18 +90,29 @@ test_mac16_is_documented_hmac(void **state)
 }
 
 static void
-test_key_ids_are_range_checked(void **state)
+test_no_secret_is_all_zero_and_said(void **state)
 {
+	static const uint8_t zero[32];
+	uint8_t key[32], want[32], got[32];
+	uint8_t info[12] = "root key";
+
 	(void)state;
 	trust_reset();
-	assert_int_equal(trust_activate(TRUST_KEYS), -CELL_E_RANGE);
-	assert_int_equal(trust_activate(0xFFFFFFFFu), -CELL_E_RANGE);
-	assert_int_equal(trust_active_key(), 0);
-	assert_int_equal(trust_key_version(), 0);
-	assert_int_equal(trust_activate(TRUST_KEYS - 1), 0);
-	assert_int_equal(trust_key_version(), 1);
-	trust_rotate();
-	assert_int_equal(trust_active_key(), 0);	/* wraps */
+	assert_int_equal(trust_has_secret(), 0);
+	/* trust_derive under the all-zero secret, recomputed with OpenSSL. */
+	trust_derive("root key", got);
+	openssl_hkdf((const uint8_t *)"cell_os trust v1", 16, zero, 32, info, 8,
+	    want, 32, 0);
+	assert_memory_equal(got, want, 32);
+	trust_set_secret(secret);
+	assert_int_equal(trust_has_secret(), 1);
+	trust_derive("root key", got);
+	openssl_hkdf((const uint8_t *)"cell_os trust v1", 16, secret, 32, info,
+	    8, want, 32, 0);
+	assert_memory_equal(got, want, 32);
+	trust_reset();
+	assert_int_equal(trust_has_secret(), 0);
+	(void)key;
 }
 
 static void
@@ -127,8 +140,8 @@ test_every_bit_flip_of_several_parcels_is_rejected(void **state)
 				    "verified", k, bit);
 			frame[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 		}
-		/* After a rotation the old tag no longer verifies either. */
-		trust_rotate();
+		/* Under the next key the old tag no longer verifies. */
+		trust_use_key(1, 1);
 		assert_int_equal(parcel_decode(frame, (size_t)n, &p,
 		    trust_parcel_mac()), -CELL_E_BADMAC);
 		trust_reset();
@@ -140,7 +153,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mac16_is_documented_hmac),
-		cmocka_unit_test(test_key_ids_are_range_checked),
+		cmocka_unit_test(test_no_secret_is_all_zero_and_said),
 		cmocka_unit_test(test_every_bit_flip_of_several_parcels_is_rejected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
