@@ -9,7 +9,7 @@
 # test preset's exclusion exactly those without a board label.
 set -euo pipefail
 dir=$1
-kinds='unit proof fallback storage fuzz release debug lint' targets='hosted x86 arm64 mcu uefi'
+kinds='unit proof fallback storage fuzz release debug lint update' targets='hosted x86 arm64 mcu uefi'
 json=$(ctest --test-dir "$dir" --show-only=json-v1)
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }

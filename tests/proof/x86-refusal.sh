@@ -9,6 +9,7 @@
 # The caller sets $work (a scratch directory) before calling these.
 
 REFUSED_STATUS=71
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -81,6 +82,10 @@ refused() {
 booted() {
 	rm -f "$work/$1.disk"
 	truncate -s 8M "$work/$1.disk"
+	# A proof disk: the TEST device secret and the proof inbox, as
+	# tools/qemu-run --fresh-disk makes it.
+	"${CELLOS_PROVISION:-$top/build/hosted/bin/cellos-provision}" proof \
+		"$work/$1.disk" >/dev/null || fail "$1: cannot provision its data disk"
 	boot "$1" "$2" "$3" \
 		-drive "file=$work/$1.disk,format=raw,if=ide,index=1,media=disk"
 	[ "$status" = 65 ] || fail "$1: QEMU status $status on an undamaged image"

@@ -117,6 +117,10 @@ refused() {
 booted() {
 	rm -f "$work/$1.disk"
 	truncate -s 8M "$work/$1.disk"
+	# A proof disk: the TEST device secret and the proof inbox, as
+	# tools/qemu-run --fresh-disk makes it.
+	"${CELLOS_PROVISION:-$top/build/hosted/bin/cellos-provision}" proof \
+		"$work/$1.disk" >/dev/null || fail "$1: cannot provision its data disk"
 	raw_boot "$1" "$2" 128M \
 		-drive "file=$work/$1.disk,format=raw,if=ide,index=1,media=disk"
 	[ "$status" = "$SUCCESS_STATUS" ] ||
