@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by format.sh and lint.sh: the project's C sources.
 #
 # lint_c_files ROOT prints, one a line and sorted, every *.c and *.h file
@@ -21,10 +22,15 @@ lint_c_files() {
 # formats differently, and a check against it would be noise.
 lint_clang_format() {
 	local c v
-	for c in "${CLANG_FORMAT:-}" clang-format-14 clang-format; do
-		[ -n "$c" ] && command -v "$c" >/dev/null 2>&1 || continue
+	if [ -n "${CLANG_FORMAT:-}" ]; then
+		command -v "$CLANG_FORMAT" 2>/dev/null && return 0
+		echo "CLANG_FORMAT=$CLANG_FORMAT: no such program" >&2
+		return 1
+	fi
+	for c in clang-format-14 clang-format; do
+		command -v "$c" >/dev/null 2>&1 || continue
 		v=$("$c" --version 2>/dev/null | sed -n 's/.*clang-format version \([0-9]*\).*/\1/p')
-		if [ "$v" = 14 ] || [ -n "${CLANG_FORMAT:-}" ]; then
+		if [ "$v" = 14 ]; then
 			command -v "$c"
 			return 0
 		fi

@@ -42,7 +42,7 @@ while [ $# -gt 0 ]; do
 done
 [ -d "$root" ] || { echo "format.sh: --root $root: no such directory" >&2; exit 2; }
 [ -f "$root/.clang-format" ] || { echo "format.sh: $root/.clang-format: missing" >&2; exit 2; }
-cf=$(lint_clang_format) || { echo "format.sh: $(lint_clang_format 2>&1)" >&2; exit 2; }
+cf=$(lint_clang_format) || exit 2
 cd "$root"
 if [ "${#files[@]}" -eq 0 ]; then
 	mapfile -t files < <(lint_c_files .)
