@@ -151,8 +151,8 @@ EOF
 	# Everything so far is laid out as .clang-format says (format.sh's fix
 	# mode sees to that, and is tested by it); a dirty tree then gets one
 	# file that is not.
-	"$format" --root "$t"
-	"$format" --check --root "$t" >"$t.check" ||
+	"$format" --no-regions --root "$t"
+	"$format" --no-regions --check --root "$t" >"$t.check" ||
 	    fail "format.sh left $(cat "$t.check") unformatted"
 	if [ "$kind" = dirty ]; then
 		printf 'int\nbadly(void){return 0;}\n' >"$t/core/badly.c"

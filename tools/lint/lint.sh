@@ -15,7 +15,7 @@ Checks the source tree DIR (default: the one this script is in) and prints
 each finding as FILE:LINE: message:
   format       every *.c and *.h under arch core genes wire include tools
                tests fuzz is as clang-format 14 lays it out (.clang-format;
-               ./cellos format fixes it)
+               run ./cellos format to fix it)
   include-c    no file #includes a .c file
   target       core/, genes/ and wire/ test no target, CPU or OS macro
                (CELLOS_TARGET, __x86_64__, __aarch64__, __arm__, __linux__,
@@ -99,7 +99,7 @@ check_format() {
 	    }
 	    END {
 		for (i = 1; i <= k; i++)
-			printf "%s: not laid out as .clang-format says (%d place(s); ./cellos format fixes it)\n", at[order[i]], n[order[i]]
+			printf "%s: not laid out as .clang-format says (%d place(s)): run ./cellos format\n", at[order[i]], n[order[i]]
 	    }'
 	return 1
 }
