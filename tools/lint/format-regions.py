@@ -262,6 +262,64 @@ def do_hoist(lines, i):
     return True
 
 
+SOURCE_DIRS = ("arch", "core", "genes", "wire", "include", "tools", "tests",
+               "fuzz")
+
+
+def c_files(root):
+    """The tree's C sources, as tools/lint/files.sh lists them."""
+    out = []
+    for d in SOURCE_DIRS:
+        for top, dirs, names in os.walk(os.path.join(root, d)):
+            dirs[:] = sorted(x for x in dirs
+                             if x != "build" and not x.startswith("build-"))
+            for n in names:
+                if n.endswith((".c", ".h")):
+                    out.append(os.path.relpath(os.path.join(top, n), root))
+    return sorted(out)
+
+
+def trailing_runs(lines):
+    """Lines (indices) with code and then a block comment that does not
+    end on that line: a trailing comment running onto the next. A small
+    lexer, so that a "/*" in a string or inside a comment is not one;
+    preprocessor continuations and clang-format off regions are left out."""
+    found, in_comment = [], False
+    off = off_state(lines)
+    for i, line in enumerate(lines):
+        code, k, n, opened = False, 0, len(line), None
+        while k < n:
+            c = line[k]
+            if in_comment:
+                end = line.find("*/", k)
+                if end < 0:
+                    k = n
+                else:
+                    in_comment, k = False, end + 2
+                continue
+            if line.startswith("//", k):
+                break
+            if line.startswith("/*", k):
+                if code and opened is None:
+                    opened = k
+                in_comment, k = True, k + 2
+                continue
+            if c in "\"'":
+                q, k = c, k + 1
+                while k < n and line[k] != q:
+                    k += 2 if line[k] == "\\" else 1
+                code, k = True, k + 1
+                continue
+            if not c.isspace():
+                code = True
+            k += 1
+        if (opened is not None and in_comment and not off[i] and
+                not line.rstrip("\n").endswith("\\") and
+                not line.lstrip().startswith("#if")):
+            found.append(i)
+    return found
+
+
 def apply(root, only, dry):
     """Apply every edit to the files under root (only those in only, if
     given). Returns (files changed, missing anchors)."""
@@ -270,6 +328,15 @@ def apply(root, only, dry):
         if only is None or e[1] in only:
             byfile.setdefault(e[1], []).append(e)
     changed, missing = [], 0
+    # Every C file gets the general rule (a trailing comment that runs
+    # onto the next line goes above its line), the listed ones their edits.
+    names = set(byfile)
+    if only is None:
+        names.update(c_files(root))
+    else:
+        names.update(f for f in only
+                     if os.path.isfile(os.path.join(root, f)) and
+                     f.endswith((".c", ".h")))
 
     def absent(f, anchor, why="not found"):
         nonlocal missing
@@ -277,7 +344,8 @@ def apply(root, only, dry):
         print('format-regions: %s: anchor "%s" %s' % (f, anchor, why),
               file=sys.stderr)
 
-    for f, edits in sorted(byfile.items()):
+    for f in sorted(names):
+        edits = byfile.get(f, [])
         path = os.path.join(root, f)
         try:
             with open(path, encoding="utf-8") as fh:
@@ -330,6 +398,15 @@ def apply(root, only, dry):
                     lines[i] = indent_of(lines[i]) + b + "\n"
                 elif find(lines, re.escape(b) + "$") is None:
                     absent(f, a)
+        runs = trailing_runs(lines)
+        for i in runs:
+            print("format-regions: %s:%d: note: a trailing comment runs onto "
+                  "the next line (not in the list): made a block comment "
+                  "above its line" % (f, before.index(lines[i]) + 1
+                                      if lines[i] in before else i + 1),
+                  file=sys.stderr)
+        for i in reversed(runs):
+            do_hoist(lines, i)
         if lines != before:
             changed.append(f)
             if not dry:
