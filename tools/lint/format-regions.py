@@ -445,9 +445,15 @@ def main():
     p.add_argument("--check", action="store_true",
                    help="change nothing: list the files that need an edit, "
                    "exit 1 if any")
+    p.add_argument("--list", action="store_true",
+                   help="print the files the list of edits names, and exit")
     p.add_argument("files", nargs="*", metavar="FILE",
                    help="limit the edits to these files (relative to --root)")
     args = p.parse_args()
+    if args.list:
+        for f in sorted({e[1] for e in EDITS}):
+            print(f)
+        return 0
     if not os.path.isdir(args.root):
         print("format-regions: --root %s: no such directory" % args.root,
               file=sys.stderr)
