@@ -18,6 +18,8 @@ esac
 src=$1 work=$2
 fr=$src/tools/lint/format-regions.py
 fail() { echo "format-regions-fixture: FAIL: $*" >&2; exit 1; }
+rm -rf "$work"
+mkdir -p "$work"
 
 # A copy of the listed files without their regions.
 copy_tree() {
@@ -47,6 +49,8 @@ enum zz {
 	ZZ_TWO		/* runs onto
 			 * the next line */
 };
+const char *zz_s = "/*";	/* a string, then a comment
+				 * that runs on */
 EOF
 python3 "$fr" --root "$t" || fail "first run exited $?"
 
@@ -93,6 +97,8 @@ enum zz {
 	/* runs onto the next line */
 	ZZ_TWO
 };
+/* a string, then a comment that runs on */
+const char *zz_s = "/*";
 EOF
 cmp -s "$work/want.h" "$t/core/zz_fixture.h" ||
     fail "core/zz_fixture.h: $(diff "$work/want.h" "$t/core/zz_fixture.h" | head -20)"

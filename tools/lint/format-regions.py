@@ -236,12 +236,10 @@ def block_comment(ind, text):
     return out
 
 
-def do_hoist(lines, i):
-    """Hoist line i's multi-line trailing comment; False if it has none."""
+def do_hoist(lines, i, at):
+    """Make the trailing comment that opens at column at of line i and
+    runs onto the next lines a block comment above the line."""
     line = lines[i].rstrip("\n")
-    at = line.find("/*")
-    if at < 0 or "*/" in line[at:] or not line[:at].strip():
-        return False
     parts = [line[at + 2:].strip()]
     j = i
     while True:
@@ -250,6 +248,8 @@ def do_hoist(lines, i):
             return False
         t = lines[j].strip()
         end = "*/" in t
+        if end and t.split("*/", 1)[1].strip():
+            return False  # code after the comment: left as it is
         t = t.split("*/")[0].strip()
         if t.startswith("*"):
             t = t[1:].strip()
@@ -280,9 +280,9 @@ def c_files(root):
 
 
 def trailing_runs(lines):
-    """Lines (indices) with code and then a block comment that does not
-    end on that line: a trailing comment running onto the next. A small
-    lexer, so that a "/*" in a string or inside a comment is not one;
+    """(line, column) of each line with code and then a block comment that
+    does not end on that line: a trailing comment running onto the next. A
+    small lexer, so that a "/*" in a string or inside a comment is not one;
     preprocessor continuations and clang-format off regions are left out."""
     found, in_comment = [], False
     off = off_state(lines)
@@ -316,7 +316,7 @@ def trailing_runs(lines):
         if (opened is not None and in_comment and not off[i] and
                 not line.rstrip("\n").endswith("\\") and
                 not line.lstrip().startswith("#if")):
-            found.append(i)
+            found.append((i, opened))
     return found
 
 
@@ -390,8 +390,11 @@ def apply(root, only, dry):
                 if i is None:
                     absent(f, a)
                     continue
-                while i is not None and not do_hoist(lines, i):
+                runs = dict(trailing_runs(lines))
+                while i is not None and i not in runs:
                     i = find(lines, a, i + 1)
+                if i is not None:
+                    do_hoist(lines, i, runs[i])
             elif kind == "replace":
                 i = find(lines, a)
                 if i is not None:
@@ -399,14 +402,14 @@ def apply(root, only, dry):
                 elif find(lines, re.escape(b) + "$") is None:
                     absent(f, a)
         runs = trailing_runs(lines)
-        for i in runs:
+        for i, _ in runs:
             print("format-regions: %s:%d: note: a trailing comment runs onto "
                   "the next line (not in the list): made a block comment "
                   "above its line" % (f, before.index(lines[i]) + 1
                                       if lines[i] in before else i + 1),
                   file=sys.stderr)
-        for i in reversed(runs):
-            do_hoist(lines, i)
+        for i, at in reversed(runs):
+            do_hoist(lines, i, at)
         if lines != before:
             changed.append(f)
             if not dry:
