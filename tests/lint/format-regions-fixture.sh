@@ -54,12 +54,14 @@ const char *zz_s = "/*";	/* a string, then a comment
 EOF
 python3 "$fr" --root "$t" || fail "first run exited $?"
 
-n_off=$(cat $(python3 "$fr" --list | sed "s|^|$t/|") | grep -c '^[[:space:]]*/\* clang-format off \*/$' || true)
-n_on=$(cat $(python3 "$fr" --list | sed "s|^|$t/|") | grep -c '^[[:space:]]*/\* clang-format on \*/$' || true)
+mapfile -t listed < <(python3 "$fr" --list)
+count() { (cd "$t" && cat "${listed[@]}") | grep -c "^[[:space:]]*/\\* clang-format $1 \\*/\$" || true; }
+n_off=$(count off)
+n_on=$(count on)
 [ "$n_off" = 61 ] || fail "$n_off clang-format off lines, not 61"
 [ "$n_on" = 61 ] || fail "$n_on clang-format on lines, not 61"
 # Well nested: off, on, off, on ... in every file.
-for f in $(python3 "$fr" --list); do
+for f in "${listed[@]}"; do
 	awk -v f="$f" '
 	    /^[ \t]*\/\* clang-format off \*\/$/ { if (off) { print f ":" NR ": off inside off"; bad = 1 } off = 1 }
 	    /^[ \t]*\/\* clang-format on \*\/$/ { if (!off) { print f ":" NR ": on without off"; bad = 1 } off = 0 }

@@ -404,9 +404,9 @@ def apply(root, only, dry):
         runs = trailing_runs(lines)
         for i, _ in runs:
             print("format-regions: %s:%d: note: a trailing comment runs onto "
-                  "the next line (not in the list): made a block comment "
-                  "above its line" % (f, before.index(lines[i]) + 1
-                                      if lines[i] in before else i + 1),
+                  "the next line (not in the list): it goes above its line, "
+                  "a block comment" % (f, before.index(lines[i]) + 1
+                                       if lines[i] in before else i + 1),
                   file=sys.stderr)
         for i, at in reversed(runs):
             do_hoist(lines, i, at)

@@ -9,13 +9,15 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 usage() {
 	cat <<'USAGE'
-usage: lint.sh [--root DIR] [--build DIR] [--skip-format]
+usage: lint.sh [--root DIR] [--build DIR] [--skip-format] [--no-regions]
 
 Checks the source tree DIR (default: the one this script is in) and prints
 each finding as FILE:LINE: message:
   format       every *.c and *.h under arch core genes wire include tools
-               tests fuzz is as clang-format 14 lays it out (.clang-format;
-               run ./cellos format to fix it)
+               tests fuzz is as clang-format 14 lays it out (.clang-format),
+               with the edits of tools/lint/format-regions.py made (its
+               clang-format off regions, found by content; a missing
+               anchor is a finding); run ./cellos format to fix it
   include-c    no file #includes a .c file
   target       core/, genes/ and wire/ test no target, CPU or OS macro
                (CELLOS_TARGET, __x86_64__, __aarch64__, __arm__, __linux__,
@@ -29,6 +31,8 @@ each finding as FILE:LINE: message:
   --build DIR    a configured and built hosted tree of DIR, for cycles
                  (default: DIR/build/hosted)
   --skip-format  leave out the format check
+  --no-regions   the format check without format-regions.py (whose list
+                 names this project's files: for a tree that is not this one)
   -h, --help     this text
 
 Exit status: 0 when there is no finding, 1 when there is, 2 when a check
@@ -39,6 +43,7 @@ USAGE
 root=$(cd "$here/../.." && pwd)
 build=
 skip_format=0
+regions=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--root|--build)
@@ -46,6 +51,7 @@ while [ $# -gt 0 ]; do
 		if [ "$1" = --root ]; then root=$2; else build=$2; fi
 		shift 2 ;;
 	--skip-format) skip_format=1; shift ;;
+	--no-regions) regions=0; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "lint.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -81,13 +87,39 @@ report() {
 # many there are. clang-format runs over many files at once; its messages
 # are FILE:LINE:COL: error: ... [-Wclang-format-violations].
 check_format() {
-	local cf out status
+	local cf out status rout rstatus=0
 	cf=$(lint_clang_format) || exit 2
 	cd "$root"
+	# format-regions.py --check: the files it would edit, one a line; each
+	# missing anchor on stderr as "format-regions: FILE: anchor ...".
+	if [ "$regions" = 1 ]; then
+		rout=$(python3 "$here/format-regions.py" --root . --check 2>&1) || rstatus=$?
+		[ "$rstatus" -le 1 ] || { printf '%s\n' "$rout" >&2; exit 2; }
+		# A file with a named finding is not listed again as a whole.
+		[ "$rstatus" = 0 ] || printf '%s\n' "$rout" | awk '
+		    /^format-regions: [^:]*: anchor / {
+			f = $2; sub(/:$/, "", f); seen[f] = 1
+			m = $0; sub(/^format-regions: [^:]*: /, "", m)
+			print f ":1: format-regions.py: " m ": update its list"
+			next
+		    }
+		    /^format-regions: [^:]*:[0-9]+: note: / {
+			split($2, p, ":"); seen[p[1]] = 1
+			m = $0; sub(/^format-regions: [^:]*:[0-9]+: note: /, "", m)
+			print p[1] ":" p[2] ": " m ": run ./cellos format"
+			next
+		    }
+		    { files[++n] = $0 }
+		    END {
+			for (i = 1; i <= n; i++)
+				if (!(files[i] in seen))
+					print files[i] ":1: needs the edits of tools/lint/format-regions.py: run ./cellos format"
+		    }'
+	fi
 	status=0
 	out=$(lint_c_files . | tr '\n' '\0' |
 	    xargs -0 -n 64 "$cf" --dry-run -Werror --style=file 2>&1) || status=$?
-	[ "$status" = 0 ] && return 0
+	[ "$status" = 0 ] && return "$rstatus"
 	if ! grep -q -- '-Wclang-format-violations' <<<"$out"; then
 		printf '%s\n' "$out" >&2
 		exit 2
