@@ -5,7 +5,8 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 case "${1:-}" in
 -h|--help)
 	echo "usage: ./cellos format [--check] [FILE...]"
-	echo "  rewrite the tree's C sources (or FILEs) as .clang-format says;"
+	echo "  rewrite the tree's C sources (or FILEs) as .clang-format says, after"
+	echo "  tools/lint/format-regions.py's clang-format off regions and hand edits;"
 	echo "  --check lists the files that need it and exits 1 if there is any"
 	echo "  (details: tools/lint/format.sh --help, docs/STYLE.md)"
 	exit 0 ;;
