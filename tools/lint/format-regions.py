@@ -6,9 +6,11 @@ interpreter's macro language, numeric tables, one-line mutators, macros
 clang-format misreads as a cast) and the trailing comments that must become
 block comments above their line. This script finds each of them by its
 content (the line that starts a table, not a line number), wraps each table
-in /* clang-format off */ ... /* clang-format on */, hoists each listed
-multi-line trailing comment and shortens the one over-long #error. What is
-done already is left alone, so a second run changes nothing.
+in /* clang-format off */ ... /* clang-format on */, makes every trailing
+comment that runs onto the next line a block comment above its line (the
+listed ones must be found; others are noted) and shortens the one
+over-long #error. What is done already is left alone, so a second run
+changes nothing. An anchor not found is named, and the exit status is 1.
 
 ./cellos format (tools/lint/format.sh) runs it before clang-format.
 """
