@@ -225,7 +225,7 @@ parse(const char *out, struct boot *b)
 	    (int)(p ? p - last_line : (long)strlen(last_line)), last_line);
 }
 
-static void
+static void __attribute__((format(printf, 4, 5)))
 failure(const struct image *im, uint64_t blk, enum kind k, const char *fmt, ...)
 {
 	va_list ap;

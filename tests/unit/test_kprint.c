@@ -10,7 +10,7 @@
 #include "kprint.h"
 #include "testutil.h"
 
-static void
+static void __attribute__((format(printf, 1, 2)))
 same_as_libc(const char *fmt, ...)
 {
 	char ours[256], libc[256];
