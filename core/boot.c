@@ -25,8 +25,8 @@
 #include "hal.h"
 #include "inbox.h"
 #include "irq_bridge.h"
-#include "kprint.h"
 #include "keystore.h"
+#include "kprint.h"
 #include "kv.h"
 #include "log_ring.h"
 #include "obs_emit.h"
@@ -44,16 +44,16 @@
 /* What the boot builds, in the order it builds it. */
 static struct {
 	struct phenotype phenotype;
-	uint32_t marks;			/* OBS marks emitted, for E8 */
+	uint32_t marks; /* OBS marks emitted, for E8 */
 	struct disk disk;
-	const struct blkdev *storage;	/* E7's device: the disk, or RAM */
-	struct proof_media media;	/* E7 and E9's scratch area and inbox */
+	const struct blkdev *storage; /* E7's device: the disk, or RAM */
+	struct proof_media media;     /* E7 and E9's scratch area and inbox */
 	struct region scratch;
-	int disk_usable;		/* the KV store may use disk */
+	int disk_usable; /* the KV store may use disk */
 	struct kv_store kv;
-	struct keystore keys;		/* the device's trusted key set */
+	struct keystore keys; /* the device's trusted key set */
 	int keys_usable;
-	struct updater genome;		/* the device's own strands */
+	struct updater genome; /* the device's own strands */
 	int genome_usable;
 } boot;
 
@@ -75,7 +75,8 @@ use_secret(const uint8_t *secret)
 	trust_set_secret(secret);
 	sha256(secret, DISK_SECRET_SIZE, sha);
 	if (!ct_equal(sha, test_secret_sha256, sizeof sha)) {
-		kprintf("#I secret: this device's own, not the TEST secret: the "
+		kprintf(
+		    "#I secret: this device's own, not the TEST secret: the "
 		    "proof values are shown, not compared with the ledger\n");
 		proof_secret_unlisted();
 	}
@@ -126,17 +127,21 @@ load_phenotype(void)
 
 	bytes = hal_phenotype(&len);
 	if (bytes == NULL) {
-		proof_fallback(4, "phenotype: the machine has none; booting the "
+		proof_fallback(4,
+		    "phenotype: the machine has none; booting the "
 		    "built-in minimal phenotype");
 	} else if ((rc = pheno_parse(bytes, len, p, &err)) < 0 ||
 	    (rc = pheno_authenticate(bytes, len, p, &err)) < 0) {
-		proof_fallback(4, "phenotype refused: offset %u, %s: %s (%s); "
-		    "booting the built-in minimal phenotype", err.offset,
-		    err.field, err.detail, cell_strerror(rc));
+		proof_fallback(4,
+		    "phenotype refused: offset %u, %s: %s (%s); "
+		    "booting the built-in minimal phenotype",
+		    err.offset, err.field, err.detail, cell_strerror(rc));
 	} else if (p->arch_id != hal_pbin_arch()) {
-		proof_fallback(4, "phenotype refused: built for arch %u, this "
+		proof_fallback(4,
+		    "phenotype refused: built for arch %u, this "
 		    "machine takes arch %u; booting the built-in minimal "
-		    "phenotype", p->arch_id, hal_pbin_arch());
+		    "phenotype",
+		    p->arch_id, hal_pbin_arch());
 	} else {
 		char hex[65];
 
@@ -145,8 +150,9 @@ load_phenotype(void)
 		for (unsigned i = 0; i < 32; i++)
 			ksnprintf(hex + 2 * i, 3, "%02X", sha[i]);
 		kprintf("#I phenotype %s v%u.%u sha256=%s: %u channels, %u "
-		    "genes, %u devices\n", p->name, p->ver_major, p->ver_minor,
-		    hex, p->num_channels, p->num_genes, p->num_devices);
+			"genes, %u devices\n",
+		    p->name, p->ver_major, p->ver_minor, hex, p->num_channels,
+		    p->num_genes, p->num_devices);
 		proof_expect_phenotype(sha);
 		return p;
 	}
@@ -173,8 +179,10 @@ start_genes(const struct phenotype *p)
 	sched_init(p);
 	vm = vmhost_stats();
 	if (vm.rejected > 0)
-		proof_fallback(5, "vm: %u of %u genes' programs were refused by "
-		    "the verifier and never run", vm.rejected, p->num_genes);
+		proof_fallback(5,
+		    "vm: %u of %u genes' programs were refused by "
+		    "the verifier and never run",
+		    vm.rejected, p->num_genes);
 }
 
 /*
@@ -186,40 +194,48 @@ start_genes(const struct phenotype *p)
 static void
 open_storage(void)
 {
-	static uint8_t ram[(UPDATE_AREA_BLOCKS + KEYSTORE_BLOCKS) *
-	    HAL_BLOCK_SIZE];
+	static uint8_t
+	    ram[(UPDATE_AREA_BLOCKS + KEYSTORE_BLOCKS) * HAL_BLOCK_SIZE];
 	static struct blkdev ramdev;
 	const struct blkdev *hal = blk_hal();
 	struct disk *d = &boot.disk;
 	int rc;
 
 	if (hal->blocks == 0) {
-		proof_fallback(7, "disk: none on this machine; E7 runs in RAM "
+		proof_fallback(7,
+		    "disk: none on this machine; E7 runs in RAM "
 		    "and nothing persists");
 	} else if ((rc = disk_open(d, hal)) == -CELL_E_NOSPACE) {
-		proof_fallback(7, "disk: %llu blocks, the cell_os layout needs "
+		proof_fallback(7,
+		    "disk: %llu blocks, the cell_os layout needs "
 		    "%llu; E7 runs in RAM and nothing persists",
 		    (unsigned long long)hal->blocks,
 		    (unsigned long long)disk_blocks_needed());
 	} else if (rc == -CELL_E_MAGIC) {
-		proof_fallback(7, "disk: blocks 0 and %u hold neither a cell_os "
+		proof_fallback(7,
+		    "disk: blocks 0 and %u hold neither a cell_os "
 		    "superblock nor zeros: not a cell_os disk, left as it is; "
-		    "E7 runs in RAM and nothing persists", DISK_BACKUP_LBA);
+		    "E7 runs in RAM and nothing persists",
+		    DISK_BACKUP_LBA);
 	} else if (rc < 0) {
-		proof_fallback(7, "disk: the superblock cannot be read or "
+		proof_fallback(7,
+		    "disk: the superblock cannot be read or "
 		    "written (%s); E7 runs in RAM and nothing persists",
 		    cell_strerror(rc));
 	} else {
 		if (d->state == DISK_FORMATTED)
 			kprintf("#I disk: %llu blocks, blank: formatted for "
-			    "cell_os\n", (unsigned long long)hal->blocks);
+				"cell_os\n",
+			    (unsigned long long)hal->blocks);
 		else if (d->state == DISK_RESIZED)
-			kprintf("#I disk: %llu blocks: superblock rewritten (it "
+			kprintf(
+			    "#I disk: %llu blocks: superblock rewritten (it "
 			    "was written for %llu blocks)\n",
 			    (unsigned long long)hal->blocks,
 			    (unsigned long long)d->old_blocks);
 		else if (d->state == DISK_REPAIRED)
-			proof_fallback(7, "disk: superblock in block %llu "
+			proof_fallback(7,
+			    "disk: superblock in block %llu "
 			    "damaged: rewritten from its copy",
 			    (unsigned long long)d->damaged_lba);
 		boot.storage = hal;
@@ -251,7 +267,8 @@ load_secret(void)
 		return;
 	}
 	if (!boot.disk_usable) {
-		proof_fallback(2, "secret: no device secret: no disk holds its "
+		proof_fallback(2,
+		    "secret: no device secret: no disk holds its "
 		    "slot and the machine hands over none; the keys derive from "
 		    "an all-zero secret and prove nothing");
 		return;
@@ -260,14 +277,17 @@ load_secret(void)
 	if (rc == 0)
 		use_secret(secret);
 	else if (rc == -CELL_E_NOENT)
-		proof_fallback(2, "disk: no device secret in block %u: the disk "
+		proof_fallback(2,
+		    "disk: no device secret in block %u: the disk "
 		    "was never provisioned (./cellos provision DISK); the keys "
 		    "derive from an all-zero secret and prove nothing",
 		    DISK_SECRET_LBA);
 	else
-		proof_fallback(2, "disk: the device secret in block %u does not "
+		proof_fallback(2,
+		    "disk: the device secret in block %u does not "
 		    "decode (%s); the keys derive from an all-zero secret and "
-		    "prove nothing", DISK_SECRET_LBA, cell_strerror(rc));
+		    "prove nothing",
+		    DISK_SECRET_LBA, cell_strerror(rc));
 	crypto_wipe(secret, sizeof secret);
 }
 
@@ -287,19 +307,23 @@ open_keys(void)
 	rc = keystore_open(k, boot.storage, DISK_KEYSET_LBA, CELLOS_ROOT_KEY_ID,
 	    root_pubkey);
 	if (rc < 0) {
-		proof_fallback(7, "disk: the key set in blocks %u and %u does not "
+		proof_fallback(7,
+		    "disk: the key set in blocks %u and %u does not "
 		    "verify (%s): no update or rotation is accepted this boot",
 		    DISK_KEYSET_LBA, DISK_KEYSET_LBA + 1, cell_strerror(rc));
 		return;
 	}
 	if (k->state == KEYSTORE_CREATED)
 		kprintf("#I keys: new device: key set created from the image's "
-		    "root key (id %u)\n", CELLOS_ROOT_KEY_ID);
+			"root key (id %u)\n",
+		    CELLOS_ROOT_KEY_ID);
 	else if (k->state == KEYSTORE_REPAIRED)
-		proof_fallback(7, "disk: key set copy in block %llu %s (%s): "
-		    "rewritten from the other copy", (unsigned long long)
-		    k->damaged_lba, k->damage_rc == -CELL_E_NOENT ? "blank" :
-		    "damaged", cell_strerror(k->damage_rc));
+		proof_fallback(7,
+		    "disk: key set copy in block %llu %s (%s): "
+		    "rewritten from the other copy",
+		    (unsigned long long)k->damaged_lba,
+		    k->damage_rc == -CELL_E_NOENT ? "blank" : "damaged",
+		    cell_strerror(k->damage_rc));
 	boot.keys_usable = 1;
 }
 
@@ -316,11 +340,14 @@ device_update(void)
 
 	if (!boot.keys_usable)
 		return;
-	if ((rc = update_open(&boot.genome, boot.storage, boot.disk.genome)) < 0 ||
+	if ((rc = update_open(&boot.genome, boot.storage, boot.disk.genome)) <
+		0 ||
 	    (rc = inbox_process(boot.storage, boot.disk.inbox, &boot.genome,
-	    &boot.keys)) < 0) {
-		proof_fallback(7, "disk: the update step failed (%s); the inbox "
-		    "is left as it is", cell_strerror(rc));
+		 &boot.keys)) < 0) {
+		proof_fallback(7,
+		    "disk: the update step failed (%s); the inbox "
+		    "is left as it is",
+		    cell_strerror(rc));
 		return;
 	}
 	boot.genome_usable = 1;
@@ -338,8 +365,10 @@ confirm_trial(void)
 	if (!boot.genome_usable || !proof_clean())
 		return;
 	if ((rc = inbox_confirm(&boot.genome, &boot.keys)) < 0)
-		proof_fallback(7, "disk: the trial could not be confirmed (%s); "
-		    "it reverts at the next boot", cell_strerror(rc));
+		proof_fallback(7,
+		    "disk: the trial could not be confirmed (%s); "
+		    "it reverts at the next boot",
+		    cell_strerror(rc));
 }
 
 /*
@@ -364,9 +393,10 @@ kv_boot(void)
 		proof_fallback(7, "kv: the store cannot record this boot (%s)",
 		    cell_strerror(rc));
 	else if (kv->damage > 0)
-		proof_fallback(7, "kv: the store was found damaged (%u report%s "
-		    "above); what it kept was rewritten", kv->damage,
-		    kv->damage == 1 ? "" : "s");
+		proof_fallback(7,
+		    "kv: the store was found damaged (%u report%s "
+		    "above); what it kept was rewritten",
+		    kv->damage, kv->damage == 1 ? "" : "s");
 #endif
 }
 
@@ -434,7 +464,7 @@ cell_boot(const handoff_t *h)
 
 	step("E8", "E8 index");
 	if (proof_e8_obs(&(const struct e8_expect){ boot.marks, sched_quanta(),
-	    proof_value(PROOF_E6, 0), genes_dead(p) }) < 0)
+		proof_value(PROOF_E6, 0), genes_dead(p) }) < 0)
 		return CELL_EXIT_FAILURE;
 	step("E9", NULL);
 	if (proof_e9_trust(&boot.media) < 0)

@@ -104,7 +104,8 @@ cg_next_hop(uint32_t from, uint32_t to)
 		if (at == to)
 			return (int)first_hop[at];
 		for (uint32_t i = 0; i < cg.n; i++) {
-			if (i != from && first_hop[i] == 0xFF && cg_edge(at, i)) {
+			if (i != from && first_hop[i] == 0xFF &&
+			    cg_edge(at, i)) {
 				first_hop[i] = first_hop[at];
 				queue[tail++] = (uint8_t)i;
 			}

@@ -14,8 +14,8 @@
 #include "pheno.h"
 
 struct cg_msg {
-	uint32_t from_gene;	/* gene id of the sender, 0 for the kernel */
-	uint32_t from_channel;	/* index */
+	uint32_t from_gene;    /* gene id of the sender, 0 for the kernel */
+	uint32_t from_channel; /* index */
 	uint32_t verb;
 	uint32_t len;
 	uint8_t payload[MSG_PAYLOAD_MAX];

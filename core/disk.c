@@ -18,7 +18,7 @@
 #include "crypto.h"
 #include "disk.h"
 
-#define SB_CRC_OFF 88
+#define SB_CRC_OFF     88
 #define SECRET_CRC_OFF 40
 
 uint64_t
@@ -33,11 +33,11 @@ disk_regions(struct disk *d)
 {
 	d->scratch = (struct region){ 16, DISK_SCRATCH_BLOCKS };
 	d->genome = (struct region){ d->scratch.start + d->scratch.blocks,
-	    DISK_GENOME_BLOCKS };
+		DISK_GENOME_BLOCKS };
 	d->kv = (struct region){ d->genome.start + d->genome.blocks,
-	    DISK_KV_BLOCKS };
-	d->inbox = (struct region){ d->kv.start + d->kv.blocks,
-	    DISK_INBOX_BLOCKS };
+		DISK_KV_BLOCKS };
+	d->inbox =
+	    (struct region){ d->kv.start + d->kv.blocks, DISK_INBOX_BLOCKS };
 }
 
 static void
@@ -125,7 +125,7 @@ disk_open(struct disk *d, const struct blkdev *dev)
 	}
 	if (!ok[0] && !ok[1]) {
 		if (!blank(sb[0]) || !blank(sb[1]))
-			return -CELL_E_MAGIC;	/* not ours: leave it alone */
+			return -CELL_E_MAGIC; /* not ours: leave it alone */
 		d->state = DISK_FORMATTED;
 		return write_both(d, want);
 	}
@@ -138,7 +138,6 @@ disk_open(struct disk *d, const struct blkdev *dev)
 	d->old_blocks = ok[0] ? blocks[0] : blocks[1];
 	return write_both(d, want);
 }
-
 
 void
 disk_secret_encode(const uint8_t secret[DISK_SECRET_SIZE],
@@ -165,7 +164,8 @@ disk_secret_decode(const uint8_t block[HAL_BLOCK_SIZE],
 		return -CELL_E_MAGIC;
 	if (le32_load(block + 4) != DISK_SECRET_FORMAT)
 		return -CELL_E_VERSION;
-	if (le32_load(block + SECRET_CRC_OFF) != crc32c(0, block, SECRET_CRC_OFF))
+	if (le32_load(block + SECRET_CRC_OFF) !=
+	    crc32c(0, block, SECRET_CRC_OFF))
 		return -CELL_E_CRC;
 	for (unsigned i = SECRET_CRC_OFF + 4; i < HAL_BLOCK_SIZE; i++) {
 		if (block[i] != 0)

@@ -19,19 +19,19 @@
 #include "blk.h"
 #include "cellos/errors.h"
 
-#define DISK_MAGIC_LO	0x4C4C4543u	/* "CELL" */
-#define DISK_MAGIC_HI	0x4B534944u	/* "DISK" */
-#define DISK_LAYOUT	2u
-#define DISK_BACKUP_LBA	8u		/* the superblock's copy */
-#define DISK_SECRET_LBA	1u		/* the device secret (provisioned) */
-#define DISK_KEYSET_LBA	2u		/* key set copies: blocks 2 and 3 */
+#define DISK_MAGIC_LO   0x4C4C4543u /* "CELL" */
+#define DISK_MAGIC_HI   0x4B534944u /* "DISK" */
+#define DISK_LAYOUT     2u
+#define DISK_BACKUP_LBA 8u /* the superblock's copy */
+#define DISK_SECRET_LBA 1u /* the device secret (provisioned) */
+#define DISK_KEYSET_LBA 2u /* key set copies: blocks 2 and 3 */
 
 /* The device secret slot (block DISK_SECRET_LBA), little-endian:
  *   0 u32 magic "CSEC"  4 u32 format 1  8 secret[32]
  *   40 u32 CRC32C of bytes 0..39; the rest of the block zero. */
-#define DISK_SECRET_MAGIC	0x43455343u	/* bytes 43 53 45 43: "CSEC" */
-#define DISK_SECRET_FORMAT	1u
-#define DISK_SECRET_SIZE	32u
+#define DISK_SECRET_MAGIC  0x43455343u /* bytes 43 53 45 43: "CSEC" */
+#define DISK_SECRET_FORMAT 1u
+#define DISK_SECRET_SIZE   32u
 
 /*
  * The inbox (DISK_INBOX_BLOCKS from the inbox region's start): slots, each
@@ -41,34 +41,39 @@
  * processes and clears them at boot. The proof slots hold what the build
  * placed for E7 and E9; the kernel only reads them.
  */
-#define INBOX_PACKAGE_BLOCKS	16u	/* 8 KiB: a package of STRAND_BYTES fits */
-#define INBOX_UPDATE		0u	/* slot offsets in blocks */
-#define INBOX_ROTATION		16u
-#define INBOX_PROOF_PACKAGE	24u	/* E7: the update it installs */
-#define INBOX_PROOF_OLDER	40u	/* E7: a lower security counter */
-#define INBOX_PROOF_FOREIGN	56u	/* E7: signed by a key nobody trusts */
-#define INBOX_PROOF_ROTATION	72u	/* E9: key 0 -> key 1 */
+#define INBOX_PACKAGE_BLOCKS 16u /* 8 KiB: a package of STRAND_BYTES fits */
+#define INBOX_UPDATE         0u  /* slot offsets in blocks */
+#define INBOX_ROTATION       16u
+#define INBOX_PROOF_PACKAGE  24u /* E7: the update it installs */
+#define INBOX_PROOF_OLDER    40u /* E7: a lower security counter */
+#define INBOX_PROOF_FOREIGN  56u /* E7: signed by a key nobody trusts */
+#define INBOX_PROOF_ROTATION 72u /* E9: key 0 -> key 1 */
 
 struct region {
 	uint64_t start, blocks;
 };
 
 enum disk_state {
-	DISK_CLEAN = 0,		/* both superblocks as this layout writes them */
-	DISK_FORMATTED,		/* the device was blank: superblocks written */
-	DISK_RESIZED,		/* a valid superblock for another device size:
-				 * rewritten for this one (the regions do not
-				 * move) */
-	DISK_REPAIRED		/* one superblock was damaged (or missing) and
-				 * was rewritten from the other */
+	DISK_CLEAN = 0, /* both superblocks as this layout writes them */
+	DISK_FORMATTED, /* the device was blank: superblocks written */
+	/*
+	 * a valid superblock for another device size: rewritten for this one
+	 * (the regions do not move)
+	 */
+	DISK_RESIZED,
+	/*
+	 * one superblock was damaged (or missing) and was rewritten from the
+	 * other
+	 */
+	DISK_REPAIRED
 };
 
 struct disk {
 	const struct blkdev *dev;
 	struct region scratch, genome, kv, inbox;
 	enum disk_state state;
-	uint64_t old_blocks;	/* DISK_RESIZED: the size it was written for */
-	uint64_t damaged_lba;	/* DISK_REPAIRED: the block that was rebuilt */
+	uint64_t old_blocks;  /* DISK_RESIZED: the size it was written for */
+	uint64_t damaged_lba; /* DISK_REPAIRED: the block that was rebuilt */
 };
 
 /* Fill d's regions as this layout places them (disk_open does). */

@@ -18,15 +18,15 @@
 #include "qos.h"
 
 /* CPU units a system call costs on top of the quantum's own unit. */
-#define COST_SEND	2
-#define COST_RECV	1
-#define COST_ALLOC	1
+#define COST_SEND  2
+#define COST_RECV  1
+#define COST_ALLOC 1
 
 struct gene_ctx {
 	uint32_t slot;
 	uint32_t id;
 	uint32_t kind;
-	uint32_t home;		/* channel index */
+	uint32_t home; /* channel index */
 	uint32_t args[2];
 	gene_step_fn step;
 	uint8_t state[GENE_STATE_SIZE];
@@ -37,7 +37,7 @@ static struct {
 	struct gene_ctx genes[GENES_MAX];
 	uint8_t arena[GENES_MAX][GENE_MEM_MAX];
 	struct qos qos;
-	uint32_t quantum, epoch;	/* the scheduler's clock */
+	uint32_t quantum, epoch; /* the scheduler's clock */
 } t;
 
 /* ---- the kernel's side ---- */
@@ -80,7 +80,6 @@ gene_table_check(const struct phenotype *p)
 	}
 	return -1;
 }
-
 
 struct gene_ctx *
 gene_at(uint32_t slot)
@@ -207,8 +206,8 @@ route(struct gene_ctx *g, uint32_t channel_id, uint32_t sender, uint32_t verb,
 	if (r != LYSO_ALIVE)
 		return gene_kill(g, r);
 	v = qos_try_enqueue(&t.qos, (uint32_t)to);
-	if (v == QOS_OK && cg_push((uint32_t)to, sender, g->home, verb,
-	    payload, len) < 0) {
+	if (v == QOS_OK &&
+	    cg_push((uint32_t)to, sender, g->home, verb, payload, len) < 0) {
 		/* The shared message pool ran dry: a drop after all. */
 		qos_dequeued(&t.qos, (uint32_t)to);
 		v = QOS_DROP;

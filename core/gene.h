@@ -20,7 +20,7 @@
 #define GENE_STATE_SIZE 128
 
 /* Every gene states its state type with this, so it cannot outgrow the area. */
-#define GENE_STATE_FITS(type) \
+#define GENE_STATE_FITS(type)                           \
 	_Static_assert(sizeof(type) <= GENE_STATE_SIZE, \
 	    #type " is larger than GENE_STATE_SIZE")
 
@@ -33,9 +33,9 @@ typedef void (*gene_step_fn)(struct gene_ctx *ctx);
 gene_step_fn gene_step_for_kind(uint32_t kind);
 
 uint32_t gene_id(const struct gene_ctx *ctx);
-uint32_t gene_arg(const struct gene_ctx *ctx, unsigned n);	/* arg0, arg1 */
-uint32_t gene_quantum(const struct gene_ctx *ctx);	/* kernel quantum number */
-uint32_t gene_epoch(const struct gene_ctx *ctx);	/* budget epoch number */
+uint32_t gene_arg(const struct gene_ctx *ctx, unsigned n); /* arg0, arg1 */
+uint32_t gene_quantum(const struct gene_ctx *ctx); /* kernel quantum number */
+uint32_t gene_epoch(const struct gene_ctx *ctx);   /* budget epoch number */
 
 /* The gene's private state (GENE_STATE_SIZE bytes, zero at start). */
 void *gene_state(struct gene_ctx *ctx);
@@ -98,9 +98,9 @@ void gene_energy(struct gene_ctx *ctx, struct gene_energy *out);
 /* What the lysosome gene reclaimed. */
 struct gene_reclaim {
 	uint32_t gene_id;
-	uint32_t reason;	/* enum lyso_reason */
-	uint32_t messages;	/* queued messages purged */
-	uint32_t memory;	/* bytes released */
+	uint32_t reason;   /* enum lyso_reason */
+	uint32_t messages; /* queued messages purged */
+	uint32_t memory;   /* bytes released */
 };
 
 /*
@@ -152,8 +152,8 @@ void gene_step(struct gene_ctx *ctx);
 
 /* Verbs genes use among themselves (above the CONTRACT's 1..3). */
 enum gene_verb {
-	GENE_VERB_READING = 16,	/* a sensor reading: u32 quantum, u32 value */
-	GENE_VERB_ENERGY = 17	/* an energy report: u32 per gene of CPU used */
+	GENE_VERB_READING = 16, /* a sensor reading: u32 quantum, u32 value */
+	GENE_VERB_ENERGY = 17   /* an energy report: u32 per gene of CPU used */
 };
 
 #endif

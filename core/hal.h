@@ -37,10 +37,10 @@ void hal_console_write(const char *buf, size_t len);
  * Lines are logical; each arch maps them to its vectors, GIC ids or signals.
  */
 enum hal_irq_line {
-	HAL_IRQ_TIMER = 0,	/* the periodic tick started by hal_timer_start */
-	HAL_IRQ_SOFT = 1,	/* software line raised by hal_irq_raise_soft */
-	HAL_IRQ_EXT0 = 2,	/* external line 0 (hosted: SIGUSR1) */
-	HAL_IRQ_EXT1 = 3,	/* external line 1 (hosted: SIGUSR2) */
+	HAL_IRQ_TIMER = 0, /* the periodic tick started by hal_timer_start */
+	HAL_IRQ_SOFT = 1,  /* software line raised by hal_irq_raise_soft */
+	HAL_IRQ_EXT0 = 2,  /* external line 0 (hosted: SIGUSR1) */
+	HAL_IRQ_EXT1 = 3,  /* external line 1 (hosted: SIGUSR2) */
 	HAL_IRQ_LINES = 4
 };
 
@@ -142,7 +142,7 @@ int hal_blk_flush(void);
 
 /* ---- acceleration (optional) ---- */
 
-struct crypto_accel;	/* wire/crypto.h */
+struct crypto_accel; /* wire/crypto.h */
 
 /*
  * The CPU's own engines for SHA-256 blocks and CRC32C (x86 SHA-NI and

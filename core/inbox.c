@@ -21,8 +21,8 @@ blank(const uint8_t *b, size_t n)
 }
 
 int
-inbox_read_package(const struct blkdev *dev, struct region inbox,
-    uint32_t slot, uint8_t buf[INBOX_PACKAGE_BYTES], size_t *len)
+inbox_read_package(const struct blkdev *dev, struct region inbox, uint32_t slot,
+    uint8_t buf[INBOX_PACKAGE_BYTES], size_t *len)
 {
 	uint32_t payload, blocks;
 	uint64_t total;
@@ -37,8 +37,9 @@ inbox_read_package(const struct blkdev *dev, struct region inbox,
 	if (total > INBOX_PACKAGE_BYTES)
 		total = INBOX_PACKAGE_BYTES;
 	blocks = (uint32_t)((total + HAL_BLOCK_SIZE - 1) / HAL_BLOCK_SIZE);
-	if (blocks > 1 && (rc = blk_read(dev, inbox.start + slot + 1,
-	    buf + HAL_BLOCK_SIZE, blocks - 1)) < 0)
+	if (blocks > 1 &&
+	    (rc = blk_read(dev, inbox.start + slot + 1, buf + HAL_BLOCK_SIZE,
+		 blocks - 1)) < 0)
 		return rc;
 	*len = (size_t)total;
 	return 0;
@@ -99,7 +100,7 @@ process_rotation(const struct blkdev *dev, struct region inbox,
 		rc = keyset_rotate(&next, &r);
 	if (rc < 0) {
 		kprintf("#W update: the rotation statement in the inbox is "
-		    "refused (%s); the key set is unchanged\n",
+			"refused (%s); the key set is unchanged\n",
 		    cell_strerror(rc));
 	} else {
 		int w = keystore_write(k, &next);
@@ -107,8 +108,8 @@ process_rotation(const struct blkdev *dev, struct region inbox,
 		if (w < 0)
 			return w;
 		kprintf("#I update: rotation statement v%u applied: key %u is "
-		    "the active key\n", next.statement_version,
-		    keyset_active(&next)->id);
+			"the active key\n",
+		    next.statement_version, keyset_active(&next)->id);
 	}
 	return inbox_clear(dev, inbox, INBOX_ROTATION, 1);
 }
@@ -128,19 +129,19 @@ process_package(const struct blkdev *dev, struct region inbox,
 		return rc;
 	if ((rc = inbox_decide(&k->ks, flow_buf, len, &pkg)) < 0) {
 		kprintf("#W update: the package in the inbox is refused (%s); "
-		    "the strands and the key set are unchanged\n",
+			"the strands and the key set are unchanged\n",
 		    cell_strerror(rc));
 	} else if ((rc = update_install(u, pkg.payload, pkg.payload_len,
-	    pkg.info.security_counter)) < 0) {
+			pkg.info.security_counter)) < 0) {
 		if (rc == -CELL_E_IO)
 			return rc;
 		kprintf("#W update: the package in the inbox (key %u, genome "
-		    "v%u, counter %u) is not installed (%s)\n", pkg.info.key_id,
-		    pkg.info.genome_version, pkg.info.security_counter,
-		    cell_strerror(rc));
+			"v%u, counter %u) is not installed (%s)\n",
+		    pkg.info.key_id, pkg.info.genome_version,
+		    pkg.info.security_counter, cell_strerror(rc));
 	} else {
 		kprintf("#I update: package (key %u, genome v%u, counter %u) "
-		    "installed in strand %c: this boot is its trial\n",
+			"installed in strand %c: this boot is its trial\n",
 		    pkg.info.key_id, pkg.info.genome_version,
 		    pkg.info.security_counter, 'A' + (int)u->st.preferred);
 	}
@@ -148,8 +149,8 @@ process_package(const struct blkdev *dev, struct region inbox,
 }
 
 int
-inbox_process(const struct blkdev *dev, struct region inbox,
-    struct updater *u, struct keystore *k)
+inbox_process(const struct blkdev *dev, struct region inbox, struct updater *u,
+    struct keystore *k)
 {
 	uint32_t was = u->st.preferred, pending = u->st.pending;
 	int rc;
@@ -162,8 +163,8 @@ inbox_process(const struct blkdev *dev, struct region inbox,
 			return rc;
 		if (u->st.preferred != was)
 			kprintf("#W update: the trial of strand %c was never "
-			    "confirmed: back to strand %c\n", 'A' + (int)was,
-			    'A' + (int)u->st.preferred);
+				"confirmed: back to strand %c\n",
+			    'A' + (int)was, 'A' + (int)u->st.preferred);
 	}
 	if ((rc = process_package(dev, inbox, u, k)) < 0)
 		return rc;
@@ -199,6 +200,7 @@ inbox_confirm(struct updater *u, struct keystore *k)
 	if ((rc = keystore_write(k, &next)) < 0)
 		return rc;
 	kprintf("#I update: the trial of strand %c is confirmed: security "
-	    "counter %u\n", 'A' + (int)u->st.preferred, counter);
+		"counter %u\n",
+	    'A' + (int)u->st.preferred, counter);
 	return 0;
 }

@@ -19,7 +19,7 @@
 #include "package_codec.h"
 #include "update.h"
 
-#define INBOX_PACKAGE_BYTES	(INBOX_PACKAGE_BLOCKS * HAL_BLOCK_SIZE)
+#define INBOX_PACKAGE_BYTES (INBOX_PACKAGE_BLOCKS * HAL_BLOCK_SIZE)
 
 /*
  * Read the package in the slot at offset slot of inbox into buf

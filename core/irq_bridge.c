@@ -15,7 +15,7 @@
 struct source {
 	struct irqb_source_cfg cfg;
 	uint32_t tokens;
-	uint32_t last_accept;	/* bridge tick of the last accepted interrupt */
+	uint32_t last_accept; /* bridge tick of the last accepted interrupt */
 	uint32_t accepted_any;
 	struct irqb_stats st;
 };
@@ -28,7 +28,7 @@ static struct bridge {
 	uint32_t num_sources;
 	struct source sources[IRQB_SOURCES_MAX];
 	struct slot ring[IRQB_RING];
-	uint32_t head, count;	/* oldest slot, slots in use */
+	uint32_t head, count; /* oldest slot, slots in use */
 	uint32_t next_seq;
 	volatile uint32_t ticks;
 } b;
@@ -106,10 +106,10 @@ irqb_tick(void)
 
 		if (s->cfg.bucket_max != 0)
 			s->tokens += s->cfg.refill_per_tick < room ?
-			    s->cfg.refill_per_tick : room;
+			    s->cfg.refill_per_tick :
+			    room;
 	}
 }
-
 
 int
 irqb_pop(struct event *out)

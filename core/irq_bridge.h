@@ -20,9 +20,9 @@
 #include "event_codec.h"
 
 struct irqb_source_cfg {
-	uint32_t kind;			/* enum event_kind of its events */
-	uint32_t debounce_ticks;	/* 0: none; n: at most one per n ticks */
-	uint32_t bucket_max;		/* 0: no rate limit */
+	uint32_t kind;           /* enum event_kind of its events */
+	uint32_t debounce_ticks; /* 0: none; n: at most one per n ticks */
+	uint32_t bucket_max;     /* 0: no rate limit */
 	uint32_t refill_per_tick;
 };
 
@@ -31,8 +31,8 @@ struct irqb_stats {
 	uint32_t debounced;
 	uint32_t rate_limited;
 	uint32_t overflowed;
-	uint32_t queued;	/* became events */
-	uint32_t consumed;	/* taken by irqb_pop */
+	uint32_t queued;   /* became events */
+	uint32_t consumed; /* taken by irqb_pop */
 };
 
 /* Forget every source and event (cell_reset). Thread only. */

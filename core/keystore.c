@@ -33,7 +33,8 @@ keystore_encode(const struct keyset *ks, uint64_t seq,
 	crypto_wipe(key, sizeof key);
 	if (rc < 0)
 		return rc;
-	le32_store(block + KEYSTORE_OFF_CRC, crc32c(0, block, KEYSTORE_OFF_CRC));
+	le32_store(block + KEYSTORE_OFF_CRC,
+	    crc32c(0, block, KEYSTORE_OFF_CRC));
 	return 0;
 }
 

@@ -22,28 +22,31 @@
 #include "cellos/errors.h"
 #include "keyset_codec.h"
 
-#define KEYSTORE_MAGIC		0x42534B43u	/* bytes 43 4B 53 42: "CKSB" */
-#define KEYSTORE_FORMAT		1u
-#define KEYSTORE_OFF_RECORD	16u
-#define KEYSTORE_OFF_CRC	(KEYSTORE_OFF_RECORD + KEYSET_RECORD_SIZE)
-#define KEYSTORE_BLOCKS		2u
+#define KEYSTORE_MAGIC      0x42534B43u /* bytes 43 4B 53 42: "CKSB" */
+#define KEYSTORE_FORMAT     1u
+#define KEYSTORE_OFF_RECORD 16u
+#define KEYSTORE_OFF_CRC    (KEYSTORE_OFF_RECORD + KEYSET_RECORD_SIZE)
+#define KEYSTORE_BLOCKS     2u
 
 enum keystore_state {
-	KEYSTORE_CLEAN = 0,	/* both copies decode */
-	KEYSTORE_CREATED,	/* both were blank: created from the root key */
-	KEYSTORE_REPAIRED	/* one copy was damaged or blank: rewritten
-				 * from the other (damaged_lba, damage_rc) */
+	KEYSTORE_CLEAN = 0, /* both copies decode */
+	KEYSTORE_CREATED,   /* both were blank: created from the root key */
+	/*
+	 * one copy was damaged or blank: rewritten from the other (damaged_lba,
+	 * damage_rc)
+	 */
+	KEYSTORE_REPAIRED
 };
 
 struct keystore {
 	const struct blkdev *dev;
-	uint64_t lba;		/* copies at lba and lba + 1 */
-	uint64_t seq;		/* of the newest copy */
-	uint32_t slot;		/* 0 or 1: the copy that holds it */
+	uint64_t lba;  /* copies at lba and lba + 1 */
+	uint64_t seq;  /* of the newest copy */
+	uint32_t slot; /* 0 or 1: the copy that holds it */
 	struct keyset ks;
 	enum keystore_state state;
 	uint64_t damaged_lba;
-	int damage_rc;		/* why that copy was refused; -CELL_E_NOENT: blank */
+	int damage_rc; /* why that copy was refused; -CELL_E_NOENT: blank */
 };
 
 /*

@@ -27,58 +27,68 @@
 #include "kv.h"
 #include "layout.h"
 
-#define HDR_MAGIC	0x3148564Bu	/* "KVH1" */
-#define REC_MAGIC	0x3152564Bu	/* "KVR1" */
+#define HDR_MAGIC 0x3148564Bu /* "KVH1" */
+#define REC_MAGIC 0x3152564Bu /* "KVR1" */
 
+/* clang-format off */
 #define HDR_LAYOUT(X, a)						\
 	X(a, u32, magic,	0)					\
 	X(a, u32, zero,		4)	/* 0 */				\
 	X(a, u64, generation,	8)					\
 	X(a, u32, crc,		16)	/* CRC32C of bytes 0..15 */
-#define HDR_USED	20		/* then zeros to the block's end */
+/* clang-format on */
+#define HDR_USED 20 /* then zeros to the block's end */
 LAYOUT_SHAPE(kv_header_layout, HDR_LAYOUT, HDR_USED);
-#define HDR_AT(field)	offsetof(struct kv_header_layout, field)
+#define HDR_AT(field) offsetof(struct kv_header_layout, field)
 
 /* Every record opens with these; its body follows at REC_BODY. */
+/* clang-format off */
 #define REC_LAYOUT(X, a)						\
 	X(a, u32, magic,	0)					\
 	X(a, u32, flags,	4)					\
 	X(a, u64, generation,	8)					\
 	X(a, u64, seq,		16)
-#define REC_BODY	24
+/* clang-format on */
+#define REC_BODY 24
 LAYOUT_SHAPE(kv_record_layout, REC_LAYOUT, REC_BODY);
-#define REC_AT(field)	offsetof(struct kv_record_layout, field)
+#define REC_AT(field) offsetof(struct kv_record_layout, field)
 
 /* The body of a single record and of a multi record; data at REC_DATA. */
+/* clang-format off */
 #define SINGLE_LAYOUT(X, a)						\
 	REC_LAYOUT(X, a)						\
 	X(a, u8, ns_len,	24)					\
 	X(a, u8, key_len,	25)					\
 	X(a, u16, value_len,	26)
-#define LAYOUT_SIZE_zero3	3
+/* clang-format on */
+#define LAYOUT_SIZE_zero3 3
+/* clang-format off */
 #define MULTI_LAYOUT(X, a)						\
 	REC_LAYOUT(X, a)						\
 	X(a, u8, n,		24)					\
 	X(a, zero3, zero,	25)	/* 3 zero bytes */
-#define REC_DATA	28
+/* clang-format on */
+#define REC_DATA 28
 LAYOUT_SHAPE(kv_single_layout, SINGLE_LAYOUT, REC_DATA);
 LAYOUT_SHAPE(kv_multi_layout, MULTI_LAYOUT, REC_DATA);
 #define SINGLE_AT(field) offsetof(struct kv_single_layout, field)
-#define MULTI_AT(field)	offsetof(struct kv_multi_layout, field)
+#define MULTI_AT(field)  offsetof(struct kv_multi_layout, field)
 
 /* The header of each op of a multi record, then its ns, key, value. */
+/* clang-format off */
 #define OP_LAYOUT(X, a)							\
 	X(a, u8, flags,		0)	/* OP_DELETE or 0 */		\
 	X(a, u8, ns_len,	1)					\
 	X(a, u8, key_len,	2)					\
 	X(a, u16, value_len,	3)
-#define OP_HEAD		5
+/* clang-format on */
+#define OP_HEAD 5
 LAYOUT_SHAPE(kv_op_layout, OP_LAYOUT, OP_HEAD);
-#define OP_AT(field)	offsetof(struct kv_op_layout, field)
+#define OP_AT(field) offsetof(struct kv_op_layout, field)
 
-#define REC_CRC		(HAL_BLOCK_SIZE - 4)	/* u32 CRC32C of 0..REC_CRC-1 */
-#define OP_DELETE	1u
-#define SCAN_BLOCKS	8		/* blocks read at once by a scan */
+#define REC_CRC     (HAL_BLOCK_SIZE - 4) /* u32 CRC32C of 0..REC_CRC-1 */
+#define OP_DELETE   1u
+#define SCAN_BLOCKS 8 /* blocks read at once by a scan */
 
 _Static_assert(REC_DATA + KV_NS_MAX + KV_KEY_MAX + KV_VALUE_MAX <= REC_CRC,
     "a KV record must fit one block");
@@ -86,7 +96,7 @@ _Static_assert(KV_MANY_MAX >= 2 && KV_MANY_MAX <= 255,
     "a multi record counts its ops in a byte");
 
 static uint8_t io[HAL_BLOCK_SIZE];
-static uint8_t copy[HAL_BLOCK_SIZE];	/* compaction's output block */
+static uint8_t copy[HAL_BLOCK_SIZE]; /* compaction's output block */
 static uint8_t scan_buf[SCAN_BLOCKS * HAL_BLOCK_SIZE];
 static const uint8_t zero_block[HAL_BLOCK_SIZE];
 
@@ -198,13 +208,14 @@ kv_record_decode(const uint8_t block[HAL_BLOCK_SIZE], struct kv_record *out)
 			if (at + OP_HEAD > REC_CRC ||
 			    (h[OP_AT(flags)] & ~OP_DELETE) != 0 ||
 			    ((flags & KV_REC_COPY) &&
-			    (h[OP_AT(flags)] & OP_DELETE)))
-				return -CELL_E_LENGTH;	/* copies only put */
+				(h[OP_AT(flags)] & OP_DELETE)))
+				return -CELL_E_LENGTH; /* copies only put */
 			at += OP_HEAD;
 			if ((rc = decode_op(block, &at,
-			    h[OP_AT(flags)] & OP_DELETE, h[OP_AT(ns_len)],
-			    h[OP_AT(key_len)], le16_load(h + OP_AT(value_len)),
-			    &out->op[i])) < 0)
+				 h[OP_AT(flags)] & OP_DELETE, h[OP_AT(ns_len)],
+				 h[OP_AT(key_len)],
+				 le16_load(h + OP_AT(value_len)),
+				 &out->op[i])) < 0)
 				return rc;
 			for (uint32_t j = 0; j < i; j++) {
 				if (same_name(&out->op[i], &out->op[j]))
@@ -212,14 +223,16 @@ kv_record_decode(const uint8_t block[HAL_BLOCK_SIZE], struct kv_record *out)
 			}
 		}
 	} else {
-		if ((flags & ~(KV_REC_DELETE | KV_REC_COPY | KV_REC_TAIL)) != 0 ||
+		if ((flags & ~(KV_REC_DELETE | KV_REC_COPY | KV_REC_TAIL)) !=
+			0 ||
 		    (flags & (KV_REC_DELETE | KV_REC_COPY)) ==
-		    (KV_REC_DELETE | KV_REC_COPY))
+			(KV_REC_DELETE | KV_REC_COPY))
 			return -CELL_E_FLAGS;
 		out->n = 1;
 		if ((rc = decode_op(block, &at, flags & KV_REC_DELETE,
-		    block[SINGLE_AT(ns_len)], block[SINGLE_AT(key_len)],
-		    le16_load(block + SINGLE_AT(value_len)), &out->op[0])) < 0)
+			 block[SINGLE_AT(ns_len)], block[SINGLE_AT(key_len)],
+			 le16_load(block + SINGLE_AT(value_len)),
+			 &out->op[0])) < 0)
 			return rc;
 	}
 	/* Nothing but zeros between the last value and the CRC. */
@@ -255,7 +268,8 @@ encode(uint8_t *b, uint64_t generation, uint64_t seq, uint32_t flags,
 		b[MULTI_AT(n)] = (uint8_t)n;
 	for (uint32_t i = 0; i < n; i++) {
 		const struct kv_op *op = &ops[i];
-		uint32_t need = (uint32_t)op->ns_len + op->key_len + op->value_len;
+		uint32_t need =
+		    (uint32_t)op->ns_len + op->key_len + op->value_len;
 
 		if (flags & KV_REC_MULTI) {
 			if (at + OP_HEAD + need > REC_CRC)
@@ -352,7 +366,8 @@ index_apply(struct kv_store *kv, const struct kv_record *r, uint64_t lba,
 
 	for (uint32_t i = 0; i < r->n; i++) {
 		const struct kv_op *op = &r->op[i];
-		int at = entry_find(kv, op->ns, op->ns_len, op->key, op->key_len);
+		int at =
+		    entry_find(kv, op->ns, op->ns_len, op->key, op->key_len);
 
 		if (op->deleted && at >= 0)
 			dels++;
@@ -363,7 +378,8 @@ index_apply(struct kv_store *kv, const struct kv_record *r, uint64_t lba,
 		return -CELL_E_NOSPACE;
 	for (uint32_t i = 0; i < r->n; i++) {
 		const struct kv_op *op = &r->op[i];
-		int at = entry_find(kv, op->ns, op->ns_len, op->key, op->key_len);
+		int at =
+		    entry_find(kv, op->ns, op->ns_len, op->key, op->key_len);
 		struct kv_entry *e;
 
 		if (op->deleted) {
@@ -393,7 +409,7 @@ index_apply(struct kv_store *kv, const struct kv_record *r, uint64_t lba,
 static uint32_t
 key_limit(const struct kv_store *kv)
 {
-	uint64_t room = kv->half_blocks - 3;	/* header, tail, next record */
+	uint64_t room = kv->half_blocks - 3; /* header, tail, next record */
 
 	return room < KV_SLOTS ? (uint32_t)room : KV_SLOTS;
 }
@@ -468,13 +484,13 @@ clear_unreadable(struct kv_store *kv, uint32_t half, uint64_t first,
 	uint64_t base = half_start(kv, half);
 	int rc;
 
-	uint64_t end = kv->used[half] < kv->half_blocks ? kv->used[half] :
-	    kv->half_blocks;
+	uint64_t end =
+	    kv->used[half] < kv->half_blocks ? kv->used[half] : kv->half_blocks;
 
 	*cleared = 0;
 	for (uint64_t b = first; b < end;) {
-		uint32_t n = end - b < SCAN_BLOCKS ? (uint32_t)(end - b) :
-		    SCAN_BLOCKS;
+		uint32_t n =
+		    end - b < SCAN_BLOCKS ? (uint32_t)(end - b) : SCAN_BLOCKS;
 
 		if ((rc = blk_read(kv->dev, base + b, scan_buf, n)) < 0)
 			return rc;
@@ -484,7 +500,8 @@ clear_unreadable(struct kv_store *kv, uint32_t half, uint64_t first,
 
 			if (kv_record_decode(p, &r) == 0 || is_blank(p))
 				continue;
-			if ((rc = write_block(kv, base + b + i, zero_block)) < 0)
+			if ((rc = write_block(kv, base + b + i, zero_block)) <
+			    0)
 				return rc;
 			(*cleared)++;
 		}
@@ -506,7 +523,8 @@ static int
 compact(struct kv_store *kv, uint32_t to)
 {
 	uint64_t gen = kv->gen_max + 1, seq = kv->seq, next = 1;
-	uint64_t base = half_start(kv, to), moved[KV_SLOTS], moved_seq[KV_SLOTS];
+	uint64_t base = half_start(kv, to), moved[KV_SLOTS],
+		 moved_seq[KV_SLOTS];
 	uint8_t order[KV_SLOTS], moved_op[KV_SLOTS], dropped[KV_SLOTS] = { 0 };
 	uint32_t cleared, g;
 	int rc;
@@ -524,9 +542,10 @@ compact(struct kv_store *kv, uint32_t to)
 		const struct kv_entry *e = &kv->entries[i];
 		uint32_t j = i;
 
-		while (j > 0 && (kv->entries[order[j - 1]].seq > e->seq ||
-		    (kv->entries[order[j - 1]].seq == e->seq &&
-		    kv->entries[order[j - 1]].op > e->op))) {
+		while (j > 0 &&
+		    (kv->entries[order[j - 1]].seq > e->seq ||
+			(kv->entries[order[j - 1]].seq == e->seq &&
+			    kv->entries[order[j - 1]].op > e->op))) {
 			order[j] = order[j - 1];
 			j--;
 		}
@@ -539,17 +558,19 @@ compact(struct kv_store *kv, uint32_t to)
 
 		/* The keys of one record are next to each other here. */
 		for (g = 1; k + g < kv->count && g < KV_MANY_MAX &&
-		    kv->entries[order[k + g]].block == e->block; g++)
+		     kv->entries[order[k + g]].block == e->block;
+		     g++)
 			;
 		rc = entries_read(kv, order + k, g, &r, ops);
 		if (rc == -CELL_E_CRC) {
 			for (uint32_t j = 0; j < g; j++)
 				dropped[order[k + j]] = 1;
 			damage(kv);
-			kprintf("#W kv: half %u damaged at block %llu: the record "
+			kprintf(
+			    "#W kv: half %u damaged at block %llu: the record "
 			    "(seq %llu) of %.*s/%.*s%s no longer decodes while "
-			    "being copied: %u key(s) lost\n", kv->active,
-			    (unsigned long long)e->block,
+			    "being copied: %u key(s) lost\n",
+			    kv->active, (unsigned long long)e->block,
 			    (unsigned long long)e->seq, e->ns_len, e->ns,
 			    e->key_len, e->key, g > 1 ? " and others" : "", g);
 			continue;
@@ -572,11 +593,13 @@ compact(struct kv_store *kv, uint32_t to)
 			return rc;
 	}
 	if ((rc = clear_unreadable(kv, to, next + (next > 1), &cleared)) < 0 ||
-	    (rc = blk_flush(kv->dev)) < 0 || (rc = write_header(kv, to, gen)) < 0)
+	    (rc = blk_flush(kv->dev)) < 0 ||
+	    (rc = write_header(kv, to, gen)) < 0)
 		return rc;
 	if (cleared > 0)
 		kprintf("#I kv: half %u: cleared %u unreadable block(s) before "
-		    "reusing it\n", to, cleared);
+			"reusing it\n",
+		    to, cleared);
 	kv->broken = 0;
 	kv->active = to;
 	kv->generation = gen;
@@ -586,7 +609,7 @@ compact(struct kv_store *kv, uint32_t to)
 	for (uint32_t i = kv->count; i-- > 0;) {
 		if (dropped[i]) {
 			entry_remove(kv, i);
-			continue;	/* the entry moved into i is done */
+			continue; /* the entry moved into i is done */
 		}
 		kv->entries[i].block = moved[i];
 		kv->entries[i].seq = moved_seq[i];
@@ -599,37 +622,37 @@ compact(struct kv_store *kv, uint32_t to)
 
 /* How the log of a half ends: the block after it. */
 enum log_end {
-	END_TAIL,	/* the tail copy of the newest record: clean */
-	END_BLANK,	/* a blank block: clean (no tail copy was written) */
-	END_STALE,	/* a record of another generation: clean */
-	END_HALF,	/* the half is full of records: clean */
-	END_BAD,	/* a block that does not decode */
-	END_ORDER,	/* a record of the log's generation out of sequence */
-	END_FULL	/* a record that would take more live keys than fit */
+	END_TAIL,  /* the tail copy of the newest record: clean */
+	END_BLANK, /* a blank block: clean (no tail copy was written) */
+	END_STALE, /* a record of another generation: clean */
+	END_HALF,  /* the half is full of records: clean */
+	END_BAD,   /* a block that does not decode */
+	END_ORDER, /* a record of the log's generation out of sequence */
+	END_FULL   /* a record that would take more live keys than fit */
 };
 
 /* What one pass over a half found. */
 struct scan {
 	enum header_state header;
 	uint64_t header_gen;
-	uint64_t put_gen;		/* highest generation of a non-copy record */
-	uint64_t chain_gen;		/* of a whole log from block 1 to a tail copy */
-	uint64_t chain_seq;		/* (while reading it: its newest seq) */
-	int chain;			/* 1 reading it, 2 done, 0 none */
-	uint64_t gen_max, seq_max;	/* over its header and valid records */
-	uint32_t records;		/* valid records */
-	uint64_t used;			/* 1 + the last block that is not blank */
+	uint64_t put_gen;   /* highest generation of a non-copy record */
+	uint64_t chain_gen; /* of a whole log from block 1 to a tail copy */
+	uint64_t chain_seq; /* (while reading it: its newest seq) */
+	int chain;          /* 1 reading it, 2 done, 0 none */
+	uint64_t gen_max, seq_max; /* over its header and valid records */
+	uint32_t records;          /* valid records */
+	uint64_t used;             /* 1 + the last block that is not blank */
 	/* With a generation to build the index from: */
 	enum log_end end;
-	uint64_t end_block;		/* within the half: the block after the log */
-	uint64_t end_gen;		/* END_STALE: the record's generation */
-	uint32_t kept;			/* records taken into the index */
-	uint64_t last_seq;		/* the newest one */
-	uint64_t last_block;		/* and where it is */
-	int recovered;			/* it came from its tail copy */
-	uint32_t dead;			/* records of the generation past the end */
-	uint64_t dead_lo, dead_hi;	/* their seq range */
-	uint32_t unreadable;		/* undecodable blocks past the end */
+	uint64_t end_block;  /* within the half: the block after the log */
+	uint64_t end_gen;    /* END_STALE: the record's generation */
+	uint32_t kept;       /* records taken into the index */
+	uint64_t last_seq;   /* the newest one */
+	uint64_t last_block; /* and where it is */
+	int recovered;       /* it came from its tail copy */
+	uint32_t dead;       /* records of the generation past the end */
+	uint64_t dead_lo, dead_hi; /* their seq range */
+	uint32_t unreadable;       /* undecodable blocks past the end */
 };
 
 enum scan_state { IN_LOG, AFTER_BREAK, PAST_END };
@@ -684,7 +707,8 @@ log_step(struct kv_store *kv, struct scan *s, enum scan_state *state,
 	}
 	if (ours) {
 		/* A tail copy right after its own dead record is that record. */
-		if ((r->flags & KV_REC_TAIL) && s->dead > 0 && r->seq == s->dead_hi)
+		if ((r->flags & KV_REC_TAIL) && s->dead > 0 &&
+		    r->seq == s->dead_hi)
 			return;
 		if (s->dead == 0 || r->seq < s->dead_lo)
 			s->dead_lo = r->seq;
@@ -715,14 +739,14 @@ chain_step(struct scan *s, uint64_t b, int valid, const struct kv_record *r)
 	}
 	if (s->chain != 1)
 		return;
-	if (valid && r->generation == s->chain_gen && !(r->flags & KV_REC_TAIL) &&
-	    r->seq > s->chain_seq) {
+	if (valid && r->generation == s->chain_gen &&
+	    !(r->flags & KV_REC_TAIL) && r->seq > s->chain_seq) {
 		s->chain_seq = r->seq;
 		return;
 	}
 	s->chain = 2;
 	if (!(valid && r->generation == s->chain_gen &&
-	    (r->flags & KV_REC_TAIL) && r->seq == s->chain_seq))
+		(r->flags & KV_REC_TAIL) && r->seq == s->chain_seq))
 		s->chain_gen = 0;
 }
 
@@ -741,7 +765,8 @@ scan_half(struct kv_store *kv, uint32_t half, uint64_t gen, struct scan *s)
 	*s = (struct scan){ .end = END_HALF, .end_block = kv->half_blocks };
 	for (uint64_t b = 0; b < kv->half_blocks;) {
 		uint32_t n = kv->half_blocks - b < SCAN_BLOCKS ?
-		    (uint32_t)(kv->half_blocks - b) : SCAN_BLOCKS;
+		    (uint32_t)(kv->half_blocks - b) :
+		    SCAN_BLOCKS;
 
 		if ((rc = blk_read(kv->dev, base + b, scan_buf, n)) < 0)
 			return rc;
@@ -766,13 +791,14 @@ scan_half(struct kv_store *kv, uint32_t half, uint64_t gen, struct scan *s)
 					s->gen_max = r.generation;
 				if (r.seq > s->seq_max)
 					s->seq_max = r.seq;
-				if (!(r.flags & KV_REC_COPY) && r.generation > s->put_gen)
+				if (!(r.flags & KV_REC_COPY) &&
+				    r.generation > s->put_gen)
 					s->put_gen = r.generation;
 			}
 			chain_step(s, b, valid, &r);
 			if (gen != 0)
-				log_step(kv, s, &state, gen, b, base + b, valid, &r,
-				    !valid && is_blank(p));
+				log_step(kv, s, &state, gen, b, base + b, valid,
+				    &r, !valid && is_blank(p));
 		}
 	}
 	return 0;
@@ -824,27 +850,34 @@ report_log(struct kv_store *kv, const struct scan *s)
 	const char *what = end_text(s, buf, sizeof buf);
 
 	if (s->recovered && s->dead == 0) {
-		kprintf("#W kv: half %u damaged at block %llu: the newest record "
+		kprintf(
+		    "#W kv: half %u damaged at block %llu: the newest record "
 		    "(seq %llu) %s; recovered it from its tail copy at block "
-		    "%llu, nothing lost\n", kv->active, (unsigned long long)at,
+		    "%llu, nothing lost\n",
+		    kv->active, (unsigned long long)at,
 		    (unsigned long long)s->last_seq, what,
 		    (unsigned long long)at + 1);
 	} else if (s->dead > 0) {
-		kprintf("#W kv: half %u damaged at block %llu: the block %s, so "
+		kprintf(
+		    "#W kv: half %u damaged at block %llu: the block %s, so "
 		    "the log breaks there: %u later record(s) (seq %llu..%llu) "
 		    "are lost; kept the %u record(s) before it (up to seq "
-		    "%llu)\n", kv->active, (unsigned long long)at, what, s->dead,
-		    (unsigned long long)s->dead_lo, (unsigned long long)s->dead_hi,
-		    s->kept, (unsigned long long)s->last_seq);
+		    "%llu)\n",
+		    kv->active, (unsigned long long)at, what, s->dead,
+		    (unsigned long long)s->dead_lo,
+		    (unsigned long long)s->dead_hi, s->kept,
+		    (unsigned long long)s->last_seq);
 	} else if (s->end == END_BAD || s->end == END_ORDER) {
-		kprintf("#W kv: half %u damaged at block %llu: the block after "
+		kprintf(
+		    "#W kv: half %u damaged at block %llu: the block after "
 		    "the newest record (seq %llu) %s: it held that record's tail "
 		    "copy or a write torn by a power cut; nothing acknowledged "
-		    "is lost\n", kv->active, (unsigned long long)at,
+		    "is lost\n",
+		    kv->active, (unsigned long long)at,
 		    (unsigned long long)s->last_seq, what);
 	} else if (s->end == END_FULL) {
 		kprintf("#W kv: half %u damaged at block %llu: the block %s: "
-		    "that record and everything after it are dropped\n",
+			"that record and everything after it are dropped\n",
 		    kv->active, (unsigned long long)at, what);
 	} else {
 		return 0;
@@ -872,7 +905,7 @@ kv_open(struct kv_store *kv, const struct blkdev *dev, struct region area)
 	kv->next_block = 1;
 	kv->damage = 0;
 	kv->broken = 0;
-	kv->used[0] = kv->used[1] = 0;	/* until the scans below say */
+	kv->used[0] = kv->used[1] = 0; /* until the scans below say */
 	if (kv->half_blocks < 3)
 		return -CELL_E_NOSPACE;
 	/* Guess the committed half from the headers, to read it only once. */
@@ -884,7 +917,8 @@ kv_open(struct kv_store *kv, const struct blkdev *dev, struct region area)
 	}
 	guess = g[1] > g[0] ? 1 : 0;
 	for (uint32_t h = 0; h < 2; h++) {
-		if ((rc = scan_half(kv, h, h == guess ? g[guess] : 0, &s[h])) < 0)
+		if ((rc = scan_half(kv, h, h == guess ? g[guess] : 0, &s[h])) <
+		    0)
 			return rc;
 		cand[h] = committed_generation(&s[h]);
 		kv->used[h] = s[h].used;
@@ -892,8 +926,10 @@ kv_open(struct kv_store *kv, const struct blkdev *dev, struct region area)
 	kv->gen_max = s[0].gen_max > s[1].gen_max ? s[0].gen_max : s[1].gen_max;
 	kv->seq = s[0].seq_max > s[1].seq_max ? s[0].seq_max : s[1].seq_max;
 	active = cand[1] > cand[0] ||
-	    (cand[1] == cand[0] && s[1].header == H_VALID &&
-	    s[0].header != H_VALID) ? 1 : 0;
+		(cand[1] == cand[0] && s[1].header == H_VALID &&
+		    s[0].header != H_VALID) ?
+	    1 :
+	    0;
 	gen = cand[active];
 	if (gen == 0) {
 		/* No committed half: an empty store, or one that lost it all. */
@@ -902,10 +938,11 @@ kv_open(struct kv_store *kv, const struct blkdev *dev, struct region area)
 			return 0;
 		active = s[1].gen_max > s[0].gen_max ? 1 : 0;
 		damage(kv);
-		kprintf("#W kv: half %u damaged at block %llu: no half has a valid "
+		kprintf(
+		    "#W kv: half %u damaged at block %llu: no half has a valid "
 		    "header or records that prove one: the %u record(s) on the "
-		    "area are lost; the store starts empty\n", active,
-		    (unsigned long long)half_start(kv, active),
+		    "area are lost; the store starts empty\n",
+		    active, (unsigned long long)half_start(kv, active),
 		    s[0].records + s[1].records);
 		return compact(kv, 1 - active);
 	}
@@ -917,30 +954,35 @@ kv_open(struct kv_store *kv, const struct blkdev *dev, struct region area)
 	kv->active = active;
 	kv->generation = gen;
 	kv->next_block = s[active].end_block;
-	unfinished = (s[active].header != H_VALID ||
-	    s[active].header_gen != gen) && s[active].header != H_BAD &&
-	    s[active].put_gen != gen;
+	unfinished =
+	    (s[active].header != H_VALID || s[active].header_gen != gen) &&
+	    s[active].header != H_BAD && s[active].put_gen != gen;
 	if (!unfinished &&
 	    (s[active].header != H_VALID || s[active].header_gen != gen)) {
 		char buf[64];
 
 		if (s[active].header == H_VALID)
-			ksnprintf(buf, sizeof buf, "says generation %llu, older "
-			    "than its records", (unsigned long long)s[active].header_gen);
+			ksnprintf(buf, sizeof buf,
+			    "says generation %llu, older "
+			    "than its records",
+			    (unsigned long long)s[active].header_gen);
 		hurt = 1;
 		damage(kv);
-		kprintf("#W kv: half %u damaged at block %llu: its header %s; "
+		kprintf(
+		    "#W kv: half %u damaged at block %llu: its header %s; "
 		    "rebuilt the half from its records of generation %llu\n",
 		    active, (unsigned long long)half_start(kv, active),
-		    s[active].header == H_VALID ? buf :
-		    s[active].header == H_BLANK ? "is blank" : "does not decode",
+		    s[active].header == H_VALID     ? buf :
+			s[active].header == H_BLANK ? "is blank" :
+						      "does not decode",
 		    (unsigned long long)gen);
 	}
 	if (s[1 - active].header == H_BAD && s[1 - active].gen_max > gen) {
 		/* Damage that may have been the committed header. */
 		hurt = 1;
 		damage(kv);
-		kprintf("#W kv: half %u damaged at block %llu: its header does "
+		kprintf(
+		    "#W kv: half %u damaged at block %llu: its header does "
 		    "not decode and its records (up to generation %llu) do not "
 		    "prove it; fell back to half %u (generation %llu)\n",
 		    1 - active, (unsigned long long)half_start(kv, 1 - active),
@@ -952,8 +994,8 @@ kv_open(struct kv_store *kv, const struct blkdev *dev, struct region area)
 		if ((rc = compact(kv, 1 - active)) < 0)
 			return rc;
 		kprintf("#I kv: the store goes on in half %u (generation %llu) "
-		    "with %u live key(s)\n", kv->active,
-		    (unsigned long long)kv->generation, kv->count);
+			"with %u live key(s)\n",
+		    kv->active, (unsigned long long)kv->generation, kv->count);
 		return 0;
 	}
 	if (unfinished) {
@@ -964,10 +1006,11 @@ kv_open(struct kv_store *kv, const struct blkdev *dev, struct region area)
 		if ((rc = write_header(kv, active, gen)) < 0)
 			return rc;
 		kprintf("#I kv: half %u: finished the compaction into it "
-		    "(generation %llu)\n", active, (unsigned long long)gen);
+			"(generation %llu)\n",
+		    active, (unsigned long long)gen);
 	}
-	if (s[active].kept > 0 && (s[active].end == END_BLANK ||
-	    s[active].end == END_STALE)) {
+	if (s[active].kept > 0 &&
+	    (s[active].end == END_BLANK || s[active].end == END_STALE)) {
 		/*
 		 * The newest record has no tail copy (the power went before it
 		 * was written, or it was lost): write it again, so that the
@@ -976,22 +1019,26 @@ kv_open(struct kv_store *kv, const struct blkdev *dev, struct region area)
 		if ((rc = blk_read(dev, s[active].last_block, io, 1)) < 0)
 			return rc;
 		make_tail(io);
-		if ((rc = write_block(kv, half_start(kv, active) +
-		    kv->next_block, io)) < 0 || (rc = blk_flush(dev)) < 0)
+		if ((rc = write_block(kv,
+			 half_start(kv, active) + kv->next_block, io)) < 0 ||
+		    (rc = blk_flush(dev)) < 0)
 			return rc;
 		kprintf("#I kv: half %u: wrote the missing tail copy of the "
-		    "newest record (seq %llu)\n", active,
-		    (unsigned long long)s[active].last_seq);
+			"newest record (seq %llu)\n",
+		    active, (unsigned long long)s[active].last_seq);
 	}
 	if (s[active].unreadable > 0) {
 		uint32_t cleared;
 
 		/* Past the log's end: not the store's data, nothing lost. */
 		if ((rc = clear_unreadable(kv, active, kv->next_block + 1,
-		    &cleared)) < 0 || (rc = blk_flush(dev)) < 0)
+			 &cleared)) < 0 ||
+		    (rc = blk_flush(dev)) < 0)
 			return rc;
-		kprintf("#I kv: half %u: cleared %u unreadable block(s) past the "
-		    "end of the log (nothing lost)\n", active, cleared);
+		kprintf(
+		    "#I kv: half %u: cleared %u unreadable block(s) past the "
+		    "end of the log (nothing lost)\n",
+		    active, cleared);
 	}
 	return 0;
 }
@@ -1034,11 +1081,11 @@ append(struct kv_store *kv, struct kv_op *ops, uint32_t n)
 	if (adds > 0 && kv->count + adds - dels > key_limit(kv))
 		return -CELL_E_NOSPACE;
 	if ((rc = encode(io, 0, 0, 0, ops, n)) < 0)
-		return rc;	/* too long for one block: write nothing */
+		return rc; /* too long for one block: write nothing */
 	if (kv->broken)
 		return -CELL_E_IO;
 	if (kv->generation == 0 && (rc = compact(kv, 0)) < 0)
-		return rc;	/* the first write creates half 0 */
+		return rc; /* the first write creates half 0 */
 	if (kv->next_block + 2 > kv->half_blocks &&
 	    (rc = compact(kv, 1 - kv->active)) < 0)
 		return rc;
@@ -1151,8 +1198,9 @@ kv_get(struct kv_store *kv, const char *ns, const char *key, void *buf,
 	}
 	damage(kv);
 	kprintf("#W kv: half %u damaged at block %llu: the record (seq %llu) "
-	    "of %s/%s no longer decodes: %u key(s) lost\n", kv->active,
-	    (unsigned long long)block, (unsigned long long)seq, ns, key, lost);
+		"of %s/%s no longer decodes: %u key(s) lost\n",
+	    kv->active, (unsigned long long)block, (unsigned long long)seq, ns,
+	    key, lost);
 	if ((rc = compact(kv, 1 - kv->active)) < 0)
 		return rc;
 	return -CELL_E_CRC;
@@ -1169,8 +1217,8 @@ kv_boot_report(struct kv_store *kv)
 	n = kv_get(kv, "boot", "count", count_text, sizeof count_text - 1);
 	if (n > 0) {
 		count_text[n] = '\0';
-		for (int i = 0; i < n && count_text[i] >= '0' &&
-		    count_text[i] <= '9'; i++)
+		for (int i = 0;
+		     i < n && count_text[i] >= '0' && count_text[i] <= '9'; i++)
 			count = count * 10 + (uint32_t)(count_text[i] - '0');
 	}
 	n = kv_get(kv, "boot", "last", last, sizeof last - 1);
@@ -1182,7 +1230,8 @@ kv_boot_report(struct kv_store *kv)
 	kprintf("#I kv boot=%u last=\"%s\"\n", count, last);
 	n = ksnprintf(count_text, sizeof count_text, "%u", count);
 	m = ksnprintf(stored, sizeof stored, "stored by boot %u", count);
-	items[0] = (struct kv_item){ "boot", "count", count_text, (uint32_t)n, 0 };
+	items[0] =
+	    (struct kv_item){ "boot", "count", count_text, (uint32_t)n, 0 };
 	items[1] = (struct kv_item){ "boot", "last", stored, (uint32_t)m, 0 };
 	return kv_put_many(kv, items, 2);
 }

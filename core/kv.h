@@ -36,26 +36,32 @@ struct kv_entry {
 	uint8_t ns_len, key_len;
 	char ns[KV_NS_MAX];
 	char key[KV_KEY_MAX];
-	uint64_t block;		/* where its newest record is */
-	uint64_t seq;		/* that record's sequence number */
-	uint8_t op;		/* its place among that record's ops */
+	uint64_t block; /* where its newest record is */
+	uint64_t seq;   /* that record's sequence number */
+	uint8_t op;     /* its place among that record's ops */
 };
 
 struct kv_store {
 	const struct blkdev *dev;
 	struct region area;
 	uint64_t half_blocks;
-	uint32_t active;	/* the committed half, 0 or 1 */
-	uint64_t generation;	/* of the committed half; 0: no store yet */
-	uint64_t next_block;	/* the next record's block within the half */
-	uint64_t gen_max;	/* highest generation anywhere in the area */
-	uint64_t seq;		/* highest sequence number anywhere in the area;
-				 * the next record takes seq + 1 */
-	uint32_t damage;	/* damage reports ("#W kv: ...") since kv_open */
-	int broken;		/* a compaction failed: writes refused until
-				 * the next kv_open */
-	uint64_t used[2];	/* per half: blocks from its start that may
-				 * hold anything; the rest of it is blank */
+	uint32_t active;     /* the committed half, 0 or 1 */
+	uint64_t generation; /* of the committed half; 0: no store yet */
+	uint64_t next_block; /* the next record's block within the half */
+	uint64_t gen_max;    /* highest generation anywhere in the area */
+	/*
+	 * highest sequence number anywhere in the area; the next record takes
+	 * seq + 1
+	 */
+	uint64_t seq;
+	uint32_t damage; /* damage reports ("#W kv: ...") since kv_open */
+	/* a compaction failed: writes refused until the next kv_open */
+	int broken;
+	/*
+	 * per half: blocks from its start that may hold anything; the rest of
+	 * it is blank
+	 */
+	uint64_t used[2];
 	uint32_t count;
 	struct kv_entry entries[KV_SLOTS];
 };
@@ -83,7 +89,7 @@ struct kv_item {
 	const char *ns, *key;
 	const void *value;
 	uint32_t len;
-	int remove;		/* 1: delete ns/key (value and len unused) */
+	int remove; /* 1: delete ns/key (value and len unused) */
 };
 
 /*
@@ -113,10 +119,10 @@ int kv_delete(struct kv_store *kv, const char *ns, const char *key);
  * -CELL_E_FLAGS, -CELL_E_LENGTH. The ops point into block. For tests and
  * fuzzers.
  */
-#define KV_REC_DELETE	0x1u	/* a single record that deletes its key */
-#define KV_REC_COPY	0x2u	/* written by a compaction */
-#define KV_REC_MULTI	0x4u	/* carries 1..KV_MANY_MAX ops */
-#define KV_REC_TAIL	0x8u	/* the tail copy of the newest record */
+#define KV_REC_DELETE 0x1u /* a single record that deletes its key */
+#define KV_REC_COPY   0x2u /* written by a compaction */
+#define KV_REC_MULTI  0x4u /* carries 1..KV_MANY_MAX ops */
+#define KV_REC_TAIL   0x8u /* the tail copy of the newest record */
 struct kv_op {
 	uint32_t deleted;
 	uint8_t ns_len, key_len;
@@ -127,10 +133,11 @@ struct kv_op {
 struct kv_record {
 	uint64_t generation, seq;
 	uint32_t flags;
-	uint32_t n;		/* ops */
+	uint32_t n; /* ops */
 	struct kv_op op[KV_MANY_MAX];
 };
-int kv_record_decode(const uint8_t block[HAL_BLOCK_SIZE], struct kv_record *out);
+int kv_record_decode(const uint8_t block[HAL_BLOCK_SIZE],
+    struct kv_record *out);
 
 /*
  * The two-boot report: read boot/count and boot/last, print

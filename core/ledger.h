@@ -12,14 +12,14 @@
 #include <stdint.h>
 
 struct ledger_value {
-	uint8_t line;		/* the E number: 2, 3 (the E3/E4 line), 5..10 */
-	char name[16];		/* the field as printed: "parcel_hash" */
+	uint8_t line;  /* the E number: 2, 3 (the E3/E4 line), 5..10 */
+	char name[16]; /* the field as printed: "parcel_hash" */
 	uint32_t value;
 };
 
 struct ledger_phenotype {
-	char name[32];		/* for messages only: the hash decides */
-	uint8_t sha256[32];	/* of the .pbin bytes, as the machine hands them */
+	char name[32];      /* for messages only: the hash decides */
+	uint8_t sha256[32]; /* of the .pbin bytes, as the machine hands them */
 };
 
 extern const struct ledger_value ledger_values[];

@@ -9,10 +9,10 @@
 
 static struct {
 	char buf[LOG_RING_SIZE];
-	uint32_t head, len;	/* oldest byte, bytes buffered */
+	uint32_t head, len; /* oldest byte, bytes buffered */
 	int draining;
 	int held;
-	uint64_t reported;	/* drops already announced */
+	uint64_t reported; /* drops already announced */
 	struct log_ring_stats st;
 } ring;
 
@@ -35,7 +35,8 @@ append(const char *buf, size_t len)
 		ring.st.dropped_writes++;
 	} else {
 		for (size_t i = 0; i < len; i++)
-			ring.buf[(ring.head + ring.len + i) % LOG_RING_SIZE] = buf[i];
+			ring.buf[(ring.head + ring.len + i) % LOG_RING_SIZE] =
+			    buf[i];
 		ring.len += (uint32_t)len;
 	}
 	hal_irq_restore(irq);
@@ -58,8 +59,10 @@ log_flush(void)
 		if (ring.st.dropped != ring.reported) {
 			uint64_t lost = ring.st.dropped - ring.reported;
 			char note[80];
-			int m = ksnprintf(note, sizeof note, "#W log ring dropped "
-			    "%llu bytes\n", (unsigned long long)lost);
+			int m = ksnprintf(note, sizeof note,
+			    "#W log ring dropped "
+			    "%llu bytes\n",
+			    (unsigned long long)lost);
 			ring.reported = ring.st.dropped;
 			hal_irq_restore(irq);
 			hal_console_write(note, (size_t)m);

@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 struct log_ring_stats {
-	uint64_t written;	/* bytes that reached the console */
-	uint64_t dropped;	/* bytes dropped for want of room */
+	uint64_t written; /* bytes that reached the console */
+	uint64_t dropped; /* bytes dropped for want of room */
 	uint64_t dropped_writes;
 };
 

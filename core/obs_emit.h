@@ -13,7 +13,6 @@
 
 #include "cellos/obs.h"
 
-
 /* Forget the index (cell_reset): seq back to 0, counters and hash cleared. */
 void obs_reset(void);
 

@@ -93,7 +93,7 @@ org_charge_mem(uint32_t slot, int32_t bytes)
 	struct mito_entry *m = &org.mito[slot];
 
 	if (bytes < 0) {
-		uint32_t give = (uint32_t)-(int64_t)bytes;
+		uint32_t give = (uint32_t) - (int64_t)bytes;
 		m->mem_held -= give < m->mem_held ? give : m->mem_held;
 		return LYSO_ALIVE;
 	}
@@ -132,7 +132,13 @@ const char *
 org_reason_name(uint32_t reason)
 {
 	static const char *const names[] = {
-		"alive", "route", "cpu", "io", "mem", "fault", "rejected",
+		"alive",
+		"route",
+		"cpu",
+		"io",
+		"mem",
+		"fault",
+		"rejected",
 	};
 
 	return reason < sizeof names / sizeof names[0] ? names[reason] : "?";
@@ -170,9 +176,18 @@ org_mito_hash(void)
 	for (uint32_t i = 0; i < org.num_genes; i++) {
 		const struct mito_entry *m = &org.mito[i];
 		const uint32_t fields[13] = {
-			m->gene_id, m->cpu_budget, m->io_budget, m->mem_budget,
-			m->cpu_epoch, m->io_epoch, m->cpu_total, m->io_total,
-			m->mem_held, m->mem_peak, m->quanta, m->gas_total,
+			m->gene_id,
+			m->cpu_budget,
+			m->io_budget,
+			m->mem_budget,
+			m->cpu_epoch,
+			m->io_epoch,
+			m->cpu_total,
+			m->io_total,
+			m->mem_held,
+			m->mem_peak,
+			m->quanta,
+			m->gas_total,
 			m->gas_outs,
 		};
 		for (unsigned f = 0; f < 13; f++)
@@ -199,8 +214,10 @@ org_golgi_hash(uint32_t num_channels)
 	}
 	for (uint32_t i = 0; i < org.num_genes; i++) {
 		const uint32_t fields[4] = {
-			org.mito[i].gene_id, org.lyso[i].reason,
-			org.lyso[i].quantum, org.lyso[i].reclaimed,
+			org.mito[i].gene_id,
+			org.lyso[i].reason,
+			org.lyso[i].quantum,
+			org.lyso[i].reclaimed,
 		};
 		for (unsigned f = 0; f < 4; f++) {
 			le32_store(word, fields[f]);

@@ -22,35 +22,35 @@
 
 enum lyso_reason {
 	LYSO_ALIVE = 0,
-	LYSO_ROUTE = 1,		/* sent along an edge the graph does not have */
-	LYSO_CPU = 2,		/* over its CPU budget in an epoch */
-	LYSO_IO = 3,		/* over its IO budget in an epoch */
-	LYSO_MEM = 4,		/* over its memory budget */
-	LYSO_FAULT = 5,		/* its bytecode faulted (bad memory access, helper
-				 * misuse) */
-	LYSO_REJECTED = 6	/* its bytecode was refused by the verifier: it
-				 * never ran */
+	LYSO_ROUTE = 1, /* sent along an edge the graph does not have */
+	LYSO_CPU = 2,   /* over its CPU budget in an epoch */
+	LYSO_IO = 3,    /* over its IO budget in an epoch */
+	LYSO_MEM = 4,   /* over its memory budget */
+	/* its bytecode faulted (bad memory access, helper misuse) */
+	LYSO_FAULT = 5,
+	/* its bytecode was refused by the verifier: it never ran */
+	LYSO_REJECTED = 6
 };
 
 struct mito_entry {
 	uint32_t gene_id;
 	uint32_t cpu_budget, io_budget, mem_budget;
-	uint32_t cpu_epoch, io_epoch;	/* this epoch */
-	uint32_t cpu_total, io_total;	/* since boot */
+	uint32_t cpu_epoch, io_epoch; /* this epoch */
+	uint32_t cpu_total, io_total; /* since boot */
 	uint32_t mem_held, mem_peak;
-	uint32_t quanta;		/* quanta run */
-	uint32_t gas_total;		/* VM gas spent since boot (bytecode genes) */
-	uint32_t gas_outs;		/* quanta that ended out of gas */
+	uint32_t quanta;    /* quanta run */
+	uint32_t gas_total; /* VM gas spent since boot (bytecode genes) */
+	uint32_t gas_outs;  /* quanta that ended out of gas */
 };
 
 /* The Golgi's verdict columns: the QoS verdicts, then "denied". */
-#define GOLGI_DENIED	QOS_VERDICTS
-#define GOLGI_COLUMNS	(QOS_VERDICTS + 1)
+#define GOLGI_DENIED  QOS_VERDICTS
+#define GOLGI_COLUMNS (QOS_VERDICTS + 1)
 
 struct lyso_entry {
-	uint32_t reason;	/* enum lyso_reason */
-	uint32_t quantum;	/* when it was killed */
-	uint32_t reclaimed;	/* 1 once lyso_cleanup has freed its resources */
+	uint32_t reason;    /* enum lyso_reason */
+	uint32_t quantum;   /* when it was killed */
+	uint32_t reclaimed; /* 1 once lyso_cleanup has freed its resources */
 };
 
 struct organelles {

@@ -36,9 +36,8 @@ struct reader {
  * its two values as unsigned long long, so fmt has two %llu-type
  * conversions; a refusal with fewer values calls refuse_at itself.
  */
-static int __attribute__((format(printf, 5, 6)))
-refuse_at(struct reader *r, int code, size_t offset, const char *field,
-    const char *fmt, ...)
+static int __attribute__((format(printf, 5, 6))) refuse_at(struct reader *r,
+    int code, size_t offset, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -53,8 +52,8 @@ refuse_at(struct reader *r, int code, size_t offset, const char *field,
 	return -code;
 }
 
-#define refuse(r, code, offset, field, fmt, a, b)			\
-	refuse_at((r), (code), (offset), (field), fmt,			\
+#define refuse(r, code, offset, field, fmt, a, b)      \
+	refuse_at((r), (code), (offset), (field), fmt, \
 	    (unsigned long long)(a), (unsigned long long)(b))
 
 /*
@@ -145,8 +144,11 @@ parse_header(struct reader *r, struct phenotype *p)
 }
 
 static const char *const channel_fields[] = {
-	"channels[].channel_id", "channels[].qos", "channels[].priority",
-	"channels[].bucket", "channels[].bucket_max",
+	"channels[].channel_id",
+	"channels[].qos",
+	"channels[].priority",
+	"channels[].bucket",
+	"channels[].bucket_max",
 	"channels[].refill_per_tick",
 };
 
@@ -188,16 +190,15 @@ parse_channels(struct reader *r, struct phenotype *p, size_t off)
 			    at + PBIN_AT(qos, bucket_max), channel_fields[4],
 			    "%llu, expected 1..%llu", q.bucket_max, 1000000);
 		if (q.bucket > q.bucket_max)
-			return refuse(r, CELL_E_RANGE, at + PBIN_AT(qos, bucket),
-			    channel_fields[3],
+			return refuse(r, CELL_E_RANGE,
+			    at + PBIN_AT(qos, bucket), channel_fields[3],
 			    "%llu exceeds bucket_max %llu", q.bucket,
 			    q.bucket_max);
 		if (q.refill_per_tick > q.bucket_max)
 			return refuse(r, CELL_E_RANGE,
 			    at + PBIN_AT(qos, refill_per_tick),
-			    channel_fields[5],
-			    "%llu exceeds bucket_max %llu", q.refill_per_tick,
-			    q.bucket_max);
+			    channel_fields[5], "%llu exceeds bucket_max %llu",
+			    q.refill_per_tick, q.bucket_max);
 		p->channels[i].qos = q;
 		p->channels[i].queue_depth = QUEUE_DEPTH_DEFAULT;
 	}
@@ -212,8 +213,9 @@ static int
 parse_name(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 {
 	if (len < 1 || len > PBIN_NAME_MAX)
-		return refuse(r, CELL_E_LENGTH, len_at(off), "sections.name.len",
-		    "%llu, expected 1..%llu", len, PBIN_NAME_MAX);
+		return refuse(r, CELL_E_LENGTH, len_at(off),
+		    "sections.name.len", "%llu, expected 1..%llu", len,
+		    PBIN_NAME_MAX);
 	for (uint32_t i = 0; i < len; i++) {
 		uint8_t ch = r->buf[off + i];
 		if (ch < 0x20 || ch > 0x7E)
@@ -232,8 +234,7 @@ parse_name(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
  * section has been read (an unknown section after it is refused as such).
  */
 static int
-parse_signature(struct reader *r, struct phenotype *p, size_t off,
-    uint32_t len)
+parse_signature(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 {
 	pbin_signature_t sig;
 
@@ -263,13 +264,14 @@ parse_sched(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 	pbin_sched_t v;
 
 	if (len != PBIN_SCHED_SIZE)
-		return refuse(r, CELL_E_LENGTH, len_at(off), "sections.sched.len",
-		    "%llu, expected %llu", len, PBIN_SCHED_SIZE);
+		return refuse(r, CELL_E_LENGTH, len_at(off),
+		    "sections.sched.len", "%llu, expected %llu", len,
+		    PBIN_SCHED_SIZE);
 	pbin_sched_decode(r->buf + off, &v);
 	if (v.gas < 1)
 		return refuse(r, CELL_E_RANGE, off + PBIN_AT(sched, gas),
-		    "sections.sched.gas",
-		    "%llu, expected at least %llu", v.gas, 1);
+		    "sections.sched.gas", "%llu, expected at least %llu", v.gas,
+		    1);
 	if (v.proof_quanta < 1 || v.proof_quanta > SCHED_QUANTA_MAX)
 		return refuse(r, CELL_E_RANGE,
 		    off + PBIN_AT(sched, proof_quanta),
@@ -278,8 +280,8 @@ parse_sched(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 	if (v.epoch_quanta < 1)
 		return refuse(r, CELL_E_RANGE,
 		    off + PBIN_AT(sched, epoch_quanta),
-		    "sections.sched.epoch_quanta", "%llu, expected at least %llu",
-		    v.epoch_quanta, 1);
+		    "sections.sched.epoch_quanta",
+		    "%llu, expected at least %llu", v.epoch_quanta, 1);
 	if (v.reserved != 0)
 		return refuse(r, CELL_E_RANGE, off + PBIN_AT(sched, reserved),
 		    "sections.sched.reserved", "%llu, must be %llu", v.reserved,
@@ -292,16 +294,16 @@ static int
 parse_queues(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 {
 	if (len != p->num_channels * PBIN_QUEUE_SIZE)
-		return refuse(r, CELL_E_LENGTH, len_at(off), "sections.queues.len",
-		    "%llu, expected 4 x %llu channels", len, p->num_channels);
+		return refuse(r, CELL_E_LENGTH, len_at(off),
+		    "sections.queues.len", "%llu, expected 4 x %llu channels",
+		    len, p->num_channels);
 	for (uint32_t i = 0; i < p->num_channels; i++) {
 		size_t at = off + (size_t)i * PBIN_QUEUE_SIZE;
 		uint32_t depth = le32_load(r->buf + at);
 
 		if (depth < 1 || depth > QUEUE_DEPTH_MAX)
-			return refuse(r, CELL_E_RANGE, at,
-			    "sections.queues[]", "%llu, expected 1..%llu",
-			    depth, QUEUE_DEPTH_MAX);
+			return refuse(r, CELL_E_RANGE, at, "sections.queues[]",
+			    "%llu, expected 1..%llu", depth, QUEUE_DEPTH_MAX);
 		p->channels[i].queue_depth = depth;
 	}
 	return 0;
@@ -357,8 +359,8 @@ parse_genes(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 		}
 		if (v.kind < GENE_KIND_MITO_ENERGY || v.kind > GENE_KIND_MAX)
 			return refuse(r, CELL_E_RANGE, at + PBIN_AT(gene, kind),
-			    "genes[].kind",
-			    "%llu, expected 1..%llu", v.kind, GENE_KIND_MAX);
+			    "genes[].kind", "%llu, expected 1..%llu", v.kind,
+			    GENE_KIND_MAX);
 		if (pheno_channel_index(p, v.channel) < 0)
 			return refuse(r, CELL_E_RANGE,
 			    at + PBIN_AT(gene, channel), "genes[].channel",
@@ -366,12 +368,14 @@ parse_genes(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 			    v.channel, p->num_channels);
 		if (v.cpu_budget < 1)
 			return refuse(r, CELL_E_RANGE,
-			    at + PBIN_AT(gene, cpu_budget), "genes[].cpu_budget",
+			    at + PBIN_AT(gene, cpu_budget),
+			    "genes[].cpu_budget",
 			    "%llu, expected at least %llu", v.cpu_budget, 1);
 		if (v.mem_budget > GENE_MEM_MAX)
 			return refuse(r, CELL_E_RANGE,
-			    at + PBIN_AT(gene, mem_budget), "genes[].mem_budget",
-			    "%llu, at most %llu", v.mem_budget, GENE_MEM_MAX);
+			    at + PBIN_AT(gene, mem_budget),
+			    "genes[].mem_budget", "%llu, at most %llu",
+			    v.mem_budget, GENE_MEM_MAX);
 		if (v.kind == GENE_KIND_TESTGENE) {
 			if (pheno_channel_index(p, v.arg0) < 0)
 				return refuse(r, CELL_E_RANGE,
@@ -383,7 +387,8 @@ parse_genes(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 				return refuse(r, CELL_E_RANGE,
 				    at + PBIN_AT(gene, arg1), "genes[].arg1",
 				    "testgene behaviour %llu, "
-				    "expected 0..%llu", v.arg1, 2);
+				    "expected 0..%llu",
+				    v.arg1, 2);
 		} else if (v.kind != GENE_KIND_BYTECODE &&
 		    (v.arg0 != 0 || v.arg1 != 0)) {
 			return refuse(r, CELL_E_RANGE, at + PBIN_AT(gene, arg0),
@@ -407,20 +412,22 @@ parse_devices(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 	if (rc < 0)
 		return rc;
 	for (uint32_t i = 0; i < count; i++) {
-		size_t at = off + PBIN_COUNT_SIZE +
-		    (size_t)i * PBIN_DEVICE_SIZE;
+		size_t at =
+		    off + PBIN_COUNT_SIZE + (size_t)i * PBIN_DEVICE_SIZE;
 		pbin_device_t v;
 
 		pbin_device_decode(r->buf + at, &v);
 		if (v.kind < PBIN_DEV_CONSOLE || v.kind > PBIN_DEV_IRQ_LINE)
 			return refuse(r, CELL_E_RANGE,
 			    at + PBIN_AT(device, kind), "devices[].kind",
-			    "%llu, expected 1..%llu", v.kind, PBIN_DEV_IRQ_LINE);
+			    "%llu, expected 1..%llu", v.kind,
+			    PBIN_DEV_IRQ_LINE);
 		if (pheno_channel_index(p, v.channel) < 0)
 			return refuse(r, CELL_E_RANGE,
 			    at + PBIN_AT(device, channel), "devices[].channel",
 			    "channel %llu does not exist "
-			    "(%llu channels)", v.channel, p->num_channels);
+			    "(%llu channels)",
+			    v.channel, p->num_channels);
 		p->devices[i] = v;
 	}
 	p->num_devices = count;
@@ -456,8 +463,10 @@ parse_programs(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 
 		if (end - at < PBIN_PROGRAM_SIZE)
 			return refuse(r, CELL_E_TRUNCATED, at,
-			    "programs[].header", "program %llu of %llu has no "
-			    "room for its header", i, count);
+			    "programs[].header",
+			    "program %llu of %llu has no "
+			    "room for its header",
+			    i, count);
 		pbin_program_decode(r->buf + at, &h);
 		pg->insn_count = h.insn_count;
 		pg->rodata_len = h.rodata_len;
@@ -487,9 +496,11 @@ parse_programs(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 		body = pbin_program_body(&h);
 		padded = pbin_program_bytes(&h) - PBIN_PROGRAM_SIZE;
 		if (end - at < padded)
-			return refuse(r, CELL_E_TRUNCATED, at, "programs[].code",
+			return refuse(r, CELL_E_TRUNCATED, at,
+			    "programs[].code",
 			    "program %llu needs %llu bytes of code and rodata; "
-			    "the section has fewer", i, padded);
+			    "the section has fewer",
+			    i, padded);
 		if (PHENO_CODE_MAX - p->code_used < body)
 			return refuse(r, CELL_E_NOSPACE, at, "programs[].code",
 			    "programs take over %llu bytes (at program %llu)",
@@ -497,8 +508,10 @@ parse_programs(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 		for (size_t k = body; k < padded; k++) {
 			if (r->buf[at + k] != 0)
 				return refuse(r, CELL_E_RANGE, at + k,
-				    "programs[].padding", "byte 0x%02llX, must "
-				    "be 0 (program %llu)", r->buf[at + k], i);
+				    "programs[].padding",
+				    "byte 0x%02llX, must "
+				    "be 0 (program %llu)",
+				    r->buf[at + k], i);
 		}
 		for (size_t k = 0; k < body; k++)
 			p->code_pool[p->code_used + k] = r->buf[at + k];
@@ -517,8 +530,7 @@ parse_programs(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 
 /* PBIN_SEC_GENE_CODE: which program runs which gene (checked later). */
 static int
-parse_gene_code(struct reader *r, struct phenotype *p, size_t off,
-    uint32_t len)
+parse_gene_code(struct reader *r, struct phenotype *p, size_t off, uint32_t len)
 {
 	uint32_t count;
 	int rc = table_count(r, off, len, PBIN_GENE_CODE_SIZE, GENES_MAX,
@@ -530,8 +542,8 @@ parse_gene_code(struct reader *r, struct phenotype *p, size_t off,
 		return refuse(r, CELL_E_RANGE, off, "sections.gene_code.count",
 		    "%llu, expected 1..%llu", count, GENES_MAX);
 	for (uint32_t i = 0; i < count; i++) {
-		size_t at = off + PBIN_COUNT_SIZE +
-		    (size_t)i * PBIN_GENE_CODE_SIZE;
+		size_t at =
+		    off + PBIN_COUNT_SIZE + (size_t)i * PBIN_GENE_CODE_SIZE;
 		pbin_gene_code_t v;
 
 		pbin_gene_code_decode(r->buf + at, &v);
@@ -539,15 +551,18 @@ parse_gene_code(struct reader *r, struct phenotype *p, size_t off,
 			if (p->gene_code[j].gene_id == v.gene_id)
 				return refuse(r, CELL_E_RANGE,
 				    at + PBIN_AT(gene_code, gene_id),
-				    "gene_code[].gene_id", "gene %llu has a "
-				    "second entry (first at %llu)", v.gene_id,
-				    j);
+				    "gene_code[].gene_id",
+				    "gene %llu has a "
+				    "second entry (first at %llu)",
+				    v.gene_id, j);
 		}
 		if (v.helpers & ~(uint32_t)VM_HELPERS_ALL)
 			return refuse(r, CELL_E_RANGE,
 			    at + PBIN_AT(gene_code, helpers),
-			    "gene_code[].helpers", "mask 0x%08llX has bits "
-			    "outside 0x%08llX", v.helpers, VM_HELPERS_ALL);
+			    "gene_code[].helpers",
+			    "mask 0x%08llX has bits "
+			    "outside 0x%08llX",
+			    v.helpers, VM_HELPERS_ALL);
 		if (v.gas < 1 || v.gas > VM_GAS_MAX)
 			return refuse(r, CELL_E_RANGE,
 			    at + PBIN_AT(gene_code, gas), "gene_code[].gas",
@@ -584,8 +599,10 @@ check_gene_code(struct reader *r, struct phenotype *p, size_t off)
 		if (c->program >= p->num_programs)
 			return refuse(r, CELL_E_RANGE,
 			    at + PBIN_AT(gene_code, program),
-			    "gene_code[].program", "%llu, the phenotype has "
-			    "%llu programs", c->program, p->num_programs);
+			    "gene_code[].program",
+			    "%llu, the phenotype has "
+			    "%llu programs",
+			    c->program, p->num_programs);
 	}
 	for (uint32_t g = 0; g < p->num_genes; g++) {
 		if (p->genes[g].kind == GENE_KIND_BYTECODE &&
@@ -617,10 +634,13 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 		if (off != r->len)
 			return refuse(r, CELL_E_UNSUPPORTED, off, "sections",
 			    "%llu bytes after the adjacency in a v1.0 file "
-			    "(sections need minor %llu)", r->len - off, 1);
+			    "(sections need minor %llu)",
+			    r->len - off, 1);
 		return refuse(r, CELL_E_VERSION, PBIN_OFF_VER_MINOR,
-		    "header.ver_minor", "v1.%llu has no genes section; this "
-		    "kernel needs v1.%llu or later", p->ver_minor, 1);
+		    "header.ver_minor",
+		    "v1.%llu has no genes section; this "
+		    "kernel needs v1.%llu or later",
+		    p->ver_minor, 1);
 	}
 	while (off < r->len) {
 		struct pbin_section sec;
@@ -641,13 +661,17 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 			    r->len - off);
 		if (tag < PBIN_SEC_NAME || tag > PBIN_SEC_MAX)
 			return refuse(r, CELL_E_UNSUPPORTED, tag_at(off),
-			    "sections.tag", "unknown section tag %llu (known "
-			    "1..%llu)", tag, PBIN_SEC_MAX);
+			    "sections.tag",
+			    "unknown section tag %llu (known "
+			    "1..%llu)",
+			    tag, PBIN_SEC_MAX);
 		if (tag >= PBIN_SEC_PROGRAMS && tag <= PBIN_SEC_GENE_CODE &&
 		    p->ver_minor < 2)
 			return refuse(r, CELL_E_UNSUPPORTED, tag_at(off),
-			    "sections.tag", "section %llu needs v1.2, the "
-			    "header says v1.%llu", tag, p->ver_minor);
+			    "sections.tag",
+			    "section %llu needs v1.2, the "
+			    "header says v1.%llu",
+			    tag, p->ver_minor);
 		if (seen & (1u << tag))
 			return refuse_at(r, CELL_E_RANGE, tag_at(off),
 			    "sections.tag", "section %u appears twice",
@@ -686,9 +710,11 @@ parse_sections(struct reader *r, struct phenotype *p, size_t off)
 	}
 	if ((seen & (1u << PBIN_SEC_SIGNATURE)) &&
 	    p->content_len + PBIN_SIGNATURE_SECTION != r->len)
-		return refuse(r, CELL_E_RANGE, p->content_len, "sections.signature",
+		return refuse(r, CELL_E_RANGE, p->content_len,
+		    "sections.signature",
 		    "the signature section at offset %llu is not the last of "
-		    "the file's %llu bytes", p->content_len, r->len);
+		    "the file's %llu bytes",
+		    p->content_len, r->len);
 	if (!(seen & (1u << PBIN_SEC_SCHED)))
 		return refuse_at(r, CELL_E_TRUNCATED, r->len, "sections.sched",
 		    "required section %u missing", (unsigned)PBIN_SEC_SCHED);
@@ -733,16 +759,18 @@ pheno_parse(const uint8_t *buf, size_t len, struct phenotype *out,
 		p->adjacency[i] = buf[off + i];
 	/* Bits past N*N in the last byte must be clear: nothing hides there. */
 	if ((p->num_channels * p->num_channels) % 8 != 0) {
-		uint8_t spare = (uint8_t)(0xFFu <<
-		    ((p->num_channels * p->num_channels) % 8));
+		uint8_t spare = (uint8_t)(0xFFu
+		    << ((p->num_channels * p->num_channels) % 8));
 		if (p->adjacency[adj_len - 1] & spare)
 			return refuse(&r, CELL_E_RANGE, off + adj_len - 1,
-			    "adjacency", "padding bits 0x%02llX set past the "
-			    "%llu edges", p->adjacency[adj_len - 1] & spare,
+			    "adjacency",
+			    "padding bits 0x%02llX set past the "
+			    "%llu edges",
+			    p->adjacency[adj_len - 1] & spare,
 			    p->num_channels * p->num_channels);
 	}
 	off += adj_len;
-	p->content_len = (uint32_t)len;	/* unless a signature ends it */
+	p->content_len = (uint32_t)len; /* unless a signature ends it */
 	if ((rc = parse_sections(&r, p, off)) < 0)
 		return rc;
 	if (p->name[0] == '\0') {
@@ -773,8 +801,8 @@ pheno_trusted_key(uint32_t key_id, uint8_t pub[ED25519_PUBKEY_SIZE])
 }
 
 int
-pheno_check_signature(const uint8_t *buf, size_t len,
-    const struct phenotype *p, int accept_unsigned, struct pheno_error *err)
+pheno_check_signature(const uint8_t *buf, size_t len, const struct phenotype *p,
+    int accept_unsigned, struct pheno_error *err)
 {
 	struct reader r = { buf, len, err };
 	uint8_t pub[ED25519_PUBKEY_SIZE];
@@ -786,7 +814,8 @@ pheno_check_signature(const uint8_t *buf, size_t len,
 			return 0;
 		return refuse_at(&r, CELL_E_NOENT, len, "signature",
 		    "unsigned (no section %u); this image boots only signed "
-		    "phenotypes", (unsigned)PBIN_SEC_SIGNATURE);
+		    "phenotypes",
+		    (unsigned)PBIN_SEC_SIGNATURE);
 	}
 	if (at + PBIN_SIGNATURE_SECTION != len)
 		return refuse_at(&r, CELL_E_INVAL, at, "signature",
@@ -794,15 +823,17 @@ pheno_check_signature(const uint8_t *buf, size_t len,
 	at += PBIN_SECTION_HDR_SIZE;
 	if (pheno_trusted_key(p->sig_key_id, pub) < 0)
 		return refuse(&r, CELL_E_NOENT, at + PBIN_AT(signature, key_id),
-		    "signature.key_id", "%llu, not a key this image trusts "
-		    "(it trusts its root, id %llu)", p->sig_key_id,
-		    CELLOS_ROOT_KEY_ID);
+		    "signature.key_id",
+		    "%llu, not a key this image trusts "
+		    "(it trusts its root, id %llu)",
+		    p->sig_key_id, CELLOS_ROOT_KEY_ID);
 	rc = ed25519_verify(p->signature, buf, at + PBIN_SIGNATURE_SIGNED, pub);
 	if (rc < 0)
 		return refuse(&r, -rc, at + PBIN_SIGNATURE_SIGNED,
-		    "signature.sig", "does not verify under key %llu over the "
-		    "%llu bytes before it", p->sig_key_id,
-		    at + PBIN_SIGNATURE_SIGNED);
+		    "signature.sig",
+		    "does not verify under key %llu over the "
+		    "%llu bytes before it",
+		    p->sig_key_id, at + PBIN_SIGNATURE_SIGNED);
 	return 0;
 }
 

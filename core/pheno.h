@@ -23,11 +23,11 @@ struct pheno_channel {
 
 /* One program of PBIN_SEC_PROGRAMS; code and rodata point into code_pool. */
 struct pheno_program {
-	uint32_t insn_count;	/* 8-byte slots */
+	uint32_t insn_count; /* 8-byte slots */
 	uint32_t rodata_len;
 	uint32_t entry;
-	const uint8_t *code;	/* insn_count * 8 bytes */
-	const uint8_t *rodata;	/* rodata_len bytes */
+	const uint8_t *code;   /* insn_count * 8 bytes */
+	const uint8_t *rodata; /* rodata_len bytes */
 };
 
 struct phenotype {
@@ -48,24 +48,24 @@ struct phenotype {
 	struct pheno_program programs[VM_PROGRAMS_MAX];
 	uint32_t num_gene_code;
 	pbin_gene_code_t gene_code[GENES_MAX];
-	uint32_t code_used;			/* bytes of code_pool in use */
-	uint8_t code_pool[PHENO_CODE_MAX];	/* the programs' bytes, copied */
+	uint32_t code_used;                /* bytes of code_pool in use */
+	uint8_t code_pool[PHENO_CODE_MAX]; /* the programs' bytes, copied */
 	/*
 	 * PBIN_SEC_SIGNATURE. content_len: the bytes before it (the whole file
 	 * when unsigned), the phenotype's identity (the ledger's SHA-256).
 	 */
 	uint32_t content_len;
-	int signed_by_key;			/* the file has a signature */
+	int signed_by_key; /* the file has a signature */
 	uint32_t sig_key_id;
-	uint8_t signature[64];			/* R || S */
+	uint8_t signature[64]; /* R || S */
 };
 
 /* Where and why a .pbin was refused. */
 struct pheno_error {
-	int code;		/* -CELL_E_* */
-	uint32_t offset;	/* byte offset of the offending field */
-	const char *field;	/* e.g. "header.magic", "channels[2].bucket" */
-	char detail[96];	/* the values involved, human readable */
+	int code;          /* -CELL_E_* */
+	uint32_t offset;   /* byte offset of the offending field */
+	const char *field; /* e.g. "header.magic", "channels[2].bucket" */
+	char detail[96];   /* the values involved, human readable */
 };
 
 /*

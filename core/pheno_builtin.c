@@ -24,7 +24,7 @@ static const struct pbin_header builtin_header = {
 	.arch_id = PBIN_ARCH_HOSTED,
 	.reserved = 0,
 	.num_channels = 1,
-	.quantum_ns = 1000000,		/* 1 ms */
+	.quantum_ns = 1000000, /* 1 ms */
 };
 
 /* Channel 0: the console, best effort, priority 0, bucket 4 of 4, refill 1. */
@@ -57,11 +57,11 @@ static const pbin_gene_t builtin_gene = {
 };
 
 /* Header, one channel, its 1-bit adjacency, then NAME, SCHED and GENES. */
-#define BUILTIN_BYTES							\
-	(PBIN_HDR_SIZE + PBIN_QOS_SIZE + 1 +				\
-	PBIN_SECTION_HDR_SIZE + sizeof builtin_name - 1 +		\
-	PBIN_SECTION_HDR_SIZE + PBIN_SCHED_SIZE +			\
-	PBIN_SECTION_HDR_SIZE + PBIN_COUNT_SIZE + PBIN_GENE_SIZE)
+#define BUILTIN_BYTES                                                   \
+	(PBIN_HDR_SIZE + PBIN_QOS_SIZE + 1 + PBIN_SECTION_HDR_SIZE +    \
+	    sizeof builtin_name - 1 + PBIN_SECTION_HDR_SIZE +           \
+	    PBIN_SCHED_SIZE + PBIN_SECTION_HDR_SIZE + PBIN_COUNT_SIZE + \
+	    PBIN_GENE_SIZE)
 
 static uint8_t builtin_pbin[BUILTIN_BYTES];
 static size_t builtin_len;

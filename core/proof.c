@@ -35,20 +35,20 @@ static const struct {
 };
 
 enum coverage {
-	COVERAGE_UNKNOWN,	/* no phenotype yet (E2 runs before E4) */
-	COVERAGE_LEDGER,	/* the ledger covers the phenotype booted */
-	COVERAGE_NONE		/* it does not: PROOF UNCHECKED at best */
+	COVERAGE_UNKNOWN, /* no phenotype yet (E2 runs before E4) */
+	COVERAGE_LEDGER,  /* the ledger covers the phenotype booted */
+	COVERAGE_NONE     /* it does not: PROOF UNCHECKED at best */
 };
 
 static struct evidence {
 	uint32_t values[PROOF_LINES][PROOF_FIELDS_MAX];
 	uint8_t counts[PROOF_LINES];
-	uint32_t emitted;		/* bit per enum proof_line */
+	uint32_t emitted; /* bit per enum proof_line */
 	enum coverage coverage;
 	uint8_t phenotype_sha[32];
 	int fell_back;
-	int secret_unlisted;		/* not the TEST secret */
-	char fallback[REASON_MAX];	/* "E<n> <reason>" of the first one */
+	int secret_unlisted;       /* not the TEST secret */
+	char fallback[REASON_MAX]; /* "E<n> <reason>" of the first one */
 } ev;
 
 void
@@ -57,14 +57,13 @@ proof_reset(void)
 	ev = (struct evidence){ 0 };
 }
 
-
 void
 proof_expect_phenotype(const uint8_t sha256[32])
 {
 	for (unsigned i = 0; i < 32; i++)
 		ev.phenotype_sha[i] = sha256[i];
-	ev.coverage = ledger_phenotype(sha256) != NULL ? COVERAGE_LEDGER :
-	    COVERAGE_NONE;
+	ev.coverage =
+	    ledger_phenotype(sha256) != NULL ? COVERAGE_LEDGER : COVERAGE_NONE;
 }
 
 /* Whether this boot's values are held against the ledger. */
@@ -90,15 +89,20 @@ compare(enum proof_line line, const struct proof_field *f, unsigned n)
 
 	for (unsigned i = 0; i < n; i++) {
 		if (ledger_value(number, f[i].name, &want) < 0)
-			return proof_fail(number, "%s=%08X, the ledger has no "
-			    "E%u %s", f[i].name, f[i].value, number, f[i].name);
+			return proof_fail(number,
+			    "%s=%08X, the ledger has no "
+			    "E%u %s",
+			    f[i].name, f[i].value, number, f[i].name);
 		if (want != f[i].value)
-			return proof_fail(number, "%s=%08X, the ledger says %08X",
-			    f[i].name, f[i].value, want);
+			return proof_fail(number,
+			    "%s=%08X, the ledger says %08X", f[i].name,
+			    f[i].value, want);
 	}
 	if (ledger_fields(number) != n)
-		return proof_fail(number, "the line has %u values, the ledger "
-		    "expects %u", n, ledger_fields(number));
+		return proof_fail(number,
+		    "the line has %u values, the ledger "
+		    "expects %u",
+		    n, ledger_fields(number));
 	return 0;
 }
 
@@ -122,7 +126,8 @@ proof_emit(enum proof_line line, const struct proof_field *f, unsigned n)
 	if (!checked())
 		return 0;
 	if (ev.coverage == COVERAGE_UNKNOWN && line != PROOF_E2)
-		return proof_fail(lines[line].number, "no phenotype was "
+		return proof_fail(lines[line].number,
+		    "no phenotype was "
 		    "announced before this line");
 	return compare(line, f, n);
 }
@@ -193,7 +198,6 @@ proof_fallback(unsigned line, const char *fmt, ...)
 	}
 }
 
-
 int
 proof_clean(void)
 {
@@ -211,21 +215,22 @@ proof_verdict(void)
 	}
 	if (log.dropped != 0) {
 		kprintf("PROOF FAILURE: E8 channel 0 lost %llu bytes of this "
-		    "boot's output\n", (unsigned long long)log.dropped);
+			"boot's output\n",
+		    (unsigned long long)log.dropped);
 		return CELL_EXIT_FAILURE;
 	}
 	if (ev.secret_unlisted) {
 		kprintf("PROOF UNCHECKED: the device secret is not the TEST "
-		    "secret; the ledger holds no evidence for it\n");
+			"secret; the ledger holds no evidence for it\n");
 		return CELL_EXIT_UNCHECKED;
 	}
 	if (ev.coverage != COVERAGE_LEDGER) {
 		kprintf("PROOF UNCHECKED: no ledger for phenotype "
-		    "%02X%02X%02X%02X%02X%02X%02X%02X\n", ev.phenotype_sha[0],
-		    ev.phenotype_sha[1], ev.phenotype_sha[2],
-		    ev.phenotype_sha[3], ev.phenotype_sha[4],
-		    ev.phenotype_sha[5], ev.phenotype_sha[6],
-		    ev.phenotype_sha[7]);
+			"%02X%02X%02X%02X%02X%02X%02X%02X\n",
+		    ev.phenotype_sha[0], ev.phenotype_sha[1],
+		    ev.phenotype_sha[2], ev.phenotype_sha[3],
+		    ev.phenotype_sha[4], ev.phenotype_sha[5],
+		    ev.phenotype_sha[6], ev.phenotype_sha[7]);
 		return CELL_EXIT_UNCHECKED;
 	}
 	kprintf("FULL PROOF SUCCESS\n");

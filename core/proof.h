@@ -21,21 +21,21 @@
 
 /* The proof lines that carry values, in boot (and ledger) order. */
 enum proof_line {
-	PROOF_E2 = 0,	/* frames, parcel_hash */
-	PROOF_E3,	/* qos, cg_crc (the E3/E4 line) */
-	PROOF_E5,	/* mito, golgi, quanta, gas */
-	PROOF_E6,	/* delivered, evt_hash, dropped */
-	PROOF_E7,	/* old_sha, new_sha */
-	PROOF_E8,	/* entries, obs_hash */
-	PROOF_E9,	/* key, mac16 */
-	PROOF_E10,	/* tag, build */
+	PROOF_E2 = 0, /* frames, parcel_hash */
+	PROOF_E3,     /* qos, cg_crc (the E3/E4 line) */
+	PROOF_E5,     /* mito, golgi, quanta, gas */
+	PROOF_E6,     /* delivered, evt_hash, dropped */
+	PROOF_E7,     /* old_sha, new_sha */
+	PROOF_E8,     /* entries, obs_hash */
+	PROOF_E9,     /* key, mac16 */
+	PROOF_E10,    /* tag, build */
 	PROOF_LINES
 };
 
 #define PROOF_FIELDS_MAX 4
 
 struct proof_field {
-	const char *name;	/* as printed and as the ledger names it */
+	const char *name; /* as printed and as the ledger names it */
 	uint32_t value;
 };
 

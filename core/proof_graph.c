@@ -82,20 +82,24 @@ static int
 check_graph(const struct phenotype *p)
 {
 	if (cg_channels() != p->num_channels)
-		return proof_fail(3, "the graph has %u channels, the phenotype "
-		    "%u", cg_channels(), p->num_channels);
+		return proof_fail(3,
+		    "the graph has %u channels, the phenotype "
+		    "%u",
+		    cg_channels(), p->num_channels);
 	for (uint32_t i = 0; i < p->num_channels; i++) {
 		if (cg_channel_id(i) != p->channels[i].qos.channel_id)
-			return proof_fail(3, "graph channel %u has id %u, the "
-			    "phenotype says %u", i, cg_channel_id(i),
-			    p->channels[i].qos.channel_id);
+			return proof_fail(3,
+			    "graph channel %u has id %u, the "
+			    "phenotype says %u",
+			    i, cg_channel_id(i), p->channels[i].qos.channel_id);
 		for (uint32_t j = 0; j < p->num_channels; j++) {
 			if (cg_edge(i, j) != pheno_has_edge(p, i, j))
-				return proof_fail(3, "edge %u -> %u is %s in the "
-				    "graph but %s in the phenotype", i, j,
-				    cg_edge(i, j) ? "present" : "absent",
+				return proof_fail(3,
+				    "edge %u -> %u is %s in the "
+				    "graph but %s in the phenotype",
+				    i, j, cg_edge(i, j) ? "present" : "absent",
 				    pheno_has_edge(p, i, j) ? "present" :
-				    "absent");
+							      "absent");
 		}
 	}
 	return 0;
@@ -104,10 +108,9 @@ check_graph(const struct phenotype *p)
 int
 proof_e3_graph(const struct phenotype *p)
 {
-	static struct qos q;	/* static: no large frames on kernel stacks */
-	static const char *const names[QOS_VERDICTS] = {
-		"OK", "BUSY", "DROP", "EGAS"
-	};
+	static struct qos q; /* static: no large frames on kernel stacks */
+	static const char *const names[QOS_VERDICTS] = { "OK", "BUSY", "DROP",
+		"EGAS" };
 	uint32_t want[QOS_VERDICTS], qos_word;
 	uint64_t want_gas;
 
@@ -127,19 +130,23 @@ proof_e3_graph(const struct phenotype *p)
 	expected_verdicts(p, want, &want_gas);
 	for (uint32_t v = 0; v < QOS_VERDICTS; v++) {
 		if (q.verdicts[v] != want[v])
-			return proof_fail(3, "QoS gave %u %s verdicts, the rules "
-			    "give %u", q.verdicts[v], names[v], want[v]);
+			return proof_fail(3,
+			    "QoS gave %u %s verdicts, the rules "
+			    "give %u",
+			    q.verdicts[v], names[v], want[v]);
 	}
 	if (q.gas != want_gas)
-		return proof_fail(3, "QoS has %llu GAS left, the rules leave "
-		    "%llu", (unsigned long long)q.gas,
-		    (unsigned long long)want_gas);
+		return proof_fail(3,
+		    "QoS has %llu GAS left, the rules leave "
+		    "%llu",
+		    (unsigned long long)q.gas, (unsigned long long)want_gas);
 	for (uint32_t i = 0; i < q.num_channels; i++) {
 		if (q.ch[i].tokens > q.ch[i].bucket_max ||
 		    q.ch[i].queued > q.ch[i].depth)
-			return proof_fail(3, "channel %u over its limits "
-			    "(tokens %llu/%llu, queued %u/%u)", i,
-			    (unsigned long long)q.ch[i].tokens,
+			return proof_fail(3,
+			    "channel %u over its limits "
+			    "(tokens %llu/%llu, queued %u/%u)",
+			    i, (unsigned long long)q.ch[i].tokens,
 			    (unsigned long long)q.ch[i].bucket_max,
 			    q.ch[i].queued, q.ch[i].depth);
 	}
@@ -147,6 +154,8 @@ proof_e3_graph(const struct phenotype *p)
 	qos_word = (q.verdicts[QOS_OK] & 0xFFu) << 24 |
 	    (q.verdicts[QOS_BUSY] & 0xFFu) << 16 |
 	    (q.verdicts[QOS_DROP] & 0xFFu) << 8 | (uint32_t)(q.gas & 0xFFu);
-	return proof_emit(PROOF_E3, (const struct proof_field[]){
-	    { "qos", qos_word }, { "cg_crc", cg_hash() } }, 2);
+	return proof_emit(PROOF_E3,
+	    (const struct proof_field[]){ { "qos", qos_word },
+		{ "cg_crc", cg_hash() } },
+	    2);
 }

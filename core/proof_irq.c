@@ -34,31 +34,37 @@
 #include "proof.h"
 #include "proof_steps.h"
 
-#define E6_TIMER_HZ	HAL_TIMER_HZ_MAX	/* the values count ticks: any rate gives them */
-#define E6_FIRST_TICKS	4
-#define E6_BURSTS	6
-#define E6_FLOOD	(IRQB_RING + 8)
+#define E6_TIMER_HZ \
+	HAL_TIMER_HZ_MAX /* the values count ticks: any rate gives them */
+#define E6_FIRST_TICKS 4
+#define E6_BURSTS      6
+#define E6_FLOOD       (IRQB_RING + 8)
 
 enum { SRC_TIMER, SRC_BUTTON, SRC_SENSOR, SRC_FLOOD, SRC_COUNT };
 
 static const struct irqb_source_cfg sources[SRC_COUNT] = {
 	[SRC_TIMER] = { EVENT_TIMER, 0, 0, 0 },
-	[SRC_BUTTON] = { EVENT_CUSTOM, 2, 0, 0 },	/* one per 2 ticks */
-	[SRC_SENSOR] = { EVENT_CUSTOM, 0, 3, 1 },	/* 3 at once, 1 per tick */
+	[SRC_BUTTON] = { EVENT_CUSTOM, 2, 0, 0 }, /* one per 2 ticks */
+	[SRC_SENSOR] = { EVENT_CUSTOM, 0, 3, 1 }, /* 3 at once, 1 per tick */
 	[SRC_FLOOD] = { EVENT_CUSTOM, 0, 0, 0 },
 };
 
 /* One burst: which source each software interrupt is for. */
 static const uint8_t burst[] = {
-	SRC_BUTTON, SRC_SENSOR, SRC_SENSOR, SRC_BUTTON, SRC_SENSOR, SRC_SENSOR,
+	SRC_BUTTON,
+	SRC_SENSOR,
+	SRC_SENSOR,
+	SRC_BUTTON,
+	SRC_SENSOR,
+	SRC_SENSOR,
 	SRC_BUTTON,
 };
 
-static volatile uint32_t timer_quota;	/* ticks the handler may still take */
-static volatile uint32_t timer_taken;	/* ticks counted against the quota */
-static volatile uint32_t timer_calls;	/* on_timer calls, counted or not */
+static volatile uint32_t timer_quota; /* ticks the handler may still take */
+static volatile uint32_t timer_taken; /* ticks counted against the quota */
+static volatile uint32_t timer_calls; /* on_timer calls, counted or not */
 static volatile uint32_t soft_taken;
-static volatile uint32_t soft_source;	/* the source of the next soft IRQ */
+static volatile uint32_t soft_source; /* the source of the next soft IRQ */
 
 static struct {
 	struct sha256_ctx hash;
@@ -151,8 +157,10 @@ run_scenario(void)
 	for (uint32_t b = 0; b < E6_BURSTS; b++) {
 		for (uint32_t i = 0; i < sizeof burst; i++) {
 			if ((rc = raise_soft(burst[i])) < 0)
-				return proof_fail(6, "raising a software "
-				    "interrupt failed (%s)", cell_strerror(rc));
+				return proof_fail(6,
+				    "raising a software "
+				    "interrupt failed (%s)",
+				    cell_strerror(rc));
 		}
 		drain();
 		take_ticks(1);
@@ -160,8 +168,10 @@ run_scenario(void)
 	drain();
 	for (uint32_t i = 0; i < E6_FLOOD; i++) {
 		if ((rc = raise_soft(SRC_FLOOD)) < 0)
-			return proof_fail(6, "raising a software interrupt "
-			    "failed (%s)", cell_strerror(rc));
+			return proof_fail(6,
+			    "raising a software interrupt "
+			    "failed (%s)",
+			    cell_strerror(rc));
 	}
 	drain();
 	hal_timer_stop();
@@ -214,7 +224,8 @@ expected_queued(uint32_t want[SRC_COUNT])
 		want[SRC_SENSOR] += took;
 		tokens -= took;
 		tokens = tokens + sensor->refill_per_tick < sensor->bucket_max ?
-		    tokens + sensor->refill_per_tick : sensor->bucket_max;
+		    tokens + sensor->refill_per_tick :
+		    sensor->bucket_max;
 	}
 	want[SRC_FLOOD] = E6_FLOOD < IRQB_RING ? E6_FLOOD : IRQB_RING;
 }
@@ -233,18 +244,24 @@ check_lines(uint64_t timer_entries, uint64_t soft_entries)
 			soft_captured += irqb_stats(s).raised;
 	}
 	if (timer_taken != E6_FIRST_TICKS + E6_BURSTS)
-		return proof_fail(6, "%u timer ticks were counted, the step "
-		    "waited for %u", timer_taken, E6_FIRST_TICKS + E6_BURSTS);
+		return proof_fail(6,
+		    "%u timer ticks were counted, the step "
+		    "waited for %u",
+		    timer_taken, E6_FIRST_TICKS + E6_BURSTS);
 	if (timer_entries != timer_calls || timer_calls != timer_taken ||
 	    irqb_stats(SRC_TIMER).raised != timer_taken)
-		return proof_fail(6, "timer line: the CPU took %llu interrupts, "
+		return proof_fail(6,
+		    "timer line: the CPU took %llu interrupts, "
 		    "the handler ran %u times and counted %u, the bridge "
-		    "captured %u", (unsigned long long)timer_entries,
-		    timer_calls, timer_taken, irqb_stats(SRC_TIMER).raised);
+		    "captured %u",
+		    (unsigned long long)timer_entries, timer_calls, timer_taken,
+		    irqb_stats(SRC_TIMER).raised);
 	if (soft_entries != soft_taken || soft_taken != soft_captured)
-		return proof_fail(6, "software line: the CPU took %llu "
+		return proof_fail(6,
+		    "software line: the CPU took %llu "
 		    "interrupts, the handler ran %u times, the bridge captured "
-		    "%u", (unsigned long long)soft_entries, soft_taken,
+		    "%u",
+		    (unsigned long long)soft_entries, soft_taken,
 		    soft_captured);
 	return 0;
 }
@@ -260,20 +277,25 @@ check_books(void)
 		struct irqb_stats st = irqb_stats(s);
 
 		if (st.raised != raised[s])
-			return proof_fail(6, "source %u: bridge saw %u "
-			    "interrupts, %u were raised", s, st.raised,
-			    raised[s]);
-		if (st.raised != st.debounced + st.rate_limited +
-		    st.overflowed + st.queued || st.queued != st.consumed)
-			return proof_fail(6, "source %u: books do not balance "
+			return proof_fail(6,
+			    "source %u: bridge saw %u "
+			    "interrupts, %u were raised",
+			    s, st.raised, raised[s]);
+		if (st.raised !=
+			st.debounced + st.rate_limited + st.overflowed +
+			    st.queued ||
+		    st.queued != st.consumed)
+			return proof_fail(6,
+			    "source %u: books do not balance "
 			    "(raised %u debounced %u limited %u overflowed %u "
-			    "queued %u consumed %u)", s, st.raised, st.debounced,
-			    st.rate_limited, st.overflowed, st.queued,
-			    st.consumed);
+			    "queued %u consumed %u)",
+			    s, st.raised, st.debounced, st.rate_limited,
+			    st.overflowed, st.queued, st.consumed);
 		if (st.queued != want[s])
-			return proof_fail(6, "source %u delivered %u events, its "
-			    "debounce and bucket settings give %u", s, st.queued,
-			    want[s]);
+			return proof_fail(6,
+			    "source %u delivered %u events, its "
+			    "debounce and bucket settings give %u",
+			    s, st.queued, want[s]);
 	}
 	if (out.bad_seq)
 		return proof_fail(6, "events came out of sequence");
@@ -318,9 +340,10 @@ proof_e6_events(void)
 		return -1;
 
 	all = irqb_stats(IRQB_ALL);
-	return proof_emit(PROOF_E6, (const struct proof_field[]){
-	    { "delivered", out.delivered },
-	    { "evt_hash", sha256_final_le32(&out.hash) },
-	    { "dropped", all.debounced + all.rate_limited + all.overflowed } },
+	return proof_emit(PROOF_E6,
+	    (const struct proof_field[]){ { "delivered", out.delivered },
+		{ "evt_hash", sha256_final_le32(&out.hash) },
+		{ "dropped",
+		    all.debounced + all.rate_limited + all.overflowed } },
 	    3);
 }

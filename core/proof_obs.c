@@ -27,21 +27,29 @@ proof_e8_obs(const struct e8_expect *want)
 	if (entries < 1)
 		return proof_fail(8, "no OBS record was emitted");
 	if (marks + sys + traces + events != entries)
-		return proof_fail(8, "index counts %u records by type but %u in "
-		    "all", marks + sys + traces + events, entries);
+		return proof_fail(8,
+		    "index counts %u records by type but %u in "
+		    "all",
+		    marks + sys + traces + events, entries);
 	if (marks != want->marks)
-		return proof_fail(8, "%u mark records, the boot marked %u steps",
-		    marks, want->marks);
+		return proof_fail(8,
+		    "%u mark records, the boot marked %u steps", marks,
+		    want->marks);
 	if (sys != 1 + want->genes_dead)
-		return proof_fail(8, "%u system records, expected %u (the "
-		    "phenotype and %u genes that died)", sys,
-		    1 + want->genes_dead, want->genes_dead);
+		return proof_fail(8,
+		    "%u system records, expected %u (the "
+		    "phenotype and %u genes that died)",
+		    sys, 1 + want->genes_dead, want->genes_dead);
 	if (traces != want_traces)
-		return proof_fail(8, "%u trace records, expected %u (2 per "
-		    "quantum, 1 per event)", traces, want_traces);
+		return proof_fail(8,
+		    "%u trace records, expected %u (2 per "
+		    "quantum, 1 per event)",
+		    traces, want_traces);
 	if (events != 0)
 		return proof_fail(8, "%u event records before serving began",
 		    events);
-	return proof_emit(PROOF_E8, (const struct proof_field[]){
-	    { "entries", entries }, { "obs_hash", obs_index_hash() } }, 2);
+	return proof_emit(PROOF_E8,
+	    (const struct proof_field[]){ { "entries", entries },
+		{ "obs_hash", obs_index_hash() } },
+	    2);
 }

@@ -22,9 +22,11 @@
 
 static const char log_text[] = "cell_os E2 log line";
 
+/* clang-format off */
 static const uint32_t payload_lengths[] = {
 	sizeof log_text - 1, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 1000,
 };
+/* clang-format on */
 #define E2_PARCELS (sizeof payload_lengths / sizeof payload_lengths[0])
 #define E2_LEN_MAX 1000u
 
@@ -37,7 +39,8 @@ static void
 fill_payload(uint32_t index, uint32_t len)
 {
 	for (uint32_t j = 0; j < len; j++)
-		payload[j] = index == 0 ? (uint8_t)log_text[j] :
+		payload[j] = index == 0 ?
+		    (uint8_t)log_text[j] :
 		    (uint8_t)(j * 31u + index * 7u + (j >> 8));
 }
 
@@ -68,24 +71,30 @@ check_one(uint32_t index, struct sha256_ctx *hash)
 		    index, r, cell_strerror(r));
 	if (p.channel_id != channel || p.verb != verb || p.flags != flags ||
 	    p.len != len || (flags != 0) != (p.mac != NULL))
-		return proof_fail(2, "parcel %u: header fields differ after "
-		    "the round trip", index);
+		return proof_fail(2,
+		    "parcel %u: header fields differ after "
+		    "the round trip",
+		    index);
 	for (uint32_t j = 0; j < len; j++) {
 		if (p.payload[j] != payload[j])
-			return proof_fail(2, "parcel %u: payload byte %u differs",
-			    index, j);
+			return proof_fail(2,
+			    "parcel %u: payload byte %u differs", index, j);
 	}
 	r = parcel_decode(frame, (size_t)size - 1, &p, mac);
 	if (r != -CELL_E_TRUNCATED)
-		return proof_fail(2, "parcel %u: a frame one byte short gave "
-		    "%d, expected truncated", index, r);
+		return proof_fail(2,
+		    "parcel %u: a frame one byte short gave "
+		    "%d, expected truncated",
+		    index, r);
 	if (flags & PARCEL_F_MAC) {
 		frame[size - 1] ^= 0x80;
 		r = parcel_decode(frame, (size_t)size, &p, mac);
 		frame[size - 1] ^= 0x80;
 		if (r != -CELL_E_BADMAC)
-			return proof_fail(2, "parcel %u: a flipped tag bit gave "
-			    "%d, expected bad MAC", index, r);
+			return proof_fail(2,
+			    "parcel %u: a flipped tag bit gave "
+			    "%d, expected bad MAC",
+			    index, r);
 	}
 	sha256_update(hash, frame, (size_t)size);
 	return 0;
@@ -103,7 +112,8 @@ proof_e2_parcels(void)
 			return -1;
 		frames++;
 	}
-	return proof_emit(PROOF_E2, (const struct proof_field[]){
-	    { "frames", frames },
-	    { "parcel_hash", sha256_final_le32(&hash) } }, 2);
+	return proof_emit(PROOF_E2,
+	    (const struct proof_field[]){ { "frames", frames },
+		{ "parcel_hash", sha256_final_le32(&hash) } },
+	    2);
 }

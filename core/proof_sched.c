@@ -37,19 +37,24 @@ check_gene(const struct phenotype *p, uint32_t i, uint32_t ran, int lyso_alive)
 	const struct lyso_entry *l = org_lyso(i);
 	const pbin_gene_code_t *c = pheno_gene_code(p, g->gene_id);
 
-	if (l->reason == LYSO_ALIVE && (m->mem_held > m->mem_budget ||
-	    m->cpu_epoch > m->cpu_budget || m->io_epoch > m->io_budget))
-		return proof_fail(5, "g%u is alive over budget (cpu %u/%u io "
-		    "%u/%u mem %u/%u)", g->gene_id, m->cpu_epoch, m->cpu_budget,
-		    m->io_epoch, m->io_budget, m->mem_held, m->mem_budget);
+	if (l->reason == LYSO_ALIVE &&
+	    (m->mem_held > m->mem_budget || m->cpu_epoch > m->cpu_budget ||
+		m->io_epoch > m->io_budget))
+		return proof_fail(5,
+		    "g%u is alive over budget (cpu %u/%u io "
+		    "%u/%u mem %u/%u)",
+		    g->gene_id, m->cpu_epoch, m->cpu_budget, m->io_epoch,
+		    m->io_budget, m->mem_held, m->mem_budget);
 	if (g->kind == GENE_KIND_TESTGENE && g->arg1 == 1) {
 		int to = cg_index(g->arg0);
 		int home = cg_index(g->channel);
-		if (to >= 0 && home >= 0 && !cg_edge((uint32_t)home,
-		    (uint32_t)to) && m->quanta > 0 && l->reason != LYSO_ROUTE)
-			return proof_fail(5, "rogue g%u sent off the graph and "
-			    "is %s, expected route", g->gene_id,
-			    org_reason_name(l->reason));
+		if (to >= 0 && home >= 0 &&
+		    !cg_edge((uint32_t)home, (uint32_t)to) && m->quanta > 0 &&
+		    l->reason != LYSO_ROUTE)
+			return proof_fail(5,
+			    "rogue g%u sent off the graph and "
+			    "is %s, expected route",
+			    g->gene_id, org_reason_name(l->reason));
 	}
 	if (g->kind == GENE_KIND_TESTGENE && g->arg1 == 0 &&
 	    l->reason != LYSO_ALIVE)
@@ -58,8 +63,10 @@ check_gene(const struct phenotype *p, uint32_t i, uint32_t ran, int lyso_alive)
 	if (g->kind == GENE_KIND_TESTGENE && g->arg1 == 2 &&
 	    l->reason != LYSO_ALIVE && l->reason != LYSO_CPU &&
 	    l->reason != LYSO_IO && l->reason != LYSO_MEM)
-		return proof_fail(5, "budget hog g%u was killed for %s, not for "
-		    "a budget", g->gene_id, org_reason_name(l->reason));
+		return proof_fail(5,
+		    "budget hog g%u was killed for %s, not for "
+		    "a budget",
+		    g->gene_id, org_reason_name(l->reason));
 	if (m->mem_peak > m->mem_budget || m->mem_held > m->mem_peak)
 		return proof_fail(5, "g%u holds %u bytes, peak %u, budget %u",
 		    g->gene_id, m->mem_held, m->mem_peak, m->mem_budget);
@@ -69,15 +76,17 @@ check_gene(const struct phenotype *p, uint32_t i, uint32_t ran, int lyso_alive)
 	if (c != NULL && (uint64_t)m->gas_total > (uint64_t)m->quanta * c->gas)
 		return proof_fail(5, "g%u spent %u gas in %u quanta of %u gas",
 		    g->gene_id, m->gas_total, m->quanta, c->gas);
-	if (c == NULL && (m->gas_total != 0 || l->reason == LYSO_FAULT ||
-	    l->reason == LYSO_REJECTED))
+	if (c == NULL &&
+	    (m->gas_total != 0 || l->reason == LYSO_FAULT ||
+		l->reason == LYSO_REJECTED))
 		return proof_fail(5, "native g%u has VM charges (gas %u, %s)",
 		    g->gene_id, m->gas_total, org_reason_name(l->reason));
 	if (l->reason != LYSO_ALIVE && lyso_alive && !l->reclaimed &&
 	    l->quantum + p->num_genes <= ran)
-		return proof_fail(5, "g%u died (%s) at quantum %u but was never "
-		    "reclaimed", g->gene_id, org_reason_name(l->reason),
-		    l->quantum);
+		return proof_fail(5,
+		    "g%u died (%s) at quantum %u but was never "
+		    "reclaimed",
+		    g->gene_id, org_reason_name(l->reason), l->quantum);
 	return 0;
 }
 
@@ -100,11 +109,15 @@ check_fairness(const struct phenotype *p, uint32_t ran)
 		hi = q > hi ? q : hi;
 	}
 	if (sum != ran)
-		return proof_fail(5, "the genes ran %u quanta, the scheduler "
-		    "%u", sum, ran);
+		return proof_fail(5,
+		    "the genes ran %u quanta, the scheduler "
+		    "%u",
+		    sum, ran);
 	if (hi > lo + 1)
-		return proof_fail(5, "round robin gave the live genes between "
-		    "%u and %u quanta", lo, hi);
+		return proof_fail(5,
+		    "round robin gave the live genes between "
+		    "%u and %u quanta",
+		    lo, hi);
 	return 0;
 }
 
@@ -116,11 +129,14 @@ proof_e5_sched(const struct phenotype *p)
 	int lyso_alive = 0, bad;
 
 	kprintf("#I vm: %u of %u genes run bytecode (%u instructions), %u "
-	    "rejected\n", vm.loaded, p->num_genes, vm.slots, vm.rejected);
+		"rejected\n",
+	    vm.loaded, p->num_genes, vm.slots, vm.rejected);
 	ran = sched_run(p->sched.proof_quanta);
 	if ((bad = sched_verify(p)) >= 0)
-		return proof_fail(5, "the scheduler's entry for gene slot %d no "
-		    "longer matches the phenotype (memory corruption)", bad);
+		return proof_fail(5,
+		    "the scheduler's entry for gene slot %d no "
+		    "longer matches the phenotype (memory corruption)",
+		    bad);
 	if (sched_dead_runs() != 0)
 		return proof_fail(5, "a dead gene was given %u quanta",
 		    sched_dead_runs());
@@ -136,8 +152,9 @@ proof_e5_sched(const struct phenotype *p)
 		return -1;
 	for (uint32_t i = 0; i < p->num_genes; i++)
 		gas += org_mito(i)->gas_total;
-	return proof_emit(PROOF_E5, (const struct proof_field[]){
-	    { "mito", org_mito_hash() },
-	    { "golgi", org_golgi_hash(p->num_channels) },
-	    { "quanta", ran }, { "gas", gas } }, 4);
+	return proof_emit(PROOF_E5,
+	    (const struct proof_field[]){ { "mito", org_mito_hash() },
+		{ "golgi", org_golgi_hash(p->num_channels) }, { "quanta", ran },
+		{ "gas", gas } },
+	    4);
 }

@@ -41,10 +41,10 @@ int proof_e7_update(const struct proof_media *m);
 
 /* What E8 expects the index to hold, counted by the boot and the mechanisms. */
 struct e8_expect {
-	uint32_t marks;			/* steps the boot marked */
-	uint32_t quanta;		/* quanta the scheduler ran */
-	uint32_t events_delivered;	/* events E6 took from the bridge */
-	uint32_t genes_dead;		/* genes the lysosome map shows dead */
+	uint32_t marks;            /* steps the boot marked */
+	uint32_t quanta;           /* quanta the scheduler ran */
+	uint32_t events_delivered; /* events E6 took from the bridge */
+	uint32_t genes_dead;       /* genes the lysosome map shows dead */
 };
 int proof_e8_obs(const struct e8_expect *want);
 

@@ -75,18 +75,23 @@ rotate(const struct proof_media *m)
 	if (m->inbox.blocks == 0)
 		return 1;
 	if ((rc = keystore_open(&ks, m->dev, proof_keystore_lba(m),
-	    CELLOS_ROOT_KEY_ID, root_pubkey)) < 0 || ks.state != KEYSTORE_CLEAN)
-		return proof_fail(9, "the key set E7 wrote does not read back "
-		    "(%s, state %u)", cell_strerror(rc), (unsigned)ks.state);
+		 CELLOS_ROOT_KEY_ID, root_pubkey)) < 0 ||
+	    ks.state != KEYSTORE_CLEAN)
+		return proof_fail(9,
+		    "the key set E7 wrote does not read back "
+		    "(%s, state %u)",
+		    cell_strerror(rc), (unsigned)ks.state);
 	orig = ks.ks;
-	rc = inbox_read_statement(m->dev, m->inbox, INBOX_PROOF_ROTATION, block);
+	rc =
+	    inbox_read_statement(m->dev, m->inbox, INBOX_PROOF_ROTATION, block);
 	if (rc == 0)
 		rc = rotation_decode(block, ROTATION_SIZE, &r);
 	next = ks.ks;
 	if (rc == 0)
 		rc = keyset_rotate(&next, &r);
 	if (rc < 0) {
-		proof_fallback(9, "disk: the inbox's proof rotation statement "
+		proof_fallback(9,
+		    "disk: the inbox's proof rotation statement "
 		    "(block %llu) is %s (%s); E9 takes key 1 without it",
 		    (unsigned long long)(m->inbox.start + INBOX_PROOF_ROTATION),
 		    rc == -CELL_E_NOENT ? "missing" : "refused",
@@ -95,22 +100,27 @@ rotate(const struct proof_media *m)
 	}
 	if ((rc = keystore_write(&ks, &next)) == -CELL_E_IO) {
 		/* A disk that fails writes: the storage fallback E7 reports. */
-		proof_fallback(7, "disk: the rotated key set cannot be written "
-		    "(%s); E9 takes key 1 without it", cell_strerror(rc));
+		proof_fallback(7,
+		    "disk: the rotated key set cannot be written "
+		    "(%s); E9 takes key 1 without it",
+		    cell_strerror(rc));
 		return 1;
 	}
 	if (rc < 0 ||
 	    (rc = keystore_open(&again, m->dev, proof_keystore_lba(m),
-	    CELLOS_ROOT_KEY_ID, root_pubkey)) < 0 ||
+		 CELLOS_ROOT_KEY_ID, root_pubkey)) < 0 ||
 	    !same_set(&again.ks, &next))
-		return proof_fail(9, "the rotated key set does not read back as "
-		    "written (%s)", cell_strerror(rc));
+		return proof_fail(9,
+		    "the rotated key set does not read back as "
+		    "written (%s)",
+		    cell_strerror(rc));
 	if (next.count != 2 || keyset_active(&next)->id != 1 ||
 	    next.statement_version != 1 || next.security_counter != 2)
-		return proof_fail(9, "after the rotation: %u keys, active %u, "
-		    "statement %u, counter %u; expected 2, 1, 1, 2", next.count,
-		    keyset_active(&next)->id, next.statement_version,
-		    next.security_counter);
+		return proof_fail(9,
+		    "after the rotation: %u keys, active %u, "
+		    "statement %u, counter %u; expected 2, 1, 1, 2",
+		    next.count, keyset_active(&next)->id,
+		    next.statement_version, next.security_counter);
 
 	/*
 	 * A replay (refused: the root key that signed it is no longer the
@@ -120,17 +130,19 @@ rotate(const struct proof_media *m)
 	before = next;
 	if ((rc = keyset_rotate(&next, &r)) != -CELL_E_BADSIG ||
 	    !same_set(&next, &before))
-		return proof_fail(9, "the statement applied again gave %d (%s), "
-		    "expected %d, and the set unchanged", rc, cell_strerror(rc),
-		    -CELL_E_BADSIG);
+		return proof_fail(9,
+		    "the statement applied again gave %d (%s), "
+		    "expected %d, and the set unchanged",
+		    rc, cell_strerror(rc), -CELL_E_BADSIG);
 	next = orig;
 	block[ROTATION_SIZE - 32] ^= 0x01;
 	if ((rc = rotation_decode(block, ROTATION_SIZE, &r)) < 0 ||
 	    (rc = keyset_rotate(&next, &r)) != -CELL_E_BADSIG ||
 	    !same_set(&next, &orig))
-		return proof_fail(9, "a statement with a flipped signature bit "
-		    "gave %d (%s), expected %d", rc, cell_strerror(rc),
-		    -CELL_E_BADSIG);
+		return proof_fail(9,
+		    "a statement with a flipped signature bit "
+		    "gave %d (%s), expected %d",
+		    rc, cell_strerror(rc), -CELL_E_BADSIG);
 	trust_use_key(keyset_active(&before)->id, before.statement_version);
 	return 0;
 }
@@ -147,34 +159,40 @@ proof_e9_trust(const struct proof_media *m)
 	if ((n = rotate(m)) < 0)
 		return -1;
 	if (n > 0)
-		trust_use_key(1, 1);	/* after a fallback: the verdict says so */
+		trust_use_key(1, 1); /* after a fallback: the verdict says so */
 	if (trust_active_key() != 1 || trust_key_version() != 1)
 		return proof_fail(9, "rotation gave key %u version %u",
 		    trust_active_key(), trust_key_version());
 
 	n = parcel_encode(frame, sizeof frame, 1, PARCEL_VERB_LOG, PARCEL_F_MAC,
 	    "trust: every flipped bit fails", 30, trust_parcel_mac());
-	if (n < 0 || parcel_decode(frame, (size_t)n, &p,
-	    trust_parcel_mac()) != n)
+	if (n < 0 ||
+	    parcel_decode(frame, (size_t)n, &p, trust_parcel_mac()) != n)
 		return proof_fail(9, "a MACed parcel does not verify (%d)", n);
 	bits = (size_t)n * 8;
 	for (size_t bit = 0; bit < PARCEL_HDR_SIZE * 8; bit++) {
 		if (!flip_rejected(frame, (size_t)n, bit))
-			return proof_fail(9, "header bit %zu flipped and the "
-			    "parcel still verified", bit);
+			return proof_fail(9,
+			    "header bit %zu flipped and the "
+			    "parcel still verified",
+			    bit);
 	}
 	/* 64 more, spread evenly over payload and tag. */
 	tail_bits = bits - PARCEL_HDR_SIZE * 8;
 	for (size_t k = 0; k < 64; k++) {
 		size_t bit = PARCEL_HDR_SIZE * 8 + k * tail_bits / 64;
 		if (!flip_rejected(frame, (size_t)n, bit))
-			return proof_fail(9, "bit %zu flipped and the parcel "
-			    "still verified", bit);
+			return proof_fail(9,
+			    "bit %zu flipped and the parcel "
+			    "still verified",
+			    bit);
 	}
 
 	trust_mac16(e9_message, sizeof e9_message - 1, tag);
-	return proof_emit(PROOF_E9, (const struct proof_field[]){
-	    { "key", trust_active_key() }, { "mac16", le32_load(tag) } }, 2);
+	return proof_emit(PROOF_E9,
+	    (const struct proof_field[]){ { "key", trust_active_key() },
+		{ "mac16", le32_load(tag) } },
+	    2);
 }
 
 int
@@ -184,6 +202,8 @@ proof_e10_release(void)
 
 	if (proof_e10_tag(&tag) < 0)
 		return proof_fail(10, "E2..E9 are not all recorded");
-	return proof_emit(PROOF_E10, (const struct proof_field[]){
-	    { "tag", tag }, { "build", proof_build_id() } }, 2);
+	return proof_emit(PROOF_E10,
+	    (const struct proof_field[]){ { "tag", tag },
+		{ "build", proof_build_id() } },
+	    2);
 }

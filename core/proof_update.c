@@ -99,8 +99,8 @@ flip_write(void *ctx, uint64_t lba, const void *buf, uint32_t count)
 	if ((rc = f->inner->write(f->inner->ctx, lba, block, 1)) < 0)
 		return rc;
 	if (count > 1)
-		rc = f->inner->write(f->inner->ctx, lba + 1, src + HAL_BLOCK_SIZE,
-		    count - 1);
+		rc = f->inner->write(f->inner->ctx, lba + 1,
+		    src + HAL_BLOCK_SIZE, count - 1);
 	return rc;
 }
 
@@ -129,8 +129,10 @@ expect_image(uint32_t len, const char *what)
 {
 	for (uint32_t i = 0; i < len; i++) {
 		if (readback[i] != genome[i])
-			return proof_fail(7, "%s read back differs from the image "
-			    "written at byte %u", what, i);
+			return proof_fail(7,
+			    "%s read back differs from the image "
+			    "written at byte %u",
+			    what, i);
 	}
 	return 0;
 }
@@ -152,7 +154,7 @@ proof_keystore_format(const struct proof_media *m)
 
 	for (uint32_t i = 0; i < KEYSTORE_BLOCKS; i++) {
 		if ((rc = blk_write(m->dev, proof_keystore_lba(m) + i, zero,
-		    1)) < 0)
+			 1)) < 0)
 			return rc;
 	}
 	return blk_flush(m->dev);
@@ -187,8 +189,10 @@ expect_refused(const struct proof_media *m, const struct keyset *ks,
 	int rc;
 
 	if ((rc = inbox_read_package(m->dev, m->inbox, slot, pkgbuf, &len)) < 0)
-		return proof_fail(7, "the inbox's %s (block %llu) cannot be read "
-		    "(%s)", what, (unsigned long long)(m->inbox.start + slot),
+		return proof_fail(7,
+		    "the inbox's %s (block %llu) cannot be read "
+		    "(%s)",
+		    what, (unsigned long long)(m->inbox.start + slot),
 		    cell_strerror(rc));
 	return expect(inbox_decide(ks, pkgbuf, len, &pkg), want, what);
 }
@@ -213,7 +217,8 @@ install_package(const struct proof_media *m, struct updater *u,
 	if (rc == 0)
 		rc = inbox_decide(&ks->ks, pkgbuf, size, &pkg);
 	if (rc < 0) {
-		proof_fallback(7, "disk: the inbox's proof package (block %llu) "
+		proof_fallback(7,
+		    "disk: the inbox's proof package (block %llu) "
 		    "is %s (%s); E7 installs v2 without it",
 		    (unsigned long long)(m->inbox.start + INBOX_PROOF_PACKAGE),
 		    rc == -CELL_E_NOENT ? "missing" : "refused",
@@ -223,28 +228,33 @@ install_package(const struct proof_media *m, struct updater *u,
 	len = make_genome(2, 3000);
 	if (pkg.payload_len != len || pkg.info.genome_version != 2 ||
 	    pkg.info.security_counter != 2)
-		return proof_fail(7, "the proof package holds v%u (%u bytes, "
+		return proof_fail(7,
+		    "the proof package holds v%u (%u bytes, "
 		    "counter %u), expected v2 (3000 bytes, counter 2)",
 		    pkg.info.genome_version, pkg.payload_len,
 		    pkg.info.security_counter);
 	for (uint32_t i = 0; i < len; i++) {
 		if (pkg.payload[i] != genome[i])
-			return proof_fail(7, "the proof package's payload differs "
-			    "from genome v2 at byte %u", i);
+			return proof_fail(7,
+			    "the proof package's payload differs "
+			    "from genome v2 at byte %u",
+			    i);
 	}
 	counter = pkg.info.security_counter;
 	if (expect(update_install(u, pkg.payload, pkg.payload_len,
-	    pkg.info.genome_version), 0, "installing the signed v2") ||
+		       pkg.info.genome_version),
+		0, "installing the signed v2") ||
 	    expect(update_boot(u), 1, "booting v2 in trial") ||
 	    expect(update_confirm(u), 0, "confirming v2"))
 		return -1;
 	next = ks->ks;
 	if (expect(keyset_raise_counter(&next, counter), 0,
-	    "raising the security counter") ||
+		"raising the security counter") ||
 	    expect(keystore_write(ks, &next), 0, "writing the key set"))
 		return -1;
 	if (expect(update_strand_sha(u, 1, new_sha, readback), 0,
-	    "reading v2 back") || expect_image(len, "v2"))
+		"reading v2 back") ||
+	    expect_image(len, "v2"))
 		return -1;
 
 	/* Refusals: each decided on the device's rule, none writes. */
@@ -257,28 +267,31 @@ install_package(const struct proof_media *m, struct updater *u,
 		return proof_fail(7, "the proof package cannot be read again");
 	pkgbuf[PACKAGE_HDR_SIZE + 1000] ^= 0x08;
 	if (expect(inbox_decide(&ks->ks, pkgbuf, size, &pkg), -CELL_E_BADHASH,
-	    "the package with a payload bit flipped"))
+		"the package with a payload bit flipped"))
 		return -1;
 	pkgbuf[PACKAGE_HDR_SIZE + 1000] ^= 0x08;
-	pkgbuf[size - 32] ^= 0x01;	/* S's lowest bit: S stays below L */
+	pkgbuf[size - 32] ^= 0x01; /* S's lowest bit: S stays below L */
 	if (expect(inbox_decide(&ks->ks, pkgbuf, size, &pkg), -CELL_E_BADSIG,
-	    "the package with a signature bit flipped"))
+		"the package with a signature bit flipped"))
 		return -1;
 	pkgbuf[size - 32] ^= 0x01;
 	le32_store(pkgbuf + PACKAGE_OFF_KEY_ID, 7);
 	if (expect(inbox_decide(&ks->ks, pkgbuf, size, &pkg), -CELL_E_NOENT,
-	    "the package naming key id 7"))
+		"the package naming key id 7"))
 		return -1;
 	if (expect_refused(m, &ks->ks, INBOX_PROOF_FOREIGN, -CELL_E_BADSIG,
-	    "package signed by an untrusted key") ||
+		"package signed by an untrusted key") ||
 	    expect_refused(m, &ks->ks, INBOX_PROOF_OLDER, -CELL_E_ROLLBACK,
-	    "older package (counter 1)"))
+		"older package (counter 1)"))
 		return -1;
 	if ((rc = area_digest(m, &after)) < 0 || after != before)
-		return proof_fail(7, "a refused package changed the scratch area");
+		return proof_fail(7,
+		    "a refused package changed the scratch area");
 	if (ks->ks.security_counter != 2)
-		return proof_fail(7, "the security counter is %u after the "
-		    "refusals, expected 2", ks->ks.security_counter);
+		return proof_fail(7,
+		    "the security counter is %u after the "
+		    "refusals, expected 2",
+		    ks->ks.security_counter);
 	return 0;
 }
 
@@ -297,20 +310,24 @@ proof_e7_update(const struct proof_media *m)
 	if ((rc = update_format(dev, area)) < 0 ||
 	    (rc = proof_keystore_format(m)) < 0 ||
 	    (rc = update_open(&u, dev, area)) < 0)
-		return proof_fail(7, "the scratch area cannot be formatted (%s)",
+		return proof_fail(7,
+		    "the scratch area cannot be formatted (%s)",
 		    cell_strerror(rc));
 	if ((rc = keystore_open(&ks, dev, proof_keystore_lba(m),
-	    CELLOS_ROOT_KEY_ID, root_pubkey)) < 0 ||
+		 CELLOS_ROOT_KEY_ID, root_pubkey)) < 0 ||
 	    ks.state != KEYSTORE_CREATED)
-		return proof_fail(7, "the scratch key set was not created from "
-		    "the root key (%s)", cell_strerror(rc));
+		return proof_fail(7,
+		    "the scratch key set was not created from "
+		    "the root key (%s)",
+		    cell_strerror(rc));
 
 	len = make_genome(1, 2000);
 	if (expect(update_install(&u, genome, len, 1), 0, "installing v1") ||
 	    expect(update_boot(&u), 0, "booting v1") ||
 	    expect(update_confirm(&u), 0, "confirming v1") ||
 	    expect(update_strand_sha(&u, 0, &old_sha, readback), 0,
-	    "reading v1 back") || expect_image(len, "v1"))
+		"reading v1 back") ||
+	    expect_image(len, "v1"))
 		return -1;
 
 	rc = m->inbox.blocks > 0 ? install_package(m, &u, &ks, &new_sha) : 1;
@@ -320,24 +337,25 @@ proof_e7_update(const struct proof_media *m)
 		/* No inbox (the boot fell back already) or no proof package. */
 		len = make_genome(2, 3000);
 		if (expect(update_install(&u, genome, len, 2), 0,
-		    "installing v2") ||
+			"installing v2") ||
 		    expect(update_boot(&u), 1, "booting v2") ||
 		    expect(update_confirm(&u), 0, "confirming v2") ||
 		    expect(update_strand_sha(&u, 1, &new_sha, readback), 0,
-		    "reading v2 back") || expect_image(len, "v2"))
+			"reading v2 back") ||
+		    expect_image(len, "v2"))
 			return -1;
 	}
 	len = make_genome(1, 2000);
 	if (expect(update_install(&u, genome, len, 1), -CELL_E_ROLLBACK,
-	    "reinstalling v1") ||
+		"reinstalling v1") ||
 	    expect(update_install(&u, genome, len, 2), -CELL_E_ROLLBACK,
-	    "reinstalling v2"))
+		"reinstalling v2"))
 		return -1;
 
 	/* v3 goes to strand A; a bit flips on its way to the disk. */
 	flip = (struct flipper){ dev, area.start, 1 };
 	flipdev = (struct blkdev){ dev->blocks, flip_read, flip_write,
-	    flip_flush, &flip };
+		flip_flush, &flip };
 	u.dev = &flipdev;
 	len = make_genome(3, 1500);
 	rc = update_install(&u, genome, len, 3);
@@ -345,24 +363,30 @@ proof_e7_update(const struct proof_media *m)
 	if (expect(rc, -CELL_E_BADHASH, "installing a v3 corrupted on disk"))
 		return -1;
 	if (u.st.preferred != 1 || u.st.strand[0].valid)
-		return proof_fail(7, "a failed install moved the preference to "
-		    "strand %u", u.st.preferred);
+		return proof_fail(7,
+		    "a failed install moved the preference to "
+		    "strand %u",
+		    u.st.preferred);
 
 	if (expect(update_install(&u, genome, len, 3), 0, "installing v3") ||
 	    expect(update_boot(&u), 0, "booting v3 once") ||
 	    expect(update_boot(&u), 1, "booting v3 unconfirmed"))
 		return -1;
 	if (u.st.preferred != 1 || u.st.pending || u.st.floor != 2)
-		return proof_fail(7, "after the revert: preferred %u pending %u "
-		    "floor %u, expected 1 0 2", u.st.preferred, u.st.pending,
-		    u.st.floor);
+		return proof_fail(7,
+		    "after the revert: preferred %u pending %u "
+		    "floor %u, expected 1 0 2",
+		    u.st.preferred, u.st.pending, u.st.floor);
 
 	if ((rc = update_open(&again, dev, area)) < 0 ||
 	    again.st.seq != u.st.seq || again.st.preferred != u.st.preferred ||
 	    again.st.floor != u.st.floor)
-		return proof_fail(7, "the state read back from the device is not "
+		return proof_fail(7,
+		    "the state read back from the device is not "
 		    "the state written");
 
-	return proof_emit(PROOF_E7, (const struct proof_field[]){
-	    { "old_sha", old_sha }, { "new_sha", new_sha } }, 2);
+	return proof_emit(PROOF_E7,
+	    (const struct proof_field[]){ { "old_sha", old_sha },
+		{ "new_sha", new_sha } },
+	    2);
 }

@@ -65,7 +65,8 @@ qos_tick(struct qos *q)
 		struct qos_channel *c = &q->ch[i];
 		uint64_t room = c->bucket_max - c->tokens;
 
-		c->tokens += c->refill_per_tick < room ? c->refill_per_tick : room;
+		c->tokens +=
+		    c->refill_per_tick < room ? c->refill_per_tick : room;
 	}
 	q->ticks++;
 }
@@ -73,9 +74,8 @@ qos_tick(struct qos *q)
 const char *
 qos_verdict_name(enum qos_verdict v)
 {
-	static const char *const names[QOS_VERDICTS] = {
-		"OK", "BUSY", "DROP", "EGAS"
-	};
+	static const char *const names[QOS_VERDICTS] = { "OK", "BUSY", "DROP",
+		"EGAS" };
 
 	return (unsigned)v < QOS_VERDICTS ? names[v] : "?";
 }

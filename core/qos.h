@@ -24,13 +24,13 @@ enum qos_verdict {
 };
 
 struct qos_channel {
-	uint32_t class;		/* enum channel_qos_class */
+	uint32_t class; /* enum channel_qos_class */
 	uint32_t priority;
 	uint64_t tokens;
 	uint64_t bucket_max;
 	uint64_t refill_per_tick;
-	uint32_t depth;		/* queue slots */
-	uint32_t queued;	/* slots in use */
+	uint32_t depth;  /* queue slots */
+	uint32_t queued; /* slots in use */
 };
 
 struct qos {
@@ -38,7 +38,7 @@ struct qos {
 	struct qos_channel ch[CHANNELS_MAX];
 	uint64_t gas;
 	uint64_t ticks;
-	uint32_t verdicts[QOS_VERDICTS];	/* how often each was given */
+	uint32_t verdicts[QOS_VERDICTS]; /* how often each was given */
 };
 
 /* Set q up from the phenotype's QoS records, queue depths and GAS. */

@@ -9,8 +9,8 @@
 
 static struct {
 	uint32_t num_genes;
-	uint32_t next;		/* slot to offer the next quantum */
-	uint32_t quantum;	/* quanta run so far */
+	uint32_t next;    /* slot to offer the next quantum */
+	uint32_t quantum; /* quanta run so far */
 	uint32_t epoch_quanta;
 	uint32_t epoch;
 	uint32_t dead_runs;
@@ -58,7 +58,7 @@ run_quantum(uint32_t slot)
 	uint32_t id = org_mito(slot)->gene_id;
 
 	if (org_dead(slot)) {
-		s.dead_runs++;	/* the loop below must never get here */
+		s.dead_runs++; /* the loop below must never get here */
 		return;
 	}
 	org_count_quantum(slot);
@@ -87,7 +87,7 @@ sched_run(uint32_t quanta)
 			tried++;
 		}
 		if (tried == s.num_genes)
-			break;	/* every gene is dead */
+			break; /* every gene is dead */
 		gene_set_clock(s.quantum, s.epoch);
 		run_quantum(s.next);
 		s.next = (s.next + 1) % s.num_genes;

@@ -37,33 +37,41 @@
 /* ---- the crypto vectors ---- */
 
 /* FIPS 180-2, appendix B.1 and B.2. */
+/* clang-format off */
 static const uint8_t sha_abc[32] = {
 	0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde,
 	0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c,
 	0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
 };
+/* clang-format on */
 static const char two_block_msg[] =
     "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+/* clang-format off */
 static const uint8_t sha_two_block[32] = {
 	0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26, 0x93,
 	0x0c, 0x3e, 0x60, 0x39, 0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff, 0x21, 0x67,
 	0xf6, 0xec, 0xed, 0xd4, 0x19, 0xdb, 0x06, 0xc1,
 };
+/* clang-format on */
 
 /* RFC 4231, test case 2. */
+/* clang-format off */
 static const uint8_t hmac_tc2[32] = {
 	0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24, 0x26,
 	0x08, 0x95, 0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83,
 	0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43,
 };
+/* clang-format on */
 
 /* RFC 5869, test case 1. */
+/* clang-format off */
 static const uint8_t hkdf_okm[42] = {
 	0x3c, 0xb2, 0x5f, 0x25, 0xfa, 0xac, 0xd5, 0x7a, 0x90, 0x43, 0x4f, 0x64,
 	0xd0, 0x36, 0x2f, 0x2a, 0x2d, 0x2d, 0x0a, 0x90, 0xcf, 0x1a, 0x5a, 0x4c,
 	0x5d, 0xb0, 0x2d, 0x56, 0xec, 0xc4, 0xc5, 0xbf, 0x34, 0x00, 0x72, 0x08,
 	0xd5, 0xb8, 0x87, 0x18, 0x58, 0x65,
 };
+/* clang-format on */
 
 /* The CRC-32C check value (RFC 3720 and the catalogue): "123456789". */
 #define CRC32C_CHECK 0xE3069283u
@@ -125,24 +133,27 @@ check_engines(void)
 			sha256_blocks_portable(ref, buf + off, n);
 			for (unsigned i = 0; i < 8; i++) {
 				if (fast[i] != ref[i])
-					return proof_fail(2, "self-test SHA-256: %s "
+					return proof_fail(2,
+					    "self-test SHA-256: %s "
 					    "gives h[%u]=%08X after %u block(s) at "
 					    "offset %u, the portable code gives %08X",
-					    crypto_sha256_engine(), i, fast[i], n,
-					    off, ref[i]);
+					    crypto_sha256_engine(), i, fast[i],
+					    n, off, ref[i]);
 			}
 		}
 	}
 	for (unsigned len = 0; crypto_crc32c_engine() != NULL && len < 24;
-	    len++) {
+	     len++) {
 		for (unsigned off = 0; off < 8; off++) {
 			crc_fast = crc32c(crc_fast, buf + off, len);
 			crc_ref = crc32c_portable(crc_ref, buf + off, len);
 			if (crc_fast != crc_ref)
-				return proof_fail(2, "self-test CRC32C: %s gives "
+				return proof_fail(2,
+				    "self-test CRC32C: %s gives "
 				    "%08X on %u bytes at offset %u, the portable "
-				    "code gives %08X", crypto_crc32c_engine(),
-				    crc_fast, len, off, crc_ref);
+				    "code gives %08X",
+				    crypto_crc32c_engine(), crc_fast, len, off,
+				    crc_ref);
 		}
 	}
 	return 0;
@@ -157,17 +168,20 @@ check_crypto(void)
 		return -1;
 	sha256("abc", 3, out);
 	if (!same(out, sha_abc, 32))
-		return proof_fail(2, "self-test SHA-256: \"abc\" gives %02X%02X"
-		    "%02X%02X..., FIPS 180-2 says BA7816BF...", out[0], out[1],
-		    out[2], out[3]);
+		return proof_fail(2,
+		    "self-test SHA-256: \"abc\" gives %02X%02X"
+		    "%02X%02X..., FIPS 180-2 says BA7816BF...",
+		    out[0], out[1], out[2], out[3]);
 	sha256(two_block_msg, sizeof two_block_msg - 1, out);
 	if (!same(out, sha_two_block, 32))
-		return proof_fail(2, "self-test SHA-256: the 448-bit message "
+		return proof_fail(2,
+		    "self-test SHA-256: the 448-bit message "
 		    "gives %02X%02X%02X%02X..., FIPS 180-2 says 248D6A61...",
 		    out[0], out[1], out[2], out[3]);
 	hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, out);
 	if (!same(out, hmac_tc2, 32))
-		return proof_fail(2, "self-test HMAC-SHA-256: RFC 4231 case 2 "
+		return proof_fail(2,
+		    "self-test HMAC-SHA-256: RFC 4231 case 2 "
 		    "gives %02X%02X%02X%02X..., the RFC says 5BDCC146...",
 		    out[0], out[1], out[2], out[3]);
 	for (unsigned i = 0; i < sizeof ikm; i++)
@@ -177,12 +191,15 @@ check_crypto(void)
 	for (unsigned i = 0; i < sizeof info; i++)
 		info[i] = (uint8_t)(0xf0 + i);
 	if (hkdf_sha256(salt, sizeof salt, ikm, sizeof ikm, info, sizeof info,
-	    out, sizeof out) < 0 || !same(out, hkdf_okm, sizeof hkdf_okm))
-		return proof_fail(2, "self-test HKDF-SHA-256: RFC 5869 case 1 "
+		out, sizeof out) < 0 ||
+	    !same(out, hkdf_okm, sizeof hkdf_okm))
+		return proof_fail(2,
+		    "self-test HKDF-SHA-256: RFC 5869 case 1 "
 		    "gives %02X%02X%02X%02X..., the RFC says 3CB25F25...",
 		    out[0], out[1], out[2], out[3]);
 	if (crc32c(0, "123456789", 9) != CRC32C_CHECK)
-		return proof_fail(2, "self-test CRC32C: \"123456789\" gives "
+		return proof_fail(2,
+		    "self-test CRC32C: \"123456789\" gives "
 		    "%08X, the check value is %08X",
 		    crc32c(0, "123456789", 9), CRC32C_CHECK);
 	for (unsigned i = 0; i < 32; i++) {
@@ -193,7 +210,8 @@ check_crypto(void)
 	if (crc32c(0, block, 32) != CRC32C_ZEROS ||
 	    crc32c(0, block + 32, 32) != CRC32C_ONES ||
 	    crc32c(0, block + 64, 32) != CRC32C_INCR)
-		return proof_fail(2, "self-test CRC32C: RFC 3720's 32-byte "
+		return proof_fail(2,
+		    "self-test CRC32C: RFC 3720's 32-byte "
 		    "vectors give %08X %08X %08X, the RFC says %08X %08X %08X",
 		    crc32c(0, block, 32), crc32c(0, block + 32, 32),
 		    crc32c(0, block + 64, 32), CRC32C_ZEROS, CRC32C_ONES,
@@ -202,14 +220,16 @@ check_crypto(void)
 		uint8_t byte = (uint8_t)b;
 
 		if (crc32c(0, &byte, 1) != crc32c_bitwise(byte))
-			return proof_fail(2, "self-test CRC32C: byte %02X gives "
-			    "%08X, the polynomial gives %08X", b,
-			    crc32c(0, &byte, 1), crc32c_bitwise(byte));
+			return proof_fail(2,
+			    "self-test CRC32C: byte %02X gives "
+			    "%08X, the polynomial gives %08X",
+			    b, crc32c(0, &byte, 1), crc32c_bitwise(byte));
 	}
 	kprintf("#I crypto: SHA-256 by %s, CRC32C by %s: self-tests passed\n",
 	    crypto_sha256_engine() != NULL ? crypto_sha256_engine() :
-	    "the portable C", crypto_crc32c_engine() != NULL ?
-	    crypto_crc32c_engine() : "the portable C");
+					     "the portable C",
+	    crypto_crc32c_engine() != NULL ? crypto_crc32c_engine() :
+					     "the portable C");
 	return 0;
 }
 
@@ -256,22 +276,27 @@ check_vm(void)
 		uint32_t used;
 
 		if (vm_load(&prog, code, slots, 0, 1u << SELFTEST_HELPER, pool,
-		    VM_INSNS_MAX, &used, &err) < 0)
-			return proof_fail(2, "self-test VM: program %u refused at "
-			    "slot %u: %s", i, err.insn, err.reason);
-		m.region[VM_REGION_STACK] = (struct vm_region){ stack_mem,
-		    sizeof stack_mem, 1 };
+			VM_INSNS_MAX, &used, &err) < 0)
+			return proof_fail(2,
+			    "self-test VM: program %u refused at "
+			    "slot %u: %s",
+			    i, err.insn, err.reason);
+		m.region[VM_REGION_STACK] =
+		    (struct vm_region){ stack_mem, sizeof stack_mem, 1 };
 		m.helpers = &helpers;
 		m.gas = VM_GAS_MAX;
 		vm_run(&prog, &m, SELFTEST_R1, SELFTEST_R2, &res);
 		if (res.exit != VM_EXIT_DONE)
-			return proof_fail(2, "self-test VM: program %u ended with "
-			    "exit %u (fault %s at slot %u)", i, res.exit,
-			    vm_fault_name(res.fault), res.fault_pc);
+			return proof_fail(2,
+			    "self-test VM: program %u ended with "
+			    "exit %u (fault %s at slot %u)",
+			    i, res.exit, vm_fault_name(res.fault),
+			    res.fault_pc);
 		if (res.r0 != answers[i])
-			return proof_fail(2, "self-test VM: program %u returned "
-			    "%08X%08X, the known answer is %08X%08X", i,
-			    (uint32_t)(res.r0 >> 32), (uint32_t)res.r0,
+			return proof_fail(2,
+			    "self-test VM: program %u returned "
+			    "%08X%08X, the known answer is %08X%08X",
+			    i, (uint32_t)(res.r0 >> 32), (uint32_t)res.r0,
 			    (uint32_t)(answers[i] >> 32), (uint32_t)answers[i]);
 	}
 	return 0;

@@ -10,10 +10,10 @@
 
 #include "cellos/vm_abi.h"
 
-#define SELFTEST_VM_PROGRAMS	3
-#define SELFTEST_HELPER		VM_HELPER_TICKS	/* the id program 0 calls */
-#define SELFTEST_R1		0xA5u		/* the programs' r1 and r2 */
-#define SELFTEST_R2		0x5Au
+#define SELFTEST_VM_PROGRAMS 3
+#define SELFTEST_HELPER      VM_HELPER_TICKS /* the id program 0 calls */
+#define SELFTEST_R1          0xA5u           /* the programs' r1 and r2 */
+#define SELFTEST_R2          0x5Au
 
 /*
  * Write self-test program i (0 .. SELFTEST_VM_PROGRAMS - 1) into

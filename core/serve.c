@@ -48,7 +48,8 @@ on_line(unsigned line, void *ctx)
 static void
 print_events(void)
 {
-	static const char *const names[SERVE_SOURCES] = { "EXT0", "EXT1", "SOFT" };
+	static const char *const names[SERVE_SOURCES] = { "EXT0", "EXT1",
+		"SOFT" };
 	struct event e;
 
 	uint8_t frame[EVENT_FRAME_MAX];
@@ -68,9 +69,8 @@ print_events(void)
 void
 cell_serve(uint32_t ticks)
 {
-	static const unsigned line_of[SERVE_SOURCES] = {
-		HAL_IRQ_EXT0, HAL_IRQ_EXT1, HAL_IRQ_SOFT
-	};
+	static const unsigned line_of[SERVE_SOURCES] = { HAL_IRQ_EXT0,
+		HAL_IRQ_EXT1, HAL_IRQ_SOFT };
 	unsigned long irq;
 	struct irqb_stats st;
 

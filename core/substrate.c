@@ -20,17 +20,24 @@ struct bit_name {
 };
 
 static const struct bit_name console_bits[] = {
-	{ CGF_CONSOLE_COM1, "COM1" }, { CGF_CONSOLE_VGA, "VGA" },
-	{ CGF_CONSOLE_PL011, "PL011" }, { CGF_CONSOLE_UART0, "UART0" },
+	{ CGF_CONSOLE_COM1, "COM1" },
+	{ CGF_CONSOLE_VGA, "VGA" },
+	{ CGF_CONSOLE_PL011, "PL011" },
+	{ CGF_CONSOLE_UART0, "UART0" },
 	{ CGF_CONSOLE_STDOUT, "STDOUT" },
 };
 
 static const struct bit_name feature_bits[] = {
-	{ CGF_FEAT_SSE2, "SSE2" }, { CGF_FEAT_SSE3, "SSE3" },
-	{ CGF_FEAT_SSE4_2, "SSE4.2" }, { CGF_FEAT_AVX, "AVX" },
-	{ CGF_FEAT_AVX2, "AVX2" }, { CGF_FEAT_SHA, "SHA" },
-	{ CGF_FEAT_NEON, "NEON" }, { CGF_FEAT_FP, "FP" },
-	{ CGF_FEAT_SHA2, "SHA2" }, { CGF_FEAT_CRC32, "CRC32" },
+	{ CGF_FEAT_SSE2, "SSE2" },
+	{ CGF_FEAT_SSE3, "SSE3" },
+	{ CGF_FEAT_SSE4_2, "SSE4.2" },
+	{ CGF_FEAT_AVX, "AVX" },
+	{ CGF_FEAT_AVX2, "AVX2" },
+	{ CGF_FEAT_SHA, "SHA" },
+	{ CGF_FEAT_NEON, "NEON" },
+	{ CGF_FEAT_FP, "FP" },
+	{ CGF_FEAT_SHA2, "SHA2" },
+	{ CGF_FEAT_CRC32, "CRC32" },
 	{ CGF_FEAT_MPU, "MPU" },
 };
 
@@ -105,7 +112,7 @@ substrate_print_e0(const handoff_t *h)
 	substrate_console_names(cons, sizeof cons, s->console_fabric);
 	substrate_feature_names(feats, sizeof feats, s->cpu_features);
 	kprintf("#E0 raw code=0x%08X arch=%s tier=%s raw=%08X feat_mask=%08X "
-	    "intr=%s timer=%s console=%s ram=%uMiB dma32=0x%016llX\n",
+		"intr=%s timer=%s console=%s ram=%uMiB dma32=0x%016llX\n",
 	    s->substrate_code, substrate_arch_name(s->arch),
 	    substrate_tier_name(s->tier), s->reserved_u32[0], s->cpu_features,
 	    substrate_intr_name(s->intr_fabric),
@@ -119,7 +126,8 @@ substrate_print_e0(const handoff_t *h)
 void
 substrate_print_e1(const handoff_t *h)
 {
-	kprintf("#E1 handoff base=%016llX len=%016llX mem=%016llX cons=%016llX\n",
+	kprintf(
+	    "#E1 handoff base=%016llX len=%016llX mem=%016llX cons=%016llX\n",
 	    (unsigned long long)h->phys_base, (unsigned long long)h->phys_len,
 	    (unsigned long long)h->mem_top,
 	    (unsigned long long)h->console_flags);

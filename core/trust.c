@@ -17,7 +17,7 @@
 #include "parcel_codec.h"
 #include "trust.h"
 
-static uint8_t secret[TRUST_SECRET_SIZE];	/* zero until provided */
+static uint8_t secret[TRUST_SECRET_SIZE]; /* zero until provided */
 static int have_secret;
 static const char root_salt[] = "cell_os trust v1";
 
@@ -37,11 +37,12 @@ derive_mac_key(void)
 {
 	uint8_t info[12] = { 'r', 'o', 'o', 't', ' ', 'k', 'e', 'y' };
 	uint8_t root[32];
-	uint8_t mac_info[14] = { 'p', 'a', 'r', 'c', 'e', 'l', ' ', 'm', 'a', 'c' };
+	uint8_t mac_info[14] = { 'p', 'a', 'r', 'c', 'e', 'l', ' ', 'm', 'a',
+		'c' };
 
 	le32_store(info + 8, active_key);
-	hkdf_sha256((const uint8_t *)root_salt, sizeof root_salt - 1,
-	    secret, sizeof secret, info, sizeof info, root, sizeof root);
+	hkdf_sha256((const uint8_t *)root_salt, sizeof root_salt - 1, secret,
+	    sizeof secret, info, sizeof info, root, sizeof root);
 	le32_store(mac_info + 10, key_version);
 	hkdf_sha256_expand(root, mac_info, sizeof mac_info, mac_key,
 	    sizeof mac_key);
@@ -114,8 +115,8 @@ trust_derive(const char *label, uint8_t key[32])
 
 	while (label[n] != '\0')
 		n++;
-	hkdf_sha256((const uint8_t *)root_salt, sizeof root_salt - 1,
-	    secret, sizeof secret, label, n, key, 32);
+	hkdf_sha256((const uint8_t *)root_salt, sizeof root_salt - 1, secret,
+	    sizeof secret, label, n, key, 32);
 }
 
 static void

@@ -17,8 +17,8 @@
 #include "trust.h"
 #include "update.h"
 
-#define REC_MAGIC	0x52445055u	/* "UPDR" */
-#define REC_FORMAT	1u
+#define REC_MAGIC  0x52445055u /* "UPDR" */
+#define REC_FORMAT 1u
 
 /*
  * The record's layouts (wire/layout.h): the trailer of one strand, the
@@ -26,23 +26,28 @@
  * whose strand field holds UPDATE_STRANDS trailers one after the other.
  * The encoder and the decoder read the same rows.
  */
+/* clang-format off */
 #define TRAILER_LAYOUT(X, a)						\
 	X(a, u32, valid,	0)					\
 	X(a, u32, version,	4)					\
 	X(a, u32, length,	8)					\
 	X(a, b32, sha256,	12)					\
 	X(a, b32, mac,		44)
-#define TRAILER_SIZE		76
+/* clang-format on */
+#define TRAILER_SIZE 76
 LAYOUT_SHAPE(trailer_layout, TRAILER_LAYOUT, TRAILER_SIZE);
 
+/* clang-format off */
 #define STATE_LAYOUT(X, a)						\
 	X(a, u64, seq,		8)					\
 	X(a, u32, preferred,	16)					\
 	X(a, u32, pending,	20)					\
 	X(a, u32, attempted,	24)					\
 	X(a, u32, floor,	28)
+/* clang-format on */
 
-#define LAYOUT_SIZE_strands	(UPDATE_STRANDS * TRAILER_SIZE)
+#define LAYOUT_SIZE_strands (UPDATE_STRANDS * TRAILER_SIZE)
+/* clang-format off */
 #define RECORD_LAYOUT(X, a)						\
 	X(a, u32, magic,	0)					\
 	X(a, u32, format,	4)					\
@@ -50,20 +55,23 @@ LAYOUT_SHAPE(trailer_layout, TRAILER_LAYOUT, TRAILER_SIZE);
 	X(a, strands, strand,	32)	/* trailer A, then trailer B */	\
 	X(a, b32, mac,		184)	/* HMAC of bytes 0..183 */	\
 	X(a, u32, crc,		216)	/* CRC32C of bytes 0..215 */
-#define RECORD_USED		220	/* then zeros to the block's end */
+/* clang-format on */
+#define RECORD_USED 220 /* then zeros to the block's end */
 LAYOUT_SHAPE(record_layout, RECORD_LAYOUT, RECORD_USED);
 _Static_assert(RECORD_USED <= HAL_BLOCK_SIZE, "a record is one block");
 
 /* What a trailer's MAC covers: version || length || sha256. */
+/* clang-format off */
 #define TRAILER_MAC_LAYOUT(X, a)					\
 	X(a, u32, version,	0)					\
 	X(a, u32, length,	4)					\
 	X(a, b32, sha256,	8)
+/* clang-format on */
 LAYOUT_SHAPE(trailer_mac_layout, TRAILER_MAC_LAYOUT, 40);
 
-#define REC_AT(field)		offsetof(struct record_layout, field)
-#define OFF_MAC			REC_AT(mac)
-#define OFF_CRC			REC_AT(crc)
+#define REC_AT(field) offsetof(struct record_layout, field)
+#define OFF_MAC       REC_AT(mac)
+#define OFF_CRC       REC_AT(crc)
 
 /* Where strand s's trailer is in a record. */
 static size_t
@@ -145,7 +153,7 @@ trailer_mac(const struct trailer *t, uint8_t mac[32])
 	uint8_t *b = msg;
 	const struct trailer *v = t;
 
-	TRAILER_MAC_LAYOUT(LAYOUT_ENCODE_ROW, ~)	/* into b, from *v */
+	TRAILER_MAC_LAYOUT(LAYOUT_ENCODE_ROW, ~) /* into b, from *v */
 	device_mac(msg, sizeof msg, mac);
 }
 
@@ -168,7 +176,8 @@ record_mac(const uint8_t *block, uint8_t mac[32])
 }
 
 void
-update_record_encode(const struct update_state *st, uint8_t block[HAL_BLOCK_SIZE])
+update_record_encode(const struct update_state *st,
+    uint8_t block[HAL_BLOCK_SIZE])
 {
 	for (unsigned i = 0; i < HAL_BLOCK_SIZE; i++)
 		block[i] = 0;
@@ -182,7 +191,8 @@ update_record_encode(const struct update_state *st, uint8_t block[HAL_BLOCK_SIZE
 }
 
 int
-update_record_decode(const uint8_t block[HAL_BLOCK_SIZE], struct update_state *out)
+update_record_decode(const uint8_t block[HAL_BLOCK_SIZE],
+    struct update_state *out)
 {
 	struct update_state st;
 	uint8_t mac[32];
@@ -202,9 +212,10 @@ update_record_decode(const uint8_t block[HAL_BLOCK_SIZE], struct update_state *o
 	if (!ct_equal(mac, block + OFF_MAC, sizeof mac))
 		return -CELL_E_BADMAC;
 	state_decode(block, &st);
-	if (st.seq == 0 || (st.preferred != STRAND_NONE &&
-	    st.preferred >= UPDATE_STRANDS) || st.pending > 1 ||
-	    st.attempted > 1 || (st.pending && st.preferred == STRAND_NONE))
+	if (st.seq == 0 ||
+	    (st.preferred != STRAND_NONE && st.preferred >= UPDATE_STRANDS) ||
+	    st.pending > 1 || st.attempted > 1 ||
+	    (st.pending && st.preferred == STRAND_NONE))
 		return -CELL_E_RANGE;
 	for (int s = 0; s < UPDATE_STRANDS; s++) {
 		struct trailer *tr = &st.strand[s];
@@ -257,8 +268,8 @@ update_format(const struct blkdev *dev, struct region area)
 	if (area.blocks < UPDATE_AREA_BLOCKS)
 		return -CELL_E_NOSPACE;
 	for (uint64_t i = 0; i < UPDATE_LOG_SLOTS; i++) {
-		if ((rc = blk_write(dev, area.start + 2 * STRAND_BLOCKS + i, zero,
-		    1)) < 0)
+		if ((rc = blk_write(dev, area.start + 2 * STRAND_BLOCKS + i,
+			 zero, 1)) < 0)
 			return rc;
 	}
 	return blk_flush(dev);
@@ -278,7 +289,8 @@ update_open(struct updater *u, const struct blkdev *dev, struct region area)
 	if (area.blocks < UPDATE_AREA_BLOCKS)
 		return -CELL_E_NOSPACE;
 	for (uint64_t i = 0; i < UPDATE_LOG_SLOTS; i++) {
-		rc = blk_read(dev, area.start + 2 * STRAND_BLOCKS + i, block, 1);
+		rc =
+		    blk_read(dev, area.start + 2 * STRAND_BLOCKS + i, block, 1);
 		if (rc < 0)
 			return rc;
 		if (update_record_decode(block, &st) == 0 && st.seq > u->st.seq)
@@ -300,7 +312,7 @@ update_verify(struct updater *u, uint32_t s, uint8_t *out)
 	if (!update_trailer_ok(t))
 		return -CELL_E_BADMAC;
 	if ((rc = blk_read(u->dev, strand_lba(u, s), image_buf,
-	    (t->length + HAL_BLOCK_SIZE - 1) / HAL_BLOCK_SIZE)) < 0)
+		 (t->length + HAL_BLOCK_SIZE - 1) / HAL_BLOCK_SIZE)) < 0)
 		return rc;
 	sha256(image_buf, t->length, sha);
 	if (!ct_equal(sha, t->sha256, sizeof sha))
@@ -339,7 +351,7 @@ update_install(struct updater *u, const void *image, uint32_t len,
 	if (version <= u->st.floor)
 		return -CELL_E_ROLLBACK;
 	if (u->st.pending)
-		return -CELL_E_BUSY;	/* confirm or revert the last one first */
+		return -CELL_E_BUSY; /* confirm or revert the last one first */
 	target = u->st.preferred == STRAND_NONE ? 0 : 1 - u->st.preferred;
 
 	/* The target strand stops being trusted before a byte of it changes. */
@@ -358,7 +370,8 @@ update_install(struct updater *u, const void *image, uint32_t len,
 	t.length = len;
 	sha256(src, len, t.sha256);
 	trailer_mac(&t, t.mac);
-	if ((rc = blk_write(u->dev, strand_lba(u, target), image_buf, blocks)) < 0 ||
+	if ((rc = blk_write(u->dev, strand_lba(u, target), image_buf, blocks)) <
+		0 ||
 	    (rc = blk_flush(u->dev)) < 0)
 		return rc;
 

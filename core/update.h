@@ -26,26 +26,26 @@
 #include "config.h"
 #include "disk.h"
 
-#define UPDATE_STRANDS		2
-#define STRAND_BYTES		(STRAND_BLOCKS * HAL_BLOCK_SIZE)	/* largest image */
+#define UPDATE_STRANDS 2
+#define STRAND_BYTES   (STRAND_BLOCKS * HAL_BLOCK_SIZE) /* largest image */
 /* Blocks an update area needs: the two strands, then the record log. */
-#define UPDATE_AREA_BLOCKS	(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS)
-#define STRAND_NONE		0xFFFFFFFFu
+#define UPDATE_AREA_BLOCKS (2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS)
+#define STRAND_NONE        0xFFFFFFFFu
 
 struct trailer {
-	uint32_t valid;		/* 0: the strand holds nothing trusted */
+	uint32_t valid; /* 0: the strand holds nothing trusted */
 	uint32_t version;
-	uint32_t length;	/* image bytes */
+	uint32_t length; /* image bytes */
 	uint8_t sha256[32];
-	uint8_t mac[32];	/* HMAC-SHA-256(device key, version||length||sha256) */
+	uint8_t mac[32]; /* HMAC-SHA-256(device key, version||length||sha256) */
 };
 
 struct update_state {
-	uint64_t seq;		/* of the newest record, 0 when none */
-	uint32_t preferred;	/* strand index, or STRAND_NONE */
-	uint32_t pending;	/* the preferred strand is not confirmed yet */
-	uint32_t attempted;	/* ... and has been booted once */
-	uint32_t floor;		/* highest confirmed version */
+	uint64_t seq;       /* of the newest record, 0 when none */
+	uint32_t preferred; /* strand index, or STRAND_NONE */
+	uint32_t pending;   /* the preferred strand is not confirmed yet */
+	uint32_t attempted; /* ... and has been booted once */
+	uint32_t floor;     /* highest confirmed version */
 	struct trailer strand[UPDATE_STRANDS];
 };
 
@@ -62,7 +62,8 @@ struct updater {
 int update_format(const struct blkdev *dev, struct region area);
 
 /* Read the newest valid record of the area into u. 0 or -CELL_E_*. */
-int update_open(struct updater *u, const struct blkdev *dev, struct region area);
+int update_open(struct updater *u, const struct blkdev *dev,
+    struct region area);
 
 /*
  * Install image as the next genome, of version. 0, or -CELL_E_ROLLBACK

@@ -29,26 +29,32 @@
 /* Why a program was refused. */
 enum vm_reject {
 	VM_REJECT_NONE = 0,
-	VM_REJECT_LENGTH,	/* no instructions, or more than VM_INSNS_MAX */
-	VM_REJECT_ENTRY,	/* entry slot out of range or inside an lddw */
-	VM_REJECT_FALLTHROUGH,	/* a function's last instruction is not EXIT or JA */
-	VM_REJECT_OPCODE,	/* an opcode outside the allowlist */
-	VM_REJECT_RESERVED,	/* a field the opcode does not use is not zero */
-	VM_REJECT_REGISTER,	/* a register number over 10 */
-	VM_REJECT_R10_WRITE,	/* an instruction that writes r10 */
-	VM_REJECT_LDDW,		/* an lddw without a well-formed second slot */
-	VM_REJECT_JUMP,		/* a jump target out of range, into an lddw's
-				 * second slot, or into another function */
-	VM_REJECT_HELPER,	/* a helper id unknown or not granted */
-	VM_REJECT_CALL,		/* a local call to a bad target, recursion, or a
-				 * call chain deeper than VM_CALL_DEPTH_MAX */
-	VM_REJECT_STACK		/* an r10-relative access outside its frame */
+	VM_REJECT_LENGTH,      /* no instructions, or more than VM_INSNS_MAX */
+	VM_REJECT_ENTRY,       /* entry slot out of range or inside an lddw */
+	VM_REJECT_FALLTHROUGH, /* a function's last instruction is not EXIT or JA */
+	VM_REJECT_OPCODE,      /* an opcode outside the allowlist */
+	VM_REJECT_RESERVED,  /* a field the opcode does not use is not zero */
+	VM_REJECT_REGISTER,  /* a register number over 10 */
+	VM_REJECT_R10_WRITE, /* an instruction that writes r10 */
+	VM_REJECT_LDDW,      /* an lddw without a well-formed second slot */
+	/*
+	 * a jump target out of range, into an lddw's second slot, or into
+	 * another function
+	 */
+	VM_REJECT_JUMP,
+	VM_REJECT_HELPER, /* a helper id unknown or not granted */
+	/*
+	 * a local call to a bad target, recursion, or a call chain deeper than
+	 * VM_CALL_DEPTH_MAX
+	 */
+	VM_REJECT_CALL,
+	VM_REJECT_STACK /* an r10-relative access outside its frame */
 };
 
 struct vm_verify_error {
 	enum vm_reject reject;
-	uint32_t insn;		/* slot index of the offending instruction */
-	char reason[96];	/* e.g. "opcode 0xdb (atomic) is not allowed" */
+	uint32_t insn;   /* slot index of the offending instruction */
+	char reason[96]; /* e.g. "opcode 0xdb (atomic) is not allowed" */
 };
 
 /*
@@ -68,6 +74,7 @@ int vm_verify(const uint8_t *code, uint32_t num_slots, uint32_t entry,
  * vm_interp.c has a handler for each. VM_OP_BLOCK starts a basic block: it
  * charges block_cost and then runs the instruction's own op.
  */
+/* clang-format off */
 #define VM_OPS(X)							\
 	X(BLOCK)							\
 	X(ADD64_K) X(ADD64_X) X(SUB64_K) X(SUB64_X)			\
@@ -101,6 +108,7 @@ int vm_verify(const uint8_t *code, uint32_t num_slots, uint32_t entry,
 	X(CALL) X(CALL_LOCAL) X(EXIT) X(LDDW)				\
 	X(LDXB) X(LDXH) X(LDXW) X(LDXDW) X(LDXSB) X(LDXSH) X(LDXSW)	\
 	X(STB) X(STH) X(STW) X(STDW) X(STXB) X(STXH) X(STXW) X(STXDW)
+/* clang-format on */
 
 #define VM_OP_ENUM(name) VM_OP_##name,
 enum vm_op { VM_OPS(VM_OP_ENUM) VM_OP_COUNT };
@@ -112,15 +120,20 @@ enum vm_op { VM_OPS(VM_OP_ENUM) VM_OP_COUNT };
  * the VM reads its fields.
  */
 struct vm_insn {
-	uint8_t handler;	/* dispatch index: op, or VM_OP_BLOCK at a
-				 * basic block's first instruction */
+	/*
+	 * dispatch index: op, or VM_OP_BLOCK at a basic block's first
+	 * instruction
+	 */
+	uint8_t handler;
 	uint8_t dst, src;
-	uint8_t op;		/* enum vm_op: what the instruction does */
-	int16_t off;		/* memory offset; a jump's target - (pc + 1) */
-	uint16_t block_cost;	/* gas charged when a basic block starts here */
-	uint64_t imm;		/* imm sign-extended (ALU32: zero-extended
-				 * u32), lddw's 64-bit value, a helper id or
-				 * a local call's target slot */
+	uint8_t op;          /* enum vm_op: what the instruction does */
+	int16_t off;         /* memory offset; a jump's target - (pc + 1) */
+	uint16_t block_cost; /* gas charged when a basic block starts here */
+	/*
+	 * imm sign-extended (ALU32: zero-extended u32), lddw's 64-bit value, a
+	 * helper id or a local call's target slot
+	 */
+	uint64_t imm;
 };
 _Static_assert(sizeof(struct vm_insn) == 16, "vm_insn is 16 bytes");
 _Static_assert(VM_OP_COUNT <= 256, "vm_op fits vm_insn.handler");
@@ -129,7 +142,7 @@ struct vm_prog {
 	const struct vm_insn *insns;
 	uint32_t num_insns;
 	uint32_t entry;
-	uint32_t helpers;	/* granted mask, as verified */
+	uint32_t helpers; /* granted mask, as verified */
 };
 
 /*
@@ -146,7 +159,7 @@ int vm_load(struct vm_prog *prog, const uint8_t *code, uint32_t num_slots,
 
 /* One memory region of a run: VM addresses (id << VM_REGION_SHIFT) + [0, len). */
 struct vm_region {
-	uint8_t *host;		/* NULL: the region is absent */
+	uint8_t *host; /* NULL: the region is absent */
 	uint32_t len;
 	uint32_t writable;
 };
@@ -160,24 +173,26 @@ struct vm_machine;
  * run ends with a fault).
  */
 enum vm_call_status { VM_CALL_OK = 0, VM_CALL_STOP = 1, VM_CALL_FAULT = 2 };
-typedef enum vm_call_status (*vm_helper_fn)(struct vm_machine *m,
-    const uint64_t args[5], uint64_t *ret);
+typedef enum vm_call_status (
+    *vm_helper_fn)(struct vm_machine *m, const uint64_t args[5], uint64_t *ret);
 
 struct vm_helper_table {
-	vm_helper_fn fn[VM_HELPERS_MAX];	/* NULL: no such helper */
-	uint32_t gas[VM_HELPERS_MAX];		/* charged before the call */
+	vm_helper_fn fn[VM_HELPERS_MAX]; /* NULL: no such helper */
+	uint32_t gas[VM_HELPERS_MAX];    /* charged before the call */
 };
 
 /* Everything one run sees. The caller fills it; vm_run updates gas. */
 struct vm_machine {
-	struct vm_region region[VM_REGIONS];	/* indexed by region id */
+	struct vm_region region[VM_REGIONS]; /* indexed by region id */
 	const struct vm_helper_table *helpers;
-	void *user;		/* the caller's context, for its helpers */
-	uint64_t gas;		/* left; vm_run spends it (helpers may read
-				 * it, not change it) */
-	uint32_t stack_dirty;	/* vm_run's own: the lowest stack offset
-				 * written in this run (vm_mem lowers it for
-				 * helpers' writes); callers need not set it */
+	void *user; /* the caller's context, for its helpers */
+	/* left; vm_run spends it (helpers may read it, not change it) */
+	uint64_t gas;
+	/*
+	 * vm_run's own: the lowest stack offset written in this run (vm_mem
+	 * lowers it for helpers' writes); callers need not set it
+	 */
+	uint32_t stack_dirty;
 };
 
 /*
@@ -188,29 +203,29 @@ struct vm_machine {
 void *vm_mem(struct vm_machine *m, uint64_t addr, uint64_t len, int write);
 
 enum vm_exit {
-	VM_EXIT_DONE = 0,	/* the entry function exited; r0 is its result */
-	VM_EXIT_GAS,		/* the gas ran out before the next block or call */
-	VM_EXIT_STOPPED,	/* a helper returned VM_CALL_STOP */
-	VM_EXIT_FAULT		/* see enum vm_fault */
+	VM_EXIT_DONE = 0, /* the entry function exited; r0 is its result */
+	VM_EXIT_GAS,      /* the gas ran out before the next block or call */
+	VM_EXIT_STOPPED,  /* a helper returned VM_CALL_STOP */
+	VM_EXIT_FAULT     /* see enum vm_fault */
 };
 
 enum vm_fault {
 	VM_FAULT_NONE = 0,
-	VM_FAULT_LOAD,		/* a load outside the readable regions */
-	VM_FAULT_STORE,		/* a store outside the writable regions */
-	VM_FAULT_HELPER,	/* a helper returned VM_CALL_FAULT */
-	VM_FAULT_NOT_GRANTED,	/* a call to a helper not granted or not present */
-	VM_FAULT_DEPTH		/* a local call deeper than VM_CALL_DEPTH_MAX */
+	VM_FAULT_LOAD,        /* a load outside the readable regions */
+	VM_FAULT_STORE,       /* a store outside the writable regions */
+	VM_FAULT_HELPER,      /* a helper returned VM_CALL_FAULT */
+	VM_FAULT_NOT_GRANTED, /* a call to a helper not granted or not present */
+	VM_FAULT_DEPTH        /* a local call deeper than VM_CALL_DEPTH_MAX */
 };
 
 struct vm_result {
 	enum vm_exit exit;
 	enum vm_fault fault;
-	uint32_t fault_pc;	/* slot of the faulting instruction */
-	uint64_t fault_addr;	/* the address of a load/store fault */
+	uint32_t fault_pc;   /* slot of the faulting instruction */
+	uint64_t fault_addr; /* the address of a load/store fault */
 	uint64_t r0;
-	uint64_t gas_used;	/* gas charged: instructions and helper costs */
-	uint64_t insns;		/* instructions charged */
+	uint64_t gas_used; /* gas charged: instructions and helper costs */
+	uint64_t insns;    /* instructions charged */
 };
 
 /*

@@ -19,11 +19,11 @@
 struct vm_gene {
 	int loaded;
 	struct vm_prog prog;
-	const uint8_t *rodata;		/* in the phenotype's code pool */
+	const uint8_t *rodata; /* in the phenotype's code pool */
 	uint32_t rodata_len;
-	uint32_t gas;			/* per quantum */
-	struct gene_vm_ctx ctx;		/* the context region */
-	struct cg_msg held;		/* the last message received */
+	uint32_t gas;           /* per quantum */
+	struct gene_vm_ctx ctx; /* the context region */
+	struct cg_msg held;     /* the last message received */
 	int holding;
 };
 
@@ -31,7 +31,7 @@ struct vm_gene {
 struct vm_run_ctx {
 	struct gene_ctx *gene;
 	struct vm_gene *vg;
-	struct kv_store *kv;		/* NULL: the kv helpers are -CELL_E_NOSYS */
+	struct kv_store *kv; /* NULL: the kv helpers are -CELL_E_NOSYS */
 };
 
 #endif

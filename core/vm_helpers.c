@@ -66,8 +66,10 @@ helper_send(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 	    (payload = vm_mem(m, a[2], len, 0)) == NULL)
 		return VM_CALL_FAULT;
 	return result(gene_send(gene_of(m), (uint32_t)a[0], (uint32_t)a[1],
-	    payload, len > MSG_PAYLOAD_MAX ? MSG_PAYLOAD_MAX + 1 :
-	    (uint32_t)len), ret);
+			  payload,
+			  len > MSG_PAYLOAD_MAX ? MSG_PAYLOAD_MAX + 1 :
+						  (uint32_t)len),
+	    ret);
 }
 
 /* Store n u32 words little-endian at out, as helpers hand records over. */
@@ -83,7 +85,7 @@ static void
 msg_copy_out(const struct cg_msg *msg, uint8_t *out, uint32_t n)
 {
 	const uint32_t hdr[4] = { msg->from_gene,
-	    cg_channel_id(msg->from_channel), msg->verb, msg->len };
+		cg_channel_id(msg->from_channel), msg->verb, msg->len };
 	uint8_t rec[sizeof(struct gene_vm_msg)];
 
 	store_words(rec, hdr, 4);
@@ -97,7 +99,8 @@ static enum vm_call_status
 helper_recv(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 {
 	struct vm_gene *vg = vgene_of(m);
-	uint64_t cap = a[1] < sizeof(struct gene_vm_msg) ? a[1] :
+	uint64_t cap = a[1] < sizeof(struct gene_vm_msg) ?
+	    a[1] :
 	    sizeof(struct gene_vm_msg);
 	uint8_t *out = NULL;
 	struct cg_msg msg;
@@ -123,8 +126,7 @@ helper_forward(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 
 	if (!vg->holding)
 		return result(-CELL_E_NOENT, ret);
-	return result(gene_forward(gene_of(m), (uint32_t)a[0], &vg->held),
-	    ret);
+	return result(gene_forward(gene_of(m), (uint32_t)a[0], &vg->held), ret);
 }
 
 static enum vm_call_status
@@ -187,8 +189,10 @@ helper_energy(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 	if (out == NULL)
 		return VM_CALL_FAULT;
 	gene_energy(gene_of(m), &e);
-	store_words(out, (const uint32_t[5]){ e.cpu_total, e.io_total,
-	    e.mem_held, e.live, e.dead }, 5);
+	store_words(out,
+	    (const uint32_t[5]){ e.cpu_total, e.io_total, e.mem_held, e.live,
+		e.dead },
+	    5);
 	*ret = 0;
 	return VM_CALL_OK;
 }
@@ -205,8 +209,10 @@ helper_reclaim(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 		*ret = 0;
 		return VM_CALL_OK;
 	}
-	store_words(out, (const uint32_t[4]){ rc.gene_id, rc.reason,
-	    rc.messages, rc.memory }, 4);
+	store_words(out,
+	    (const uint32_t[4]){ rc.gene_id, rc.reason, rc.messages,
+		rc.memory },
+	    4);
 	*ret = 1;
 	return VM_CALL_OK;
 }
@@ -217,7 +223,8 @@ helper_alloc(struct vm_machine *m, const uint64_t a[5], uint64_t *ret)
 	struct gene_ctx *g = gene_of(m);
 	uint32_t slot = gene_slot(g);
 	/* More than an arena holds cannot be had; ask for just over that. */
-	uint32_t bytes = a[0] > GENE_MEM_MAX ? GENE_MEM_MAX + 1 : (uint32_t)a[0];
+	uint32_t bytes =
+	    a[0] > GENE_MEM_MAX ? GENE_MEM_MAX + 1 : (uint32_t)a[0];
 	uint8_t *p = gene_alloc(g, bytes);
 
 	if (p == NULL) {
@@ -393,11 +400,11 @@ vm_byte(void *ctx, uint64_t addr)
  * (the caller faults the gene for that one; the gene never sees it).
  */
 static int
-vmhost_format(struct vm_machine *m, uint64_t fmt, uint64_t args,
-    uint64_t nargs, char *out, uint32_t cap)
+vmhost_format(struct vm_machine *m, uint64_t fmt, uint64_t args, uint64_t nargs,
+    char *out, uint32_t cap)
 {
 	const struct kformat_src src = { vm_byte, m, VM_FMT_MAX,
-	    VM_FMT_STR_MAX };
+		VM_FMT_STR_MAX };
 	uint64_t argv[VM_ARGS_MAX];
 	const uint8_t *p = NULL;
 

@@ -19,15 +19,18 @@
 #include "vm_gene.h"
 #include "vm_host.h"
 
-_Static_assert(VM_STATE_SIZE == GENE_STATE_SIZE, "the state region is the gene state");
-_Static_assert(VM_MSG_PAYLOAD_MAX == MSG_PAYLOAD_MAX, "messages fit gene_vm_msg");
-_Static_assert(VM_EVENT_CAP_MIN == EVENT_FRAME_MAX, "an event frame fits the cap");
+_Static_assert(VM_STATE_SIZE == GENE_STATE_SIZE,
+    "the state region is the gene state");
+_Static_assert(VM_MSG_PAYLOAD_MAX == MSG_PAYLOAD_MAX,
+    "messages fit gene_vm_msg");
+_Static_assert(VM_EVENT_CAP_MIN == EVENT_FRAME_MAX,
+    "an event frame fits the cap");
 
 static struct {
 	struct vm_gene genes[GENES_MAX];
 	struct vm_insn pool[VM_DECODED_MAX];
 	uint32_t pool_used;
-	uint8_t stack[VM_STACK_SIZE];	/* shared: one gene runs at a time */
+	uint8_t stack[VM_STACK_SIZE]; /* shared: one gene runs at a time */
 	struct kv_store *kv;
 	struct vmhost_stats stats;
 } h;
@@ -57,10 +60,11 @@ vmhost_load(const struct phenotype *p)
 		    c->helpers, h.pool + h.pool_used,
 		    VM_DECODED_MAX - h.pool_used, &used, &err);
 		if (rc < 0) {
-			kprintf("#W gene g%u rejected: slot %u: %s\n", g->gene_id,
-			    err.insn, rc == -CELL_E_NOSPACE ?
-			    "no room left to decode it (VM_DECODED_MAX)" :
-			    err.reason);
+			kprintf("#W gene g%u rejected: slot %u: %s\n",
+			    g->gene_id, err.insn,
+			    rc == -CELL_E_NOSPACE ?
+				"no room left to decode it (VM_DECODED_MAX)" :
+				err.reason);
 			(void)gene_kill(gene_at(slot), LYSO_REJECTED);
 			h.stats.rejected++;
 			continue;
@@ -111,16 +115,17 @@ vmhost_run(struct gene_ctx *g)
 
 	vg->ctx.quantum = gene_quantum(g);
 	vg->ctx.epoch = gene_epoch(g);
-	m.region[VM_REGION_CTX] = (struct vm_region){ (uint8_t *)&vg->ctx,
-	    sizeof vg->ctx, 0 };
-	m.region[VM_REGION_STATE] = (struct vm_region){ gene_state(g),
-	    GENE_STATE_SIZE, 1 };
-	m.region[VM_REGION_STACK] = (struct vm_region){ h.stack,
-	    VM_STACK_SIZE, 1 };
-	m.region[VM_REGION_RODATA] = (struct vm_region){
-	    (uint8_t *)(uintptr_t)vg->rodata, vg->rodata_len, 0 };
-	m.region[VM_REGION_HEAP] = (struct vm_region){ gene_arena(g),
-	    org_mito(slot)->mem_held, 1 };
+	m.region[VM_REGION_CTX] =
+	    (struct vm_region){ (uint8_t *)&vg->ctx, sizeof vg->ctx, 0 };
+	m.region[VM_REGION_STATE] =
+	    (struct vm_region){ gene_state(g), GENE_STATE_SIZE, 1 };
+	m.region[VM_REGION_STACK] =
+	    (struct vm_region){ h.stack, VM_STACK_SIZE, 1 };
+	m.region[VM_REGION_RODATA] =
+	    (struct vm_region){ (uint8_t *)(uintptr_t)vg->rodata,
+		    vg->rodata_len, 0 };
+	m.region[VM_REGION_HEAP] =
+	    (struct vm_region){ gene_arena(g), org_mito(slot)->mem_held, 1 };
 	m.helpers = &vmhost_helpers;
 	m.user = &run;
 	m.gas = vg->gas;

@@ -39,12 +39,11 @@ void vmhost_attach_kv(struct kv_store *kv);
 
 /* What the last vmhost_load did. */
 struct vmhost_stats {
-	uint32_t loaded;	/* genes running bytecode */
-	uint32_t rejected;	/* genes whose program was refused */
-	uint32_t slots;		/* decoded instructions in use */
+	uint32_t loaded;   /* genes running bytecode */
+	uint32_t rejected; /* genes whose program was refused */
+	uint32_t slots;    /* decoded instructions in use */
 };
 struct vmhost_stats vmhost_stats(void);
-
 
 /* The kernel's helper table (for tests that run programs by hand). */
 extern const struct vm_helper_table vmhost_helpers;

@@ -27,17 +27,17 @@
  */
 #if (defined(CFG_VM_BENCH_NO_GAS) || defined(CFG_VM_BENCH_NO_BOUNDS)) && \
     !defined(CELLOS_VM_BENCH_COPY)
-#error "CFG_VM_BENCH_* are tools/bench/vm's knobs: a kernel always meters gas and checks bounds"
+#error "CFG_VM_BENCH_* are tools/bench/vm's: a kernel meters gas, checks bounds"
 #endif
 #ifndef CFG_VM_BENCH_NO_GAS
-#define CFG_VM_BENCH_NO_GAS	0
+#define CFG_VM_BENCH_NO_GAS 0
 #endif
 #ifndef CFG_VM_BENCH_NO_BOUNDS
-#define CFG_VM_BENCH_NO_BOUNDS	0
+#define CFG_VM_BENCH_NO_BOUNDS 0
 #endif
 
-#define REGION_SPAN	((uint64_t)1 << VM_REGION_SHIFT)
-#define REGION_MASK	(REGION_SPAN - 1)
+#define REGION_SPAN ((uint64_t)1 << VM_REGION_SHIFT)
+#define REGION_MASK (REGION_SPAN - 1)
 
 /* What a local call saves: the callee-saved r6..r9, r10 and the return. */
 struct vm_frame {
@@ -140,6 +140,7 @@ smod32(uint32_t a, uint32_t b)
 	return (uint32_t)((int32_t)a % (int32_t)b);
 }
 
+/* clang-format off */
 #if CFG_VM_COMPUTED_GOTO
 #define OP(name)	op_##name:
 #define DISPATCH()	goto *labels[ip->handler]
@@ -208,6 +209,7 @@ smod32(uint32_t a, uint32_t b)
 		NEXT();							\
 	}
 #define P		(host[id] + o)
+/* clang-format on */
 
 /* Load the regions from m: host pointers and readable/writable lengths. */
 static void
@@ -269,7 +271,8 @@ run_op:
 #endif
 
 	/* A basic block starts: pay for all of it or stop before it. */
-	OP(BLOCK) {
+	OP(BLOCK)
+	{
 		ENTER_BLOCK();
 	}
 
@@ -315,10 +318,8 @@ run_op:
 	ALU32(SUB32_X, (uint32_t)DST - (uint32_t)SRC)
 	ALU32(MUL32_K, (uint32_t)DST * (uint32_t)IMM)
 	ALU32(MUL32_X, (uint32_t)DST * (uint32_t)SRC)
-	ALU32(DIV32_K, (uint32_t)IMM != 0 ?
-	    (uint32_t)DST / (uint32_t)IMM : 0)
-	ALU32(DIV32_X, (uint32_t)SRC != 0 ?
-	    (uint32_t)DST / (uint32_t)SRC : 0)
+	ALU32(DIV32_K, (uint32_t)IMM != 0 ? (uint32_t)DST / (uint32_t)IMM : 0)
+	ALU32(DIV32_X, (uint32_t)SRC != 0 ? (uint32_t)DST / (uint32_t)SRC : 0)
 	ALU32(SDIV32_K, sdiv32((uint32_t)DST, (uint32_t)IMM))
 	ALU32(SDIV32_X, sdiv32((uint32_t)DST, (uint32_t)SRC))
 	ALU32(OR32_K, (uint32_t)DST | (uint32_t)IMM)
@@ -330,10 +331,10 @@ run_op:
 	ALU32(RSH32_K, (uint32_t)DST >> (IMM & 31))
 	ALU32(RSH32_X, (uint32_t)DST >> (SRC & 31))
 	/* 4.1: ALU modulo by zero keeps dst's low half, zeroes the rest. */
-	ALU32(MOD32_K, (uint32_t)IMM != 0 ?
-	    (uint32_t)DST % (uint32_t)IMM : (uint32_t)DST)
-	ALU32(MOD32_X, (uint32_t)SRC != 0 ?
-	    (uint32_t)DST % (uint32_t)SRC : (uint32_t)DST)
+	ALU32(MOD32_K,
+	    (uint32_t)IMM != 0 ? (uint32_t)DST % (uint32_t)IMM : (uint32_t)DST)
+	ALU32(MOD32_X,
+	    (uint32_t)SRC != 0 ? (uint32_t)DST % (uint32_t)SRC : (uint32_t)DST)
 	ALU32(SMOD32_K, smod32((uint32_t)DST, (uint32_t)IMM))
 	ALU32(SMOD32_X, smod32((uint32_t)DST, (uint32_t)SRC))
 	ALU32(XOR32_K, (uint32_t)DST ^ (uint32_t)IMM)
@@ -353,11 +354,13 @@ run_op:
 	ALU64(BE16, swap16(DST))
 	ALU64(BE32, swap32(DST))
 	ALU64(BE64, swap64(DST))
-	OP(NOP) {
+	OP(NOP)
+	{
 		NEXT();
 	}
 
-	OP(JA) {
+	OP(JA)
+	{
 		ip += ip->off + 1;
 		ENTER_BLOCK();
 	}
@@ -408,7 +411,8 @@ run_op:
 	JUMP_IF(JSLE32_X, (int32_t)DST <= (int32_t)SRC)
 
 	/* A helper: granted and present, its gas paid, then called. */
-	OP(CALL) {
+	OP(CALL)
+	{
 		id = IMM;
 		if (id >= VM_HELPERS_MAX || !(prog->helpers >> id & 1) ||
 		    ht == NULL || ht->fn[id] == NULL) {
@@ -439,12 +443,13 @@ run_op:
 			ip++;
 			ENTER_BLOCK();
 		}
-		exit_code = st == VM_CALL_STOP ? VM_EXIT_STOPPED :
-		    VM_EXIT_FAULT;
+		exit_code =
+		    st == VM_CALL_STOP ? VM_EXIT_STOPPED : VM_EXIT_FAULT;
 		fault = st == VM_CALL_STOP ? VM_FAULT_NONE : VM_FAULT_HELPER;
 		goto out;
 	}
-	OP(CALL_LOCAL) {
+	OP(CALL_LOCAL)
+	{
 		if (depth >= VM_CALL_DEPTH_MAX) {
 			exit_code = VM_EXIT_FAULT;
 			fault = VM_FAULT_DEPTH;
@@ -461,7 +466,8 @@ run_op:
 		ip = base + IMM;
 		ENTER_BLOCK();
 	}
-	OP(EXIT) {
+	OP(EXIT)
+	{
 		if (depth == 1)
 			goto out;
 		depth--;
@@ -473,7 +479,8 @@ run_op:
 		ip = frames[depth].ret;
 		ENTER_BLOCK();
 	}
-	OP(LDDW) {
+	OP(LDDW)
+	{
 		DST = IMM;
 		ip += 2;
 		DISPATCH();
@@ -497,45 +504,43 @@ run_op:
 	STORE(STXDW, 8, le64_store(P, SRC))
 
 #if !CFG_VM_COMPUTED_GOTO
-	default:	/* vm_load makes no other handler */
-		exit_code = VM_EXIT_FAULT;
-		goto out;
-	}
+default: /* vm_load makes no other handler */
+	exit_code = VM_EXIT_FAULT;
+	goto out;
+}
 #endif
 
-out_of_gas:
-	exit_code = VM_EXIT_GAS;
-	goto out;
-fault_load:
-	exit_code = VM_EXIT_FAULT;
-	fault = VM_FAULT_LOAD;
-	fault_addr = a;
-	goto out;
-fault_store:
-	exit_code = VM_EXIT_FAULT;
-	fault = VM_FAULT_STORE;
-	fault_addr = a;
-out:
-	/* Leave the stack as zero as it was: clear from the lowest byte
+out_of_gas : exit_code = VM_EXIT_GAS;
+goto out;
+fault_load : exit_code = VM_EXIT_FAULT;
+fault = VM_FAULT_LOAD;
+fault_addr = a;
+goto out;
+fault_store : exit_code = VM_EXIT_FAULT;
+fault = VM_FAULT_STORE;
+fault_addr = a;
+out :
+    /* Leave the stack as zero as it was: clear from the lowest byte
 	 * written (by the program or a helper) to the top. */
-	if (m->stack_dirty < low[VM_REGION_STACK])
-		low[VM_REGION_STACK] = m->stack_dirty;
-	{
-		uint8_t *stack = m->region[VM_REGION_STACK].host;
-		uint64_t top = m->region[VM_REGION_STACK].writable ?
-		    region_len(&m->region[VM_REGION_STACK]) : 0;
+    if (m->stack_dirty < low[VM_REGION_STACK]) low[VM_REGION_STACK] =
+	m->stack_dirty;
+{
+	uint8_t *stack = m->region[VM_REGION_STACK].host;
+	uint64_t top = m->region[VM_REGION_STACK].writable ?
+	    region_len(&m->region[VM_REGION_STACK]) :
+	    0;
 
-		for (uint64_t i = low[VM_REGION_STACK]; i < top; i++)
-			stack[i] = 0;
-	}
-	out->exit = exit_code;
-	out->fault = fault;
-	out->fault_pc = exit_code == VM_EXIT_DONE ? 0 : (uint32_t)(ip - base);
-	out->fault_addr = fault_addr;
-	out->r0 = r[0];
-	out->gas_used = gas0 - gas;
-	out->insns = out->gas_used - helper_gas;
-	m->gas = gas;
+	for (uint64_t i = low[VM_REGION_STACK]; i < top; i++)
+		stack[i] = 0;
+}
+out->exit = exit_code;
+out->fault = fault;
+out->fault_pc = exit_code == VM_EXIT_DONE ? 0 : (uint32_t)(ip - base);
+out->fault_addr = fault_addr;
+out->r0 = r[0];
+out->gas_used = gas0 - gas;
+out->insns = out->gas_used - helper_gas;
+m->gas = gas;
 }
 
 const char *

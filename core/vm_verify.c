@@ -25,48 +25,70 @@
 #include "vm.h"
 
 /* RFC 9669 section 3: the opcode's class, source bit, code, mode and size. */
+/* clang-format off */
 #define CLASS(op)	((op) & 0x07)
 #define SRC_X		0x08
 #define CODE(op)	((op) & 0xf0)
 #define MODE(op)	((op) & 0xe0)
 #define SIZE(op)	((op) & 0x18)
+/* clang-format on */
 
 enum {
-	CLASS_LD = 0, CLASS_LDX = 1, CLASS_ST = 2, CLASS_STX = 3,
-	CLASS_ALU = 4, CLASS_JMP = 5, CLASS_JMP32 = 6, CLASS_ALU64 = 7
+	CLASS_LD = 0,
+	CLASS_LDX = 1,
+	CLASS_ST = 2,
+	CLASS_STX = 3,
+	CLASS_ALU = 4,
+	CLASS_JMP = 5,
+	CLASS_JMP32 = 6,
+	CLASS_ALU64 = 7
 };
 enum { SIZE_W = 0x00, SIZE_H = 0x08, SIZE_B = 0x10, SIZE_DW = 0x18 };
 enum {
-	MODE_IMM = 0x00, MODE_ABS = 0x20, MODE_IND = 0x40, MODE_MEM = 0x60,
-	MODE_MEMSX = 0x80, MODE_ATOMIC = 0xc0
+	MODE_IMM = 0x00,
+	MODE_ABS = 0x20,
+	MODE_IND = 0x40,
+	MODE_MEM = 0x60,
+	MODE_MEMSX = 0x80,
+	MODE_ATOMIC = 0xc0
 };
 enum {
-	ALU_ADD = 0x00, ALU_SUB = 0x10, ALU_MUL = 0x20, ALU_DIV = 0x30,
-	ALU_OR = 0x40, ALU_AND = 0x50, ALU_LSH = 0x60, ALU_RSH = 0x70,
-	ALU_NEG = 0x80, ALU_MOD = 0x90, ALU_XOR = 0xa0, ALU_MOV = 0xb0,
-	ALU_ARSH = 0xc0, ALU_END = 0xd0
+	ALU_ADD = 0x00,
+	ALU_SUB = 0x10,
+	ALU_MUL = 0x20,
+	ALU_DIV = 0x30,
+	ALU_OR = 0x40,
+	ALU_AND = 0x50,
+	ALU_LSH = 0x60,
+	ALU_RSH = 0x70,
+	ALU_NEG = 0x80,
+	ALU_MOD = 0x90,
+	ALU_XOR = 0xa0,
+	ALU_MOV = 0xb0,
+	ALU_ARSH = 0xc0,
+	ALU_END = 0xd0
 };
 enum { JMP_JA = 0x00, JMP_CALL = 0x80, JMP_EXIT = 0x90 };
 
-#define OPC_LDDW	0x18
-#define OPC_JA		0x05
-#define OPC_JA32	0x06
-#define OPC_CALL	0x85
-#define OPC_EXIT	0x95
-#define CALL_HELPER	0
-#define CALL_LOCAL	1
+#define OPC_LDDW    0x18
+#define OPC_JA      0x05
+#define OPC_JA32    0x06
+#define OPC_CALL    0x85
+#define OPC_EXIT    0x95
+#define CALL_HELPER 0
+#define CALL_LOCAL  1
 
 /* What an instruction's fields mean (insn_shape). */
-#define F_DST		0x001	/* dst is a register it reads or writes */
-#define F_WDST		0x002	/* it writes dst */
-#define F_SRC		0x004	/* src is a register it reads */
-#define F_OFF		0x008	/* off is used */
-#define F_IMM		0x010	/* imm is used */
-#define F_SRCSEL	0x020	/* src selects a variant (call, lddw) */
-#define F_JUMP		0x040	/* off, or imm for JMP32 JA, is a jump */
-#define F_CALL		0x080
-#define F_MEM		0x100	/* a load or store through dst or src */
-#define F_EXIT		0x200
+#define F_DST    0x001 /* dst is a register it reads or writes */
+#define F_WDST   0x002 /* it writes dst */
+#define F_SRC    0x004 /* src is a register it reads */
+#define F_OFF    0x008 /* off is used */
+#define F_IMM    0x010 /* imm is used */
+#define F_SRCSEL 0x020 /* src selects a variant (call, lddw) */
+#define F_JUMP   0x040 /* off, or imm for JMP32 JA, is a jump */
+#define F_CALL   0x080
+#define F_MEM    0x100 /* a load or store through dst or src */
+#define F_EXIT   0x200
 
 /* One raw 8-byte slot, RFC 9669 section 3.1. */
 struct raw {
@@ -82,15 +104,16 @@ struct verifier {
 	uint32_t entry;
 	uint32_t helpers;
 	struct vm_verify_error *err;
-	uint32_t second[VM_INSNS_MAX / 32];	/* lddw second slots */
-	uint32_t func[VM_INSNS_MAX / 32];	/* function starts */
-	uint8_t height[VM_INSNS_MAX / 2];	/* nibbles, by function start:
-						 * 0 not seen, 15 on the chain
-						 * being walked, else the
-						 * longest chain in frames */
+	uint32_t second[VM_INSNS_MAX / 32]; /* lddw second slots */
+	uint32_t func[VM_INSNS_MAX / 32];   /* function starts */
+	/*
+	 * nibbles, by function start: 0 not seen, 15 on the chain being walked,
+	 * else the longest chain in frames
+	 */
+	uint8_t height[VM_INSNS_MAX / 2];
 };
 
-#define HEIGHT_ON_CHAIN	15
+#define HEIGHT_ON_CHAIN 15
 
 /* Decode slot pc of the program into *r. */
 static void
@@ -156,8 +179,8 @@ static int reject(struct verifier *v, enum vm_reject why, uint32_t insn,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static int
-reject(struct verifier *v, enum vm_reject why, uint32_t insn,
-    const char *fmt, ...)
+reject(struct verifier *v, enum vm_reject why, uint32_t insn, const char *fmt,
+    ...)
 {
 	va_list ap;
 
@@ -211,22 +234,25 @@ insn_shape(uint8_t op)
 	case CLASS_ALU64:
 		if (code > ALU_END)
 			return 0;
-		if (code == ALU_NEG)	/* section 4.1: NEG is K only */
+		if (code == ALU_NEG) /* section 4.1: NEG is K only */
 			return x ? 0 : F_DST | F_WDST;
-		if (code == ALU_END)	/* section 4.2: ALU64 s bit reserved */
-			return CLASS(op) == CLASS_ALU64 && x ? 0 :
+		if (code == ALU_END) /* section 4.2: ALU64 s bit reserved */
+			return CLASS(op) == CLASS_ALU64 && x ?
+			    0 :
 			    F_DST | F_WDST | F_IMM;
 		if (code == ALU_MOV && !x)
 			return F_DST | F_WDST | F_IMM;
 		return F_DST | F_WDST | (x ? F_SRC : F_IMM) |
 		    (code == ALU_DIV || code == ALU_MOD || code == ALU_MOV ?
-		    F_OFF : 0);
+			    F_OFF :
+			    0);
 	case CLASS_JMP:
 	case CLASS_JMP32:
 		if (code == JMP_JA) {
 			if (x)
 				return 0;
-			return F_JUMP | (CLASS(op) == CLASS_JMP ? F_OFF : F_IMM);
+			return F_JUMP |
+			    (CLASS(op) == CLASS_JMP ? F_OFF : F_IMM);
 		}
 		if (code == JMP_CALL)
 			return op == OPC_CALL ? F_CALL | F_IMM | F_SRCSEL : 0;
@@ -244,7 +270,7 @@ insn_shape(uint8_t op)
 		return 0;
 	case CLASS_ST:
 		return MODE(op) == MODE_MEM ? F_DST | F_OFF | F_IMM | F_MEM : 0;
-	default:	/* CLASS_STX */
+	default: /* CLASS_STX */
 		return MODE(op) == MODE_MEM ? F_DST | F_SRC | F_OFF | F_MEM : 0;
 	}
 }
@@ -283,16 +309,15 @@ check_values(struct verifier *v, uint32_t pc, const struct raw *r)
 
 	if (cls != CLASS_ALU && cls != CLASS_ALU64)
 		return 0;
-	if ((code == ALU_DIV || code == ALU_MOD) && r->off != 0 &&
-	    r->off != 1)
+	if ((code == ALU_DIV || code == ALU_MOD) && r->off != 0 && r->off != 1)
 		return reject(v, VM_REJECT_RESERVED, pc,
 		    "opcode 0x%02x has off %d (0, or 1 for the signed form)",
 		    r->op, (int)r->off);
-	if (code == ALU_MOV && (r->op & SRC_X) && r->off != 0 &&
-	    r->off != 8 && r->off != 16 && (r->off != 32 || cls == CLASS_ALU))
+	if (code == ALU_MOV && (r->op & SRC_X) && r->off != 0 && r->off != 8 &&
+	    r->off != 16 && (r->off != 32 || cls == CLASS_ALU))
 		return reject(v, VM_REJECT_RESERVED, pc,
-		    "opcode 0x%02x (movsx) has off %d (must be 8, 16%s)",
-		    r->op, (int)r->off, cls == CLASS_ALU ? "" : " or 32");
+		    "opcode 0x%02x (movsx) has off %d (must be 8, 16%s)", r->op,
+		    (int)r->off, cls == CLASS_ALU ? "" : " or 32");
 	if (code == ALU_END && r->imm != 16 && r->imm != 32 && r->imm != 64)
 		return reject(v, VM_REJECT_RESERVED, pc,
 		    "opcode 0x%02x (byte swap) has width %d (16, 32 or 64)",
@@ -331,12 +356,12 @@ check_insn(struct verifier *v, uint32_t pc, const struct raw *r)
 		    (unsigned)r->src);
 	if ((f & F_DST) && r->dst > 10)
 		return reject(v, VM_REJECT_REGISTER, pc,
-		    "opcode 0x%02x has dst r%u (registers are r0..r10)",
-		    r->op, (unsigned)r->dst);
+		    "opcode 0x%02x has dst r%u (registers are r0..r10)", r->op,
+		    (unsigned)r->dst);
 	if ((f & F_SRC) && r->src > 10)
 		return reject(v, VM_REJECT_REGISTER, pc,
-		    "opcode 0x%02x has src r%u (registers are r0..r10)",
-		    r->op, (unsigned)r->src);
+		    "opcode 0x%02x has src r%u (registers are r0..r10)", r->op,
+		    (unsigned)r->src);
 	if (!(f & F_DST) && r->dst != 0)
 		return reject(v, VM_REJECT_RESERVED, pc,
 		    "opcode 0x%02x has dst %u (unused: must be 0)", r->op,
@@ -362,18 +387,18 @@ check_insn(struct verifier *v, uint32_t pc, const struct raw *r)
 	if (f & F_MEM) {
 		base = CLASS(r->op) == CLASS_LDX ? r->src : r->dst;
 		size = mem_size(r->op);
-		if (base == 10 && (r->off < -VM_FRAME_SIZE ||
-		    r->off > -(int)size))
+		if (base == 10 &&
+		    (r->off < -VM_FRAME_SIZE || r->off > -(int)size))
 			return reject(v, VM_REJECT_STACK, pc,
 			    "r10 access at off %d, size %u, outside the frame"
-			    " (%d..-%u)", (int)r->off, size, -VM_FRAME_SIZE,
-			    size);
+			    " (%d..-%u)",
+			    (int)r->off, size, -VM_FRAME_SIZE, size);
 	}
 	if (r->op == OPC_CALL && r->src == CALL_HELPER) {
 		if (r->imm < 1 || r->imm >= VM_HELPERS_MAX)
 			return reject(v, VM_REJECT_HELPER, pc,
-			    "helper %d is unknown (ids are 1..%d)",
-			    (int)r->imm, VM_HELPERS_MAX - 1);
+			    "helper %d is unknown (ids are 1..%d)", (int)r->imm,
+			    VM_HELPERS_MAX - 1);
 		if (!(v->helpers >> r->imm & 1))
 			return reject(v, VM_REJECT_HELPER, pc,
 			    "helper %d is not granted (granted mask 0x%04x)",
@@ -409,8 +434,9 @@ check_slots(struct verifier *v)
 		if (r2.op != 0 || r2.dst != 0 || r2.src != 0 || r2.off != 0)
 			return reject(v, VM_REJECT_LDDW, pc,
 			    "lddw second slot has opcode 0x%02x, regs 0x%02x,"
-			    " off %d (must all be 0)", r2.op,
-			    (unsigned)(r2.dst | r2.src << 4), (int)r2.off);
+			    " off %d (must all be 0)",
+			    r2.op, (unsigned)(r2.dst | r2.src << 4),
+			    (int)r2.off);
 		bit_set(v->second, pc + 1);
 		pc++;
 	}
@@ -434,7 +460,7 @@ find_functions(struct verifier *v)
 		if (r.op != OPC_CALL || r.src != CALL_LOCAL ||
 		    bit_get(v->second, pc))
 			continue;
-		t = target_of(pc, r.imm);	/* in range: pass 1 */
+		t = target_of(pc, r.imm); /* in range: pass 1 */
 		if (bit_get(v->second, (uint32_t)t))
 			return reject(v, VM_REJECT_CALL, pc,
 			    "call to slot %u, the second slot of an lddw",
@@ -468,18 +494,21 @@ check_functions(struct verifier *v)
 			if (bit_get(v->second, (uint32_t)t))
 				return reject(v, VM_REJECT_JUMP, pc,
 				    "jump to slot %u, the second slot of an"
-				    " lddw", (unsigned)t);
+				    " lddw",
+				    (unsigned)t);
 			if (t < s || t >= e)
 				return reject(v, VM_REJECT_JUMP, pc,
 				    "jump to slot %u leaves its function"
-				    " (slots %u..%u)", (unsigned)t, s, e - 1);
+				    " (slots %u..%u)",
+				    (unsigned)t, s, e - 1);
 		}
 		last = bit_get(v->second, e - 1) ? e - 2 : e - 1;
 		raw_at(v->code, last, &r);
 		if (r.op != OPC_EXIT && r.op != OPC_JA && r.op != OPC_JA32)
 			return reject(v, VM_REJECT_FALLTHROUGH, last,
 			    "function at slot %u ends with opcode 0x%02x at"
-			    " slot %u, not exit or ja", s, r.op, last);
+			    " slot %u, not exit or ja",
+			    s, r.op, last);
 	}
 	return 0;
 }
@@ -516,7 +545,7 @@ check_calls_from(struct verifier *v, uint32_t root)
 {
 	struct chain {
 		uint32_t start, end, pc;
-		unsigned below;	/* longest chain of any callee so far */
+		unsigned below; /* longest chain of any callee so far */
 	} c[VM_CALL_DEPTH_MAX];
 	unsigned sp = 1, h;
 	uint32_t pc, t;
@@ -543,13 +572,14 @@ check_calls_from(struct verifier *v, uint32_t root)
 		if (h == HEIGHT_ON_CHAIN)
 			return reject(v, VM_REJECT_CALL, pc,
 			    "call to slot %u is recursive (that function is"
-			    " already on the call chain)", t);
+			    " already on the call chain)",
+			    t);
 		if (h == 0) {
 			if (sp == VM_CALL_DEPTH_MAX)
 				return reject(v, VM_REJECT_CALL, pc,
 				    "call to slot %u makes a call chain of"
-				    " more than %d frames", t,
-				    VM_CALL_DEPTH_MAX);
+				    " more than %d frames",
+				    t, VM_CALL_DEPTH_MAX);
 			c[sp++] = (struct chain){ t, next_func(v, t), t, 0 };
 			height_set(v, t, HEIGHT_ON_CHAIN);
 			continue;
@@ -557,7 +587,8 @@ check_calls_from(struct verifier *v, uint32_t root)
 		if (sp + h > VM_CALL_DEPTH_MAX)
 			return reject(v, VM_REJECT_CALL, pc,
 			    "call to slot %u makes a call chain of more than"
-			    " %d frames", t, VM_CALL_DEPTH_MAX);
+			    " %d frames",
+			    t, VM_CALL_DEPTH_MAX);
 		if (f->below < h)
 			f->below = h;
 	}
@@ -638,25 +669,24 @@ static const uint8_t alu32_ops[2][13] = {
 
 /* Conditional jumps by code >> 4 (RFC 9669 section 4.3); 0: not one. */
 static const uint8_t jmp_ops[2][2][14] = {
-	{ { 0, VM_OP_JEQ_K, VM_OP_JGT_K, VM_OP_JGE_K, VM_OP_JSET_K,
-	    VM_OP_JNE_K, VM_OP_JSGT_K, VM_OP_JSGE_K, 0, 0, VM_OP_JLT_K,
-	    VM_OP_JLE_K, VM_OP_JSLT_K, VM_OP_JSLE_K },
-	  { 0, VM_OP_JEQ_X, VM_OP_JGT_X, VM_OP_JGE_X, VM_OP_JSET_X,
-	    VM_OP_JNE_X, VM_OP_JSGT_X, VM_OP_JSGE_X, 0, 0, VM_OP_JLT_X,
-	    VM_OP_JLE_X, VM_OP_JSLT_X, VM_OP_JSLE_X } },
+	{ { 0, VM_OP_JEQ_K, VM_OP_JGT_K, VM_OP_JGE_K, VM_OP_JSET_K, VM_OP_JNE_K,
+	      VM_OP_JSGT_K, VM_OP_JSGE_K, 0, 0, VM_OP_JLT_K, VM_OP_JLE_K,
+	      VM_OP_JSLT_K, VM_OP_JSLE_K },
+	    { 0, VM_OP_JEQ_X, VM_OP_JGT_X, VM_OP_JGE_X, VM_OP_JSET_X,
+		VM_OP_JNE_X, VM_OP_JSGT_X, VM_OP_JSGE_X, 0, 0, VM_OP_JLT_X,
+		VM_OP_JLE_X, VM_OP_JSLT_X, VM_OP_JSLE_X } },
 	{ { 0, VM_OP_JEQ32_K, VM_OP_JGT32_K, VM_OP_JGE32_K, VM_OP_JSET32_K,
-	    VM_OP_JNE32_K, VM_OP_JSGT32_K, VM_OP_JSGE32_K, 0, 0,
-	    VM_OP_JLT32_K, VM_OP_JLE32_K, VM_OP_JSLT32_K, VM_OP_JSLE32_K },
-	  { 0, VM_OP_JEQ32_X, VM_OP_JGT32_X, VM_OP_JGE32_X, VM_OP_JSET32_X,
-	    VM_OP_JNE32_X, VM_OP_JSGT32_X, VM_OP_JSGE32_X, 0, 0,
-	    VM_OP_JLT32_X, VM_OP_JLE32_X, VM_OP_JSLT32_X, VM_OP_JSLE32_X } }
+	      VM_OP_JNE32_K, VM_OP_JSGT32_K, VM_OP_JSGE32_K, 0, 0,
+	      VM_OP_JLT32_K, VM_OP_JLE32_K, VM_OP_JSLT32_K, VM_OP_JSLE32_K },
+	    { 0, VM_OP_JEQ32_X, VM_OP_JGT32_X, VM_OP_JGE32_X, VM_OP_JSET32_X,
+		VM_OP_JNE32_X, VM_OP_JSGT32_X, VM_OP_JSGE32_X, 0, 0,
+		VM_OP_JLT32_X, VM_OP_JLE32_X, VM_OP_JSLT32_X, VM_OP_JSLE32_X } }
 };
 
 /* Loads and stores by size (W, H, B, DW). */
 static const uint8_t ldx_ops[4] = { VM_OP_LDXW, VM_OP_LDXH, VM_OP_LDXB,
 	VM_OP_LDXDW };
-static const uint8_t ldxs_ops[4] = { VM_OP_LDXSW, VM_OP_LDXSH, VM_OP_LDXSB,
-	0 };
+static const uint8_t ldxs_ops[4] = { VM_OP_LDXSW, VM_OP_LDXSH, VM_OP_LDXSB, 0 };
 static const uint8_t st_ops[4] = { VM_OP_STW, VM_OP_STH, VM_OP_STB,
 	VM_OP_STDW };
 static const uint8_t stx_ops[4] = { VM_OP_STXW, VM_OP_STXH, VM_OP_STXB,
@@ -670,18 +700,20 @@ alu_op(const struct raw *r)
 	int is64 = CLASS(r->op) == CLASS_ALU64;
 
 	if (code == ALU_END) {
-		if (is64 || x)		/* bswap, or TO_BE: the VM is LE */
+		if (is64 || x) /* bswap, or TO_BE: the VM is LE */
 			return r->imm == 16 ? VM_OP_BE16 :
-			    r->imm == 32 ? VM_OP_BE32 : VM_OP_BE64;
+			    r->imm == 32    ? VM_OP_BE32 :
+					      VM_OP_BE64;
 		return r->imm == 16 ? VM_OP_LE16 :
-		    r->imm == 32 ? VM_OP_LE32 : VM_OP_NOP;
+		    r->imm == 32    ? VM_OP_LE32 :
+				      VM_OP_NOP;
 	}
 	if (code == ALU_DIV && r->off == 1)
 		return is64 ? (x ? VM_OP_SDIV64_X : VM_OP_SDIV64_K) :
-		    (x ? VM_OP_SDIV32_X : VM_OP_SDIV32_K);
+			      (x ? VM_OP_SDIV32_X : VM_OP_SDIV32_K);
 	if (code == ALU_MOD && r->off == 1)
 		return is64 ? (x ? VM_OP_SMOD64_X : VM_OP_SMOD64_K) :
-		    (x ? VM_OP_SMOD32_X : VM_OP_SMOD32_K);
+			      (x ? VM_OP_SMOD32_X : VM_OP_SMOD32_K);
 	if (code == ALU_MOV && x && r->off != 0) {
 		if (r->off == 8)
 			return is64 ? VM_OP_MOVSX64_8 : VM_OP_MOVSX32_8;
@@ -694,8 +726,7 @@ alu_op(const struct raw *r)
 
 /* Decode the verified instruction r in slot pc into *d (not block_cost). */
 static void
-decode(const uint8_t *code, uint32_t pc, const struct raw *r,
-    struct vm_insn *d)
+decode(const uint8_t *code, uint32_t pc, const struct raw *r, struct vm_insn *d)
 {
 	unsigned x = (r->op & SRC_X) != 0, size = SIZE(r->op) >> 3;
 	uint8_t op;
@@ -707,7 +738,7 @@ decode(const uint8_t *code, uint32_t pc, const struct raw *r,
 	d->imm = (uint64_t)(int64_t)r->imm;
 	switch (CLASS(r->op)) {
 	case CLASS_ALU:
-		if (!x)		/* section 4.1: ALU's imm is a u32 */
+		if (!x) /* section 4.1: ALU's imm is a u32 */
 			d->imm = (uint32_t)r->imm;
 		op = alu_op(r);
 		break;
@@ -732,17 +763,16 @@ decode(const uint8_t *code, uint32_t pc, const struct raw *r,
 			d->imm = 0;
 		} else {
 			op = jmp_ops[CLASS(r->op) == CLASS_JMP32][x]
-			    [CODE(r->op) >> 4];
+				    [CODE(r->op) >> 4];
 		}
 		break;
-	case CLASS_LD:		/* lddw, section 5.4 */
+	case CLASS_LD: /* lddw, section 5.4 */
 		op = VM_OP_LDDW;
 		d->imm = (uint64_t)le32_load(code + (size_t)pc * 8 + 4) |
 		    (uint64_t)le32_load(code + (size_t)pc * 8 + 12) << 32;
 		break;
 	case CLASS_LDX:
-		op = MODE(r->op) == MODE_MEMSX ? ldxs_ops[size] :
-		    ldx_ops[size];
+		op = MODE(r->op) == MODE_MEMSX ? ldxs_ops[size] : ldx_ops[size];
 		break;
 	case CLASS_ST:
 		op = st_ops[size];
@@ -756,7 +786,8 @@ decode(const uint8_t *code, uint32_t pc, const struct raw *r,
 }
 
 _Static_assert(VM_OP_JA < VM_OP_JSLE32_X && VM_OP_JSLE32_X + 1 == VM_OP_CALL &&
-    VM_OP_CALL + 1 == VM_OP_CALL_LOCAL && VM_OP_CALL_LOCAL + 1 == VM_OP_EXIT,
+	VM_OP_CALL + 1 == VM_OP_CALL_LOCAL &&
+	VM_OP_CALL_LOCAL + 1 == VM_OP_EXIT,
     "vm_load's leader ranges follow VM_OPS");
 
 /* Mark slot s as a basic block's first instruction (block_cost != 0). */

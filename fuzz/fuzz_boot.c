@@ -41,7 +41,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hosted_use_default_phenotype();
 	else
 		hosted_set_phenotype(data + 2, pheno_len);
-	for (size_t at = 2 + pheno_len; at + 3 <= size && n < EVENTS_MAX; at += 3) {
+	for (size_t at = 2 + pheno_len; at + 3 <= size && n < EVENTS_MAX;
+	     at += 3) {
 		point += (uint64_t)(data[at] | data[at + 1] << 8);
 		events[n].point = point;
 		events[n].line = data[at + 2] % HAL_IRQ_LINES;

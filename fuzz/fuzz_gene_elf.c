@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (bpf_elf_load(data, size, "gene", &a, msg, sizeof msg) < 0) {
 		if (msg[0] == '\0' || strlen(msg) >= sizeof msg)
-			abort();	/* a refusal must say why */
+			abort(); /* a refusal must say why */
 		return 0;
 	}
 	if (a.insn_count < 1 || a.insn_count > VM_INSNS_MAX ||
@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (bpf_elf_load(data, size, "gene", &b, msg, sizeof msg) != 0 ||
 	    memcmp(&a, &b, sizeof a) != 0)
-		abort();	/* the same bytes, another program */
+		abort(); /* the same bytes, another program */
 	(void)vm_verify(a.code, a.insn_count, a.entry, VM_HELPERS_ALL, &err);
 	return 0;
 }

@@ -19,7 +19,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const uint8_t mac_key[KEYSET_MAC_KEY_SIZE] = "fuzz_keyset record MAC key";
+static const uint8_t mac_key[KEYSET_MAC_KEY_SIZE] =
+    "fuzz_keyset record MAC key";
 
 static void
 check(const uint8_t *data, size_t size)
@@ -35,7 +36,8 @@ check(const uint8_t *data, size_t size)
 	    keyset_active(&ks) != &ks.keys[ks.count - 1])
 		abort();
 	if (keyset_encode(&ks, mac_key, again, sizeof again) !=
-	    (int)KEYSET_RECORD_SIZE || memcmp(again, data, size) != 0)
+		(int)KEYSET_RECORD_SIZE ||
+	    memcmp(again, data, size) != 0)
 		abort();
 	if (keyset_decode(data, size, other, NULL) != -CELL_E_BADMAC)
 		abort();

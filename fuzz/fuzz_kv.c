@@ -19,8 +19,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define AREA_BLOCKS	16
-#define FKEYS		5
+#define AREA_BLOCKS 16
+#define FKEYS       5
 
 struct snap {
 	uint32_t count;
@@ -45,10 +45,10 @@ take(struct snap *s)
 		s->key[i][kv.entries[i].key_len] = '\0';
 	}
 	for (uint32_t i = 0; i < s->count; i++) {
-		s->len[i] = kv_get(&kv, s->ns[i], s->key[i], s->value[i],
-		    KV_VALUE_MAX);
+		s->len[i] =
+		    kv_get(&kv, s->ns[i], s->key[i], s->value[i], KV_VALUE_MAX);
 		if (s->len[i] < 0 || s->len[i] > KV_VALUE_MAX)
-			abort();	/* indexed, but does not read back */
+			abort(); /* indexed, but does not read back */
 	}
 }
 
@@ -61,7 +61,8 @@ same(const struct snap *s)
 	if (kv.count != s->count)
 		abort();
 	for (uint32_t i = 0; i < s->count; i++) {
-		if (kv_get(&kv, s->ns[i], s->key[i], v, sizeof v) != s->len[i] ||
+		if (kv_get(&kv, s->ns[i], s->key[i], v, sizeof v) !=
+			s->len[i] ||
 		    memcmp(v, s->value[i], (size_t)s->len[i]) != 0)
 			abort();
 	}
@@ -83,8 +84,9 @@ shadow_check(const struct shadow *sh)
 		int n = kv_get(&kv, "f", keys[k], v, sizeof v);
 
 		if (sh->live[k] ? n != (int)sh->len[k] ||
-		    memcmp(v, sh->value[k], sh->len[k]) != 0 : n != -CELL_E_NOENT)
-			abort();	/* an acknowledged write is not there */
+			    memcmp(v, sh->value[k], sh->len[k]) != 0 :
+				  n != -CELL_E_NOENT)
+			abort(); /* an acknowledged write is not there */
 	}
 }
 
@@ -105,27 +107,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	take(&first);
 	if (kv_open(&kv, &dev, area) < 0 || kv.damage != 0)
-		abort();	/* damage reported twice */
+		abort(); /* damage reported twice */
 	same(&first);
 
 	/* The script: one byte an op, values from the bytes after it. */
 	memset(&sh, 0, sizeof sh);
 	for (uint32_t i = 0; i < kv.count; i++) {
 		for (int k = 0; k < FKEYS; k++) {
-			if (kv.entries[i].ns_len == 1 && kv.entries[i].ns[0] == 'f' &&
+			if (kv.entries[i].ns_len == 1 &&
+			    kv.entries[i].ns[0] == 'f' &&
 			    kv.entries[i].key_len == 1 &&
 			    kv.entries[i].key[0] == keys[k][0]) {
 				sh.live[k] = 1;
 				sh.len[k] = (uint32_t)kv_get(&kv, "f", keys[k],
 				    sh.value[k], sizeof sh.value[k]);
 				if (sh.len[k] > sizeof sh.value[k])
-					sh.live[k] = -1;	/* too long to track */
+					sh.live[k] = -1; /* too long to track */
 			}
 		}
 	}
 	for (size_t at = area_bytes; at + 4 <= size; at += 4) {
 		uint8_t op = data[at] % 4;
-		int k = data[at + 1] % FKEYS, j = (k + 1 + data[at + 2] % 4) % FKEYS;
+		int k = data[at + 1] % FKEYS,
+		    j = (k + 1 + data[at + 2] % 4) % FKEYS;
 		uint8_t v[2] = { data[at + 2], data[at + 3] };
 		struct kv_item it[2];
 		int rc;
@@ -164,7 +168,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		default:
 			if (kv_open(&kv, &dev, area) < 0 || kv.damage != 0)
-				abort();	/* nothing was damaged since */
+				abort(); /* nothing was damaged since */
 			break;
 		}
 		shadow_check(&sh);

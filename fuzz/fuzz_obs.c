@@ -19,7 +19,7 @@ visit(void *ctx, const struct plog_obs_visit *v, const void *record)
 {
 	(void)ctx;
 	if (record == NULL && v->error == 0)
-		abort();	/* a failure must say why */
+		abort(); /* a failure must say why */
 }
 
 int
@@ -34,8 +34,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (data[0] & 1) {
 		if (obs_decode(data + 1, size - 1, &r) == 0 &&
-		    (r.len > OBS_PAYLOAD_MAX || r.payload + r.len > data + size))
-			abort();	/* it read past the record */
+		    (r.len > OBS_PAYLOAD_MAX ||
+			r.payload + r.len > data + size))
+			abort(); /* it read past the record */
 		return 0;
 	}
 	memset(&log, 0, sizeof log);

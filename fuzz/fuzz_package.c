@@ -29,7 +29,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define INPUT_MAX	65536u
+#define INPUT_MAX 65536u
 
 /* The signer of a re-encoding: the signature the input already has. */
 static int
@@ -66,7 +66,8 @@ check(const uint8_t *data, size_t size)
 	(void)package_decode(data, size, 64, &p);
 	if (package_decode(data, size, UINT32_MAX, &p) != 0)
 		return;
-	if (p.size != size || (size_t)p.payload_len + PACKAGE_OVERHEAD != size ||
+	if (p.size != size ||
+	    (size_t)p.payload_len + PACKAGE_OVERHEAD != size ||
 	    p.payload != data + PACKAGE_HDR_SIZE ||
 	    p.signature != data + size - PACKAGE_SIG_SIZE)
 		abort();
@@ -74,13 +75,14 @@ check(const uint8_t *data, size_t size)
 	if (memcmp(digest, p.payload_sha256, SHA256_SIZE) != 0)
 		abort();
 	if (package_decode(data, size, p.payload_len - 1, NULL) !=
-	    -CELL_E_TOOLONG || package_decode(data, size, p.payload_len, NULL))
+		-CELL_E_TOOLONG ||
+	    package_decode(data, size, p.payload_len, NULL))
 		abort();
 	s = (struct signer){ copy_signature, (void *)p.signature };
 	if (size > sizeof again ||
 	    package_encode(again, sizeof again, &p.info, p.payload,
-	    p.payload_len, &s, &n) != 0 || n != size ||
-	    memcmp(again, data, size) != 0)
+		p.payload_len, &s, &n) != 0 ||
+	    n != size || memcmp(again, data, size) != 0)
 		abort();
 
 	ks.security_counter = 0;
@@ -115,7 +117,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (len > size - PACKAGE_HDR_SIZE)
 		return 0;
 	memcpy(fixed, data, size);
-	sha256(fixed + PACKAGE_HDR_SIZE, len, fixed + PACKAGE_OFF_PAYLOAD_SHA256);
+	sha256(fixed + PACKAGE_HDR_SIZE, len,
+	    fixed + PACKAGE_OFF_PAYLOAD_SHA256);
 	check(fixed, size);
 	return 0;
 }

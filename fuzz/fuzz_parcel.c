@@ -34,14 +34,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	/* decode(encode(x)) == x, byte for byte. */
 	if (parcel_encode(again, sizeof again, p.channel_id, p.verb, p.flags,
-	    p.payload, p.len, mac) != n || memcmp(again, data, (size_t)n) != 0)
+		p.payload, p.len, mac) != n ||
+	    memcmp(again, data, (size_t)n) != 0)
 		abort();
 	if (p.flags & PARCEL_F_MAC) {
-		size_t bit = size > 0 ? (size_t)data[size - 1] * 7 % ((size_t)n * 8) : 0;
+		size_t bit =
+		    size > 0 ? (size_t)data[size - 1] * 7 % ((size_t)n * 8) : 0;
 		memcpy(flipped, data, (size_t)n);
 		flipped[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 		if (parcel_decode(flipped, (size_t)n, &p, mac) >= 0)
-			abort();	/* a flipped bit went unnoticed */
+			abort(); /* a flipped bit went unnoticed */
 	}
 	return 0;
 }

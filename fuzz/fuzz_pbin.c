@@ -23,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (pheno_parse(data, size, &a, &err) < 0) {
 		if (err.field == NULL || err.offset > size)
-			abort();	/* a refusal must say where */
+			abort(); /* a refusal must say where */
 		return 0;
 	}
 	if (pheno_parse(data, size, &b, &err) < 0)
@@ -33,8 +33,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct pheno_program *pa = &a.programs[i];
 		size_t off = (size_t)(pa->code - a.code_pool);
 
-		if (pa->code < a.code_pool || off + 8 * (size_t)pa->insn_count +
-		    pa->rodata_len > a.code_used ||
+		if (pa->code < a.code_pool ||
+		    off + 8 * (size_t)pa->insn_count + pa->rodata_len >
+			a.code_used ||
 		    pa->rodata != pa->code + 8 * (size_t)pa->insn_count ||
 		    b.programs[i].code != b.code_pool + off)
 			abort();

@@ -54,8 +54,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	n = phenotype_compile(&schema, data, size, &d, pbin, sizeof pbin);
 	if (n >= 0 && pheno_parse(pbin, (size_t)n, &p, &err) != 0)
-		abort();	/* the compiler wrote what the kernel refuses */
+		abort(); /* the compiler wrote what the kernel refuses */
 	if (n < 0 && d.errors == 0)
-		abort();	/* a failure without a message */
+		abort(); /* a failure without a message */
 	return 0;
 }

@@ -27,7 +27,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const uint8_t mac_key[KEYSET_MAC_KEY_SIZE] = "fuzz_rotation key set MAC key";
+static const uint8_t mac_key[KEYSET_MAC_KEY_SIZE] =
+    "fuzz_rotation key set MAC key";
 
 static int
 copy_signature(void *ctx, const uint8_t *msg, size_t len, uint8_t sig[64])
@@ -55,9 +56,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (!r.info.revokes && r.info.revoke_id != 0) ||
 	    r.info.statement_version == 0)
 		abort();
-	s = (struct signer){ copy_signature, (void *)(data + ROTATION_BODY_SIZE) };
+	s = (struct signer){ copy_signature,
+		(void *)(data + ROTATION_BODY_SIZE) };
 	if (rotation_encode(again, sizeof again, &r.info, &s) !=
-	    (int)ROTATION_SIZE || memcmp(again, data, ROTATION_SIZE) != 0)
+		(int)ROTATION_SIZE ||
+	    memcmp(again, data, ROTATION_SIZE) != 0)
 		abort();
 
 	if (keyset_init(&ks, 0, fuzz_test_root_pub) != 0)
@@ -82,10 +85,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    keyset_active(&ks)->id != r.info.new_key_id ||
 	    ks.statement_version != r.info.statement_version ||
 	    keyset_lookup(&ks, 0, NULL) !=
-	    (r.info.revokes && r.info.revoke_id == 0 ? -CELL_E_REVOKED : 0))
+		(r.info.revokes && r.info.revoke_id == 0 ? -CELL_E_REVOKED : 0))
 		abort();
 	if (keyset_encode(&ks, mac_key, rec, sizeof rec) !=
-	    (int)KEYSET_RECORD_SIZE ||
+		(int)KEYSET_RECORD_SIZE ||
 	    keyset_decode(rec, sizeof rec, mac_key, &back) != 0 ||
 	    memcmp(&back, &ks, sizeof ks) != 0)
 		abort();

@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t disk[(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS) * HAL_BLOCK_SIZE];
+	static uint8_t
+	    disk[(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS) * HAL_BLOCK_SIZE];
 	static uint8_t block[HAL_BLOCK_SIZE], again[HAL_BLOCK_SIZE];
 	static struct updater u;
 	struct update_state st;
@@ -39,6 +40,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	s = update_boot(&u);
 	if (s >= 0 && update_verify(&u, (uint32_t)s, NULL) != 0)
-		abort();	/* it chose a strand that does not verify */
+		abort(); /* it chose a strand that does not verify */
 	return 0;
 }

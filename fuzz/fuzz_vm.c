@@ -31,10 +31,10 @@ const char *vm_fault_name_switch(enum vm_fault f);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define HEADER		8
-#define CTX_SIZE	32
-#define RODATA_SIZE	64
-#define HEAP_SIZE	64
+#define HEADER      8
+#define CTX_SIZE    32
+#define RODATA_SIZE 64
+#define HEAP_SIZE   64
 
 struct fake {
 	uint8_t ctx[CTX_SIZE], state[VM_STATE_SIZE], stack[VM_STACK_SIZE];
@@ -90,8 +90,11 @@ h_mem(struct vm_machine *m, const uint64_t args[5], uint64_t *ret)
 }
 
 static const struct vm_helper_table table = {
-	.fn = { [1] = h_sum, [2] = h_stop, [3] = h_fault, [4] = h_mem,
-		[5] = h_sum },
+	.fn = { [1] = h_sum,
+	    [2] = h_stop,
+	    [3] = h_fault,
+	    [4] = h_mem,
+	    [5] = h_sum },
 	.gas = { [1] = 1, [2] = 3, [3] = 0, [4] = 5, [5] = 4000 },
 };
 
@@ -100,23 +103,23 @@ machine(struct vm_machine *m, uint8_t flags, uint64_t gas)
 {
 	memset(m, 0, sizeof *m);
 	m->region[VM_REGION_CTX] = (struct vm_region){ mem.ctx, CTX_SIZE, 0 };
-	m->region[VM_REGION_STATE] = (struct vm_region){ mem.state,
-	    VM_STATE_SIZE, 1 };
+	m->region[VM_REGION_STATE] =
+	    (struct vm_region){ mem.state, VM_STATE_SIZE, 1 };
 	m->region[VM_REGION_STACK] = (struct vm_region){ mem.stack,
-	    (flags & 1) ? 1024 : VM_STACK_SIZE, 1 };
-	m->region[VM_REGION_RODATA] = (struct vm_region){ mem.rodata,
-	    RODATA_SIZE, 0 };
+		(flags & 1) ? 1024 : VM_STACK_SIZE, 1 };
+	m->region[VM_REGION_RODATA] =
+	    (struct vm_region){ mem.rodata, RODATA_SIZE, 0 };
 	if (!(flags & 2))
-		m->region[VM_REGION_HEAP] = (struct vm_region){ mem.heap,
-		    HEAP_SIZE, 1 };
+		m->region[VM_REGION_HEAP] =
+		    (struct vm_region){ mem.heap, HEAP_SIZE, 1 };
 	m->helpers = &table;
 	m->gas = gas;
 }
 
 /* Abort unless a run kept every promise of vm.h. */
 static void
-check_run(const struct vm_result *res, struct vm_machine *m,
-    uint64_t gas, uint32_t n)
+check_run(const struct vm_result *res, struct vm_machine *m, uint64_t gas,
+    uint32_t n)
 {
 	if (res->gas_used > gas || m->gas != gas - res->gas_used ||
 	    res->insns > res->gas_used)
@@ -129,8 +132,7 @@ check_run(const struct vm_result *res, struct vm_machine *m,
 		abort();
 	/* A faulting access of up to 8 bytes: those 8 are not all valid. */
 	if ((res->fault == VM_FAULT_LOAD || res->fault == VM_FAULT_STORE) &&
-	    vm_mem(m, res->fault_addr, 8, res->fault == VM_FAULT_STORE) !=
-	    NULL)
+	    vm_mem(m, res->fault_addr, 8, res->fault == VM_FAULT_STORE) != NULL)
 		abort();
 	for (size_t i = 0; i < sizeof mem.stack; i++)
 		if (mem.stack[i] != 0)
@@ -157,17 +159,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	n = (uint32_t)((size - HEADER) / 8);
 	if (n > VM_INSNS_MAX + 1)
-		n = VM_INSNS_MAX + 1;	/* one too many is tried too */
+		n = VM_INSNS_MAX + 1; /* one too many is tried too */
 	entry = (uint32_t)(data[0] | data[1] << 8) % (n + 1);
 	helpers = (uint32_t)(data[2] | data[3] << 8);
 	gas = (uint64_t)(data[4] | data[5] << 8) & 0xfff;
 	flags = data[6];
 
 	rc = vm_verify(data + HEADER, n, entry, helpers, &err);
-	if (rc != vm_load(&prog, data + HEADER, n, entry, helpers, pool,
-	    VM_INSNS_MAX, &used, &err2) || err.reject != err2.reject ||
-	    err.insn != err2.insn || strcmp(err.reason, err2.reason) != 0)
-		abort();	/* vm_load is vm_verify, then a decode */
+	if (rc !=
+		vm_load(&prog, data + HEADER, n, entry, helpers, pool,
+		    VM_INSNS_MAX, &used, &err2) ||
+	    err.reject != err2.reject || err.insn != err2.insn ||
+	    strcmp(err.reason, err2.reason) != 0)
+		abort(); /* vm_load is vm_verify, then a decode */
 	if (rc != 0) {
 		if (err.reject == VM_REJECT_NONE ||
 		    err.reject > VM_REJECT_STACK || err.reason[0] == '\0' ||
@@ -204,6 +208,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    a.fault_pc != b.fault_pc || a.fault_addr != b.fault_addr ||
 	    a.r0 != b.r0 || a.gas_used != b.gas_used || a.insns != b.insns ||
 	    memcmp(&after, &mem, sizeof mem) != 0)
-		abort();	/* the two dispatches disagree */
+		abort(); /* the two dispatches disagree */
 	return 0;
 }

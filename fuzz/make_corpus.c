@@ -23,7 +23,7 @@
 #include "trust.h"
 #include "update.h"
 
-#define PROG	"make-corpus"
+#define PROG "make-corpus"
 
 static const char *dir;
 
@@ -89,8 +89,8 @@ parcels(void)
 	trust_reset();
 	n = ch0_log_parcel(f, sizeof f, "hello, channel 0", 16);
 	put("parcel", "log-line", f, (size_t)n);
-	n = parcel_encode(f, sizeof f, 3, 16, PARCEL_F_MAC, "sensor reading", 14,
-	    trust_parcel_mac());
+	n = parcel_encode(f, sizeof f, 3, 16, PARCEL_F_MAC, "sensor reading",
+	    14, trust_parcel_mac());
 	put("parcel", "maced", f, (size_t)n);
 	n = parcel_encode(f, sizeof f, 0, PARCEL_VERB_OBS, 0, NULL, 0, NULL);
 	put("parcel", "empty", f, (size_t)n);
@@ -112,7 +112,8 @@ events(void)
 static void
 updates(void)
 {
-	static uint8_t disk[(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS) * HAL_BLOCK_SIZE];
+	static uint8_t
+	    disk[(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS) * HAL_BLOCK_SIZE];
 	static struct updater u;
 	uint8_t image[3000];
 	struct blkdev dev;
@@ -127,8 +128,11 @@ updates(void)
 	update_boot(&u);
 	update_confirm(&u);
 	put("update", "area-v1-confirmed", disk, sizeof disk);
-	put("update", "record", disk + (2 * STRAND_BLOCKS + u.st.seq %
-	    UPDATE_LOG_SLOTS) * HAL_BLOCK_SIZE, HAL_BLOCK_SIZE);
+	put("update", "record",
+	    disk +
+		(2 * STRAND_BLOCKS + u.st.seq % UPDATE_LOG_SLOTS) *
+		    HAL_BLOCK_SIZE,
+	    HAL_BLOCK_SIZE);
 }
 
 static void
@@ -155,8 +159,8 @@ main(int argc, char **argv)
 	int i = 2, k = 0;
 	char name[64];
 
-	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0)) {
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		fputs(usage_text, stdout);
 		return 0;
 	}
@@ -166,8 +170,10 @@ main(int argc, char **argv)
 	}
 	for (int a = 1; a < argc; a++) {
 		if (argv[a][0] == '-' && strcmp(argv[a], "--") != 0) {
-			fprintf(stderr, PROG ": unknown option '%s' (a path "
-			    "starting with '-': write ./%s)\n", argv[a], argv[a]);
+			fprintf(stderr,
+			    PROG ": unknown option '%s' (a path "
+				 "starting with '-': write ./%s)\n",
+			    argv[a], argv[a]);
 			return 2;
 		}
 	}
@@ -200,8 +206,8 @@ main(int argc, char **argv)
 		size_t n = slurp(argv[i], buf + 1, 65536);
 		buf[0] = 0;
 		put("obs", "log", buf, n + 1);
-		uint8_t rec[OBS_HDR_SIZE + 16] = { OBS_VERSION, OBS_TRACE, 16, 0,
-		    5, 0, 0, 0, 1, 0, 0, 0, 7 };
+		uint8_t rec[OBS_HDR_SIZE + 16] = { OBS_VERSION, OBS_TRACE, 16,
+			0, 5, 0, 0, 0, 1, 0, 0, 0, 7 };
 		buf[0] = 1;
 		memcpy(buf + 1, rec, sizeof rec);
 		put("obs", "trace-record", buf, sizeof rec + 1);

@@ -6,7 +6,7 @@
 #include "gene.h"
 
 /* Channel ids the organelle genes address, by role (phenotypes name them). */
-#define CHANNEL_CONSOLE		0u
+#define CHANNEL_CONSOLE 0u
 
 /*
  * Format a text line and send it toward the console (channel 0) along the

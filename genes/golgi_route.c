@@ -12,7 +12,7 @@
 #define GOLGI_BATCH 4
 
 struct golgi_state {
-	struct cg_msg held;	/* a message QoS held back, retried first */
+	struct cg_msg held; /* a message QoS held back, retried first */
 	uint32_t holding;
 	uint32_t forwarded, discarded;
 };
@@ -44,7 +44,7 @@ golgi_route_step(struct gene_ctx *ctx)
 		}
 		rc = gene_forward(ctx, (uint32_t)hop, &st->held);
 		if (rc == -CELL_E_BUSY)
-			return;	/* keep it and try again next quantum */
+			return; /* keep it and try again next quantum */
 		if (rc == 0)
 			st->forwarded++;
 		else

@@ -7,7 +7,7 @@
 #include "genes.h"
 
 struct mito_state {
-	uint32_t reported_epoch;	/* epoch + 1 of the last report */
+	uint32_t reported_epoch; /* epoch + 1 of the last report */
 };
 GENE_STATE_FITS(struct mito_state);
 
@@ -23,6 +23,7 @@ mito_energy_step(struct gene_ctx *ctx)
 	gene_energy(ctx, &e);
 	/* A report held back by QoS is tried again in the next quantum. */
 	if (gene_log(ctx, "energy epoch=%u cpu=%u io=%u mem=%u live=%u dead=%u",
-	    epoch, e.cpu_total, e.io_total, e.mem_held, e.live, e.dead) == 0)
+		epoch, e.cpu_total, e.io_total, e.mem_held, e.live,
+		e.dead) == 0)
 		st->reported_epoch = epoch + 1;
 }

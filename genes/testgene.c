@@ -25,7 +25,7 @@ enum testgene_behaviour {
 
 struct testgene_state {
 	uint32_t runs;
-	uint32_t value;		/* the "sensor": a 32-bit LCG */
+	uint32_t value; /* the "sensor": a 32-bit LCG */
 	uint32_t sent, held_back;
 	uint32_t held_bytes;
 };
@@ -43,7 +43,7 @@ well_behaved(struct gene_ctx *ctx, struct testgene_state *st)
 		reading[4 + i] = (uint8_t)(st->value >> (8 * i));
 	}
 	if (gene_send(ctx, gene_arg(ctx, 0), GENE_VERB_READING, reading,
-	    sizeof reading) == 0)
+		sizeof reading) == 0)
 		st->sent++;
 	else
 		st->held_back++;

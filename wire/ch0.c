@@ -15,7 +15,7 @@ int
 ch0_hex_line(char *out, size_t cap, const uint8_t *frame, size_t len)
 {
 	static const char digits[] = "0123456789abcdef";
-	size_t need = 3 + 2 * len + 1;	/* "#P " hex "\n" */
+	size_t need = 3 + 2 * len + 1; /* "#P " hex "\n" */
 
 	if (out == NULL || cap < need + 1)
 		return -CELL_E_NOSPACE;

@@ -15,11 +15,12 @@
  * cmake/CellosCommon.cmake's cellos_board_knobs).
  */
 #ifndef CFG_SHA256_UNROLLED
-#define CFG_SHA256_UNROLLED	1
+#define CFG_SHA256_UNROLLED 1
 #endif
 
 /* ---- SHA-256 (FIPS 180-4 section 6.2) ---- */
 
+/* clang-format off */
 static const uint32_t K[64] = {
 	0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu,
 	0x59f111f1u, 0x923f82a4u, 0xab1c5ed5u, 0xd807aa98u, 0x12835b01u,
@@ -35,6 +36,7 @@ static const uint32_t K[64] = {
 	0x682e6ff3u, 0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u,
 	0x90befffau, 0xa4506cebu, 0xbef9a3f7u, 0xc67178f2u,
 };
+/* clang-format on */
 
 static uint32_t
 rotr(uint32_t x, unsigned n)
@@ -63,35 +65,39 @@ store_be32(uint8_t *p, uint32_t v)
  * at a time with the working variables renamed instead of moved, and the
  * message schedule is kept as a rolling window of 16 words.
  */
-#define S0(x)	(rotr((x), 2) ^ rotr((x), 13) ^ rotr((x), 22))
-#define S1(x)	(rotr((x), 6) ^ rotr((x), 11) ^ rotr((x), 25))
-#define s0(x)	(rotr((x), 7) ^ rotr((x), 18) ^ ((x) >> 3))
-#define s1(x)	(rotr((x), 17) ^ rotr((x), 19) ^ ((x) >> 10))
-#define CH(e, f, g)	(((e) & (f)) ^ (~(e) & (g)))
-#define MAJ(a, b, c)	(((a) & (b)) ^ ((a) & (c)) ^ ((b) & (c)))
+#define S0(x)        (rotr((x), 2) ^ rotr((x), 13) ^ rotr((x), 22))
+#define S1(x)        (rotr((x), 6) ^ rotr((x), 11) ^ rotr((x), 25))
+#define s0(x)        (rotr((x), 7) ^ rotr((x), 18) ^ ((x) >> 3))
+#define s1(x)        (rotr((x), 17) ^ rotr((x), 19) ^ ((x) >> 10))
+#define CH(e, f, g)  (((e) & (f)) ^ (~(e) & (g)))
+#define MAJ(a, b, c) (((a) & (b)) ^ ((a) & (c)) ^ ((b) & (c)))
 
 /* Word t of the schedule (t >= 16), computed in place in the window w. */
+/* clang-format off */
 #define W(t)	(w[(t) & 15] += s1(w[((t) - 2) & 15]) + w[((t) - 7) & 15] + \
 		    s0(w[((t) - 15) & 15]))
+/* clang-format on */
 
-#define ROUND(a, b, c, d, e, f, g, h, t, wt) do { \
-	uint32_t t1_ = (h) + S1(e) + CH(e, f, g) + K[t] + (wt); \
-	(d) += t1_; \
-	(h) = t1_ + S0(a) + MAJ(a, b, c); \
-} while (0)
+#define ROUND(a, b, c, d, e, f, g, h, t, wt)                            \
+	do {                                                            \
+		uint32_t t1_ = (h) + S1(e) + CH(e, f, g) + K[t] + (wt); \
+		(d) += t1_;                                             \
+		(h) = t1_ + S0(a) + MAJ(a, b, c);                       \
+	} while (0)
 
-#define EIGHT(t, WT) do { \
-	ROUND(a, b, c, d, e, f, g, hh, (t) + 0, WT((t) + 0)); \
-	ROUND(hh, a, b, c, d, e, f, g, (t) + 1, WT((t) + 1)); \
-	ROUND(g, hh, a, b, c, d, e, f, (t) + 2, WT((t) + 2)); \
-	ROUND(f, g, hh, a, b, c, d, e, (t) + 3, WT((t) + 3)); \
-	ROUND(e, f, g, hh, a, b, c, d, (t) + 4, WT((t) + 4)); \
-	ROUND(d, e, f, g, hh, a, b, c, (t) + 5, WT((t) + 5)); \
-	ROUND(c, d, e, f, g, hh, a, b, (t) + 6, WT((t) + 6)); \
-	ROUND(b, c, d, e, f, g, hh, a, (t) + 7, WT((t) + 7)); \
-} while (0)
+#define EIGHT(t, WT)                                                  \
+	do {                                                          \
+		ROUND(a, b, c, d, e, f, g, hh, (t) + 0, WT((t) + 0)); \
+		ROUND(hh, a, b, c, d, e, f, g, (t) + 1, WT((t) + 1)); \
+		ROUND(g, hh, a, b, c, d, e, f, (t) + 2, WT((t) + 2)); \
+		ROUND(f, g, hh, a, b, c, d, e, (t) + 3, WT((t) + 3)); \
+		ROUND(e, f, g, hh, a, b, c, d, (t) + 4, WT((t) + 4)); \
+		ROUND(d, e, f, g, hh, a, b, c, (t) + 5, WT((t) + 5)); \
+		ROUND(c, d, e, f, g, hh, a, b, (t) + 6, WT((t) + 6)); \
+		ROUND(b, c, d, e, f, g, hh, a, (t) + 7, WT((t) + 7)); \
+	} while (0)
 
-#define WLOAD(t)	(w[t])
+#define WLOAD(t) (w[t])
 
 #if CFG_SHA256_UNROLLED
 static void
@@ -187,7 +193,10 @@ static struct {
 	const char *sha256_name;
 	const char *crc32c_name;
 } engine = {
-	portable_blocks, crc32c_portable, NULL, NULL,
+	portable_blocks,
+	crc32c_portable,
+	NULL,
+	NULL,
 };
 
 /* Every compression but sha256_blocks_portable's goes through here. */
@@ -205,11 +214,13 @@ crypto_use_accel(const struct crypto_accel *a)
 	int crc = a != NULL && a->crc32c != NULL;
 
 	engine.sha256_blocks = sha ? a->sha256_blocks : portable_blocks;
-	engine.sha256_name = !sha ? NULL : a->sha256_name != NULL ?
-	    a->sha256_name : "an accelerated engine";
+	engine.sha256_name = !sha  ? NULL :
+	    a->sha256_name != NULL ? a->sha256_name :
+				     "an accelerated engine";
 	engine.crc32c = crc ? a->crc32c : crc32c_portable;
-	engine.crc32c_name = !crc ? NULL : a->crc32c_name != NULL ?
-	    a->crc32c_name : "an accelerated engine";
+	engine.crc32c_name = !crc  ? NULL :
+	    a->crc32c_name != NULL ? a->crc32c_name :
+				     "an accelerated engine";
 }
 
 const char *
@@ -233,10 +244,12 @@ sha256_blocks(uint32_t h[8], const uint8_t *blocks, size_t nblocks)
 void
 sha256_init(struct sha256_ctx *ctx)
 {
+	/* clang-format off */
 	static const uint32_t iv[8] = {
 		0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
 		0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
 	};
+	/* clang-format on */
 
 	for (int i = 0; i < 8; i++)
 		ctx->h[i] = iv[i];
@@ -443,6 +456,7 @@ hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ikmlen,
 /* ---- CRC32C ---- */
 
 /* crc32c_table[i]: i run through 8 steps of the reflected polynomial 0x82F63B78. */
+/* clang-format off */
 static const uint32_t crc32c_table[256] = {
 	0x00000000u, 0xF26B8303u, 0xE13B70F7u, 0x1350F3F4u,
 	0xC79A971Fu, 0x35F1141Cu, 0x26A1E7E8u, 0xD4CA64EBu,
@@ -510,6 +524,7 @@ static const uint32_t crc32c_table[256] = {
 	0xBE2DA0A5u, 0x4C4623A6u, 0x5F16D052u, 0xAD7D5351u,
 
 };
+/* clang-format on */
 
 uint32_t
 crc32c_portable(uint32_t crc, const void *data, size_t len)

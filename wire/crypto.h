@@ -11,14 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SHA256_SIZE	32u
-#define SHA256_BLOCK	64u
+#define SHA256_SIZE  32u
+#define SHA256_BLOCK 64u
 
 struct sha256_ctx {
 	uint32_t h[8];
-	uint64_t bytes;			/* message length so far */
-	uint8_t block[SHA256_BLOCK];	/* a partial block */
-	uint32_t fill;			/* bytes in block */
+	uint64_t bytes;              /* message length so far */
+	uint8_t block[SHA256_BLOCK]; /* a partial block */
+	uint32_t fill;               /* bytes in block */
 };
 
 /* Start a hash. */
@@ -43,7 +43,7 @@ uint32_t sha256_final_le32(struct sha256_ctx *ctx);
 
 struct hmac_sha256_ctx {
 	struct sha256_ctx inner;
-	struct sha256_ctx outer;	/* already fed with key ^ opad */
+	struct sha256_ctx outer; /* already fed with key ^ opad */
 };
 
 /* Start an HMAC under key[0..keylen); a key over 64 bytes is hashed first. */
@@ -84,7 +84,7 @@ uint32_t crc32c(uint32_t crc, const void *data, size_t len);
  * entry does not save, so they run only where no interrupt handler hashes.
  */
 struct crypto_accel {
-	const char *sha256_name;	/* e.g. "SHA-NI"; NULL with no engine */
+	const char *sha256_name; /* e.g. "SHA-NI"; NULL with no engine */
 	void (*sha256_blocks)(uint32_t h[8], const uint8_t *blocks,
 	    size_t nblocks);
 	const char *crc32c_name;

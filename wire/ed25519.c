@@ -25,31 +25,38 @@
 /* ---- constants (values in RFC 8032 section 5.1, little-endian) ---- */
 
 /* d = -121665 / 121666 mod p */
+/* clang-format off */
 static const uint8_t d_bytes[32] = {
 	0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41,
 	0x41, 0x4d, 0x0a, 0x70, 0x00, 0x98, 0xe8, 0x79, 0x77, 0x79, 0x40,
 	0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52,
 };
+/* clang-format on */
 
 /* sqrt(-1) = 2^((p - 1) / 4) mod p */
+/* clang-format off */
 static const uint8_t sqrtm1_bytes[32] = {
 	0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4, 0x78, 0xe4, 0x2f,
 	0xad, 0x06, 0x18, 0x43, 0x2f, 0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00,
 	0x4d, 0x2b, 0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b,
 };
+/* clang-format on */
 
 /* The base point B: y = 4/5, x the even root. */
+/* clang-format off */
 static const uint8_t base_x_bytes[32] = {
 	0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9, 0xb2, 0xa7, 0x25,
 	0x95, 0x60, 0xc7, 0x2c, 0x69, 0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2,
 	0xa4, 0xc0, 0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21,
 };
+/* clang-format on */
+/* clang-format off */
 static const uint8_t base_y_bytes[32] = {
 	0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
 	0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
 	0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
 };
-
+/* clang-format on */
 
 /* ---- the curve ---- */
 
@@ -88,19 +95,19 @@ ge_to_cached(struct ge_cached *c, const struct ge *p, const struct fe *d2)
  * doubles and adds the identity. 8 multiplications, 7 without T.
  */
 static void
-ge_add(struct ge *r, const struct ge *p, const struct ge_cached *q,
-    int negate, int want_t)
+ge_add(struct ge *r, const struct ge *p, const struct ge_cached *q, int negate,
+    int want_t)
 {
 	struct fe a, b, c, d, e, f, g, h, t;
 
 	fe_sub(&t, &p->y, &p->x);
-	fe_mul(&a, &t, negate ? &q->ypx : &q->ymx);	/* (Y1 - X1)(Y2 - X2) */
+	fe_mul(&a, &t, negate ? &q->ypx : &q->ymx); /* (Y1 - X1)(Y2 - X2) */
 	fe_add(&t, &p->y, &p->x);
-	fe_mul(&b, &t, negate ? &q->ymx : &q->ypx);	/* (Y1 + X1)(Y2 + X2) */
-	fe_mul(&c, &p->t, &q->t2d);			/* 2d T1 T2 */
+	fe_mul(&b, &t, negate ? &q->ymx : &q->ypx); /* (Y1 + X1)(Y2 + X2) */
+	fe_mul(&c, &p->t, &q->t2d);                 /* 2d T1 T2 */
 	if (negate)
 		fe_neg(&c, &c);
-	fe_mul(&d, &p->z, &q->z2);			/* 2 Z1 Z2 */
+	fe_mul(&d, &p->z, &q->z2); /* 2 Z1 Z2 */
 	fe_sub(&e, &b, &a);
 	fe_sub(&f, &d, &c);
 	fe_add(&g, &d, &c);
@@ -121,18 +128,18 @@ ge_dbl(struct ge *r, const struct ge *p, int want_t)
 {
 	struct fe a, b, c, e, f, g, h, t;
 
-	fe_sq(&a, &p->x);			/* A = X^2 */
-	fe_sq(&b, &p->y);			/* B = Y^2 */
+	fe_sq(&a, &p->x); /* A = X^2 */
+	fe_sq(&b, &p->y); /* B = Y^2 */
 	fe_sq(&c, &p->z);
-	fe_add(&c, &c, &c);			/* C = 2 Z^2 */
+	fe_add(&c, &c, &c); /* C = 2 Z^2 */
 	fe_add(&t, &p->x, &p->y);
 	fe_sq(&t, &t);
 	fe_sub(&e, &t, &a);
-	fe_sub(&e, &e, &b);			/* E = (X + Y)^2 - A - B */
-	fe_sub(&g, &b, &a);			/* G = -A + B */
-	fe_sub(&f, &g, &c);			/* F = G - C */
+	fe_sub(&e, &e, &b); /* E = (X + Y)^2 - A - B */
+	fe_sub(&g, &b, &a); /* G = -A + B */
+	fe_sub(&f, &g, &c); /* F = G - C */
 	fe_add(&h, &a, &b);
-	fe_neg(&h, &h);				/* H = -A - B */
+	fe_neg(&h, &h); /* H = -A - B */
 	fe_mul(&r->x, &e, &f);
 	fe_mul(&r->y, &g, &h);
 	fe_mul(&r->z, &f, &g);
@@ -193,22 +200,22 @@ ge_frombytes(struct ge *p, const uint8_t s[32], const struct fe *d)
 	fe_set(&p->z, 1);
 	fe_sq(&u, &p->y);
 	fe_mul(&v, &u, d);
-	fe_sub(&u, &u, &p->z);			/* u = y^2 - 1 */
-	fe_add(&v, &v, &p->z);			/* v = d y^2 + 1 */
+	fe_sub(&u, &u, &p->z); /* u = y^2 - 1 */
+	fe_add(&v, &v, &p->z); /* v = d y^2 + 1 */
 	fe_sq(&v3, &v);
-	fe_mul(&v3, &v3, &v);			/* v^3 */
+	fe_mul(&v3, &v3, &v); /* v^3 */
 	fe_sq(&t, &v3);
 	fe_mul(&t, &t, &v);
-	fe_mul(&t, &t, &u);			/* u v^7 */
+	fe_mul(&t, &t, &u); /* u v^7 */
 	fe_pow2523(&t, &t);
 	fe_mul(&t, &t, &v3);
-	fe_mul(&p->x, &t, &u);			/* u v^3 (u v^7)^((p-5)/8) */
+	fe_mul(&p->x, &t, &u); /* u v^3 (u v^7)^((p-5)/8) */
 	fe_sq(&vx2, &p->x);
 	fe_mul(&vx2, &vx2, &v);
 	if (!fe_equal(&vx2, &u)) {
 		fe_neg(&t, &u);
 		if (!fe_equal(&vx2, &t))
-			return -CELL_E_INVAL;	/* u / v is not a square */
+			return -CELL_E_INVAL; /* u / v is not a square */
 		fe_frombytes(&sqrtm1, sqrtm1_bytes);
 		fe_mul(&p->x, &p->x, &sqrtm1);
 	}

@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ED25519_PUBKEY_SIZE	32u
-#define ED25519_SIG_SIZE	64u
+#define ED25519_PUBKEY_SIZE 32u
+#define ED25519_SIG_SIZE    64u
 
 /*
  * Whether pub is a public key a signature may be checked against: the

@@ -10,11 +10,10 @@
  * runs about three times as fast at -O2 (gcc does not unroll them by
  * itself there). Both gcc and clang take this pragma.
  */
-#define UNROLL	_Pragma("GCC unroll 10")
+#define UNROLL _Pragma("GCC unroll 10")
 
-#define MASK26	0x3ffffffu
-#define MASK25	0x1ffffffu
-
+#define MASK26 0x3ffffffu
+#define MASK25 0x1ffffffu
 
 /*
  * Carry 64-bit column sums (each below 2^63) into a tight element. The
@@ -67,7 +66,8 @@ fe_frombytes(struct fe *h, const uint8_t s[32])
 {
 	/* Limb i's bits lie within the 32-bit word at byte off(i) / 8. */
 	for (int i = 0; i < 10; i++)
-		h->v[i] = (le32_load(s + FE_LIMB_OFF(i) / 8) >> (FE_LIMB_OFF(i) % 8)) &
+		h->v[i] = (le32_load(s + FE_LIMB_OFF(i) / 8) >>
+			      (FE_LIMB_OFF(i) % 8)) &
 		    ((1u << FE_LIMB_BITS(i)) - 1);
 }
 
@@ -85,7 +85,7 @@ fe_tobytes(uint8_t s[32], const struct fe *f)
 	uint64_t acc = 0;
 	unsigned bits = 0, n = 0;
 
-	for (int i = 0; i < 10; i++)	/* not "h = *f": no hidden memcpy */
+	for (int i = 0; i < 10; i++) /* not "h = *f": no hidden memcpy */
 		h.v[i] = f->v[i];
 	fe_carry(&h);
 	q = (h.v[0] + 19) >> 26;
@@ -106,7 +106,7 @@ fe_tobytes(uint8_t s[32], const struct fe *f)
 			bits -= 8;
 		}
 	}
-	s[n] = (uint8_t)acc;	/* n == 31: the last 7 bits */
+	s[n] = (uint8_t)acc; /* n == 31: the last 7 bits */
 }
 
 void
@@ -157,19 +157,19 @@ fe_mul(struct fe *h, const struct fe *f, const struct fe *g)
 
 	UNROLL
 	for (int i = 0; i < 10; i++) {
-		f2[i] = f->v[i] << (i & 1);	/* odd limbs doubled */
+		f2[i] = f->v[i] << (i & 1); /* odd limbs doubled */
 		g19[i] = 19 * g->v[i];
 	}
 	UNROLL
 	for (int i = 0; i < 10; i++) {
 		UNROLL
 		for (int j = 0; j < 10 - i; j++)
-			c[i + j] += (uint64_t)((i & j & 1) ? f2[i] : f->v[i]) *
-			    g->v[j];
+			c[i + j] +=
+			    (uint64_t)((i & j & 1) ? f2[i] : f->v[i]) * g->v[j];
 		UNROLL
 		for (int j = 10 - i; j < 10; j++)
-			c[i + j - 10] += (uint64_t)((i & j & 1) ? f2[i] :
-			    f->v[i]) * g19[j];
+			c[i + j - 10] +=
+			    (uint64_t)((i & j & 1) ? f2[i] : f->v[i]) * g19[j];
 	}
 	fe_carry64(h, c);
 }
@@ -224,26 +224,26 @@ fe_pow2_250_1(struct fe *h, struct fe *z11, const struct fe *z)
 {
 	struct fe z2, z9, a, b, c;
 
-	fe_sq(&z2, z);			/* z^2 */
-	fe_sqn(&a, &z2, 2);		/* z^8 */
-	fe_mul(&z9, &a, z);		/* z^9 */
-	fe_mul(z11, &z9, &z2);		/* z^11 */
-	fe_sq(&a, z11);			/* z^22 */
-	fe_mul(&a, &a, &z9);		/* z^31 = z^(2^5 - 1) */
+	fe_sq(&z2, z);         /* z^2 */
+	fe_sqn(&a, &z2, 2);    /* z^8 */
+	fe_mul(&z9, &a, z);    /* z^9 */
+	fe_mul(z11, &z9, &z2); /* z^11 */
+	fe_sq(&a, z11);        /* z^22 */
+	fe_mul(&a, &a, &z9);   /* z^31 = z^(2^5 - 1) */
 	fe_sqn(&b, &a, 5);
-	fe_mul(&a, &b, &a);		/* 2^10 - 1 */
+	fe_mul(&a, &b, &a); /* 2^10 - 1 */
 	fe_sqn(&b, &a, 10);
-	fe_mul(&b, &b, &a);		/* 2^20 - 1 */
+	fe_mul(&b, &b, &a); /* 2^20 - 1 */
 	fe_sqn(&c, &b, 20);
-	fe_mul(&b, &c, &b);		/* 2^40 - 1 */
+	fe_mul(&b, &c, &b); /* 2^40 - 1 */
 	fe_sqn(&b, &b, 10);
-	fe_mul(&a, &b, &a);		/* 2^50 - 1 */
+	fe_mul(&a, &b, &a); /* 2^50 - 1 */
 	fe_sqn(&b, &a, 50);
-	fe_mul(&b, &b, &a);		/* 2^100 - 1 */
+	fe_mul(&b, &b, &a); /* 2^100 - 1 */
 	fe_sqn(&c, &b, 100);
-	fe_mul(&b, &c, &b);		/* 2^200 - 1 */
+	fe_mul(&b, &c, &b); /* 2^200 - 1 */
 	fe_sqn(&b, &b, 50);
-	fe_mul(h, &b, &a);		/* 2^250 - 1 */
+	fe_mul(h, &b, &a); /* 2^250 - 1 */
 }
 
 /* h = 1/z = z^(p - 2), p - 2 = 2^255 - 21 = (2^250 - 1) 2^5 + 11 (0 -> 0). */

@@ -21,8 +21,10 @@ struct fe {
 };
 
 /* Limb i's bits (26 or 25) and the power of two it starts at, off(i). */
+/* clang-format off */
 #define FE_LIMB_BITS(i)	(26u - ((unsigned)(i) & 1u))
 #define FE_LIMB_OFF(i)	(((unsigned)(i) * 51u + 1u) / 2u)
+/* clang-format on */
 
 /* h = small (below 2^25). */
 void fe_set(struct fe *h, uint32_t small);
@@ -64,7 +66,6 @@ void fe_mul(struct fe *h, const struct fe *f, const struct fe *g);
  * and a column has at most six.
  */
 void fe_sq(struct fe *h, const struct fe *f);
-
 
 /* h = 1/z = z^(p - 2), p - 2 = 2^255 - 21 = (2^250 - 1) 2^5 + 11 (0 -> 0). */
 void fe_invert(struct fe *h, const struct fe *z);

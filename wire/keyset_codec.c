@@ -82,7 +82,7 @@ keyset_check(const struct keyset *ks)
 	for (uint32_t i = 0; i < ks->count; i++)
 		for (uint32_t j = i + 1; j < ks->count; j++)
 			if (same_bytes(ks->keys[i].pubkey, ks->keys[j].pubkey,
-			    KEYSET_PUBKEY_SIZE))
+				KEYSET_PUBKEY_SIZE))
 				return -CELL_E_EXISTS;
 	return 0;
 }
@@ -159,7 +159,8 @@ keyset_decode(const uint8_t *buf, size_t size,
 	ks.statement_version = le32_load(buf + KEYSET_OFF_STATEMENT_VERSION);
 	ks.security_counter = le32_load(buf + KEYSET_OFF_SECURITY_COUNTER);
 	for (uint32_t i = 0; i < KEYSET_KEYS_MAX; i++) {
-		const uint8_t *e = buf + KEYSET_OFF_KEYS + i * KEYSET_ENTRY_SIZE;
+		const uint8_t *e =
+		    buf + KEYSET_OFF_KEYS + i * KEYSET_ENTRY_SIZE;
 
 		ks.keys[i].id = le32_load(e + KEYSET_ENTRY_OFF_ID);
 		ks.keys[i].flags = le32_load(e + KEYSET_ENTRY_OFF_FLAGS);
@@ -182,8 +183,7 @@ keyset_active(const struct keyset *ks)
 }
 
 int
-keyset_lookup(const struct keyset *ks, uint32_t id,
-    const keyset_entry_t **key)
+keyset_lookup(const struct keyset *ks, uint32_t id, const keyset_entry_t **key)
 {
 	if (ks == NULL || ks->count > KEYSET_KEYS_MAX)
 		return -CELL_E_NOENT;
@@ -250,7 +250,7 @@ keyset_rotate(struct keyset *ks, const struct rotation *r)
 		return -CELL_E_RANGE;
 	for (uint32_t i = 0; i < ks->count; i++)
 		if (same_bytes(ks->keys[i].pubkey, in->new_pubkey,
-		    KEYSET_PUBKEY_SIZE))
+			KEYSET_PUBKEY_SIZE))
 			return -CELL_E_EXISTS;
 
 	next = *ks;

@@ -16,8 +16,8 @@
 struct outbuf {
 	char *buf;
 	size_t size;
-	size_t len;	/* length the output would have; may exceed size */
-	size_t keep;	/* bytes kept back for a terminator: 1 or 0 */
+	size_t len;  /* length the output would have; may exceed size */
+	size_t keep; /* bytes kept back for a terminator: 1 or 0 */
 };
 
 static void
@@ -29,8 +29,8 @@ out_char(struct outbuf *o, char c)
 }
 
 static void
-out_number(struct outbuf *o, uint64_t v, unsigned base, int upper,
-    int negative, unsigned width, char pad)
+out_number(struct outbuf *o, uint64_t v, unsigned base, int upper, int negative,
+    unsigned width, char pad)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -63,7 +63,7 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		p++;
 		char pad = ' ';
 		unsigned width = 0;
-		int precision = -1;	/* %.Ns / %.*s: at most N bytes */
+		int precision = -1; /* %.Ns / %.*s: at most N bytes */
 		/* Argument size: 0 int, 1 long, 2 long long, 3 size_t.
 		 * long and size_t are 4 or 8 bytes depending on the ABI
 		 * (ILP32 or LP64), so each is fetched as its own type. */
@@ -96,10 +96,11 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		switch (*p) {
 		case 'd': {
 			int64_t v = longs == 0 ? va_arg(ap, int) :
-			    longs == 1 ? va_arg(ap, long) :
-			    longs == 2 ? va_arg(ap, long long) :
-			    (int64_t)(intptr_t)va_arg(ap, size_t);
-			uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+			    longs == 1         ? va_arg(ap, long) :
+			    longs == 2         ? va_arg(ap, long long) :
+					 (int64_t)(intptr_t)va_arg(ap, size_t);
+			uint64_t mag =
+			    v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 			out_number(&o, mag, 10, 0, v < 0, width, pad);
 			break;
 		}
@@ -107,9 +108,9 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'x':
 		case 'X': {
 			uint64_t v = longs == 0 ? va_arg(ap, unsigned int) :
-			    longs == 1 ? va_arg(ap, unsigned long) :
+			    longs == 1          ? va_arg(ap, unsigned long) :
 			    longs == 2 ? va_arg(ap, unsigned long long) :
-			    va_arg(ap, size_t);
+					 va_arg(ap, size_t);
 			unsigned base = *p == 'u' ? 10 : 16;
 			out_number(&o, v, base, *p == 'X', 0, width, pad);
 			break;
@@ -141,7 +142,7 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			out_char(&o, '%');
 			break;
 		case '\0':
-			p--;	/* a lone '%' at the end: print nothing more */
+			p--; /* a lone '%' at the end: print nothing more */
 			break;
 		default:
 			/* Unknown conversion: show it rather than guess. */
@@ -172,14 +173,14 @@ static int
 next_byte(const struct kformat_src *src, uint64_t fmt, uint32_t *i, int *c)
 {
 	if (*i >= src->fmt_max)
-		return -CELL_E_INVAL;	/* no terminator in time */
+		return -CELL_E_INVAL; /* no terminator in time */
 	*c = src->byte(src->ctx, fmt + (*i)++);
 	return *c < 0 ? *c : 0;
 }
 
 int
-kformat_argv(char *buf, size_t cap, const struct kformat_src *src,
-    uint64_t fmt, const uint64_t *argv, unsigned argc)
+kformat_argv(char *buf, size_t cap, const struct kformat_src *src, uint64_t fmt,
+    const uint64_t *argv, unsigned argc)
 {
 	struct outbuf o = { buf, cap, 0, 0 };
 	uint32_t i = 0;
@@ -218,20 +219,21 @@ kformat_argv(char *buf, size_t cap, const struct kformat_src *src,
 				return rc;
 		}
 		if (next >= argc)
-			return -CELL_E_INVAL;	/* more conversions than arguments */
+			return -CELL_E_INVAL; /* more conversions than arguments */
 		v = (uint32_t)argv[next];
 		switch (c) {
 		case 'u':
 		case 'x':
 		case 'X':
-			out_number(&o, v, c == 'u' ? 10 : 16, c == 'X', 0, width,
-			    pad);
+			out_number(&o, v, c == 'u' ? 10 : 16, c == 'X', 0,
+			    width, pad);
 			break;
 		case 'd': {
 			int32_t sv = (int32_t)v;
 
-			out_number(&o, sv < 0 ? 0u - (uint64_t)(int64_t)sv :
-			    (uint64_t)sv, 10, 0, sv < 0, width, pad);
+			out_number(&o,
+			    sv < 0 ? 0u - (uint64_t)(int64_t)sv : (uint64_t)sv,
+			    10, 0, sv < 0, width, pad);
 			break;
 		}
 		case 'c':
@@ -263,6 +265,6 @@ kformat_argv(char *buf, size_t cap, const struct kformat_src *src,
 		next++;
 	}
 	if (next != argc)
-		return -CELL_E_INVAL;	/* arguments left over */
+		return -CELL_E_INVAL; /* arguments left over */
 	return o.len > 0x7FFFFFFF ? 0x7FFFFFFF : (int)o.len;
 }

@@ -31,8 +31,8 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 struct kformat_src {
 	int (*byte)(void *ctx, uint64_t addr);
 	void *ctx;
-	uint32_t fmt_max;	/* the format's bytes, its NUL included */
-	uint32_t str_max;	/* a %s string's bytes, without its NUL */
+	uint32_t fmt_max; /* the format's bytes, its NUL included */
+	uint32_t str_max; /* a %s string's bytes, without its NUL */
 };
 
 /*

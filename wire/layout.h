@@ -35,11 +35,11 @@
 
 #include "byteorder.h"
 
-#define LAYOUT_SIZE_u8		1
-#define LAYOUT_SIZE_u16		2
-#define LAYOUT_SIZE_u32		4
-#define LAYOUT_SIZE_u64		8
-#define LAYOUT_SIZE_b32		32
+#define LAYOUT_SIZE_u8  1
+#define LAYOUT_SIZE_u16 2
+#define LAYOUT_SIZE_u32 4
+#define LAYOUT_SIZE_u64 8
+#define LAYOUT_SIZE_b32 32
 
 /* Copy n bytes (the b32 fields; no libc in the kernel). */
 static inline void
@@ -49,25 +49,25 @@ layout_copy(uint8_t *to, const uint8_t *from, size_t n)
 		to[i] = from[i];
 }
 
-#define LAYOUT_STORE_u8(p, x)	(*(p) = (uint8_t)(x))
-#define LAYOUT_STORE_u16(p, x)	le16_store(p, x)
-#define LAYOUT_STORE_u32(p, x)	le32_store(p, x)
-#define LAYOUT_STORE_u64(p, x)	le64_store(p, x)
-#define LAYOUT_STORE_b32(p, x)	layout_copy(p, x, 32)
+#define LAYOUT_STORE_u8(p, x)  (*(p) = (uint8_t)(x))
+#define LAYOUT_STORE_u16(p, x) le16_store(p, x)
+#define LAYOUT_STORE_u32(p, x) le32_store(p, x)
+#define LAYOUT_STORE_u64(p, x) le64_store(p, x)
+#define LAYOUT_STORE_b32(p, x) layout_copy(p, x, 32)
 
-#define LAYOUT_LOAD_u8(p, x)	((x) = *(p))
-#define LAYOUT_LOAD_u16(p, x)	((x) = le16_load(p))
-#define LAYOUT_LOAD_u32(p, x)	((x) = le32_load(p))
-#define LAYOUT_LOAD_u64(p, x)	((x) = le64_load(p))
-#define LAYOUT_LOAD_b32(p, x)	layout_copy(x, p, 32)
+#define LAYOUT_LOAD_u8(p, x)  ((x) = *(p))
+#define LAYOUT_LOAD_u16(p, x) ((x) = le16_load(p))
+#define LAYOUT_LOAD_u32(p, x) ((x) = le32_load(p))
+#define LAYOUT_LOAD_u64(p, x) ((x) = le64_load(p))
+#define LAYOUT_LOAD_b32(p, x) layout_copy(x, p, 32)
 
 #define LAYOUT_SHAPE_ROW(a, kind, name, off) uint8_t name[LAYOUT_SIZE_##kind];
-#define LAYOUT_CHECK_ROW(a, kind, name, off)				\
-	_Static_assert(offsetof(a, name) == (off),			\
+#define LAYOUT_CHECK_ROW(a, kind, name, off)       \
+	_Static_assert(offsetof(a, name) == (off), \
 	    #a "." #name " is at byte " #off);
-#define LAYOUT_ENCODE_ROW(a, kind, name, off)				\
+#define LAYOUT_ENCODE_ROW(a, kind, name, off) \
 	LAYOUT_STORE_##kind(b + (off), v->name);
-#define LAYOUT_DECODE_ROW(a, kind, name, off)				\
+#define LAYOUT_DECODE_ROW(a, kind, name, off) \
 	LAYOUT_LOAD_##kind(b + (off), v->name);
 
 /*
@@ -75,10 +75,12 @@ layout_copy(uint8_t *to, const uint8_t *from, size_t n)
  * table order (uint8_t arrays need no padding, and the checks would catch
  * any). Its offsetof are the fields' offsets and its sizeof the record's.
  */
-#define LAYOUT_SHAPE(tag, TABLE, size)					\
-	struct tag { TABLE(LAYOUT_SHAPE_ROW, ~) };			\
-	TABLE(LAYOUT_CHECK_ROW, struct tag)				\
-	_Static_assert(sizeof(struct tag) == (size),			\
+#define LAYOUT_SHAPE(tag, TABLE, size)               \
+	struct tag {                                 \
+		TABLE(LAYOUT_SHAPE_ROW, ~)           \
+	};                                           \
+	TABLE(LAYOUT_CHECK_ROW, struct tag)          \
+	_Static_assert(sizeof(struct tag) == (size), \
 	    "struct " #tag " is " #size " bytes")
 
 #endif

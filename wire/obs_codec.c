@@ -39,7 +39,8 @@ obs_decode(const uint8_t *buf, size_t len, struct obs_record *out)
 const char *
 obs_type_name(uint32_t type)
 {
-	static const char *const names[] = { "?", "MARK", "EVENT", "SYS", "TRACE" };
+	static const char *const names[] = { "?", "MARK", "EVENT", "SYS",
+		"TRACE" };
 
 	return type <= OBS_TRACE ? names[type] : "?";
 }

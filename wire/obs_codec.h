@@ -16,7 +16,7 @@ struct obs_record {
 	uint32_t type;
 	uint32_t len;
 	uint32_t seq;
-	const uint8_t *payload;	/* points into the decoded buffer */
+	const uint8_t *payload; /* points into the decoded buffer */
 };
 
 /*

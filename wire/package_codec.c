@@ -122,7 +122,8 @@ package_decode(const uint8_t *buf, size_t size, uint32_t max_payload,
 }
 
 int
-package_verify(const struct package *pkg, const uint8_t pub[ED25519_PUBKEY_SIZE])
+package_verify(const struct package *pkg,
+    const uint8_t pub[ED25519_PUBKEY_SIZE])
 {
 	if (pkg == NULL || pub == NULL || pkg->signed_bytes == NULL ||
 	    pkg->signature == NULL)

@@ -31,10 +31,10 @@ struct package {
 	uint32_t payload_len;
 	uint8_t payload_sha256[PACKAGE_DIGEST_SIZE];
 	const uint8_t *payload;
-	const uint8_t *signed_bytes;	/* header and payload: what is signed */
-	size_t signed_len;		/* PACKAGE_HDR_SIZE + payload_len */
-	const uint8_t *signature;	/* ED25519_SIG_SIZE bytes */
-	size_t size;			/* the whole package */
+	const uint8_t *signed_bytes; /* header and payload: what is signed */
+	size_t signed_len;           /* PACKAGE_HDR_SIZE + payload_len */
+	const uint8_t *signature;    /* ED25519_SIG_SIZE bytes */
+	size_t size;                 /* the whole package */
 };
 
 /*

@@ -79,7 +79,7 @@ decode_frame(const uint8_t *buf, size_t size, int exact, struct parcel *out,
 			return -CELL_E_BADMAC;
 		mac->fn(mac->ctx, buf, PARCEL_HDR_SIZE + len, tag);
 		if (!ct_equal(tag, buf + PARCEL_HDR_SIZE + len,
-		    PARCEL_MAC_SIZE))
+			PARCEL_MAC_SIZE))
 			return -CELL_E_BADMAC;
 	}
 	if (out != NULL) {
@@ -88,8 +88,8 @@ decode_frame(const uint8_t *buf, size_t size, int exact, struct parcel *out,
 		out->flags = flags;
 		out->len = len;
 		out->payload = buf + PARCEL_HDR_SIZE;
-		out->mac = (flags & PARCEL_F_MAC) ? buf + PARCEL_HDR_SIZE + len :
-		    NULL;
+		out->mac =
+		    (flags & PARCEL_F_MAC) ? buf + PARCEL_HDR_SIZE + len : NULL;
 	}
 	return (int)frame;
 }

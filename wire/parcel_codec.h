@@ -31,7 +31,7 @@ struct parcel {
 	uint32_t flags;
 	uint32_t len;
 	const uint8_t *payload;
-	const uint8_t *mac;	/* NULL unless flags has PARCEL_F_MAC */
+	const uint8_t *mac; /* NULL unless flags has PARCEL_F_MAC */
 };
 
 /* Bytes of the frame for a payload of len with flags, or 0 if invalid. */
@@ -43,8 +43,8 @@ size_t parcel_frame_size(uint32_t len, uint32_t flags);
  * -CELL_E_LENGTH (payload over PARCEL_PAYLOAD_MAX), -CELL_E_NOSPACE,
  * -CELL_E_INVAL (MAC flag without mac, or NULL payload with len > 0).
  */
-int parcel_encode(uint8_t *out, size_t cap, uint32_t channel_id,
-    uint32_t verb, uint32_t flags, const void *payload, uint32_t len,
+int parcel_encode(uint8_t *out, size_t cap, uint32_t channel_id, uint32_t verb,
+    uint32_t flags, const void *payload, uint32_t len,
     const struct parcel_mac *mac);
 
 /*
@@ -64,6 +64,5 @@ int parcel_decode(const uint8_t *buf, size_t size, struct parcel *out,
  */
 int parcel_decode_prefix(const uint8_t *buf, size_t size, struct parcel *out,
     const struct parcel_mac *mac);
-
 
 #endif

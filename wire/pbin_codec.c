@@ -14,17 +14,15 @@
 #include "signer.h"
 
 /* Define rec's encoder and decoder from its table. */
-#define PBIN_CODEC(rec, TABLE, type)					\
-	void								\
-	pbin_##rec##_encode(uint8_t *b, const type *v)			\
-	{								\
-		TABLE(LAYOUT_ENCODE_ROW, ~)				\
-	}								\
-									\
-	void								\
-	pbin_##rec##_decode(const uint8_t *b, type *v)			\
-	{								\
-		TABLE(LAYOUT_DECODE_ROW, ~)				\
+#define PBIN_CODEC(rec, TABLE, type)                        \
+	void pbin_##rec##_encode(uint8_t *b, const type *v) \
+	{                                                   \
+		TABLE(LAYOUT_ENCODE_ROW, ~)                 \
+	}                                                   \
+                                                            \
+	void pbin_##rec##_decode(const uint8_t *b, type *v) \
+	{                                                   \
+		TABLE(LAYOUT_DECODE_ROW, ~)                 \
 	}
 
 PBIN_CODEC(header, PBIN_HEADER_LAYOUT, struct pbin_header)
@@ -48,8 +46,9 @@ pbin_program_bytes(const pbin_program_t *h)
 {
 	size_t body = pbin_program_body(h);
 
-	return PBIN_PROGRAM_SIZE + ((body + PBIN_PROGRAM_ALIGN - 1) &
-	    ~(size_t)(PBIN_PROGRAM_ALIGN - 1));
+	return PBIN_PROGRAM_SIZE +
+	    ((body + PBIN_PROGRAM_ALIGN - 1) &
+		~(size_t)(PBIN_PROGRAM_ALIGN - 1));
 }
 
 void
@@ -153,8 +152,8 @@ pbin_put_genes(struct pbin_writer *w, const pbin_gene_t *g, uint32_t n)
 {
 	uint8_t *at;
 
-	pbin_put_section(w, PBIN_SEC_GENES, PBIN_COUNT_SIZE +
-	    n * PBIN_GENE_SIZE);
+	pbin_put_section(w, PBIN_SEC_GENES,
+	    PBIN_COUNT_SIZE + n * PBIN_GENE_SIZE);
 	pbin_put_u32(w, n);
 	for (uint32_t i = 0; i < n; i++) {
 		if ((at = reserve(w, PBIN_GENE_SIZE)) != NULL)
@@ -174,18 +173,17 @@ pbin_put_program(struct pbin_writer *w, const pbin_program_t *h,
 		pbin_program_encode(at, h);
 	pbin_put_bytes(w, code, (size_t)h->insn_count * PBIN_INSN_SIZE);
 	pbin_put_bytes(w, rodata, h->rodata_len);
-	pbin_put_bytes(w, zeros, pbin_program_bytes(h) - PBIN_PROGRAM_SIZE -
-	    body);
+	pbin_put_bytes(w, zeros,
+	    pbin_program_bytes(h) - PBIN_PROGRAM_SIZE - body);
 }
 
 void
-pbin_put_gene_code(struct pbin_writer *w, const pbin_gene_code_t *c,
-    uint32_t n)
+pbin_put_gene_code(struct pbin_writer *w, const pbin_gene_code_t *c, uint32_t n)
 {
 	uint8_t *at;
 
-	pbin_put_section(w, PBIN_SEC_GENE_CODE, PBIN_COUNT_SIZE +
-	    n * PBIN_GENE_CODE_SIZE);
+	pbin_put_section(w, PBIN_SEC_GENE_CODE,
+	    PBIN_COUNT_SIZE + n * PBIN_GENE_CODE_SIZE);
 	pbin_put_u32(w, n);
 	for (uint32_t i = 0; i < n; i++) {
 		if ((at = reserve(w, PBIN_GENE_CODE_SIZE)) != NULL)
@@ -198,8 +196,8 @@ pbin_put_devices(struct pbin_writer *w, const pbin_device_t *d, uint32_t n)
 {
 	uint8_t *at;
 
-	pbin_put_section(w, PBIN_SEC_DEVICES, PBIN_COUNT_SIZE +
-	    n * PBIN_DEVICE_SIZE);
+	pbin_put_section(w, PBIN_SEC_DEVICES,
+	    PBIN_COUNT_SIZE + n * PBIN_DEVICE_SIZE);
 	pbin_put_u32(w, n);
 	for (uint32_t i = 0; i < n; i++) {
 		if ((at = reserve(w, PBIN_DEVICE_SIZE)) != NULL)
@@ -224,8 +222,8 @@ pbin_put_signature(struct pbin_writer *w, uint32_t key_id,
 	pbin_put_section(w, PBIN_SEC_SIGNATURE, PBIN_SIGNATURE_SIZE);
 	at = reserve(w, PBIN_SIGNATURE_SIZE);
 	pbin_signature_encode(at, &v);
-	rc = sign->fn(sign->ctx, w->buf, w->len - PBIN_SIGNATURE_SIZE +
-	    PBIN_SIGNATURE_SIGNED, sig);
+	rc = sign->fn(sign->ctx, w->buf,
+	    w->len - PBIN_SIGNATURE_SIZE + PBIN_SIGNATURE_SIGNED, sig);
 	if (rc < 0) {
 		w->len = start;
 		return rc;
@@ -245,9 +243,8 @@ struct kind_name {
 
 #define PBIN_KIND_ROW(id, value, name) { value, name },
 static const struct kind_name gene_kinds[] = { PBIN_GENE_KINDS(PBIN_KIND_ROW) };
-static const struct kind_name device_kinds[] = {
-	PBIN_DEVICE_KINDS(PBIN_KIND_ROW)
-};
+static const struct kind_name device_kinds[] = { PBIN_DEVICE_KINDS(
+    PBIN_KIND_ROW) };
 #undef PBIN_KIND_ROW
 
 static int
@@ -297,13 +294,13 @@ pbin_gene_kind_value(const char *name)
 const char *
 pbin_device_kind_name(uint32_t kind)
 {
-	return name_of(device_kinds, sizeof device_kinds /
-	    sizeof device_kinds[0], kind);
+	return name_of(device_kinds,
+	    sizeof device_kinds / sizeof device_kinds[0], kind);
 }
 
 uint32_t
 pbin_device_kind_value(const char *name)
 {
-	return value_of(device_kinds, sizeof device_kinds /
-	    sizeof device_kinds[0], name);
+	return value_of(device_kinds,
+	    sizeof device_kinds / sizeof device_kinds[0], name);
 }

@@ -35,17 +35,17 @@ struct pbin_header {
  */
 struct pbin_qos {
 	uint32_t channel_id;
-	uint32_t qos;		/* enum channel_qos_class */
+	uint32_t qos; /* enum channel_qos_class */
 	uint32_t priority;
-	uint64_t bucket;	/* tokens at start */
+	uint64_t bucket; /* tokens at start */
 	uint64_t bucket_max;
 	uint64_t refill_per_tick;
 };
 
 /* A section's tag and length, decoded. */
 struct pbin_section {
-	uint32_t tag;		/* enum pbin_section_tag */
-	uint32_t len;		/* bytes after the 8-byte section header */
+	uint32_t tag; /* enum pbin_section_tag */
+	uint32_t len; /* bytes after the 8-byte section header */
 };
 
 LAYOUT_SHAPE(pbin_header_layout, PBIN_HEADER_LAYOUT, PBIN_HDR_SIZE);
@@ -54,11 +54,9 @@ LAYOUT_SHAPE(pbin_section_layout, PBIN_SECTION_LAYOUT, PBIN_SECTION_HDR_SIZE);
 LAYOUT_SHAPE(pbin_sched_layout, PBIN_SCHED_LAYOUT, PBIN_SCHED_SIZE);
 LAYOUT_SHAPE(pbin_gene_layout, PBIN_GENE_LAYOUT, PBIN_GENE_SIZE);
 LAYOUT_SHAPE(pbin_program_layout, PBIN_PROGRAM_LAYOUT, PBIN_PROGRAM_SIZE);
-LAYOUT_SHAPE(pbin_gene_code_layout, PBIN_GENE_CODE_LAYOUT,
-    PBIN_GENE_CODE_SIZE);
+LAYOUT_SHAPE(pbin_gene_code_layout, PBIN_GENE_CODE_LAYOUT, PBIN_GENE_CODE_SIZE);
 LAYOUT_SHAPE(pbin_device_layout, PBIN_DEVICE_LAYOUT, PBIN_DEVICE_SIZE);
-LAYOUT_SHAPE(pbin_signature_layout, PBIN_SIGNATURE_LAYOUT,
-    PBIN_SIGNATURE_SIZE);
+LAYOUT_SHAPE(pbin_signature_layout, PBIN_SIGNATURE_LAYOUT, PBIN_SIGNATURE_SIZE);
 
 /* The pinned structs of pbin.h agree with the tables, field by field. */
 PBIN_QOS_LAYOUT(LAYOUT_CHECK_ROW, channel_qos_t)
@@ -79,7 +77,7 @@ _Static_assert(sizeof(pbin_gene_code_t) == PBIN_GENE_CODE_SIZE,
 _Static_assert(sizeof(pbin_device_t) == PBIN_DEVICE_SIZE, "pbin_device_t");
 
 /* Offset of field in record rec (header, qos, sched, gene, ...). */
-#define PBIN_AT(rec, field)	offsetof(struct pbin_##rec##_layout, field)
+#define PBIN_AT(rec, field) offsetof(struct pbin_##rec##_layout, field)
 _Static_assert(PBIN_AT(signature, r) == PBIN_SIGNATURE_SIGNED,
     "the signature covers the bytes before R");
 
@@ -130,8 +128,7 @@ void pbin_put_qos(struct pbin_writer *w, const struct pbin_qos *q);
 void pbin_put_section(struct pbin_writer *w, uint32_t tag, uint32_t len);
 void pbin_put_name(struct pbin_writer *w, const char *name, uint32_t len);
 void pbin_put_sched(struct pbin_writer *w, const pbin_sched_t *s);
-void pbin_put_queues(struct pbin_writer *w, const uint32_t *depth,
-    uint32_t n);
+void pbin_put_queues(struct pbin_writer *w, const uint32_t *depth, uint32_t n);
 void pbin_put_genes(struct pbin_writer *w, const pbin_gene_t *g, uint32_t n);
 /* One program of PBIN_SEC_PROGRAMS: header, code, rodata, zero padding. */
 void pbin_put_program(struct pbin_writer *w, const pbin_program_t *h,

@@ -85,7 +85,8 @@ rotation_decode(const uint8_t *buf, size_t size, struct rotation *out)
 		acc |= buf[ROTATION_OFF_RESERVED + i];
 	if (acc != 0)
 		return -CELL_E_RESERVED;
-	info.statement_version = le32_load(buf + ROTATION_OFF_STATEMENT_VERSION);
+	info.statement_version =
+	    le32_load(buf + ROTATION_OFF_STATEMENT_VERSION);
 	info.new_key_id = le32_load(buf + ROTATION_OFF_NEW_KEY_ID);
 	info.revokes = (flags & ROTATION_F_REVOKE) != 0;
 	info.revoke_id = le32_load(buf + ROTATION_OFF_REVOKE_ID);

@@ -22,15 +22,15 @@
 struct rotation_info {
 	uint32_t statement_version;
 	uint32_t new_key_id;
-	int revokes;			/* 1: revoke revoke_id too */
-	uint32_t revoke_id;		/* 0 unless revokes */
+	int revokes;        /* 1: revoke revoke_id too */
+	uint32_t revoke_id; /* 0 unless revokes */
 	uint8_t new_pubkey[ROTATION_PUBKEY_SIZE];
 };
 
 /* A decoded statement: its fields and a copy of the signed bytes. */
 struct rotation {
 	struct rotation_info info;
-	uint8_t body[ROTATION_BODY_SIZE];	/* what the signature covers */
+	uint8_t body[ROTATION_BODY_SIZE]; /* what the signature covers */
 	uint8_t signature[ROTATION_SIG_SIZE];
 };
 

@@ -5,11 +5,13 @@
 #include "sc25519.h"
 
 /* The group order L. */
+/* clang-format off */
 static const uint8_t order_bytes[32] = {
 	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
 	0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
 };
+/* clang-format on */
 
 /* Whether the 256-bit little-endian s is below L. */
 int
@@ -33,7 +35,10 @@ void
 sc_reduce512(uint8_t out[32], const uint8_t h[64])
 {
 	static const uint32_t c[4] = {
-		0x5cf5d3edu, 0x5812631au, 0xa2f79cd6u, 0x14def9deu,
+		0x5cf5d3edu,
+		0x5812631au,
+		0xa2f79cd6u,
+		0x14def9deu,
 	};
 	uint32_t r[8] = { 0 }, l[8];
 
@@ -91,7 +96,7 @@ sc_wnaf(int8_t e[256], const uint8_t s[32])
 			if (digit > 16)
 				digit -= 32;
 			if (digit > 0) {
-				n[0] -= (uint32_t)digit;	/* no borrow */
+				n[0] -= (uint32_t)digit; /* no borrow */
 			} else {
 				uint64_t carry = (uint64_t)(uint32_t)-digit;
 

@@ -10,14 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SHA512_SIZE	64u
-#define SHA512_BLOCK	128u
+#define SHA512_SIZE  64u
+#define SHA512_BLOCK 128u
 
 struct sha512_ctx {
 	uint64_t h[8];
-	uint64_t bytes;			/* message length so far */
-	uint8_t block[SHA512_BLOCK];	/* a partial block */
-	uint32_t fill;			/* bytes in block */
+	uint64_t bytes;              /* message length so far */
+	uint8_t block[SHA512_BLOCK]; /* a partial block */
+	uint32_t fill;               /* bytes in block */
 };
 
 /* Start a hash. */

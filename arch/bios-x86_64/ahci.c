@@ -21,106 +21,106 @@
 #include "hal.h"
 #include "x86.h"
 
-#define AHCI_CLASS	0x010601u	/* mass storage, SATA, AHCI 1.0 */
-#define DATA_PORT	1u		/* -drive if=ide,index=1 on q35 */
+#define AHCI_CLASS 0x010601u /* mass storage, SATA, AHCI 1.0 */
+#define DATA_PORT  1u        /* -drive if=ide,index=1 on q35 */
 
 /* PCI configuration registers */
-#define PCI_COMMAND	0x04
-#define PCI_BAR5	0x24
-#define CMD_MEMORY	(1u << 1)
-#define CMD_MASTER	(1u << 2)
-#define CMD_INTX_OFF	(1u << 10)
+#define PCI_COMMAND  0x04
+#define PCI_BAR5     0x24
+#define CMD_MEMORY   (1u << 1)
+#define CMD_MASTER   (1u << 2)
+#define CMD_INTX_OFF (1u << 10)
 
 /* HBA generic host control */
-#define HBA_CAP		0x00
-#define HBA_GHC		0x04
-#define HBA_IS		0x08
-#define HBA_PI		0x0C
-#define HBA_CAP2	0x24
-#define HBA_BOHC	0x28
-#define CAP_NP		0x1Fu		/* ports - 1 */
-#define CAP_SSS		(1u << 27)	/* staggered spin-up: we set SUD */
-#define CAP_S64A	(1u << 31)	/* 64-bit DMA addresses */
-#define GHC_AE		(1u << 31)
-#define CAP2_BOH	(1u << 0)	/* BIOS/OS handoff */
-#define BOHC_BOS	(1u << 0)
-#define BOHC_OOS	(1u << 1)
-#define BOHC_BB		(1u << 4)
+#define HBA_CAP  0x00
+#define HBA_GHC  0x04
+#define HBA_IS   0x08
+#define HBA_PI   0x0C
+#define HBA_CAP2 0x24
+#define HBA_BOHC 0x28
+#define CAP_NP   0x1Fu      /* ports - 1 */
+#define CAP_SSS  (1u << 27) /* staggered spin-up: we set SUD */
+#define CAP_S64A (1u << 31) /* 64-bit DMA addresses */
+#define GHC_AE   (1u << 31)
+#define CAP2_BOH (1u << 0) /* BIOS/OS handoff */
+#define BOHC_BOS (1u << 0)
+#define BOHC_OOS (1u << 1)
+#define BOHC_BB  (1u << 4)
 
 /* Port registers, at 0x100 + 0x80 * port */
-#define PORT_BASE(n)	(0x100u + 0x80u * (n))
-#define PORT_SPAN	0x80u
-#define PX_CLB		0x00
-#define PX_CLBU		0x04
-#define PX_FB		0x08
-#define PX_FBU		0x0C
-#define PX_IS		0x10
-#define PX_IE		0x14
-#define PX_CMD		0x18
-#define PX_TFD		0x20
-#define PX_SIG		0x24
-#define PX_SSTS		0x28
-#define PX_SERR		0x30
-#define PX_CI		0x38
-#define PXCMD_ST	(1u << 0)
-#define PXCMD_SUD	(1u << 1)
-#define PXCMD_FRE	(1u << 4)
-#define PXCMD_FR	(1u << 14)
-#define PXCMD_CR	(1u << 15)
-#define PXIS_OFS	(1u << 24)	/* overflow */
-#define PXIS_INFS	(1u << 26)	/* interface non-fatal */
-#define PXIS_IFS	(1u << 27)	/* interface fatal */
-#define PXIS_HBDS	(1u << 28)	/* host bus data */
-#define PXIS_HBFS	(1u << 29)	/* host bus fatal */
-#define PXIS_TFES	(1u << 30)	/* task file error */
-#define PXIS_ERRORS	(PXIS_OFS | PXIS_INFS | PXIS_IFS | PXIS_HBDS | \
-			    PXIS_HBFS | PXIS_TFES)
-#define TFD_ERR		0x01u
-#define TFD_DRQ		0x08u
-#define TFD_DF		0x20u
-#define TFD_BSY		0x80u
-#define SSTS_DET	0x0Fu
-#define DET_PHY_UP	3u		/* device present, link established */
-#define SIG_ATA		0x00000101u
+#define PORT_BASE(n) (0x100u + 0x80u * (n))
+#define PORT_SPAN    0x80u
+#define PX_CLB       0x00
+#define PX_CLBU      0x04
+#define PX_FB        0x08
+#define PX_FBU       0x0C
+#define PX_IS        0x10
+#define PX_IE        0x14
+#define PX_CMD       0x18
+#define PX_TFD       0x20
+#define PX_SIG       0x24
+#define PX_SSTS      0x28
+#define PX_SERR      0x30
+#define PX_CI        0x38
+#define PXCMD_ST     (1u << 0)
+#define PXCMD_SUD    (1u << 1)
+#define PXCMD_FRE    (1u << 4)
+#define PXCMD_FR     (1u << 14)
+#define PXCMD_CR     (1u << 15)
+#define PXIS_OFS     (1u << 24) /* overflow */
+#define PXIS_INFS    (1u << 26) /* interface non-fatal */
+#define PXIS_IFS     (1u << 27) /* interface fatal */
+#define PXIS_HBDS    (1u << 28) /* host bus data */
+#define PXIS_HBFS    (1u << 29) /* host bus fatal */
+#define PXIS_TFES    (1u << 30) /* task file error */
+#define PXIS_ERRORS \
+	(PXIS_OFS | PXIS_INFS | PXIS_IFS | PXIS_HBDS | PXIS_HBFS | PXIS_TFES)
+#define TFD_ERR    0x01u
+#define TFD_DRQ    0x08u
+#define TFD_DF     0x20u
+#define TFD_BSY    0x80u
+#define SSTS_DET   0x0Fu
+#define DET_PHY_UP 3u /* device present, link established */
+#define SIG_ATA    0x00000101u
 
 /* ATA8-ACS commands */
-#define ATA_READ_DMA_EXT	0x25
-#define ATA_WRITE_DMA_EXT	0x35
-#define ATA_FLUSH_CACHE_EXT	0xEA
-#define ATA_IDENTIFY		0xEC
-#define FIS_H2D		0x27
-#define FIS_COMMAND	0x80		/* C: the FIS carries a command */
-#define DEVICE_LBA	0x40
+#define ATA_READ_DMA_EXT    0x25
+#define ATA_WRITE_DMA_EXT   0x35
+#define ATA_FLUSH_CACHE_EXT 0xEA
+#define ATA_IDENTIFY        0xEC
+#define FIS_H2D             0x27
+#define FIS_COMMAND         0x80 /* C: the FIS carries a command */
+#define DEVICE_LBA          0x40
 
 /* Command header DW0 */
-#define HDR_CFL_H2D	5u		/* a 20-byte H2D FIS, in dwords */
-#define HDR_WRITE	(1u << 6)
-#define HDR_PRDTL_SHIFT	16
+#define HDR_CFL_H2D     5u /* a 20-byte H2D FIS, in dwords */
+#define HDR_WRITE       (1u << 6)
+#define HDR_PRDTL_SHIFT 16
 
 /* Bounds, in milliseconds (deadline.c): time, not a count of polls. */
-#define STOP_MS		1000u		/* the spec allows CR/FR 500 ms */
-#define READY_MS	5000u
-#define COMMAND_MS	30000u		/* a flush is the host's fdatasync */
-#define HANDOFF_LOOPS	100000u
+#define STOP_MS       1000u /* the spec allows CR/FR 500 ms */
+#define READY_MS      5000u
+#define COMMAND_MS    30000u /* a flush is the host's fdatasync */
+#define HANDOFF_LOOPS 100000u
 
-#define BOUNCE_SECTORS	16u
-#define BOUNCE_BYTES	(BOUNCE_SECTORS * HAL_BLOCK_SIZE)
-#define PRDS		4u		/* the bounce buffer spans <= 3 pages */
-#define SLOTS		32u		/* a command list has 32 headers */
+#define BOUNCE_SECTORS 16u
+#define BOUNCE_BYTES   (BOUNCE_SECTORS * HAL_BLOCK_SIZE)
+#define PRDS           4u  /* the bounce buffer spans <= 3 pages */
+#define SLOTS          32u /* a command list has 32 headers */
 
 struct cmd_header {
-	uint32_t dw0;		/* CFL, W, PRDTL */
-	uint32_t prdbc;		/* bytes transferred, written by the HBA */
-	uint32_t ctba;		/* command table, 128-byte aligned */
+	uint32_t dw0;   /* CFL, W, PRDTL */
+	uint32_t prdbc; /* bytes transferred, written by the HBA */
+	uint32_t ctba;  /* command table, 128-byte aligned */
 	uint32_t ctbau;
 	uint32_t reserved[4];
 };
 
 struct prd {
-	uint32_t dba;		/* data, word aligned */
+	uint32_t dba; /* data, word aligned */
 	uint32_t dbau;
 	uint32_t reserved;
-	uint32_t dbc;		/* bytes - 1, bit 0 set */
+	uint32_t dbc; /* bytes - 1, bit 0 set */
 };
 
 struct cmd_table {
@@ -143,7 +143,7 @@ static uint8_t bounce[BOUNCE_BYTES] __attribute__((aligned(64)));
 
 static struct {
 	int probed;
-	int broken;		/* a recovery failed: every command fails */
+	int broken; /* a recovery failed: every command fails */
 	volatile uint8_t *hba;
 	volatile uint8_t *port;
 	uint32_t cap;
@@ -338,7 +338,7 @@ run(uint8_t command, uint64_t lba, uint32_t count, int write, uint32_t bytes)
 	h->ctba = (uint32_t)ahci.table_pa;
 	h->ctbau = (uint32_t)(ahci.table_pa >> 32);
 	port_write(PX_IS, 0xFFFFFFFFu);
-	compiler_barrier();		/* the bounce buffer is written */
+	compiler_barrier(); /* the bounce buffer is written */
 	port_write(PX_CI, 1u);
 	for (uint64_t deadline = x86_deadline(COMMAND_MS);;) {
 		if (x86_deadline_passed(deadline))
@@ -348,7 +348,7 @@ run(uint8_t command, uint64_t lba, uint32_t count, int write, uint32_t bytes)
 		if (!(port_read(PX_CI) & 1u))
 			break;
 	}
-	compiler_barrier();		/* the bounce buffer is read after it */
+	compiler_barrier(); /* the bounce buffer is read after it */
 	is = port_read(PX_IS);
 	if ((is & PXIS_ERRORS) || (port_read(PX_TFD) & (TFD_ERR | TFD_DF)) ||
 	    h->prdbc != bytes)
@@ -429,10 +429,10 @@ identify(void)
 	for (unsigned i = 0; i < 256; i++)
 		id[i] = (uint16_t)(bounce[2 * i] | bounce[2 * i + 1] << 8);
 	if (!(id[83] & (1u << 10)))
-		return 0;			/* no LBA48 */
+		return 0; /* no LBA48 */
 	if ((id[106] & 0xC000u) == 0x4000u && (id[106] & (1u << 12)) &&
 	    ((uint32_t)id[117] | (uint32_t)id[118] << 16) != HAL_BLOCK_SIZE / 2)
-		return 0;			/* sectors are not 512 bytes */
+		return 0; /* sectors are not 512 bytes */
 	n = (uint64_t)id[100] | (uint64_t)id[101] << 16 |
 	    (uint64_t)id[102] << 32 | (uint64_t)id[103] << 48;
 	return n;
@@ -452,16 +452,16 @@ controller_try(unsigned bdf)
 	volatile void *regs;
 
 	if ((bar & 0x1u) || (bar & 0x6u) != 0 || (bar & ~0xFu) == 0)
-		return -CELL_E_NOENT;	/* I/O, 64-bit or unassigned BAR */
+		return -CELL_E_NOENT; /* I/O, 64-bit or unassigned BAR */
 	pci_write32(bdf, PCI_COMMAND,
 	    command | CMD_MEMORY | CMD_MASTER | CMD_INTX_OFF);
-	if (x86_map_mmio(bar & ~0xFu, PORT_BASE(DATA_PORT) + PORT_SPAN,
-	    &regs) < 0)
+	if (x86_map_mmio(bar & ~0xFu, PORT_BASE(DATA_PORT) + PORT_SPAN, &regs) <
+	    0)
 		return -CELL_E_NOENT;
 	ahci.hba = regs;
 	ahci.port = ahci.hba + PORT_BASE(DATA_PORT);
 	bios_handoff();
-	hba_write(HBA_GHC, GHC_AE);	/* AHCI mode; IE and HR clear */
+	hba_write(HBA_GHC, GHC_AE); /* AHCI mode; IE and HR clear */
 	ahci.cap = hba_read(HBA_CAP);
 	if ((ahci.cap & CAP_NP) < DATA_PORT ||
 	    !(hba_read(HBA_PI) & (1u << DATA_PORT)))
@@ -484,7 +484,7 @@ probe(void)
 
 	ahci.probed = 1;
 	for (unsigned from = 0; pci_find_class(AHCI_CLASS, from, &bdf) == 0;
-	    from = bdf + 1) {
+	     from = bdf + 1) {
 		if (controller_try(bdf) == 0)
 			return;
 	}

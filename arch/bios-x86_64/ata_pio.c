@@ -12,28 +12,28 @@
 #include "hal.h"
 #include "x86.h"
 
-#define ATA_DATA	0x1F0
-#define ATA_ERROR	0x1F1
-#define ATA_COUNT	0x1F2
-#define ATA_LBA0	0x1F3
-#define ATA_LBA1	0x1F4
-#define ATA_LBA2	0x1F5
-#define ATA_DRIVE	0x1F6
-#define ATA_STATUS	0x1F7	/* read: status, write: command */
-#define ATA_CONTROL	0x3F6	/* write: device control, read: alt status */
+#define ATA_DATA    0x1F0
+#define ATA_ERROR   0x1F1
+#define ATA_COUNT   0x1F2
+#define ATA_LBA0    0x1F3
+#define ATA_LBA1    0x1F4
+#define ATA_LBA2    0x1F5
+#define ATA_DRIVE   0x1F6
+#define ATA_STATUS  0x1F7 /* read: status, write: command */
+#define ATA_CONTROL 0x3F6 /* write: device control, read: alt status */
 
-#define ST_ERR		0x01
-#define ST_DRQ		0x08
-#define ST_DF		0x20
-#define ST_BSY		0x80
+#define ST_ERR 0x01
+#define ST_DRQ 0x08
+#define ST_DF  0x20
+#define ST_BSY 0x80
 
-#define CMD_READ_EXT	0x24
-#define CMD_WRITE_EXT	0x34
-#define CMD_FLUSH_EXT	0xEA
-#define CMD_IDENTIFY	0xEC
+#define CMD_READ_EXT  0x24
+#define CMD_WRITE_EXT 0x34
+#define CMD_FLUSH_EXT 0xEA
+#define CMD_IDENTIFY  0xEC
 
-#define SLAVE		0x10
-#define WAIT_MS		30000u		/* deadline.c; a flush is the host's fdatasync */
+#define SLAVE   0x10
+#define WAIT_MS 30000u /* deadline.c; a flush is the host's fdatasync */
 
 static int probed;
 static uint64_t sectors;
@@ -51,11 +51,11 @@ static int
 wait_ready(int want_drq)
 {
 	for (uint64_t deadline = x86_deadline(WAIT_MS);
-	    !x86_deadline_passed(deadline);) {
+	     !x86_deadline_passed(deadline);) {
 		uint8_t st = inb(ATA_STATUS);
 
 		if (st == 0xFF)
-			return -CELL_E_IO;	/* floating bus: no drive */
+			return -CELL_E_IO; /* floating bus: no drive */
 		if (st & ST_BSY)
 			continue;
 		if (st & (ST_ERR | ST_DF))
@@ -73,7 +73,7 @@ probe(void)
 	uint16_t id[256];
 
 	probed = 1;
-	outb(ATA_CONTROL, 0x02);		/* nIEN: we poll */
+	outb(ATA_CONTROL, 0x02); /* nIEN: we poll */
 	outb(ATA_DRIVE, 0xA0 | SLAVE);
 	settle();
 	outb(ATA_COUNT, 0);
@@ -82,18 +82,18 @@ probe(void)
 	outb(ATA_LBA2, 0);
 	outb(ATA_STATUS, CMD_IDENTIFY);
 	if (inb(ATA_STATUS) == 0 || inb(ATA_STATUS) == 0xFF)
-		return;				/* no device, or no bus */
+		return; /* no device, or no bus */
 	for (uint64_t deadline = x86_deadline(WAIT_MS);
-	    !x86_deadline_passed(deadline) && (inb(ATA_STATUS) & ST_BSY);)
+	     !x86_deadline_passed(deadline) && (inb(ATA_STATUS) & ST_BSY);)
 		;
 	if (inb(ATA_LBA1) != 0 || inb(ATA_LBA2) != 0)
-		return;				/* ATAPI or SATA: not ours */
+		return; /* ATAPI or SATA: not ours */
 	if (wait_ready(1) < 0)
 		return;
 	for (int i = 0; i < 256; i++)
 		id[i] = inw(ATA_DATA);
 	if (!(id[83] & (1u << 10)))
-		return;				/* no LBA48 */
+		return; /* no LBA48 */
 	sectors = (uint64_t)id[100] | (uint64_t)id[101] << 16 |
 	    (uint64_t)id[102] << 32 | (uint64_t)id[103] << 48;
 }
@@ -111,7 +111,7 @@ ata_pio_blocks(void)
 static void
 command(uint8_t cmd, uint64_t lba, uint32_t count)
 {
-	outb(ATA_DRIVE, 0x40 | SLAVE);		/* LBA mode */
+	outb(ATA_DRIVE, 0x40 | SLAVE); /* LBA mode */
 	settle();
 	outb(ATA_COUNT, (uint8_t)(count >> 8));
 	outb(ATA_LBA0, (uint8_t)(lba >> 24));
@@ -142,7 +142,8 @@ transfer(int write, uint64_t lba, uint8_t *buf, uint32_t count)
 			for (int w = 0; w < 256; w++) {
 				uint8_t *p = buf + 2 * w;
 				if (write)
-					outw(ATA_DATA, (uint16_t)(p[0] | p[1] << 8));
+					outw(ATA_DATA,
+					    (uint16_t)(p[0] | p[1] << 8));
 				else {
 					uint16_t v = inw(ATA_DATA);
 					p[0] = (uint8_t)v;

@@ -41,8 +41,8 @@
 _Static_assert(EXIT_BOOT_REFUSED == (CELL_EXIT_BOARD_BASE | CELL_EXIT_PANIC),
     "a stage's refusal is the board's panic status of exit.h");
 
-#define COM1		0x3F8u
-#define KIB		1024u
+#define COM1 0x3F8u
+#define KIB  1024u
 
 void stage2_check(void);
 
@@ -179,7 +179,8 @@ usable_from(uint64_t lo, uint64_t hi)
 		grew = 0;
 		for (uint32_t i = 0; i < count; i++) {
 			const uint8_t *e = map + i * sizeof(struct e820_entry);
-			uint64_t base = le64(e), end = end_of(base, le64(e + 8));
+			uint64_t base = le64(e),
+				 end = end_of(base, le64(e + 8));
 
 			if (le32(e + 16) == 1 && base <= at && at < end) {
 				at = end;
@@ -265,12 +266,12 @@ sig_reason(int rc)
 		return "its S is not below the group order";
 	case -CELL_E_INVAL:
 		return "its R (or the built-in root key) is not a canonical "
-		    "point encoding";
+		       "point encoding";
 	case -CELL_E_WEAKKEY:
 		return "the built-in root key is of small order";
 	default:
 		return "it does not verify under the built-in root key: a "
-		    "changed kernel or phenotype, or another signer";
+		       "changed kernel or phenotype, or another signer";
 	}
 }
 
@@ -289,16 +290,16 @@ bootsig_verify(const uint8_t *dir, const uint8_t *sig)
 
 	if (le32(sig + BS_MAGIC) != BOOTSIG_MAGIC)
 		refuse("the image is not signed: no boot signature block "
-		    "after the CGF gene directory (cellos-sign sign-image)");
+		       "after the CGF gene directory (cellos-sign sign-image)");
 	if (le16(sig + BS_VERSION) != BOOTSIG_VERSION)
 		refuse("the boot signature block is not version 1");
 	for (unsigned i = BS_RESERVED; i < BS_SIGNATURE; i++)
 		if (sig[i] != 0)
 			refuse("the boot signature block has a reserved byte "
-			    "that is not zero");
+			       "that is not zero");
 	if (le16(sig + BS_RESERVED16) != 0)
 		refuse("the boot signature block has a reserved byte that is "
-		    "not zero");
+		       "not zero");
 	if (id != CELLOS_ROOT_KEY_ID) {
 		put_str("#X stage2: the image is signed by key id ");
 		put_dec(id);
@@ -317,7 +318,7 @@ bootsig_verify(const uint8_t *dir, const uint8_t *sig)
 		refuse_end();
 	}
 	put_str("#I stage2: boot signature verified: Ed25519 over the gene "
-	    "directory, root key id ");
+		"directory, root key id ");
 	put_dec(id);
 	put_str("\n");
 }
@@ -364,17 +365,17 @@ cgf_verify(uint32_t kernel_bytes)
 	/* The signature first: what the rest trusts is the directory. */
 	if (BOOTSIG_SIZE > len - off - dlen)
 		refuse("the image is not signed: the CGF blob ends at the gene "
-		    "directory, with no room for a boot signature block");
+		       "directory, with no room for a boot signature block");
 	bootsig_verify(dir, dir + dlen);
 #endif
 	if (le32(dir + GD_KERNEL_BYTES) != kernel_bytes)
 		refuse("the layout table's kernel size differs from the CGF "
-		    "gene directory's");
+		       "gene directory's");
 	poff = le32(dir + GD_PHENOTYPE_OFF);
 	plen = le32(dir + GD_PHENOTYPE_LEN);
 	if (plen == 0 || poff > kernel_bytes || plen > kernel_bytes - poff)
 		refuse("CGF gene directory puts the phenotype outside the "
-		    "kernel image");
+		       "kernel image");
 	sha256(kernel + poff, plen, sha);
 	if (!ct_equal(sha, dir + GD_PHENOTYPE_SHA256, SHA256_SIZE))
 		refuse("phenotype SHA-256 mismatch");
@@ -406,10 +407,10 @@ stage2_check(void)
 	if (kbytes == 0 || kbytes > BOUNCE_MAX ||
 	    kbytes > ksectors * SECTOR_BYTES)
 		refuse("the layout table's kernel size does not fit the "
-		    "sectors read");
+		       "sectors read");
 	if (memsz < kbytes || KERNEL_PHYS + memsz > MAPPED_TOP)
 		refuse("stage2's build record has no usable kernel memory "
-		    "size (not packed by tools/disk-pack?)");
+		       "size (not packed by tools/disk-pack?)");
 	need_ram(PAGE_TABLES_ADDR, BOUNCE_ADDR + kbytes,
 	    "stage2's page tables, E820 map, handoff, stack, CGF blob and "
 	    "the kernel as read");

@@ -61,8 +61,8 @@ cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c,
     uint32_t *d)
 {
 	__asm__ volatile("cpuid"
-	    : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
-	    : "a"(leaf), "c"(sub));
+			 : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+			 : "a"(leaf), "c"(sub));
 }
 
 static inline uint64_t

@@ -13,10 +13,10 @@
 #include "cpu.h"
 #include "x86.h"
 
-#define PIT_HZ		1193182u
-#define CALIBRATE_MS	5u
-#define CALIBRATE_POLLS	10000000u	/* no PIT: give up, assume the rate */
-#define ASSUMED_PER_MS	3000000u	/* 3 GHz: a long wait on slower TSCs */
+#define PIT_HZ          1193182u
+#define CALIBRATE_MS    5u
+#define CALIBRATE_POLLS 10000000u /* no PIT: give up, assume the rate */
+#define ASSUMED_PER_MS  3000000u  /* 3 GHz: a long wait on slower TSCs */
 
 static uint64_t tsc_per_ms;
 
@@ -38,13 +38,13 @@ calibrate(void)
 	uint64_t t0, t1;
 	uint32_t i;
 
-	outb(0x61, (uint8_t)((gate & ~0x02) | 0x01));	/* gate on, speaker off */
-	outb(0x43, 0xB0);		/* channel 2, lo/hi, mode 0 */
+	outb(0x61, (uint8_t)((gate & ~0x02) | 0x01)); /* gate on, speaker off */
+	outb(0x43, 0xB0); /* channel 2, lo/hi, mode 0 */
 	outb(0x42, (uint8_t)count);
 	outb(0x42, (uint8_t)(count >> 8));
 	t0 = rdtsc();
 	for (i = 0; i < CALIBRATE_POLLS && !(inb(0x61) & 0x20); i++)
-		;			/* OUT2 rises at the terminal count */
+		; /* OUT2 rises at the terminal count */
 	t1 = rdtsc();
 	outb(0x61, gate);
 	tsc_per_ms = (t1 - t0) / CALIBRATE_MS;

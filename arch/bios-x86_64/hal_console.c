@@ -16,12 +16,12 @@
 #include "hal.h"
 #include "x86.h"
 
-#define DEBUGCON	0xE9
-#define COM1		0x3F8
-#define LSR_THRE	0x20	/* the transmit holding register (FIFO) is empty */
+#define DEBUGCON 0xE9
+#define COM1     0x3F8
+#define LSR_THRE 0x20 /* the transmit holding register (FIFO) is empty */
 
 static int debugcon_present, com1_present;
-static unsigned com1_fifo = 1;	/* bytes the UART takes after one THRE */
+static unsigned com1_fifo = 1; /* bytes the UART takes after one THRE */
 
 int
 x86_console_init(void)
@@ -34,12 +34,12 @@ x86_console_init(void)
 	outb(COM1 + 7, 0xA5);
 	if (inb(COM1 + 7) != 0xA5)
 		return com1_present = 0;
-	outb(COM1 + 1, 0x00);		/* no UART interrupts */
-	outb(COM1 + 3, 0x80);		/* divisor latch */
-	outb(COM1 + 0, 0x01);		/* 115200 baud */
+	outb(COM1 + 1, 0x00); /* no UART interrupts */
+	outb(COM1 + 3, 0x80); /* divisor latch */
+	outb(COM1 + 0, 0x01); /* 115200 baud */
 	outb(COM1 + 1, 0x00);
-	outb(COM1 + 3, 0x03);		/* 8N1 */
-	outb(COM1 + 2, 0xC7);		/* FIFOs on, cleared */
+	outb(COM1 + 3, 0x03); /* 8N1 */
+	outb(COM1 + 2, 0xC7); /* FIFOs on, cleared */
 	/* IIR bits 7:6 read 11 only when the 16-byte FIFOs work (16550A). */
 	com1_fifo = (inb(COM1 + 2) & 0xC0) == 0xC0 ? 16 : 1;
 	return com1_present = 1;

@@ -11,11 +11,11 @@
 #include "hal.h"
 #include "x86.h"
 
-#define PIC1_CMD 0x20
+#define PIC1_CMD  0x20
 #define PIC1_DATA 0x21
-#define PIC2_CMD 0xA0
+#define PIC2_CMD  0xA0
 #define PIC2_DATA 0xA1
-#define PIT_HZ 1193182u
+#define PIT_HZ    1193182u
 
 /* The PIC input of each line; the software line has none. */
 static const int line_irq[HAL_IRQ_LINES] = { 0, -1, 10, 11 };
@@ -26,31 +26,31 @@ static struct {
 } lines[HAL_IRQ_LINES];
 
 static volatile uint64_t ticks;
-static volatile uint64_t taken[HAL_IRQ_LINES];	/* at the IDT vector */
+static volatile uint64_t taken[HAL_IRQ_LINES]; /* at the IDT vector */
 static volatile int soft_masked, soft_pending;
-static volatile int in_service = -1;	/* PIC irq being handled, -1 none */
+static volatile int in_service = -1; /* PIC irq being handled, -1 none */
 static volatile int acked;
 
 void
 x86_pic_init(void)
 {
-	outb(PIC1_CMD, 0x11);		/* ICW1: edge, cascade, ICW4 */
+	outb(PIC1_CMD, 0x11); /* ICW1: edge, cascade, ICW4 */
 	io_wait();
 	outb(PIC2_CMD, 0x11);
 	io_wait();
-	outb(PIC1_DATA, VEC_PIC_BASE);	/* ICW2: vector bases */
+	outb(PIC1_DATA, VEC_PIC_BASE); /* ICW2: vector bases */
 	io_wait();
 	outb(PIC2_DATA, VEC_PIC_BASE + 8);
 	io_wait();
-	outb(PIC1_DATA, 4);		/* ICW3: slave on IRQ2 */
+	outb(PIC1_DATA, 4); /* ICW3: slave on IRQ2 */
 	io_wait();
 	outb(PIC2_DATA, 2);
 	io_wait();
-	outb(PIC1_DATA, 1);		/* ICW4: 8086 mode */
+	outb(PIC1_DATA, 1); /* ICW4: 8086 mode */
 	io_wait();
 	outb(PIC2_DATA, 1);
 	io_wait();
-	outb(PIC1_DATA, 0xFB);		/* all masked but the cascade */
+	outb(PIC1_DATA, 0xFB); /* all masked but the cascade */
 	outb(PIC2_DATA, 0xFF);
 }
 
@@ -78,7 +78,7 @@ pic_in_service(int irq)
 {
 	uint16_t port = irq < 8 ? PIC1_CMD : PIC2_CMD;
 
-	outb(port, 0x0B);		/* read ISR */
+	outb(port, 0x0B); /* read ISR */
 	return (inb(port) >> (irq & 7)) & 1;
 }
 
@@ -106,7 +106,7 @@ x86_irq(uint64_t vector)
 		return;
 	if ((irq == 7 || irq == 15) && !pic_in_service(irq)) {
 		if (irq == 15)
-			outb(PIC1_CMD, 0x20);	/* the master saw the cascade */
+			outb(PIC1_CMD, 0x20); /* the master saw the cascade */
 		return;
 	}
 	in_service = irq;
@@ -222,9 +222,9 @@ hal_timer_start(uint32_t hz)
 	uint32_t divisor;
 
 	if (hz < 19 || hz > HAL_TIMER_HZ_MAX)
-		return -CELL_E_INVAL;	/* the PIT divisor is 16 bits */
+		return -CELL_E_INVAL; /* the PIT divisor is 16 bits */
 	divisor = PIT_HZ / hz;
-	outb(0x43, 0x34);		/* channel 0, lo/hi, mode 2 */
+	outb(0x43, 0x34); /* channel 0, lo/hi, mode 2 */
 	outb(0x40, (uint8_t)divisor);
 	outb(0x40, (uint8_t)(divisor >> 8));
 	ticks = 0;

@@ -29,5 +29,5 @@ hal_panic(const char *why)
 const char *
 hal_machine_unsupported(void)
 {
-	return NULL;	/* every PC has the 8259s and the PIT this kernel drives */
+	return NULL; /* every PC has the 8259s and the PIT this kernel drives */
 }

@@ -16,7 +16,7 @@
 
 #define KERNEL_CS 0x08
 #define KERNEL_DS 0x10
-#define STUBS 49		/* vectors 0..47 and the software line */
+#define STUBS     49 /* vectors 0..47 and the software line */
 
 struct __attribute__((packed)) table_ptr {
 	uint16_t limit;
@@ -27,7 +27,7 @@ struct idt_gate {
 	uint16_t offset_lo;
 	uint16_t selector;
 	uint8_t ist;
-	uint8_t type;		/* 0x8E: present, DPL 0, 64-bit interrupt gate */
+	uint8_t type; /* 0x8E: present, DPL 0, 64-bit interrupt gate */
 	uint16_t offset_mid;
 	uint32_t offset_hi;
 	uint32_t zero;
@@ -38,9 +38,8 @@ _Static_assert(sizeof(struct idt_gate) == 16, "IDT gates are 16 bytes");
 extern const uint64_t isr_table[STUBS];
 
 static const uint64_t gdt[3] = {
-	0,
-	0x00AF9A000000FFFFull,	/* 0x08: 64-bit code */
-	0x00CF92000000FFFFull,	/* 0x10: data */
+	0, 0x00AF9A000000FFFFull, /* 0x08: 64-bit code */
+	0x00CF92000000FFFFull,    /* 0x10: data */
 };
 static struct idt_gate idt[256];
 
@@ -65,26 +64,28 @@ x86_idt_init(void)
 	struct table_ptr i = { sizeof idt - 1, (uint64_t)(uintptr_t)idt };
 
 	/* New GDT; reload CS with a far return and the data segments. */
-	__asm__ volatile(
-	    "lgdt %0\n\t"
-	    "pushq %1\n\t"
-	    "leaq 1f(%%rip), %%rax\n\t"
-	    "pushq %%rax\n\t"
-	    "lretq\n"
-	    "1:\n\t"
-	    "movw %w2, %%ax\n\t"
-	    "movw %%ax, %%ds\n\t"
-	    "movw %%ax, %%es\n\t"
-	    "movw %%ax, %%ss\n\t"
-	    "movw %%ax, %%fs\n\t"
-	    "movw %%ax, %%gs"
-	    : : "m"(g), "i"(KERNEL_CS), "i"(KERNEL_DS) : "rax", "memory");
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movw %w2, %%ax\n\t"
+			 "movw %%ax, %%ds\n\t"
+			 "movw %%ax, %%es\n\t"
+			 "movw %%ax, %%ss\n\t"
+			 "movw %%ax, %%fs\n\t"
+			 "movw %%ax, %%gs"
+			 :
+			 : "m"(g), "i"(KERNEL_CS), "i"(KERNEL_DS)
+			 : "rax", "memory");
 	for (unsigned v = 0; v < STUBS - 1; v++)
 		set_gate(v, isr_table[v]);
 	set_gate(VEC_SOFT, isr_table[STUBS - 1]);
 	__asm__ volatile("lidt %0" : : "m"(i) : "memory");
 }
 
+/* clang-format off */
 static const char *const exception_names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow",
 	"bound range", "invalid opcode", "no FPU", "double fault",
@@ -95,6 +96,7 @@ static const char *const exception_names[32] = {
 	"reserved", "reserved", "reserved", "reserved", "hypervisor injection",
 	"VMM communication", "security", "reserved",
 };
+/* clang-format on */
 
 /* The kernel stack (entry.S): the only place a frame record may be. */
 extern const char boot_stack[], boot_stack_top[];
@@ -139,10 +141,10 @@ x86_isr(struct x86_frame *f)
 		return;
 	}
 	kprintf("#X exception vector=%llu (%s) error=%016llX rip=%016llX "
-	    "cr2=%016llX rsp=%016llX\n", (unsigned long long)f->vector,
-	    exception_names[f->vector], (unsigned long long)f->error,
-	    (unsigned long long)f->rip, (unsigned long long)read_cr2(),
-	    (unsigned long long)f->rsp);
+		"cr2=%016llX rsp=%016llX\n",
+	    (unsigned long long)f->vector, exception_names[f->vector],
+	    (unsigned long long)f->error, (unsigned long long)f->rip,
+	    (unsigned long long)read_cr2(), (unsigned long long)f->rsp);
 	print_backtrace(f->rbp);
 	hal_exit(CELL_EXIT_PANIC);
 }

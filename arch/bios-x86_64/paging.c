@@ -14,16 +14,16 @@
 #include "cpu.h"
 #include "x86.h"
 
-#define PTE_PRESENT	0x001ull
-#define PTE_WRITE	0x002ull
-#define PTE_PWT		0x008ull	/* with PCD, reset PAT: uncached */
-#define PTE_PCD		0x010ull
-#define PTE_LARGE	0x080ull	/* PDPT or PD entry: 1 GiB, 2 MiB */
-#define PTE_ADDR	0x000FFFFFFFFFF000ull
+#define PTE_PRESENT 0x001ull
+#define PTE_WRITE   0x002ull
+#define PTE_PWT     0x008ull /* with PCD, reset PAT: uncached */
+#define PTE_PCD     0x010ull
+#define PTE_LARGE   0x080ull /* PDPT or PD entry: 1 GiB, 2 MiB */
+#define PTE_ADDR    0x000FFFFFFFFFF000ull
 
-#define PAGE_SIZE	4096ull
-#define IDENTITY_TOP	(1ull << 30)	/* what stage2 identity-maps */
-#define MMIO_TABLES	3		/* a PDPT, a PD and a PT at most */
+#define PAGE_SIZE    4096ull
+#define IDENTITY_TOP (1ull << 30) /* what stage2 identity-maps */
+#define MMIO_TABLES  3            /* a PDPT, a PD and a PT at most */
 
 static uint64_t pool[MMIO_TABLES][512] __attribute__((aligned(4096)));
 static unsigned pool_used;
@@ -120,7 +120,7 @@ map_page(uint64_t pa)
 			return -CELL_E_NOSPACE;
 		e = &t[index_of(pa, shift)];
 		if ((*e & PTE_PRESENT) && (*e & PTE_LARGE))
-			return -CELL_E_BUSY;	/* mapped, and not to pa */
+			return -CELL_E_BUSY; /* mapped, and not to pa */
 		t = next_table(e);
 	}
 	if (t == NULL)

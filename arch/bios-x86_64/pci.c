@@ -10,14 +10,14 @@
 #include "cpu.h"
 #include "x86.h"
 
-#define PCI_ADDRESS	0xCF8
-#define PCI_DATA	0xCFC
-#define PCI_ENABLE	0x80000000u
+#define PCI_ADDRESS 0xCF8
+#define PCI_DATA    0xCFC
+#define PCI_ENABLE  0x80000000u
 
-#define REG_ID		0x00	/* vendor (low 16), device (high 16) */
-#define REG_CLASS	0x08	/* class, subclass, prog-if, revision */
-#define REG_HEADER	0x0C	/* bits 23..16 header type, 23 multi-function */
-#define NO_VENDOR	0xFFFFu
+#define REG_ID     0x00 /* vendor (low 16), device (high 16) */
+#define REG_CLASS  0x08 /* class, subclass, prog-if, revision */
+#define REG_HEADER 0x0C /* bits 23..16 header type, 23 multi-function */
+#define NO_VENDOR  0xFFFFu
 
 /*
  * Read the 32-bit register at offset reg (a multiple of 4, below 256) of
@@ -66,7 +66,7 @@ pci_find_class(uint32_t class_code, unsigned from, unsigned *bdf)
 
 		if ((pci_read32(f, REG_ID) & 0xFFFFu) == NO_VENDOR) {
 			if (fn == 0)
-				f |= 7;	/* no device: skip its functions */
+				f |= 7; /* no device: skip its functions */
 			continue;
 		}
 		if (fn != 0 && !(pci_read32(f & ~7u, REG_HEADER) & (1u << 23)))

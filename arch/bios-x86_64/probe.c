@@ -109,7 +109,7 @@ pit2_read(void)
 {
 	uint8_t lo, hi;
 
-	outb(0x43, 0x80);		/* latch channel 2 */
+	outb(0x43, 0x80); /* latch channel 2 */
 	lo = inb(0x42);
 	hi = inb(0x42);
 	return (uint16_t)(lo | hi << 8);
@@ -123,8 +123,8 @@ pit_present(void)
 	uint16_t first;
 	int moved = 0;
 
-	outb(0x61, (uint8_t)((gate & ~0x02) | 0x01));	/* gate on, speaker off */
-	outb(0x43, 0xB4);		/* channel 2, lo/hi, mode 2 */
+	outb(0x61, (uint8_t)((gate & ~0x02) | 0x01)); /* gate on, speaker off */
+	outb(0x43, 0xB4); /* channel 2, lo/hi, mode 2 */
 	outb(0x42, 0xFF);
 	outb(0x42, 0xFF);
 	first = pit2_read();
@@ -141,7 +141,7 @@ probe_memory(handoff_t *h)
 {
 	const struct e820_entry *e = PHYS(E820_ENTRIES_ADDR);
 	uint32_t count = *(const volatile uint32_t *)PHYS(E820_COUNT_ADDR);
-	uint64_t top = 0, total = 1ull << 20;	/* the first MiB counts as RAM */
+	uint64_t top = 0, total = 1ull << 20; /* the first MiB counts as RAM */
 
 	if (count > E820_MAX)
 		count = E820_MAX;
@@ -159,8 +159,8 @@ probe_memory(handoff_t *h)
 		total += end - base;
 	}
 	h->mem_top = top;
-	h->substrate.ram_total_bytes = (total + (1ull << 20) - 1) &
-	    ~((1ull << 20) - 1);
+	h->substrate.ram_total_bytes =
+	    (total + (1ull << 20) - 1) & ~((1ull << 20) - 1);
 	h->substrate.dma32_boundary = top < (1ull << 32) ? top : (1ull << 32);
 }
 
@@ -183,7 +183,7 @@ x86_probe(handoff_t *h, int com1)
 	s->console_fabric = com1 ? CGF_CONSOLE_COM1 : 0;
 	h->console_flags = s->console_fabric;
 	if (!uefi)
-		probe_memory(h);	/* stage2 zeroes the handoff: E820 */
+		probe_memory(h); /* stage2 zeroes the handoff: E820 */
 	s->substrate_code = cgf_substrate_code(s->arch, s->tier, s->intr_fabric,
 	    s->timer_fabric);
 }

@@ -42,7 +42,9 @@ int x86_map_mmio(uint64_t pa, uint64_t len, volatile void **va);
  * PCI configuration space, type 1 (pci.c). A function is named by
  * bdf = bus << 8 | device << 3 | function.
  */
+/* clang-format off */
 #define PCI_BDF_FUNCTION(bdf)	((bdf) & 7u)
+/* clang-format on */
 uint32_t pci_read32(unsigned bdf, unsigned reg);
 void pci_write32(unsigned bdf, unsigned reg, uint32_t v);
 int pci_find_class(uint32_t class_code, unsigned from, unsigned *bdf);
@@ -69,7 +71,7 @@ int ata_pio_write(uint64_t lba, const void *buf, uint32_t count);
 int ata_pio_flush(void);
 
 /* Vectors */
-#define VEC_PIC_BASE	0x20	/* IRQ0..15 -> 0x20..0x2F */
-#define VEC_SOFT	0x81	/* the software line: int $0x81 */
+#define VEC_PIC_BASE 0x20 /* IRQ0..15 -> 0x20..0x2F */
+#define VEC_SOFT     0x81 /* the software line: int $0x81 */
 
 #endif

@@ -22,9 +22,9 @@
 static int fd = -1;
 static uint8_t *mem;
 static uint64_t blocks;
-static uint64_t dirty_lo = UINT64_MAX, dirty_hi;	/* written range of mem */
-static uint64_t fail_from;	/* writes from this one on fail; 0: none do */
-static uint64_t writes;		/* hal_blk_write calls since the power cycle */
+static uint64_t dirty_lo = UINT64_MAX, dirty_hi; /* written range of mem */
+static uint64_t fail_from; /* writes from this one on fail; 0: none do */
+static uint64_t writes;    /* hal_blk_write calls since the power cycle */
 
 int
 hosted_blk_use_none(void)
@@ -71,7 +71,8 @@ provision_memory(void)
 {
 	if (mem != NULL && blocks >= disk_blocks_needed() &&
 	    hosted_proof_disk(put_memory, NULL) < 0) {
-		fprintf(stderr, "cellos-hosted: the proof disk does not fit the "
+		fprintf(stderr,
+		    "cellos-hosted: the proof disk does not fit the "
 		    "memory device\n");
 		exit(4);
 	}
@@ -96,16 +97,19 @@ hosted_blk_open(const char *path)
 	}
 	if (st.st_size == 0 &&
 	    (ftruncate(f, (off_t)HOSTED_DISK_BLOCKS * HAL_BLOCK_SIZE) != 0 ||
-	    hosted_proof_disk(put_file, &f) < 0 || fsync(f) != 0)) {
-		fprintf(stderr, "cellos-hosted: --disk %s: cannot make it a "
-		    "proof disk: %s\n", path, strerror(errno));
+		hosted_proof_disk(put_file, &f) < 0 || fsync(f) != 0)) {
+		fprintf(stderr,
+		    "cellos-hosted: --disk %s: cannot make it a "
+		    "proof disk: %s\n",
+		    path, strerror(errno));
 		close(f);
 		return -1;
 	}
 	if (st.st_size != 0 && st.st_size % HAL_BLOCK_SIZE != 0) {
-		fprintf(stderr, "cellos-hosted: --disk %s: %lld bytes is not a "
-		    "whole number of %u-byte blocks\n", path,
-		    (long long)st.st_size, HAL_BLOCK_SIZE);
+		fprintf(stderr,
+		    "cellos-hosted: --disk %s: %lld bytes is not a "
+		    "whole number of %u-byte blocks\n",
+		    path, (long long)st.st_size, HAL_BLOCK_SIZE);
 		close(f);
 		return -1;
 	}
@@ -113,7 +117,7 @@ hosted_blk_open(const char *path)
 		close(fd);
 	fd = f;
 	blocks = st.st_size ? (uint64_t)st.st_size / HAL_BLOCK_SIZE :
-	    HOSTED_DISK_BLOCKS;
+			      HOSTED_DISK_BLOCKS;
 	return 0;
 }
 
@@ -123,8 +127,10 @@ hosted_blk_use_memory(uint64_t count)
 	uint8_t *m = calloc(count, HAL_BLOCK_SIZE);
 
 	if (m == NULL) {
-		fprintf(stderr, "cellos-hosted: no memory for a %llu-block "
-		    "device\n", (unsigned long long)count);
+		fprintf(stderr,
+		    "cellos-hosted: no memory for a %llu-block "
+		    "device\n",
+		    (unsigned long long)count);
 		return -1;
 	}
 	free(mem);
@@ -168,13 +174,14 @@ file_io(int write, uint64_t lba, void *buf, uint32_t count)
 	off_t off = (off_t)(lba * HAL_BLOCK_SIZE);
 
 	while (done < len) {
-		ssize_t n = write ?
-		    pwrite(fd, (const uint8_t *)buf + done, len - done, off + (off_t)done) :
-		    pread(fd, (uint8_t *)buf + done, len - done, off + (off_t)done);
+		ssize_t n = write ? pwrite(fd, (const uint8_t *)buf + done,
+					len - done, off + (off_t)done) :
+				    pread(fd, (uint8_t *)buf + done, len - done,
+					off + (off_t)done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return -CELL_E_IO;	/* an error, or the file shrank */
+			return -CELL_E_IO; /* an error, or the file shrank */
 		done += (size_t)n;
 	}
 	return 0;

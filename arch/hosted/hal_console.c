@@ -30,7 +30,8 @@ hal_console_write(const char *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			fprintf(stderr, "cellos-hosted: channel 0: %s: the proof "
+			fprintf(stderr,
+			    "cellos-hosted: channel 0: %s: the proof "
 			    "cannot be written; stopping\n",
 			    n < 0 ? strerror(errno) : "nothing written");
 			_exit(CELL_EXIT_NOSTART);

@@ -72,35 +72,34 @@ struct line {
 };
 
 static struct line lines[HAL_IRQ_LINES];
-static _Atomic uint32_t pending[HAL_IRQ_LINES];	/* taken, not dispatched */
+static _Atomic uint32_t pending[HAL_IRQ_LINES]; /* taken, not dispatched */
 static _Atomic uint64_t taken[HAL_IRQ_LINES];
-static _Atomic uint32_t owed[HAL_IRQ_LINES];	/* raised here, not yet taken */
+static _Atomic uint32_t owed[HAL_IRQ_LINES]; /* raised here, not yet taken */
 static _Atomic uint64_t refused[HAL_IRQ_LINES];
-static _Atomic int refused_pid;			/* sender of the last refused */
-static int disabled = 1;		/* the CPU starts with interrupts off */
+static _Atomic int refused_pid; /* sender of the last refused */
+static int disabled = 1;        /* the CPU starts with interrupts off */
 static int installed;
-static sigset_t irq_signals;		/* the four signals above */
+static sigset_t irq_signals; /* the four signals above */
 static pid_t self_pid, self_tid;
 
 static enum hosted_time time_mode = HOSTED_TIME_VIRTUAL;
-static uint32_t timer_hz;		/* 0: the timer is stopped */
-static uint64_t timer_ticks;		/* ticks dispatched */
-static uint64_t vclock_ns, vdeadline_ns;	/* virtual time */
-static uint64_t rdeadline_ns;		/* real time: the next tick's */
-static int armed;			/* real time: a tick is on its way */
-static _Atomic int tick_due;		/* ... and the handler has not taken it */
+static uint32_t timer_hz;                /* 0: the timer is stopped */
+static uint64_t timer_ticks;             /* ticks dispatched */
+static uint64_t vclock_ns, vdeadline_ns; /* virtual time */
+static uint64_t rdeadline_ns;            /* real time: the next tick's */
+static int armed;                        /* real time: a tick is on its way */
+static _Atomic int tick_due; /* ... and the handler has not taken it */
 
-static uint64_t dispatch_point;		/* dispatch opportunities so far */
+static uint64_t dispatch_point; /* dispatch opportunities so far */
 static FILE *record_file;
-static struct hosted_irq_event *replay;	/* the schedule being replayed */
+static struct hosted_irq_event *replay; /* the schedule being replayed */
 static size_t replay_len, replay_next;
 static int replaying;
-static const struct hosted_irq_event *extra;	/* injected on top (fuzzing) */
+static const struct hosted_irq_event *extra; /* injected on top (fuzzing) */
 static size_t extra_len, extra_next;
 
-static const int line_signal_base[HAL_IRQ_LINES] = {
-	SIGALRM, 0 /* SIGRTMIN, not a constant */, SIGUSR1, SIGUSR2
-};
+static const int line_signal_base[HAL_IRQ_LINES] = { SIGALRM,
+	0 /* SIGRTMIN, not a constant */, SIGUSR1, SIGUSR2 };
 
 static int
 line_signal(unsigned line)
@@ -173,8 +172,9 @@ on_signal(int sig, siginfo_t *si, void *uc)
 		if (!trusted(l, si)) {
 			atomic_fetch_add(&refused[l], 1);
 			atomic_store(&refused_pid, (int)si->si_pid);
-			if (l != HAL_IRQ_TIMER || time_mode != HOSTED_TIME_REAL ||
-			    replaying || !tick_merged())
+			if (l != HAL_IRQ_TIMER ||
+			    time_mode != HOSTED_TIME_REAL || replaying ||
+			    !tick_merged())
 				return;
 			/* the refused signal carried our tick as well: take it */
 		}
@@ -226,7 +226,7 @@ install(void)
 		sigaddset(&irq_signals, line_signal(l));
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = on_signal;
-	sa.sa_mask = irq_signals;	/* handlers never nest */
+	sa.sa_mask = irq_signals; /* handlers never nest */
 	sa.sa_flags = SA_RESTART | SA_SIGINFO;
 	for (unsigned l = 0; l < HAL_IRQ_LINES; l++)
 		sigaction(line_signal(l), &sa, NULL);
@@ -306,7 +306,7 @@ arm_real_tick(void)
 	struct itimerval it = { { 0, 0 }, { 0, 0 } };
 
 	if (rdeadline_ns <= now)
-		rdeadline_ns = now + period;	/* missed ticks are skipped */
+		rdeadline_ns = now + period; /* missed ticks are skipped */
 	wait = (rdeadline_ns - now + 999) / 1000;
 	it.it_value.tv_sec = (time_t)(wait / 1000000);
 	it.it_value.tv_usec = (suseconds_t)(wait % 1000000);
@@ -333,7 +333,8 @@ raise_scheduled(void)
 	while (replaying && replay_next < replay_len &&
 	    replay[replay_next].point == dispatch_point)
 		(void)raise_line(replay[replay_next++].line);
-	while (extra_next < extra_len && extra[extra_next].point <= dispatch_point) {
+	while (extra_next < extra_len &&
+	    extra[extra_next].point <= dispatch_point) {
 		if (extra[extra_next].point == dispatch_point &&
 		    extra[extra_next].line < HAL_IRQ_LINES)
 			(void)raise_line(extra[extra_next].line);
@@ -358,7 +359,7 @@ dispatch(void)
 			taken_now++;
 			if (l == HAL_IRQ_TIMER) {
 				if (timer_hz == 0)
-					continue;	/* a tick after the stop */
+					continue; /* a tick after the stop */
 				timer_ticks++;
 				armed = 0;
 				rdeadline_ns += 1000000000ull / timer_hz;
@@ -441,7 +442,7 @@ hal_irq_unmask(unsigned line)
 void
 hal_irq_ack(unsigned line)
 {
-	(void)line;	/* signals need no end-of-interrupt */
+	(void)line; /* signals need no end-of-interrupt */
 }
 
 int
@@ -475,7 +476,8 @@ hal_wait_irq(void)
 		unsigned n = dispatch();
 		disabled = 1;
 		if (n == 0 && replay_next == replay_len) {
-			fprintf(stderr, "cellos-hosted: --irq-replay: the kernel "
+			fprintf(stderr,
+			    "cellos-hosted: --irq-replay: the kernel "
 			    "waits for an interrupt at dispatch point %llu, after "
 			    "the recorded schedule ended: the record does not "
 			    "belong to this run\n",
@@ -500,14 +502,15 @@ hal_wait_irq(void)
 	}
 	if (time_mode == HOSTED_TIME_VIRTUAL && timer_hz == 0 &&
 	    extra_next >= extra_len)
-		hal_panic("hal_wait_irq: virtual time with the timer stopped and "
+		hal_panic(
+		    "hal_wait_irq: virtual time with the timer stopped and "
 		    "nothing pending: no interrupt can ever arrive");
 	sigprocmask(SIG_BLOCK, &irq_signals, &old);
 	if (!anything_pending()) {
 		sigset_t during = old;
 		for (unsigned l = 0; l < HAL_IRQ_LINES; l++)
 			sigdelset(&during, line_signal(l));
-		sigsuspend(&during);	/* unblock and sleep, atomically */
+		sigsuspend(&during); /* unblock and sleep, atomically */
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	disabled = 0;

@@ -20,5 +20,5 @@ hal_panic(const char *why)
 const char *
 hal_machine_unsupported(void)
 {
-	return NULL;	/* signals are always there */
+	return NULL; /* signals are always there */
 }

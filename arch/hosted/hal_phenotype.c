@@ -15,8 +15,8 @@
 
 #define FILE_MAX (16u << 20)
 
-static uint8_t *file_bytes;		/* a --phenotype file, malloc'd */
-static uint8_t set_copy[PBIN_SIZE_MAX + 1];	/* hosted_set_phenotype's */
+static uint8_t *file_bytes;                 /* a --phenotype file, malloc'd */
+static uint8_t set_copy[PBIN_SIZE_MAX + 1]; /* hosted_set_phenotype's */
 static const uint8_t *current;
 static size_t current_len;
 
@@ -28,13 +28,16 @@ hosted_load_phenotype(const char *path)
 	long size;
 
 	if (f == NULL) {
-		fprintf(stderr, "cellos-hosted: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "cellos-hosted: %s: %s\n", path,
+		    strerror(errno));
 		return -1;
 	}
 	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
 	    fseek(f, 0, SEEK_SET) != 0 || (unsigned long)size > FILE_MAX) {
-		fprintf(stderr, "cellos-hosted: %s: not a readable file of at most "
-		    "%u bytes\n", path, FILE_MAX);
+		fprintf(stderr,
+		    "cellos-hosted: %s: not a readable file of at most "
+		    "%u bytes\n",
+		    path, FILE_MAX);
 		fclose(f);
 		return -1;
 	}

@@ -67,8 +67,8 @@ void hosted_blk_power_cycle(void);
  * Write the proof disk (proof_disk.c: the TEST device secret and the proof
  * inbox) through put, one block at a time. 0 or put's error.
  */
-int hosted_proof_disk(int (*put)(void *ctx, uint64_t lba,
-    const uint8_t *block), void *ctx);
+int hosted_proof_disk(int (*put)(void *ctx, uint64_t lba, const uint8_t *block),
+    void *ctx);
 
 /* --secret FILE: hand the kernel FILE's 32 bytes as the device secret. 0 or -1 (printed). */
 int hosted_load_secret(const char *path);
@@ -85,8 +85,8 @@ void hosted_blk_fail_writes(uint64_t from);
 /* ---- interrupts (hal_irq.c, irq_record.c) ---- */
 
 enum hosted_time {
-	HOSTED_TIME_VIRTUAL = 0,	/* time advances only while the kernel waits */
-	HOSTED_TIME_REAL = 1		/* setitimer drives SIGALRM */
+	HOSTED_TIME_VIRTUAL = 0, /* time advances only while the kernel waits */
+	HOSTED_TIME_REAL = 1     /* setitimer drives SIGALRM */
 };
 
 /* One recorded interrupt: at dispatch point `point`, line `line` fired. */

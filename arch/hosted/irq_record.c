@@ -61,42 +61,50 @@ hosted_irq_load_schedule(const char *path, struct hosted_irq_event **events,
 			text[--len] = '\0';
 		if (lineno == 1) {
 			if (strcmp(text, HOSTED_IRQ_RECORD_MAGIC) != 0) {
-				bad(path, 1, 1, "not an IRQ record (expected "
-				    "the line \"" HOSTED_IRQ_RECORD_MAGIC "\")");
+				bad(path, 1, 1,
+				    "not an IRQ record (expected "
+				    "the line \"" HOSTED_IRQ_RECORD_MAGIC
+				    "\")");
 				goto fail;
 			}
 			continue;
 		}
 		if (number(text, &col, &point) != 0) {
-			bad(path, lineno, col, "expected a dispatch point "
+			bad(path, lineno, col,
+			    "expected a dispatch point "
 			    "(a whole number)");
 			goto fail;
 		}
 		if (text[col - 1] != ' ') {
-			bad(path, lineno, col, "expected one space after the "
+			bad(path, lineno, col,
+			    "expected one space after the "
 			    "dispatch point");
 			goto fail;
 		}
 		col++;
 		size_t line_col = col;
 		if (number(text, &col, &line) != 0) {
-			bad(path, lineno, col, "expected an interrupt line "
+			bad(path, lineno, col,
+			    "expected an interrupt line "
 			    "number");
 			goto fail;
 		}
 		if (line != HAL_IRQ_TIMER && line != HAL_IRQ_EXT0 &&
 		    line != HAL_IRQ_EXT1) {
-			bad(path, lineno, line_col, "interrupt line must be 0 "
+			bad(path, lineno, line_col,
+			    "interrupt line must be 0 "
 			    "(timer), 2 or 3 (external)");
 			goto fail;
 		}
 		if (text[col - 1] != '\0') {
-			bad(path, lineno, col, "unexpected text after the line "
+			bad(path, lineno, col,
+			    "unexpected text after the line "
 			    "number");
 			goto fail;
 		}
 		if (point < last) {
-			bad(path, lineno, 1, "dispatch points must not go "
+			bad(path, lineno, 1,
+			    "dispatch points must not go "
 			    "backwards");
 			goto fail;
 		}

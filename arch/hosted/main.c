@@ -27,7 +27,8 @@ static void
 usage_full(void)
 {
 	fputs(usage_line, stdout);
-	fputs("\n"
+	fputs(
+	    "\n"
 	    "Boot the cell_os kernel core as an ordinary process and walk its\n"
 	    "proof chain. Channel 0 (the console) is stdout; diagnostics go to\n"
 	    "stderr. The exit status says how the boot ended: 0 after FULL PROOF\n"
@@ -73,7 +74,8 @@ usage_full(void)
 	    "                 stops at the first boot that fails\n"
 	    "  --console=null  discard channel 0 (for timing in-process boots)\n"
 	    "  --version      print the version and exit\n"
-	    "  -h, --help     print this help and exit\n", stdout);
+	    "  -h, --help     print this help and exit\n",
+	    stdout);
 }
 
 static __attribute__((noreturn, format(printf, 1, 2))) void
@@ -105,10 +107,23 @@ parse_size(const char *s, uint64_t *out)
 	if (errno != 0)
 		return -1;
 	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	default: break;
+	case 'K':
+	case 'k':
+		shift = 10;
+		end++;
+		break;
+	case 'M':
+	case 'm':
+		shift = 20;
+		end++;
+		break;
+	case 'G':
+	case 'g':
+		shift = 30;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if (*end != '\0' || v > (UINT64_MAX >> shift))
 		return -1;
@@ -141,10 +156,9 @@ parse_count(const char *s, unsigned long min, unsigned long max, uint32_t *out)
 static void
 report_refused(void)
 {
-	static const char *const names[HAL_IRQ_LINES] = {
-		"SIGALRM (timer)", "SIGRTMIN (software line)",
-		"SIGUSR1 (during the replay)", "SIGUSR2 (during the replay)"
-	};
+	static const char *const names[HAL_IRQ_LINES] = { "SIGALRM (timer)",
+		"SIGRTMIN (software line)", "SIGUSR1 (during the replay)",
+		"SIGUSR2 (during the replay)" };
 	char line[200];
 
 	for (unsigned l = 0; l < HAL_IRQ_LINES; l++) {
@@ -154,7 +168,8 @@ report_refused(void)
 
 		if (n == 0)
 			continue;
-		len = snprintf(line, sizeof line, "#W hosted: refused %llu %s "
+		len = snprintf(line, sizeof line,
+		    "#W hosted: refused %llu %s "
 		    "not raised by this kernel (the last from pid %d)\n",
 		    (unsigned long long)n, names[l], pid);
 		fprintf(stderr, "cellos-%s", line + 3);
@@ -178,8 +193,9 @@ block_signals_first(int argc, char **argv, char **envp)
 	(void)envp;
 	hosted_irq_block_early();
 }
-__attribute__((section(".preinit_array"), used))
-static void (*const block_first)(int, char **, char **) = block_signals_first;
+__attribute__((section(".preinit_array"),
+    used)) static void (*const block_first)(int, char **,
+    char **) = block_signals_first;
 
 int
 main(int argc, char **argv)
@@ -222,7 +238,8 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "real") == 0)
 				time_mode = HOSTED_TIME_REAL;
 			else
-				usage_error("--time=%s: expected virtual or real",
+				usage_error(
+				    "--time=%s: expected virtual or real",
 				    optarg);
 			break;
 		case 'R':
@@ -233,16 +250,20 @@ main(int argc, char **argv)
 			break;
 		case 'f':
 			if (parse_count(optarg, 1, 86400, &run_for) != 0)
-				usage_error("--run-for=%s: expected whole seconds, "
-				    "1..86400", optarg);
+				usage_error(
+				    "--run-for=%s: expected whole seconds, "
+				    "1..86400",
+				    optarg);
 			break;
 		case 'd':
 			disk_path = optarg;
 			break;
 		case 'F':
 			if (parse_count(optarg, 1, UINT32_MAX, &disk_fail) != 0)
-				usage_error("--disk-fail=%s: expected the number of "
-				    "the first write to fail, 1 or more", optarg);
+				usage_error(
+				    "--disk-fail=%s: expected the number of "
+				    "the first write to fail, 1 or more",
+				    optarg);
 			break;
 		case 'S':
 			if (hosted_load_secret(optarg) != 0)
@@ -250,19 +271,23 @@ main(int argc, char **argv)
 			break;
 		case 'b':
 			if (parse_count(optarg, 1, 1000000, &boots) != 0)
-				usage_error("--boots=%s: expected 1..1000000", optarg);
+				usage_error("--boots=%s: expected 1..1000000",
+				    optarg);
 			break;
 		case 'c':
 			if (strcmp(optarg, "null") == 0)
 				hosted_console_to(-1);
 			else if (strcmp(optarg, "stdout") != 0)
-				usage_error("--console=%s: expected stdout or null",
+				usage_error(
+				    "--console=%s: expected stdout or null",
 				    optarg);
 			break;
 		case 'r':
 			if (parse_size(optarg, &ram) != 0 || ram == 0 ||
-			    (ram & ((1u << 20) - 1)) != 0 || (ram >> 20) > UINT32_MAX)
-				usage_error("--ram=%s: expected a whole number of MiB, such as 128M or 1G",
+			    (ram & ((1u << 20) - 1)) != 0 ||
+			    (ram >> 20) > UINT32_MAX)
+				usage_error(
+				    "--ram=%s: expected a whole number of MiB, such as 128M or 1G",
 				    optarg);
 			break;
 		case 'h':
@@ -280,7 +305,8 @@ main(int argc, char **argv)
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (record_path != NULL && replay_path != NULL)
-		usage_error("%s", "--irq-record and --irq-replay exclude each other");
+		usage_error("%s",
+		    "--irq-record and --irq-replay exclude each other");
 
 	if (pheno_path != NULL) {
 		if (hosted_load_phenotype(pheno_path) != 0)
@@ -290,12 +316,14 @@ main(int argc, char **argv)
 	}
 	if (disk_path != NULL && strcmp(disk_path, "none") == 0)
 		hosted_blk_use_none();
-	else if (disk_path != NULL ? hosted_blk_open(disk_path) != 0 :
-	    hosted_blk_use_memory(HOSTED_DISK_BLOCKS) != 0)
+	else if (disk_path != NULL ?
+		hosted_blk_open(disk_path) != 0 :
+		hosted_blk_use_memory(HOSTED_DISK_BLOCKS) != 0)
 		return CELL_EXIT_NOSTART;
 	hosted_blk_fail_writes(disk_fail);
 	if (replay_path != NULL &&
-	    hosted_irq_load_schedule(replay_path, &schedule, &schedule_len) != 0)
+	    hosted_irq_load_schedule(replay_path, &schedule, &schedule_len) !=
+		0)
 		return CELL_EXIT_NOSTART;
 	if (record_path != NULL && (record = fopen(record_path, "w")) == NULL) {
 		fprintf(stderr, "cellos-hosted: %s: %s\n", record_path,
@@ -317,7 +345,8 @@ main(int argc, char **argv)
 		status = status ? status : CELL_EXIT_NOSTART;
 	}
 	if (schedule != NULL && !hosted_irq_replay_done()) {
-		fprintf(stderr, "cellos-hosted: --irq-replay: the run ended "
+		fprintf(stderr,
+		    "cellos-hosted: --irq-replay: the run ended "
 		    "before every recorded interrupt was taken\n");
 		status = status ? status : CELL_EXIT_NOSTART;
 	}

@@ -85,15 +85,16 @@ probe_cpu(void)
 	FILE *f;
 
 	cpu.arch = CGF_ARCH_ARM64;
-	if (hw & (1ul << 0))		/* HWCAP_FP */
+	if (hw & (1ul << 0)) /* HWCAP_FP */
 		cpu.features |= CGF_FEAT_FP;
-	if (hw & (1ul << 1))		/* HWCAP_ASIMD */
+	if (hw & (1ul << 1)) /* HWCAP_ASIMD */
 		cpu.features |= CGF_FEAT_NEON;
-	if (hw & (1ul << 6))		/* HWCAP_SHA2 */
+	if (hw & (1ul << 6)) /* HWCAP_SHA2 */
 		cpu.features |= CGF_FEAT_SHA2;
-	if (hw & (1ul << 7))		/* HWCAP_CRC32 */
+	if (hw & (1ul << 7)) /* HWCAP_CRC32 */
 		cpu.features |= CGF_FEAT_CRC32;
-	f = fopen("/sys/devices/system/cpu/cpu0/regs/identification/midr_el1", "r");
+	f = fopen("/sys/devices/system/cpu/cpu0/regs/identification/midr_el1",
+	    "r");
 	if (f != NULL) {
 		unsigned long long midr = 0;
 		if (fscanf(f, "%llx", &midr) == 1)
@@ -147,6 +148,6 @@ hosted_probe(handoff_t *h, uint64_t ram_bytes)
 	s->console_fabric = CGF_CONSOLE_STDOUT;
 	s->ram_total_bytes = ram_bytes;
 	s->dma32_boundary = ram_bytes < (1ull << 32) ? ram_bytes : (1ull << 32);
-	s->substrate_code = cgf_substrate_code(s->arch, s->tier,
-	    s->intr_fabric, s->timer_fabric);
+	s->substrate_code = cgf_substrate_code(s->arch, s->tier, s->intr_fabric,
+	    s->timer_fabric);
 }

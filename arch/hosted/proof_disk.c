@@ -37,7 +37,8 @@ put_bytes(int (*put)(void *, uint64_t, const uint8_t *), void *ctx,
 	if (len > (size_t)max_blocks * HAL_BLOCK_SIZE)
 		return -CELL_E_TOOLONG;
 	for (size_t off = 0; off < len; off += HAL_BLOCK_SIZE) {
-		size_t n = len - off < HAL_BLOCK_SIZE ? len - off : HAL_BLOCK_SIZE;
+		size_t n =
+		    len - off < HAL_BLOCK_SIZE ? len - off : HAL_BLOCK_SIZE;
 
 		memset(block, 0, sizeof block);
 		memcpy(block, p + off, n);
@@ -63,16 +64,16 @@ hosted_proof_disk(int (*put)(void *ctx, uint64_t lba, const uint8_t *block),
 	disk_secret_encode(hosted_test_secret, block);
 	if ((rc = put(ctx, DISK_SECRET_LBA, block)) < 0 ||
 	    (rc = put_bytes(put, ctx, in + INBOX_PROOF_PACKAGE,
-	    hosted_proof_package, hosted_proof_package_end,
-	    INBOX_PACKAGE_BLOCKS)) < 0 ||
+		 hosted_proof_package, hosted_proof_package_end,
+		 INBOX_PACKAGE_BLOCKS)) < 0 ||
 	    (rc = put_bytes(put, ctx, in + INBOX_PROOF_OLDER,
-	    hosted_proof_older, hosted_proof_older_end,
-	    INBOX_PACKAGE_BLOCKS)) < 0 ||
+		 hosted_proof_older, hosted_proof_older_end,
+		 INBOX_PACKAGE_BLOCKS)) < 0 ||
 	    (rc = put_bytes(put, ctx, in + INBOX_PROOF_FOREIGN,
-	    hosted_proof_foreign, hosted_proof_foreign_end,
-	    INBOX_PACKAGE_BLOCKS)) < 0 ||
+		 hosted_proof_foreign, hosted_proof_foreign_end,
+		 INBOX_PACKAGE_BLOCKS)) < 0 ||
 	    (rc = put_bytes(put, ctx, in + INBOX_PROOF_ROTATION,
-	    hosted_proof_rotation, hosted_proof_rotation_end, 1)) < 0)
+		 hosted_proof_rotation, hosted_proof_rotation_end, 1)) < 0)
 		return rc;
 	return 0;
 }

@@ -29,9 +29,10 @@ hosted_load_secret(const char *path)
 	extra = fgetc(f);
 	fclose(f);
 	if (n != sizeof secret || extra != EOF) {
-		fprintf(stderr, "cellos-hosted: --secret %s: expected exactly %zu "
-		    "bytes, the file has %s\n", path, sizeof secret,
-		    n < sizeof secret ? "fewer" : "more");
+		fprintf(stderr,
+		    "cellos-hosted: --secret %s: expected exactly %zu "
+		    "bytes, the file has %s\n",
+		    path, sizeof secret, n < sizeof secret ? "fewer" : "more");
 		return -1;
 	}
 	cell_machine_secret = secret;

@@ -16,6 +16,6 @@
  * needs more is refused gene by gene ("no room left to decode it"), never
  * misread.
  */
-#define VM_DECODED_MAX		1536
+#define VM_DECODED_MAX 1536
 
 #endif

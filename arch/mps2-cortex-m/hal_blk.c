@@ -24,21 +24,23 @@
 #include "kprint.h"
 #include "mcu.h"
 
-#define SYS_OPEN	0x01
-#define SYS_WRITE	0x05
-#define SYS_READ	0x06
-#define SYS_SEEK	0x0A
-#define SYS_FLEN	0x0C
-#define SYS_ERRNO	0x13
-#define OPEN_RPLUS_B	3		/* ISO C fopen mode "r+b" */
-#define PATH_MAX_LEN	200
-#define BLOCKS_MAX	(0x7FFFFFFFu / HAL_BLOCK_SIZE)	/* SYS_SEEK takes a signed 32-bit offset */
+#define SYS_OPEN     0x01
+#define SYS_WRITE    0x05
+#define SYS_READ     0x06
+#define SYS_SEEK     0x0A
+#define SYS_FLEN     0x0C
+#define SYS_ERRNO    0x13
+#define OPEN_RPLUS_B 3 /* ISO C fopen mode "r+b" */
+#define PATH_MAX_LEN 200
+#define BLOCKS_MAX     \
+	(0x7FFFFFFFu / \
+	    HAL_BLOCK_SIZE) /* SYS_SEEK takes a signed 32-bit offset */
 
 static int32_t handle = -1;
 static uint32_t blocks;
 static int32_t opened_len;
 static char path[PATH_MAX_LEN + 1];
-static int open_errno = -1;	/* the host's errno when SYS_OPEN failed */
+static int open_errno = -1; /* the host's errno when SYS_OPEN failed */
 
 /* The value of the first "disk=" word of cmdline into path; its length or 0. */
 static uint32_t
@@ -55,7 +57,7 @@ disk_arg(const char *cmdline)
 
 			for (p += 5; *p != '\0' && *p != ' '; p++) {
 				if (n == PATH_MAX_LEN) {
-					path[0] = '\0';	/* too long: no disk */
+					path[0] = '\0'; /* too long: no disk */
 					return 0;
 				}
 				path[n++] = *p;
@@ -113,13 +115,14 @@ mcu_blk_describe(void)
 {
 	if (path[0] == '\0')
 		kprintf("#I mcu: no disk (the semihosting command line names "
-		    "none)\n");
+			"none)\n");
 	else if (handle < 0)
 		kprintf("#I mcu: disk %s: the host cannot open it (errno %d)\n",
 		    path, open_errno);
 	else
 		kprintf("#I mcu: disk %s: %u blocks, a host file through "
-		    "semihosting\n", path, blocks);
+			"semihosting\n",
+		    path, blocks);
 }
 
 uint64_t

@@ -8,16 +8,16 @@
 #include "hal.h"
 #include "mcu.h"
 
-#define UART_DATA	0x000
-#define UART_STATE	0x004
-#define UART_CTRL	0x008
-#define UART_BAUDDIV	0x010
-#define UART_PID4	0xFD0
-#define UART_PID0	0xFE0
-#define UART_CID0	0xFF0
+#define UART_DATA    0x000
+#define UART_STATE   0x004
+#define UART_CTRL    0x008
+#define UART_BAUDDIV 0x010
+#define UART_PID4    0xFD0
+#define UART_PID0    0xFE0
+#define UART_CID0    0xFF0
 
-#define STATE_TX_FULL	(1u << 0)
-#define CTRL_TX_EN	(1u << 0)
+#define STATE_TX_FULL (1u << 0)
+#define CTRL_TX_EN    (1u << 0)
 
 static int uart_enabled;
 
@@ -38,7 +38,8 @@ uart_identify(void)
 	part = pid[0] | (pid[1] & 0xF) << 8;
 	designer = pid[1] >> 4 | (pid[2] & 0x7) << 4;
 	return part == 0x821 && designer == 0x3B && preamble == 0xB105F00Du ?
-	    0 : -CELL_E_NOSYS;
+	    0 :
+	    -CELL_E_NOSYS;
 }
 
 int

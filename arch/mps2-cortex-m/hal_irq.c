@@ -21,23 +21,23 @@
 #include "hal.h"
 #include "mcu.h"
 
-#define SYST_ENABLE	(1u << 0)
-#define SYST_TICKINT	(1u << 1)
-#define SYST_COUNTFLAG	(1u << 16)
-#define CALIB_NOREF	(1u << 31)
-#define CALIB_TENMS	0x00FFFFFFu
-#define IRQ_PRIORITY	0x80u
+#define SYST_ENABLE    (1u << 0)
+#define SYST_TICKINT   (1u << 1)
+#define SYST_COUNTFLAG (1u << 16)
+#define CALIB_NOREF    (1u << 31)
+#define CALIB_TENMS    0x00FFFFFFu
+#define IRQ_PRIORITY   0x80u
 
 static struct {
 	hal_irq_handler_t handler;
 	void *ctx;
 } lines[HAL_IRQ_LINES];
 
-static volatile uint64_t taken[HAL_IRQ_LINES];	/* at the exception entry */
+static volatile uint64_t taken[HAL_IRQ_LINES]; /* at the exception entry */
 static volatile uint64_t ticks;
-static int ready;		/* mcu_irq_init has run */
+static int ready; /* mcu_irq_init has run */
 static int timer_running;
-static int timer_pending;	/* a tick came while the line was masked */
+static int timer_pending; /* a tick came while the line was masked */
 
 void
 mcu_irq_init(void)
@@ -52,17 +52,18 @@ mcu_irq_init(void)
 	}
 	/* SysTick's priority is SHPR3's top byte; a line's, its IPR byte
 	 * (written as a word: byte access is allowed, but one style). */
-	mmio_write32(SCB_SHPR3, (mmio_read32(SCB_SHPR3) & 0x00FFFFFFu) |
-	    IRQ_PRIORITY << 24);
+	mmio_write32(SCB_SHPR3,
+	    (mmio_read32(SCB_SHPR3) & 0x00FFFFFFu) | IRQ_PRIORITY << 24);
 	mmio_write32(NVIC_IPR0 + 4 * (MCU_SOFT_IRQ / 4),
 	    (mmio_read32(NVIC_IPR0 + 4 * (MCU_SOFT_IRQ / 4)) &
-	    ~(0xFFu << (8 * (MCU_SOFT_IRQ % 4)))) |
-	    IRQ_PRIORITY << (8 * (MCU_SOFT_IRQ % 4)));
+		~(0xFFu << (8 * (MCU_SOFT_IRQ % 4)))) |
+		IRQ_PRIORITY << (8 * (MCU_SOFT_IRQ % 4)));
 	mmio_write32(NVIC_ISER0 + 4 * (MCU_SOFT_IRQ / 32),
 	    1u << (MCU_SOFT_IRQ % 32));
 	/* Faults get their own handlers instead of escalating to HardFault. */
-	mmio_write32(SCB_SHCSR, mmio_read32(SCB_SHCSR) | SHCSR_MEMFAULTENA |
-	    SHCSR_BUSFAULTENA | SHCSR_USGFAULTENA);
+	mmio_write32(SCB_SHCSR,
+	    mmio_read32(SCB_SHCSR) | SHCSR_MEMFAULTENA | SHCSR_BUSFAULTENA |
+		SHCSR_USGFAULTENA);
 	mcu_barrier();
 	ready = 1;
 }
@@ -100,8 +101,10 @@ hal_irq_save(void)
 {
 	uint32_t primask;
 
-	__asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask) : :
-	    "memory");
+	__asm__ volatile("mrs %0, primask\n\tcpsid i"
+			 : "=r"(primask)
+			 :
+			 : "memory");
 	return (primask & 1) == 0;
 }
 
@@ -159,7 +162,7 @@ timer_unmask(void)
 	unsigned long irq = hal_irq_save();
 
 	if (timer_running) {
-		uint32_t csr = mmio_read32(SYST_CSR);	/* clears COUNTFLAG */
+		uint32_t csr = mmio_read32(SYST_CSR); /* clears COUNTFLAG */
 
 		if (csr & SYST_COUNTFLAG)
 			timer_pending = 1;
@@ -224,8 +227,10 @@ hal_irq_raise_soft(unsigned line)
 void
 hal_wait_irq(void)
 {
-	__asm__ volatile("dsb\n\twfi\n\tcpsie i\n\tisb\n\tcpsid i" : : :
-	    "memory");
+	__asm__ volatile("dsb\n\twfi\n\tcpsie i\n\tisb\n\tcpsid i"
+			 :
+			 :
+			 : "memory");
 }
 
 int

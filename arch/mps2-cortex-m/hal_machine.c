@@ -16,8 +16,8 @@
 #include "log_ring.h"
 #include "mcu.h"
 
-#define SYS_EXIT_EXTENDED		0x20
-#define ADP_STOPPED_APPLICATION_EXIT	0x20026u
+#define SYS_EXIT_EXTENDED            0x20
+#define ADP_STOPPED_APPLICATION_EXIT 0x20026u
 
 volatile int mcu_probing;
 
@@ -27,7 +27,7 @@ void
 hal_exit(int status)
 {
 	uint32_t block[2] = { ADP_STOPPED_APPLICATION_EXIT,
-	    CELL_EXIT_BOARD_BASE | ((uint32_t)status & 0x1F) };
+		CELL_EXIT_BOARD_BASE | ((uint32_t)status & 0x1F) };
 
 	__asm__ volatile("cpsid i" : : : "memory");
 	mcu_semihost(SYS_EXIT_EXTENDED, block);
@@ -51,12 +51,14 @@ hal_machine_unsupported(void)
 static const char *
 exception_name(uint32_t n)
 {
+	/* clang-format off */
 	static const char *const names[16] = {
 		"thread", "reset", "NMI", "HardFault", "MemManage", "BusFault",
 		"UsageFault", "reserved 7", "reserved 8", "reserved 9",
 		"reserved 10", "SVCall", "DebugMonitor", "reserved 13", "PendSV",
 		"SysTick",
 	};
+	/* clang-format on */
 
 	return n < 16 ? names[n] : "IRQ";
 }
@@ -74,7 +76,8 @@ frame_readable(const uint32_t *frame)
 void
 mcu_fault(uint32_t *frame, uint32_t exception, uint32_t exc_return)
 {
-	static const char nocp[] = "#X the CPU has no FPU; this kernel is "
+	static const char nocp[] =
+	    "#X the CPU has no FPU; this kernel is "
 	    "built for the Cortex-M4F's (-mfloat-abi=hard)\n";
 	static const char overflow[] = "#X the kernel stack overflowed\n";
 	uint32_t cfsr = mmio_read32(SCB_CFSR);
@@ -107,15 +110,17 @@ mcu_fault(uint32_t *frame, uint32_t exception, uint32_t exc_return)
 	}
 	mcu_uart_ensure();
 	log_flush();
-	len = ksnprintf(line, sizeof line, "#X exception %s", exception_name(n));
+	len =
+	    ksnprintf(line, sizeof line, "#X exception %s", exception_name(n));
 	if (n >= 16)
 		len += ksnprintf(line + len, sizeof line - (size_t)len, " %u",
 		    (unsigned)(n - 16));
-	len += ksnprintf(line + len, sizeof line - (size_t)len, " cfsr=%08X "
+	len += ksnprintf(line + len, sizeof line - (size_t)len,
+	    " cfsr=%08X "
 	    "hfsr=%08X mmfar=%08X bfar=%08X pc=%08X lr=%08X xpsr=%08X "
-	    "exc_return=%08X\n", cfsr, mmio_read32(SCB_HFSR),
-	    mmio_read32(SCB_MMFAR), mmio_read32(SCB_BFAR), pc, lr, xpsr,
-	    exc_return);
+	    "exc_return=%08X\n",
+	    cfsr, mmio_read32(SCB_HFSR), mmio_read32(SCB_MMFAR),
+	    mmio_read32(SCB_BFAR), pc, lr, xpsr, exc_return);
 	if (len > (int)sizeof line - 1)
 		len = (int)sizeof line - 1;
 	hal_console_write(line, (size_t)len);
@@ -127,8 +132,9 @@ mcu_fault(uint32_t *frame, uint32_t exception, uint32_t exc_return)
 	bfar = mmio_read32(SCB_BFAR);
 	if ((cfsr & CFSR_BFARVALID) &&
 	    bfar - (uint32_t)(uintptr_t)__ram_start <
-	    (uint32_t)(__ram_end - __ram_start)) {
-		len = ksnprintf(line, sizeof line, "#X the kernel's data, BSS "
+		(uint32_t)(__ram_end - __ram_start)) {
+		len = ksnprintf(line, sizeof line,
+		    "#X the kernel's data, BSS "
 		    "and stack (%08X..%08X) are not all RAM on this machine\n",
 		    (unsigned)(uintptr_t)__ram_start,
 		    (unsigned)(uintptr_t)__ram_end - 1);

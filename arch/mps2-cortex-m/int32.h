@@ -27,6 +27,6 @@
 #undef __INT_LEAST32_MAX__
 #define __INT_LEAST32_MAX__ 0x7fffffff
 #undef __UINT32_C
-#define __UINT32_C(c) c ## U
+#define __UINT32_C(c) c##U
 #undef __INT32_C
 #define __INT32_C(c) c

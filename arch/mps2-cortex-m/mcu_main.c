@@ -16,7 +16,7 @@
 #include "kprint.h"
 #include "mcu.h"
 
-#define SYS_GET_CMDLINE	0x15	/* semihosting: {buffer, length} */
+#define SYS_GET_CMDLINE 0x15 /* semihosting: {buffer, length} */
 
 struct mcu_machine mcu;
 const char *mcu_unsupported;
@@ -30,13 +30,20 @@ static const char *
 part_name(uint32_t cpuid)
 {
 	switch ((cpuid >> 4) & 0xFFF) {
-	case 0xC20: return "Cortex-M0";
-	case 0xC21: return "Cortex-M1";
-	case 0xC23: return "Cortex-M3";
-	case 0xC24: return "Cortex-M4";
-	case 0xC27: return "Cortex-M7";
-	case 0xD21: return "Cortex-M33";
-	default: return "an unknown part";
+	case 0xC20:
+		return "Cortex-M0";
+	case 0xC21:
+		return "Cortex-M1";
+	case 0xC23:
+		return "Cortex-M3";
+	case 0xC24:
+		return "Cortex-M4";
+	case 0xC27:
+		return "Cortex-M7";
+	case 0xD21:
+		return "Cortex-M33";
+	default:
+		return "an unknown part";
 	}
 }
 
@@ -59,7 +66,7 @@ probe_cpu(void)
 {
 	mcu.cpuid = mmio_read32(SCB_CPUID);
 	if (!is_armv7m(mcu.cpuid))
-		return;		/* nothing else can be read safely */
+		return; /* nothing else can be read safely */
 	mcu.mvfr0 = mmio_read32(FPU_MVFR0);
 	mcu.mpu_regions = (mmio_read32(MPU_TYPE) >> 8) & 0xFF;
 	mcu.nvic_lines = 32 * ((mmio_read32(SCS_ICTR) & 0xF) + 1);
@@ -86,8 +93,8 @@ fill_handoff(handoff_t *h)
 	if (is_armv7m(mcu.cpuid)) {
 		s->arch = CGF_ARCH_ARM_M;
 		s->tier = CGF_TIER_MCU_CONTROLLER;
-		s->intr_fabric = CGF_INTR_ONCHIP_MCU;	/* the NVIC */
-		s->timer_fabric = CGF_TIMER_ONCHIP_MCU;	/* SysTick */
+		s->intr_fabric = CGF_INTR_ONCHIP_MCU;   /* the NVIC */
+		s->timer_fabric = CGF_TIMER_ONCHIP_MCU; /* SysTick */
 		/* MVFR0: single- or double-precision registers present. */
 		if ((mcu.mvfr0 & 0xFF0) != 0)
 			s->cpu_features |= CGF_FEAT_FP;
@@ -98,8 +105,8 @@ fill_handoff(handoff_t *h)
 	h->console_flags = s->console_fabric;
 	s->ram_total_bytes = total;
 	s->dma32_boundary = top < (1ull << 32) ? top : (1ull << 32);
-	s->substrate_code = cgf_substrate_code(s->arch, s->tier,
-	    s->intr_fabric, s->timer_fabric);
+	s->substrate_code = cgf_substrate_code(s->arch, s->tier, s->intr_fabric,
+	    s->timer_fabric);
 }
 
 /*
@@ -118,8 +125,9 @@ guard_stack(void)
 		return;
 	mmio_write32(MPU_RNR, 0);
 	mmio_write32(MPU_RBAR, at & ~31u);
-	mmio_write32(MPU_RASR, MPU_RASR_XN | MPU_RASR_AP_NONE |
-	    MPU_RASR_SIZE_32 | MPU_RASR_ENABLE);
+	mmio_write32(MPU_RASR,
+	    MPU_RASR_XN | MPU_RASR_AP_NONE | MPU_RASR_SIZE_32 |
+		MPU_RASR_ENABLE);
 	mmio_write32(MPU_CTRL, MPU_CTRL_ENABLE | MPU_CTRL_PRIVDEFENA);
 	mcu_barrier();
 }
@@ -131,10 +139,11 @@ describe(void)
 	uint64_t total = 0;
 
 	kprintf("#I mcu: cpu %s r%up%u (CPUID=%08X), FPU %s (MVFR0=%08X), MPU "
-	    "%u regions, NVIC %u lines, SysTick CALIB=%08X, board SCC id "
-	    "%08X\n", part_name(mcu.cpuid), (mcu.cpuid >> 20) & 0xF,
-	    mcu.cpuid & 0xF, mcu.cpuid, mcu.mvfr0 ? "yes" : "no", mcu.mvfr0,
-	    mcu.mpu_regions, mcu.nvic_lines, mcu.systick_calib, mcu.scc_id);
+		"%u regions, NVIC %u lines, SysTick CALIB=%08X, board SCC id "
+		"%08X\n",
+	    part_name(mcu.cpuid), (mcu.cpuid >> 20) & 0xF, mcu.cpuid & 0xF,
+	    mcu.cpuid, mcu.mvfr0 ? "yes" : "no", mcu.mvfr0, mcu.mpu_regions,
+	    mcu.nvic_lines, mcu.systick_calib, mcu.scc_id);
 	for (unsigned i = 0; i < mcu.ram_count; i++) {
 		kprintf("#I mcu: ram %08X..%08X (%u KiB)\n", mcu.ram[i].base,
 		    mcu.ram[i].base + (mcu.ram[i].size - 1),
@@ -158,18 +167,18 @@ mcu_main(void)
 	} cmd = { cmdline, sizeof cmdline };
 
 	mcu.uart_ok = mcu_uart_init() == 0;
-	kprintf("#E0 mcu uart0 %s\n", mcu.uart_ok ? "ok" :
-	    "unidentified");
+	kprintf("#E0 mcu uart0 %s\n", mcu.uart_ok ? "ok" : "unidentified");
 	probe_cpu();
 	if (!is_armv7m(mcu.cpuid)) {
-		mcu_unsupported = "the CPU is not an ARMv7-M Cortex-M3, M4 or M7 "
+		mcu_unsupported =
+		    "the CPU is not an ARMv7-M Cortex-M3, M4 or M7 "
 		    "(CPUID names another part)";
 	} else if (!mcu.uart_ok) {
 		mcu_unsupported = "UART0 at 0x40004000 is not a CMSDK APB UART "
-		    "(its ID registers say otherwise)";
+				  "(its ID registers say otherwise)";
 	} else if (mcu.nvic_lines <= MCU_SOFT_IRQ) {
 		mcu_unsupported = "the NVIC has no line 31 for the software "
-		    "interrupt";
+				  "interrupt";
 	} else {
 		mcu.scc_id = mmio_read32(MPS2_SCC_ID);
 		mcu_probe_ram_regions();

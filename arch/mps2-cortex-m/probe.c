@@ -32,15 +32,15 @@
 
 #include "mcu.h"
 
-#define STEP		0x10000u
-#define MIB		0x100000u
-#define BLOCK		0x1000u
+#define STEP  0x10000u
+#define MIB   0x100000u
+#define BLOCK 0x1000u
 
 static const struct {
 	uint32_t lo, hi;
 } windows[] = {
-	{ 0x00000000u, 0x40000000u },	/* code and SRAM */
-	{ 0x60000000u, 0xA0000000u },	/* external RAM */
+	{ 0x00000000u, 0x40000000u }, /* code and SRAM */
+	{ 0x60000000u, 0xA0000000u }, /* external RAM */
 };
 
 static int
@@ -71,7 +71,8 @@ is_mirror(uint32_t addr)
 
 		if (r->base >= addr)
 			continue;
-		partner = r->base + ((addr - r->base) & (pow2_ceil(r->size) - 1));
+		partner =
+		    r->base + ((addr - r->base) & (pow2_ceil(r->size) - 1));
 		if (partner != addr && found(partner) &&
 		    mcu_probe_alias(addr, partner) == 1)
 			return 1;
@@ -82,8 +83,8 @@ is_mirror(uint32_t addr)
 static void
 record(uint32_t block)
 {
-	struct mcu_ram_region *last = mcu.ram_count > 0 ?
-	    &mcu.ram[mcu.ram_count - 1] : NULL;
+	struct mcu_ram_region *last =
+	    mcu.ram_count > 0 ? &mcu.ram[mcu.ram_count - 1] : NULL;
 
 	if (last != NULL && last->base + last->size == block) {
 		last->size += BLOCK;
@@ -111,7 +112,7 @@ mcu_probe_ram_regions(void)
 		uint32_t next;
 
 		for (uint32_t step = windows[w].lo; step < windows[w].hi;
-		    step = next) {
+		     step = next) {
 			if (mcu_probe_word(step) != MCU_PROBE_RAM) {
 				next = (step & ~(MIB - 1)) + MIB;
 				continue;

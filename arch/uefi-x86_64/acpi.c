@@ -14,18 +14,18 @@
 
 #include "loader.h"
 
-#define RSDP_V1_LEN	20u
-#define RSDP_REVISION	15u
-#define RSDP_RSDT	16u
-#define RSDP_LENGTH	20u
-#define RSDP_XSDT	24u
-#define RSDP_OEMID	9u
-#define SDT_HEADER	36u
-#define MADT_FLAGS	40u
-#define MADT_ENTRIES	44u
+#define RSDP_V1_LEN      20u
+#define RSDP_REVISION    15u
+#define RSDP_RSDT        16u
+#define RSDP_LENGTH      20u
+#define RSDP_XSDT        24u
+#define RSDP_OEMID       9u
+#define SDT_HEADER       36u
+#define MADT_FLAGS       40u
+#define MADT_ENTRIES     44u
 #define MADT_PCAT_COMPAT 1u
-#define MADT_IOAPIC	1u
-#define TABLE_MAX	(1u << 20)	/* larger than any table we read */
+#define MADT_IOAPIC      1u
+#define TABLE_MAX        (1u << 20) /* larger than any table we read */
 
 static const EFI_GUID acpi20_guid = EFI_ACPI_20_TABLE_GUID;
 static const EFI_GUID acpi10_guid = EFI_ACPI_10_TABLE_GUID;
@@ -79,7 +79,8 @@ acpi_find_rsdp(const EFI_SYSTEM_TABLE *st)
 
 	for (unsigned w = 0; w < 2; w++) {
 		for (UINTN i = 0; i < st->number_of_table_entries; i++) {
-			const EFI_CONFIGURATION_TABLE *t = &st->configuration_table[i];
+			const EFI_CONFIGURATION_TABLE *t =
+			    &st->configuration_table[i];
 			const uint8_t *r = t->vendor_table;
 			uint32_t len = RSDP_V1_LEN;
 
@@ -93,15 +94,16 @@ acpi_find_rsdp(const EFI_SYSTEM_TABLE *st)
 			}
 			if (r[RSDP_REVISION] >= 2)
 				len = rd32(r + RSDP_LENGTH);
-			if (r[RSDP_REVISION] >= 2 && (len < 36 || len > 4096 ||
-			    !checksum_ok(r, len))) {
+			if (r[RSDP_REVISION] >= 2 &&
+			    (len < 36 || len > 4096 || !checksum_ok(r, len))) {
 				say("#I uefi: the ACPI 2.0 RSDP's extended "
 				    "checksum does not hold");
 				continue;
 			}
 			line_start(&l, "#I uefi: ACPI RSDP at ");
 			line_hex(&l, (uint64_t)(uintptr_t)r);
-			line_str(&l, w == 0 ? " (ACPI 2.0 GUID)" : " (ACPI 1.0 GUID)");
+			line_str(&l,
+			    w == 0 ? " (ACPI 2.0 GUID)" : " (ACPI 1.0 GUID)");
 			line_str(&l, ": revision ");
 			line_dec(&l, r[RSDP_REVISION]);
 			line_str(&l, ", OEM \"");
@@ -153,7 +155,7 @@ acpi_madt(uint64_t rsdp_pa, struct acpi_madt *m)
 	}
 	len = rd32(root + 4);
 	for (uint32_t at = SDT_HEADER; at + step <= len && madt == NULL;
-	    at += step)
+	     at += step)
 		madt = sdt_at(step == 8 ? rd64(root + at) : rd32(root + at),
 		    "APIC");
 	if (madt == NULL || rd32(madt + 4) < MADT_ENTRIES) {
@@ -176,8 +178,9 @@ acpi_madt(uint64_t rsdp_pa, struct acpi_madt *m)
 		at += elen;
 	}
 	line_start(&l, "#I uefi: MADT: ");
-	line_str(&l, m->pcat_compat ? "PCAT_COMPAT (the dual 8259s are there)" :
-	    "no PCAT_COMPAT flag");
+	line_str(&l,
+	    m->pcat_compat ? "PCAT_COMPAT (the dual 8259s are there)" :
+			     "no PCAT_COMPAT flag");
 	line_str(&l, ", ");
 	line_dec(&l, m->ioapics);
 	line_str(&l, " I/O APIC(s)");

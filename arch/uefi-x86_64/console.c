@@ -11,8 +11,8 @@
 #include "bootinfo.h"
 #include "loader.h"
 
-#define COM1		0x3F8u
-#define COM1_WAIT	100000u	/* LSR reads before a byte is sent anyway */
+#define COM1      0x3F8u
+#define COM1_WAIT 100000u /* LSR reads before a byte is sent anyway */
 
 static EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *con;
 static int com1_direct;

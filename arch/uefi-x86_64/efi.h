@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EFIAPI	__attribute__((ms_abi))
+#define EFIAPI __attribute__((ms_abi))
 
 typedef uint64_t UINTN;
 typedef uint16_t CHAR16;
@@ -27,16 +27,18 @@ typedef void *EFI_HANDLE;
 typedef uint64_t EFI_PHYSICAL_ADDRESS;
 
 /* Appendix D: error codes have the top bit set. */
-#define EFI_ERROR_BIT		0x8000000000000000ull
+#define EFI_ERROR_BIT 0x8000000000000000ull
+/* clang-format off */
 #define EFI_IS_ERROR(s)		(((s) & EFI_ERROR_BIT) != 0)
-#define EFI_SUCCESS		0ull
-#define EFI_LOAD_ERROR		(EFI_ERROR_BIT | 1)
-#define EFI_INVALID_PARAMETER	(EFI_ERROR_BIT | 2)
-#define EFI_UNSUPPORTED		(EFI_ERROR_BIT | 3)
-#define EFI_BUFFER_TOO_SMALL	(EFI_ERROR_BIT | 5)
-#define EFI_OUT_OF_RESOURCES	(EFI_ERROR_BIT | 9)
-#define EFI_NOT_FOUND		(EFI_ERROR_BIT | 14)
-#define EFI_SECURITY_VIOLATION	(EFI_ERROR_BIT | 26)
+/* clang-format on */
+#define EFI_SUCCESS            0ull
+#define EFI_LOAD_ERROR         (EFI_ERROR_BIT | 1)
+#define EFI_INVALID_PARAMETER  (EFI_ERROR_BIT | 2)
+#define EFI_UNSUPPORTED        (EFI_ERROR_BIT | 3)
+#define EFI_BUFFER_TOO_SMALL   (EFI_ERROR_BIT | 5)
+#define EFI_OUT_OF_RESOURCES   (EFI_ERROR_BIT | 9)
+#define EFI_NOT_FOUND          (EFI_ERROR_BIT | 14)
+#define EFI_SECURITY_VIOLATION (EFI_ERROR_BIT | 26)
 
 typedef struct {
 	uint32_t data1;
@@ -53,15 +55,15 @@ typedef struct {
 	uint32_t reserved;
 } EFI_TABLE_HEADER;
 
-#define EFI_SYSTEM_TABLE_SIGNATURE	0x5453595320494249ull	/* "IBI SYST" */
-#define EFI_BOOT_SERVICES_SIGNATURE	0x56524553544F4F42ull	/* "BOOTSERV" */
+#define EFI_SYSTEM_TABLE_SIGNATURE  0x5453595320494249ull /* "IBI SYST" */
+#define EFI_BOOT_SERVICES_SIGNATURE 0x56524553544F4F42ull /* "BOOTSERV" */
 
 /* 12.4: EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL. */
 typedef struct efi_text_output EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL;
 struct efi_text_output {
 	void *reset;
-	EFI_STATUS (EFIAPI *output_string)(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *self,
-	    const CHAR16 *string);
+	EFI_STATUS(EFIAPI *output_string)
+	(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *self, const CHAR16 *string);
 	void *test_string;
 	void *query_mode;
 	void *set_mode;
@@ -99,7 +101,7 @@ enum efi_allocate_type {
 	EFI_ALLOCATE_ADDRESS = 2
 };
 
-#define EFI_PAGE_SIZE	4096ull
+#define EFI_PAGE_SIZE 4096ull
 
 typedef struct {
 	uint32_t type;
@@ -115,12 +117,14 @@ typedef struct {
 	EFI_TABLE_HEADER hdr;
 	void *raise_tpl;
 	void *restore_tpl;
-	EFI_STATUS (EFIAPI *allocate_pages)(uint32_t type, uint32_t memory_type,
-	    UINTN pages, EFI_PHYSICAL_ADDRESS *memory);
-	EFI_STATUS (EFIAPI *free_pages)(EFI_PHYSICAL_ADDRESS memory, UINTN pages);
-	EFI_STATUS (EFIAPI *get_memory_map)(UINTN *map_size,
-	    EFI_MEMORY_DESCRIPTOR *map, UINTN *map_key, UINTN *descriptor_size,
-	    uint32_t *descriptor_version);
+	EFI_STATUS(EFIAPI *allocate_pages)
+	(uint32_t type, uint32_t memory_type, UINTN pages,
+	    EFI_PHYSICAL_ADDRESS *memory);
+	EFI_STATUS(EFIAPI *free_pages)
+	(EFI_PHYSICAL_ADDRESS memory, UINTN pages);
+	EFI_STATUS(EFIAPI *get_memory_map)
+	(UINTN *map_size, EFI_MEMORY_DESCRIPTOR *map, UINTN *map_key,
+	    UINTN *descriptor_size, uint32_t *descriptor_version);
 	void *allocate_pool;
 	void *free_pool;
 	void *create_event;
@@ -132,8 +136,8 @@ typedef struct {
 	void *install_protocol_interface;
 	void *reinstall_protocol_interface;
 	void *uninstall_protocol_interface;
-	EFI_STATUS (EFIAPI *handle_protocol)(EFI_HANDLE handle,
-	    const EFI_GUID *protocol, void **interface);
+	EFI_STATUS(EFIAPI *handle_protocol)
+	(EFI_HANDLE handle, const EFI_GUID *protocol, void **interface);
 	void *reserved;
 	void *register_protocol_notify;
 	void *locate_handle;
@@ -143,7 +147,7 @@ typedef struct {
 	void *start_image;
 	void *exit;
 	void *unload_image;
-	EFI_STATUS (EFIAPI *exit_boot_services)(EFI_HANDLE image, UINTN map_key);
+	EFI_STATUS(EFIAPI *exit_boot_services)(EFI_HANDLE image, UINTN map_key);
 	void *get_next_monotonic_count;
 	void *stall;
 	void *set_watchdog_timer;
@@ -193,13 +197,13 @@ typedef struct {
 typedef struct efi_file EFI_FILE_PROTOCOL;
 struct efi_file {
 	uint64_t revision;
-	EFI_STATUS (EFIAPI *open)(EFI_FILE_PROTOCOL *self,
-	    EFI_FILE_PROTOCOL **new_handle, const CHAR16 *file_name,
-	    uint64_t open_mode, uint64_t attributes);
-	EFI_STATUS (EFIAPI *close)(EFI_FILE_PROTOCOL *self);
+	EFI_STATUS(EFIAPI *open)
+	(EFI_FILE_PROTOCOL *self, EFI_FILE_PROTOCOL **new_handle,
+	    const CHAR16 *file_name, uint64_t open_mode, uint64_t attributes);
+	EFI_STATUS(EFIAPI *close)(EFI_FILE_PROTOCOL *self);
 	void *delete_file;
-	EFI_STATUS (EFIAPI *read)(EFI_FILE_PROTOCOL *self, UINTN *buffer_size,
-	    void *buffer);
+	EFI_STATUS(EFIAPI *read)
+	(EFI_FILE_PROTOCOL *self, UINTN *buffer_size, void *buffer);
 	void *write;
 	void *get_position;
 	void *set_position;
@@ -208,29 +212,45 @@ struct efi_file {
 	void *flush;
 };
 
-#define EFI_FILE_MODE_READ	0x0000000000000001ull
+#define EFI_FILE_MODE_READ 0x0000000000000001ull
 
 /* 13.4: EFI_SIMPLE_FILE_SYSTEM_PROTOCOL. */
 typedef struct efi_simple_file_system EFI_SIMPLE_FILE_SYSTEM_PROTOCOL;
 struct efi_simple_file_system {
 	uint64_t revision;
-	EFI_STATUS (EFIAPI *open_volume)(EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *self,
-	    EFI_FILE_PROTOCOL **root);
+	EFI_STATUS(EFIAPI *open_volume)
+	(EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *self, EFI_FILE_PROTOCOL **root);
 };
 
 /* The GUIDs (9.1, 13.4, and 4.6 for the ACPI tables). */
-#define EFI_LOADED_IMAGE_PROTOCOL_GUID \
-	{ 0x5B1B31A1, 0x9562, 0x11D2, \
-	  { 0x8E, 0x3F, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B } }
-#define EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID \
-	{ 0x964E5B22, 0x6459, 0x11D2, \
-	  { 0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B } }
-#define EFI_ACPI_20_TABLE_GUID \
-	{ 0x8868E871, 0xE4F1, 0x11D3, \
-	  { 0xBC, 0x22, 0x00, 0x80, 0xC7, 0x3C, 0x88, 0x81 } }
-#define EFI_ACPI_10_TABLE_GUID \
-	{ 0xEB9D2D30, 0x2D88, 0x11D3, \
-	  { 0x9A, 0x16, 0x00, 0x90, 0x27, 0x3F, 0xC1, 0x4D } }
+#define EFI_LOADED_IMAGE_PROTOCOL_GUID                                 \
+	{                                                              \
+		0x5B1B31A1, 0x9562, 0x11D2,                            \
+		{                                                      \
+			0x8E, 0x3F, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B \
+		}                                                      \
+	}
+#define EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID                           \
+	{                                                              \
+		0x964E5B22, 0x6459, 0x11D2,                            \
+		{                                                      \
+			0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B \
+		}                                                      \
+	}
+#define EFI_ACPI_20_TABLE_GUID                                         \
+	{                                                              \
+		0x8868E871, 0xE4F1, 0x11D3,                            \
+		{                                                      \
+			0xBC, 0x22, 0x00, 0x80, 0xC7, 0x3C, 0x88, 0x81 \
+		}                                                      \
+	}
+#define EFI_ACPI_10_TABLE_GUID                                         \
+	{                                                              \
+		0xEB9D2D30, 0x2D88, 0x11D3,                            \
+		{                                                      \
+			0x9A, 0x16, 0x00, 0x90, 0x27, 0x3F, 0xC1, 0x4D \
+		}                                                      \
+	}
 
 /* The offsets the specification implies for x64 (8-byte pointers). */
 _Static_assert(sizeof(EFI_GUID) == 16, "EFI_GUID is 16 bytes");

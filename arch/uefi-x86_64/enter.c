@@ -25,45 +25,45 @@
 #include "bootinfo.h"
 #include "loader.h"
 
-#define PAGES		5u
-#define TABLE_PML4	0u
-#define TABLE_PDPT_LOW	1u
-#define TABLE_PD	2u
-#define TABLE_PDPT_HIGH	3u
-#define TRAMP_PAGE	4u
-#define LOW_LIMIT	0x3FFFFFFFull	/* the kernel reaches tables below 1 GiB */
+#define PAGES           5u
+#define TABLE_PML4      0u
+#define TABLE_PDPT_LOW  1u
+#define TABLE_PD        2u
+#define TABLE_PDPT_HIGH 3u
+#define TRAMP_PAGE      4u
+#define LOW_LIMIT       0x3FFFFFFFull /* the kernel reaches tables below 1 GiB */
 
 /* Offsets inside the trampoline page; trampoline.S uses the first ones. */
-#define P_CR3		0x00u
-#define P_STACK		0x08u
-#define P_HANDOFF	0x10u
-#define P_ENTRY		0x18u
-#define P_GDTR		0x20u	/* u16 limit, u64 base */
-#define P_IDTR		0x30u	/* u16 limit 0, u64 base 0 */
-#define HANDOFF_OFF	0x100u
-#define GDT_OFF		0x200u
-#define CODE_OFF	0x400u
-#define CODE_MAX	0x400u
+#define P_CR3       0x00u
+#define P_STACK     0x08u
+#define P_HANDOFF   0x10u
+#define P_ENTRY     0x18u
+#define P_GDTR      0x20u /* u16 limit, u64 base */
+#define P_IDTR      0x30u /* u16 limit 0, u64 base 0 */
+#define HANDOFF_OFF 0x100u
+#define GDT_OFF     0x200u
+#define CODE_OFF    0x400u
+#define CODE_MAX    0x400u
 
-#define PTE_P		0x001ull
-#define PTE_W		0x002ull
-#define PTE_PS		0x080ull
+#define PTE_P  0x001ull
+#define PTE_W  0x002ull
+#define PTE_PS 0x080ull
 
-#define MSR_APIC_BASE	0x1Bu
-#define APIC_ENABLED	(1ull << 11)
-#define LAPIC_SVR	0xF0u
-#define LAPIC_LVT_TIMER	0x320u
-#define LAPIC_LVT_THERM	0x330u
-#define LAPIC_LVT_PERF	0x340u
-#define LAPIC_LINT0	0x350u
-#define LAPIC_LINT1	0x360u
-#define LAPIC_LVT_ERR	0x370u
-#define LVT_MASKED	(1u << 16)
-#define LVT_EXTINT	0x700u
-#define LVT_NMI		0x400u
+#define MSR_APIC_BASE   0x1Bu
+#define APIC_ENABLED    (1ull << 11)
+#define LAPIC_SVR       0xF0u
+#define LAPIC_LVT_TIMER 0x320u
+#define LAPIC_LVT_THERM 0x330u
+#define LAPIC_LVT_PERF  0x340u
+#define LAPIC_LINT0     0x350u
+#define LAPIC_LINT1     0x360u
+#define LAPIC_LVT_ERR   0x370u
+#define LVT_MASKED      (1u << 16)
+#define LVT_EXTINT      0x700u
+#define LVT_NMI         0x400u
 
-static uint64_t low;	/* the four table pages (loader data) */
-static uint64_t tramp;	/* the trampoline page (loader code: executable) */
+static uint64_t low;   /* the four table pages (loader data) */
+static uint64_t tramp; /* the trampoline page (loader code: executable) */
 
 static uint8_t *
 page(unsigned n)
@@ -84,9 +84,8 @@ EFI_STATUS
 enter_prepare(EFI_BOOT_SERVICES *bs)
 {
 	static const uint64_t gdt[3] = {
-		0,
-		0x00AF9A000000FFFFull,	/* 0x08: 64-bit code */
-		0x00CF92000000FFFFull,	/* 0x10: data */
+		0, 0x00AF9A000000FFFFull, /* 0x08: 64-bit code */
+		0x00CF92000000FFFFull,    /* 0x10: data */
 	};
 	uint64_t *pml4, *pdpt_low, *pd, *pdpt_high;
 	uint8_t *t;
@@ -175,7 +174,7 @@ lapic_virtual_wire(void)
 {
 	uint64_t msr = rdmsr(MSR_APIC_BASE), base = msr & 0xFFFFFF000ull;
 	static const uint32_t masked[] = { LAPIC_LVT_TIMER, LAPIC_LVT_THERM,
-	    LAPIC_LVT_PERF, LAPIC_LVT_ERR };
+		LAPIC_LVT_PERF, LAPIC_LVT_ERR };
 	struct line l;
 
 	if (!(msr & APIC_ENABLED)) {
@@ -197,7 +196,7 @@ lapic_virtual_wire(void)
 		*lapic_reg(base, masked[i]) |= LVT_MASKED;
 	*lapic_reg(base, LAPIC_LINT0) = LVT_EXTINT;
 	*lapic_reg(base, LAPIC_LINT1) = LVT_NMI;
-	*lapic_reg(base, LAPIC_SVR) |= 0x100u;	/* software enable */
+	*lapic_reg(base, LAPIC_SVR) |= 0x100u; /* software enable */
 	line_str(&l, "; left in virtual-wire mode (LINT0=");
 	line_hex(&l, *lapic_reg(base, LAPIC_LINT0));
 	line_str(&l, " ExtINT, LINT1=");
@@ -218,15 +217,15 @@ ioapic_mask(const struct acpi_madt *m)
 	struct line l;
 
 	for (unsigned i = 0; i < m->ioapics; i++) {
-		volatile uint32_t *sel = (volatile uint32_t *)(uintptr_t)
-		    m->ioapic_base[i];
-		volatile uint32_t *win = sel + 4;	/* IOWIN at +0x10 */
+		volatile uint32_t *sel =
+		    (volatile uint32_t *)(uintptr_t)m->ioapic_base[i];
+		volatile uint32_t *win = sel + 4; /* IOWIN at +0x10 */
 		unsigned inputs, open = 0;
 
-		*sel = 1;			/* IOAPICVER */
+		*sel = 1; /* IOAPICVER */
 		inputs = ((*win >> 16) & 0xFF) + 1;
 		for (unsigned n = 0; n < inputs; n++) {
-			*sel = 0x10 + 2 * n;	/* redirection entry n, low */
+			*sel = 0x10 + 2 * n; /* redirection entry n, low */
 			if (!(*win & LVT_MASKED))
 				open++;
 			*win |= LVT_MASKED;
@@ -237,7 +236,8 @@ ioapic_mask(const struct acpi_madt *m)
 		line_dec(&l, inputs);
 		line_str(&l, " inputs, ");
 		line_dec(&l, open);
-		line_str(&l, " found unmasked; all left masked (the kernel "
+		line_str(&l,
+		    " found unmasked; all left masked (the kernel "
 		    "takes its interrupts through the 8259s)");
 		line_emit(&l);
 	}
@@ -248,7 +248,7 @@ typedef void (*trampoline_fn)(const uint8_t *params);
 int
 enter_cpu_ok(void)
 {
-	return (read_cr4() & (1ull << 12)) == 0;	/* CR4.LA57 clear */
+	return (read_cr4() & (1ull << 12)) == 0; /* CR4.LA57 clear */
 }
 
 _Noreturn void

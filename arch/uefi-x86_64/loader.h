@@ -22,21 +22,21 @@
  *   +12 u32 0
  *   +16 the 32-byte SHA-256 of the CGF gene directory
  */
-#define UEBR_SIZE		48u
-#define UEBR_FLAGS		4u
-#define UEBR_MEMSZ		8u
-#define UEBR_DIGEST		16u
-#define UEBR_F_PACKED		1u
+#define UEBR_SIZE     48u
+#define UEBR_FLAGS    4u
+#define UEBR_MEMSZ    8u
+#define UEBR_DIGEST   16u
+#define UEBR_F_PACKED 1u
 extern volatile const uint8_t uefi_record[UEBR_SIZE];
 
 /* Where the kernel image and its CGF blob are on the ESP. */
-#define KERNEL_PATH		"\\CELLOS\\KERNEL.BIN"
-#define CGF_PATH		"\\CELLOS\\KERNEL.CGF"
-#define CGF_MAX			8192u	/* header 4096 + directory 96, rounded */
+#define KERNEL_PATH "\\CELLOS\\KERNEL.BIN"
+#define CGF_PATH    "\\CELLOS\\KERNEL.CGF"
+#define CGF_MAX     8192u /* header 4096 + directory 96, rounded */
 
 /* ---- console.c: every line to ConOut (while boot services run), 0xE9, COM1 ---- */
 
-#define LINE_MAX	240u
+#define LINE_MAX 240u
 
 struct line {
 	char text[LINE_MAX];
@@ -81,11 +81,11 @@ uint32_t record_memsz(void);
 /* ---- memmap.c: the UEFI memory map ---- */
 
 struct memory_summary {
-	uint64_t mem_top;	/* end of the highest usable range */
-	uint64_t ram_bytes;	/* RAM in all, rounded up to a MiB */
-	uint64_t dma32;		/* min(mem_top, 4 GiB) */
-	uint64_t usable_bytes;	/* usable after ExitBootServices */
-	uint64_t type_bytes[EFI_MEMORY_TYPES];	/* bytes of each type */
+	uint64_t mem_top;      /* end of the highest usable range */
+	uint64_t ram_bytes;    /* RAM in all, rounded up to a MiB */
+	uint64_t dma32;        /* min(mem_top, 4 GiB) */
+	uint64_t usable_bytes; /* usable after ExitBootServices */
+	uint64_t type_bytes[EFI_MEMORY_TYPES]; /* bytes of each type */
 	uint32_t descriptors;
 };
 
@@ -100,10 +100,10 @@ const char *memmap_type_name(uint32_t type);
 
 /* ---- acpi.c: the RSDP and the MADT ---- */
 
-#define ACPI_IOAPICS_MAX	8u
+#define ACPI_IOAPICS_MAX 8u
 
 struct acpi_madt {
-	int pcat_compat;	/* MADT flag: the PC's dual 8259s are there */
+	int pcat_compat; /* MADT flag: the PC's dual 8259s are there */
 	unsigned ioapics;
 	uint32_t ioapic_base[ACPI_IOAPICS_MAX];
 	uint32_t ioapic_gsi[ACPI_IOAPICS_MAX];

@@ -31,9 +31,9 @@
 #include "bootinfo.h"
 #include "loader.h"
 
-#define MIB		(1ull << 20)
-#define EXIT_TRIES	8u
-#define KERNEL_LIMIT	(1ull << 30)	/* inside the first GiB we map */
+#define MIB          (1ull << 20)
+#define EXIT_TRIES   8u
+#define KERNEL_LIMIT (1ull << 30) /* inside the first GiB we map */
 
 static const EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 static const EFI_GUID sfs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
@@ -128,7 +128,8 @@ open_boot_volume(EFI_HANDLE image, EFI_BOOT_SERVICES *bs,
 
 	st = bs->handle_protocol(image, &loaded_image_guid, (void **)&li);
 	if (EFI_IS_ERROR(st))
-		return refuse_status("no loaded image protocol on our image", st);
+		return refuse_status("no loaded image protocol on our image",
+		    st);
 	line_start(&l, "#I uefi: BOOTX64.EFI loaded at ");
 	line_hex(&l, (uint64_t)(uintptr_t)li->image_base);
 	line_str(&l, " (");
@@ -138,7 +139,8 @@ open_boot_volume(EFI_HANDLE image, EFI_BOOT_SERVICES *bs,
 	st = bs->handle_protocol(li->device_handle, &sfs_guid, (void **)&fs);
 	if (EFI_IS_ERROR(st))
 		return refuse_status("the device we were loaded from has no "
-		    "simple file system", st);
+				     "simple file system",
+		    st);
 	st = fs->open_volume(fs, root);
 	if (EFI_IS_ERROR(st))
 		return refuse_status("cannot open the boot volume", st);
@@ -160,7 +162,8 @@ load_kernel(EFI_BOOT_SERVICES *bs, EFI_FILE_PROTOCOL *root, uint32_t memsz,
 	struct line l;
 	int type;
 
-	st = bs->allocate_pages(EFI_ALLOCATE_ADDRESS, EFI_LOADER_CODE, pages, &at);
+	st = bs->allocate_pages(EFI_ALLOCATE_ADDRESS, EFI_LOADER_CODE, pages,
+	    &at);
 	if (EFI_IS_ERROR(st)) {
 		line_start(&l, "cannot have ");
 		line_hex(&l, KERNEL_PHYS);
@@ -171,12 +174,15 @@ load_kernel(EFI_BOOT_SERVICES *bs, EFI_FILE_PROTOCOL *root, uint32_t memsz,
 		line_str(&l, " KiB) for the kernel's image, BSS and stack");
 		if (!EFI_IS_ERROR(memmap_get(bs, &key))) {
 			for (UINTN p = 0; p < pages; p++) {
-				type = memmap_type_at(KERNEL_PHYS + p * EFI_PAGE_SIZE);
+				type = memmap_type_at(
+				    KERNEL_PHYS + p * EFI_PAGE_SIZE);
 				if (type == EFI_CONVENTIONAL_MEMORY)
 					continue;
 				line_str(&l, "; the memory map has ");
-				line_str(&l, type < 0 ? "nothing" :
-				    memmap_type_name((uint32_t)type));
+				line_str(&l,
+				    type < 0 ?
+					"nothing" :
+					memmap_type_name((uint32_t)type));
 				line_str(&l, " at ");
 				line_hex(&l, KERNEL_PHYS + p * EFI_PAGE_SIZE);
 				break;
@@ -216,9 +222,9 @@ static void
 print_kept(const struct memory_summary *m)
 {
 	static const uint32_t kept[] = { EFI_RUNTIME_SERVICES_CODE,
-	    EFI_RUNTIME_SERVICES_DATA, EFI_ACPI_RECLAIM_MEMORY,
-	    EFI_ACPI_MEMORY_NVS, EFI_RESERVED_MEMORY, EFI_UNUSABLE_MEMORY,
-	    EFI_MEMORY_MAPPED_IO };
+		EFI_RUNTIME_SERVICES_DATA, EFI_ACPI_RECLAIM_MEMORY,
+		EFI_ACPI_MEMORY_NVS, EFI_RESERVED_MEMORY, EFI_UNUSABLE_MEMORY,
+		EFI_MEMORY_MAPPED_IO };
 	const char *sep = ": ";
 	struct line l;
 
@@ -290,7 +296,8 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		line_dec(&l, (st->hdr.revision & 0xFFFF) % 10);
 	line_emit(&l);
 	if (!enter_cpu_ok()) {
-		refuse("the firmware runs with 5-level paging (CR4.LA57), which "
+		refuse(
+		    "the firmware runs with 5-level paging (CR4.LA57), which "
 		    "cannot be left in long mode");
 		return EFI_UNSUPPORTED;
 	}
@@ -298,18 +305,18 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	memsz = record_memsz();
 	if (memsz == 0) {
 		refuse("the loader's build record is empty (BOOTX64.EFI not "
-		    "packed by tools/esp-pack?)");
+		       "packed by tools/esp-pack?)");
 		return EFI_LOAD_ERROR;
 	}
 	if (KERNEL_PHYS + memsz > KERNEL_LIMIT) {
 		refuse("the build record's kernel memory size does not fit "
-		    "the first GiB");
+		       "the first GiB");
 		return EFI_LOAD_ERROR;
 	}
 	if (EFI_IS_ERROR(s = open_boot_volume(image, bs, &root)))
 		return s;
 	if (EFI_IS_ERROR(s = read_file(root, CGF_PATH, cgf_buf, sizeof cgf_buf,
-	    &cgf_len)))
+			     &cgf_len)))
 		return s;
 	if (EFI_IS_ERROR(s = load_kernel(bs, root, memsz, &kernel_len)))
 		return s;
@@ -327,7 +334,8 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	say("#E0 kernel load ok");
 
 	if (verify_kernel(cgf_buf, (uint32_t)cgf_len,
-	    (const uint8_t *)(uintptr_t)KERNEL_PHYS, (uint32_t)kernel_len) != 0)
+		(const uint8_t *)(uintptr_t)KERNEL_PHYS,
+		(uint32_t)kernel_len) != 0)
 		return EFI_SECURITY_VIOLATION;
 	say("#E0 kernel verify ok");
 
@@ -341,7 +349,8 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	if (EFI_IS_ERROR(s = enter_prepare(bs)))
 		return refuse_status("cannot allocate the page tables and the "
-		    "trampoline below 1 GiB", s);
+				     "trampoline below 1 GiB",
+		    s);
 	if (EFI_IS_ERROR(s = memmap_get(bs, &key)))
 		return refuse_status("GetMemoryMap failed", s);
 	memmap_summarise(&mem);
@@ -379,8 +388,9 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	fill_handoff(enter_handoff(), kernel_len, &mem, rsdp);
 	line_start(&l, "#I uefi: ExitBootServices succeeded on call ");
 	line_dec(&l, tries);
-	line_str(&l, tries == 1 ? " (the first map key was current)" :
-	    " (a fresh map key after each stale one)");
+	line_str(&l,
+	    tries == 1 ? " (the first map key was current)" :
+			 " (a fresh map key after each stale one)");
 	line_emit(&l);
 	print_memory("handed to the kernel", &mem);
 	print_kept(&mem);

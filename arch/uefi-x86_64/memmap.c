@@ -19,8 +19,8 @@
 
 #include "loader.h"
 
-#define MAP_BYTES	(48u * 1024u)
-#define MIB		(1ull << 20)
+#define MAP_BYTES (48u * 1024u)
+#define MIB       (1ull << 20)
 
 static uint8_t map[MAP_BYTES] __attribute__((aligned(8)));
 static UINTN map_size, desc_size;
@@ -63,9 +63,9 @@ static int
 is_ram(uint32_t type)
 {
 	return usable_after_exit(type) || type == EFI_RUNTIME_SERVICES_CODE ||
-	    type == EFI_RUNTIME_SERVICES_DATA || type == EFI_ACPI_RECLAIM_MEMORY ||
-	    type == EFI_ACPI_MEMORY_NVS || type == EFI_PERSISTENT_MEMORY ||
-	    type == EFI_UNACCEPTED_MEMORY;
+	    type == EFI_RUNTIME_SERVICES_DATA ||
+	    type == EFI_ACPI_RECLAIM_MEMORY || type == EFI_ACPI_MEMORY_NVS ||
+	    type == EFI_PERSISTENT_MEMORY || type == EFI_UNACCEPTED_MEMORY;
 }
 
 void
@@ -106,8 +106,9 @@ memmap_type_at(uint64_t addr)
 	for (UINTN i = 0; i < count(); i++) {
 		const EFI_MEMORY_DESCRIPTOR *d = descriptor(i);
 
-		if (addr >= d->physical_start && addr - d->physical_start <
-		    d->number_of_pages * EFI_PAGE_SIZE)
+		if (addr >= d->physical_start &&
+		    addr - d->physical_start <
+			d->number_of_pages * EFI_PAGE_SIZE)
 			return (int)d->type;
 	}
 	return -1;
@@ -117,13 +118,22 @@ const char *
 memmap_type_name(uint32_t type)
 {
 	static const char *const names[EFI_MEMORY_TYPES] = {
-		"reserved", "loader code", "loader data",
-		"boot services code", "boot services data",
-		"runtime services code", "runtime services data",
-		"conventional memory", "unusable memory", "ACPI reclaim memory",
-		"ACPI NVS", "memory-mapped I/O", "memory-mapped I/O port space",
-		"PAL code", "persistent memory", "unaccepted memory",
+		"reserved",
+		"loader code",
+		"loader data",
+		"boot services code",
+		"boot services data",
+		"runtime services code",
+		"runtime services data",
+		"conventional memory",
+		"unusable memory",
+		"ACPI reclaim memory",
+		"ACPI NVS",
+		"memory-mapped I/O",
+		"memory-mapped I/O port space",
+		"PAL code",
+		"persistent memory",
+		"unaccepted memory",
 	};
 	return type < EFI_MEMORY_TYPES ? names[type] : "an OEM or OS type";
 }
-

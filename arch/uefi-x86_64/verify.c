@@ -25,11 +25,14 @@
 _Static_assert(EXIT_BOOT_REFUSED == (CELL_EXIT_BOARD_BASE | CELL_EXIT_PANIC),
     "a loader's refusal is the board's panic status of exit.h");
 
-#define CGF_HEADER	4096u
+#define CGF_HEADER 4096u
 
 /* The build record as patched in (volatile: esp-pack changes it after the build). */
 volatile const uint8_t uefi_record[UEBR_SIZE] __attribute__((used)) = {
-	'U', 'E', 'B', 'R',
+	'U',
+	'E',
+	'B',
+	'R',
 };
 
 static uint32_t
@@ -59,7 +62,7 @@ verify_kernel(const uint8_t *cgf, uint32_t cgf_len, const uint8_t *kernel,
 
 	if (record_memsz() == 0) {
 		refuse("the loader's build record is empty (BOOTX64.EFI not "
-		    "packed by tools/esp-pack?)");
+		       "packed by tools/esp-pack?)");
 		return -1;
 	}
 	for (unsigned i = 0; i < SHA256_SIZE; i++)
@@ -105,7 +108,7 @@ verify_kernel(const uint8_t *cgf, uint32_t cgf_len, const uint8_t *kernel,
 	plen = le32(dir + GD_PHENOTYPE_LEN);
 	if (plen == 0 || poff > kernel_len || plen > kernel_len - poff) {
 		refuse("CGF gene directory puts the phenotype outside the "
-		    "kernel image");
+		       "kernel image");
 		return -1;
 	}
 	sha256(kernel + poff, plen, sha);

@@ -7,7 +7,7 @@
 #include "fdt.h"
 
 /* Where QEMU virt's PL011 is, for the refusal when the device tree cannot be read. */
-#define VIRT_UART_FALLBACK	0x09000000ul
+#define VIRT_UART_FALLBACK 0x09000000ul
 
 /* What the device tree said (or the fallbacks), for the HAL files. */
 extern struct fdt_info board;
@@ -27,7 +27,8 @@ struct arm64_frame {
 	uint64_t sp, elr, spsr, esr, pad;
 };
 
-_Static_assert(sizeof(struct arm64_frame) == 36 * 8, "frame layout of vectors.S");
+_Static_assert(sizeof(struct arm64_frame) == 36 * 8,
+    "frame layout of vectors.S");
 
 void arm64_trap(struct arm64_frame *f, uint64_t kind);
 
@@ -43,11 +44,12 @@ mmio_read32(uint64_t addr)
 	return *(volatile uint32_t *)(uintptr_t)addr;
 }
 
-#define read_sysreg(name) __extension__ ({ \
-	uint64_t v_; \
-	__asm__ volatile("mrs %0, " #name : "=r"(v_)); \
-	v_; \
-})
+#define read_sysreg(name)                                      \
+	__extension__({                                        \
+		uint64_t v_;                                   \
+		__asm__ volatile("mrs %0, " #name : "=r"(v_)); \
+		v_;                                            \
+	})
 
 #define write_sysreg(name, v) \
 	__asm__ volatile("msr " #name ", %0" : : "r"((uint64_t)(v)) : "memory")

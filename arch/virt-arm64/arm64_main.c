@@ -38,16 +38,18 @@ probe(handoff_t *h, int dtb_ok)
 		s->cpu_features |= CGF_FEAT_FP;
 	if (((pfr0 >> 20) & 0xF) != 0xF)
 		s->cpu_features |= CGF_FEAT_NEON;
-	if (((isar0 >> 12) & 0xF) != 0)		/* SHA2: SHA-256 (1) or -512 too */
+	if (((isar0 >> 12) & 0xF) != 0) /* SHA2: SHA-256 (1) or -512 too */
 		s->cpu_features |= CGF_FEAT_SHA2;
-	if (((isar0 >> 16) & 0xF) != 0)		/* CRC32 */
+	if (((isar0 >> 16) & 0xF) != 0) /* CRC32 */
 		s->cpu_features |= CGF_FEAT_CRC32;
 	if (dtb_ok) {
-		s->tier = board.virt_board ? CGF_TIER_QEMU_VIRT : CGF_TIER_UNKNOWN;
+		s->tier =
+		    board.virt_board ? CGF_TIER_QEMU_VIRT : CGF_TIER_UNKNOWN;
 		s->intr_fabric = board.gic_version == 2 ? CGF_INTR_GICV2 :
-		    board.gic_version == 3 ? CGF_INTR_GICV3 : CGF_INTR_UNKNOWN;
-		s->timer_fabric = board.timer ? CGF_TIMER_ARCH_TIMER :
-		    CGF_TIMER_UNKNOWN;
+		    board.gic_version == 3              ? CGF_INTR_GICV3 :
+							  CGF_INTR_UNKNOWN;
+		s->timer_fabric =
+		    board.timer ? CGF_TIMER_ARCH_TIMER : CGF_TIMER_UNKNOWN;
 		s->console_fabric = board.uart_base ? CGF_CONSOLE_PL011 : 0;
 	}
 	for (unsigned i = 0; i < board.mem_count; i++) {
@@ -79,12 +81,15 @@ arm64_main(uint64_t dtb)
 		static char reason[128];
 
 		/* Enough to describe the machine; the boot refuses it after E1. */
-		ksnprintf(reason, sizeof reason, "the device tree at %016llX is "
-		    "unusable (%s)", (unsigned long long)dtb, why);
+		ksnprintf(reason, sizeof reason,
+		    "the device tree at %016llX is "
+		    "unusable (%s)",
+		    (unsigned long long)dtb, why);
 		arm64_unsupported = reason;
 	} else if (board.gic_version != 2 || !board.gic_dist ||
 	    !board.gic_cpu) {
-		arm64_unsupported = board.gic_version == 3 ? "the interrupt "
+		arm64_unsupported = board.gic_version == 3 ?
+		    "the interrupt "
 		    "controller is a GICv3 (arm,gic-v3); this kernel drives the "
 		    "GICv2 only (run QEMU with -M virt,gic-version=2)" :
 		    "the device tree names no GICv2 interrupt controller";

@@ -9,13 +9,13 @@
 #include "cellos/errors.h"
 #include "fdt.h"
 
-#define FDT_MAGIC	0xD00DFEEDu
-#define FDT_BEGIN_NODE	1u
-#define FDT_END_NODE	2u
-#define FDT_PROP	3u
-#define FDT_NOP		4u
-#define FDT_END		9u
-#define FDT_DEPTH_MAX	16
+#define FDT_MAGIC      0xD00DFEEDu
+#define FDT_BEGIN_NODE 1u
+#define FDT_END_NODE   2u
+#define FDT_PROP       3u
+#define FDT_NOP        4u
+#define FDT_END        9u
+#define FDT_DEPTH_MAX  16
 
 enum node_kind { NODE_OTHER, NODE_MEMORY, NODE_UART, NODE_GIC, NODE_VIRTIO };
 
@@ -84,7 +84,7 @@ prop_name(const struct walker *w, uint32_t nameoff, uint32_t *maxlen)
 
 struct node {
 	enum node_kind kind;
-	uint32_t addr_cells, size_cells;	/* for this node's children */
+	uint32_t addr_cells, size_cells; /* for this node's children */
 	const uint8_t *reg;
 	uint32_t reg_len;
 	const uint8_t *interrupts;
@@ -103,11 +103,13 @@ finish_node(struct walker *w, const struct node *n, const struct node *parent)
 	if (n->reg == NULL || ac < 1 || ac > 2 || sc > 2 || n->reg_len < entry)
 		return;
 	if (n->is_memory) {
-		for (uint32_t off = 0; off + entry <= n->reg_len &&
-		    o->mem_count < FDT_MEM_MAX; off += entry) {
-			o->mem_base[o->mem_count] = cells_value(n->reg + off, ac);
-			o->mem_size[o->mem_count] = cells_value(n->reg + off +
-			    4 * ac, sc);
+		for (uint32_t off = 0;
+		     off + entry <= n->reg_len && o->mem_count < FDT_MEM_MAX;
+		     off += entry) {
+			o->mem_base[o->mem_count] =
+			    cells_value(n->reg + off, ac);
+			o->mem_size[o->mem_count] =
+			    cells_value(n->reg + off + 4 * ac, sc);
 			o->mem_count++;
 		}
 		return;
@@ -124,10 +126,12 @@ finish_node(struct walker *w, const struct node *n, const struct node *parent)
 		break;
 	case NODE_VIRTIO:
 		if (o->virtio_count < FDT_VIRTIO_MAX) {
-			o->virtio_base[o->virtio_count] = cells_value(n->reg, ac);
+			o->virtio_base[o->virtio_count] =
+			    cells_value(n->reg, ac);
 			/* interrupts = <type number flags>; type 0 is an SPI. */
 			o->virtio_irq[o->virtio_count] =
-			    n->interrupts_len >= 12 ? be32(n->interrupts + 4) : 0;
+			    n->interrupts_len >= 12 ? be32(n->interrupts + 4) :
+						      0;
 			o->virtio_count++;
 		}
 		break;
@@ -151,7 +155,8 @@ walk(struct walker *w, uint32_t off, uint32_t end, const char **why)
 			while (off < end && w->blob[off] != '\0')
 				off++;
 			if (off >= end) {
-				*why = "node name runs past the structure block";
+				*why =
+				    "node name runs past the structure block";
 				return -CELL_E_TRUNCATED;
 			}
 			off = (off + 1 + 3) & ~3u;
@@ -160,7 +165,7 @@ walk(struct walker *w, uint32_t off, uint32_t end, const char **why)
 				return -CELL_E_RANGE;
 			}
 			stack[depth] = (struct node){ NODE_OTHER, 2, 1, NULL, 0,
-			    NULL, 0, 0, depth == 0 };
+				NULL, 0, 0, depth == 0 };
 			break;
 		}
 		case FDT_END_NODE:
@@ -185,20 +190,24 @@ walk(struct walker *w, uint32_t off, uint32_t end, const char **why)
 			nameoff = be32(w->blob + off + 4);
 			off += 8;
 			if (len > end - off) {
-				*why = "property value runs past the structure block";
+				*why =
+				    "property value runs past the structure block";
 				return -CELL_E_TRUNCATED;
 			}
 			val = w->blob + off;
 			off = (off + len + 3) & ~3u;
 			pname = prop_name(w, nameoff, &maxname);
 			if (pname == NULL) {
-				*why = "property name outside the strings block";
+				*why =
+				    "property name outside the strings block";
 				return -CELL_E_RANGE;
 			}
 			n = &stack[depth];
-			if (str_equal(pname, maxname, "#address-cells") && len == 4)
+			if (str_equal(pname, maxname, "#address-cells") &&
+			    len == 4)
 				n->addr_cells = be32(val);
-			else if (str_equal(pname, maxname, "#size-cells") && len == 4)
+			else if (str_equal(pname, maxname, "#size-cells") &&
+			    len == 4)
 				n->size_cells = be32(val);
 			else if (str_equal(pname, maxname, "reg")) {
 				n->reg = val;
@@ -210,18 +219,21 @@ walk(struct walker *w, uint32_t off, uint32_t end, const char **why)
 			    list_has(val, len, "memory")) {
 				n->is_memory = 1;
 			} else if (str_equal(pname, maxname, "compatible")) {
-				if (n->is_root && list_has(val, len, "linux,dummy-virt"))
+				if (n->is_root &&
+				    list_has(val, len, "linux,dummy-virt"))
 					w->out->virt_board = 1;
 				if (list_has(val, len, "arm,pl011"))
 					n->kind = NODE_UART;
-				else if (list_has(val, len, "arm,cortex-a15-gic") ||
+				else if (list_has(val, len,
+					     "arm,cortex-a15-gic") ||
 				    list_has(val, len, "arm,gic-400")) {
 					n->kind = NODE_GIC;
 					w->out->gic_version = 2;
 				} else if (list_has(val, len, "arm,gic-v3")) {
 					n->kind = NODE_GIC;
 					w->out->gic_version = 3;
-				} else if (list_has(val, len, "arm,armv8-timer"))
+				} else if (list_has(val, len,
+					       "arm,armv8-timer"))
 					w->out->timer = 1;
 				else if (list_has(val, len, "virtio,mmio"))
 					n->kind = NODE_VIRTIO;

@@ -9,21 +9,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FDT_MEM_MAX	4
-#define FDT_VIRTIO_MAX	32
+#define FDT_MEM_MAX    4
+#define FDT_VIRTIO_MAX 32
 
 struct fdt_info {
-	int valid;			/* the blob passed every check */
-	int virt_board;			/* root compatible has "linux,dummy-virt" */
+	int valid;      /* the blob passed every check */
+	int virt_board; /* root compatible has "linux,dummy-virt" */
 	unsigned mem_count;
 	uint64_t mem_base[FDT_MEM_MAX], mem_size[FDT_MEM_MAX];
-	uint64_t uart_base;		/* 0: no "arm,pl011" */
-	int gic_version;		/* 2, 3, or 0 when none */
-	uint64_t gic_dist, gic_cpu;	/* GICv2 distributor, CPU interface */
-	int timer;			/* an "arm,armv8-timer" node exists */
+	uint64_t uart_base;         /* 0: no "arm,pl011" */
+	int gic_version;            /* 2, 3, or 0 when none */
+	uint64_t gic_dist, gic_cpu; /* GICv2 distributor, CPU interface */
+	int timer;                  /* an "arm,armv8-timer" node exists */
 	unsigned virtio_count;
 	uint64_t virtio_base[FDT_VIRTIO_MAX];
-	uint32_t virtio_irq[FDT_VIRTIO_MAX];	/* SPI number */
+	uint32_t virtio_irq[FDT_VIRTIO_MAX]; /* SPI number */
 };
 
 /*

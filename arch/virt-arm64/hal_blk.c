@@ -12,46 +12,46 @@
 #include "cellos/errors.h"
 #include "hal.h"
 
-#define MMIO_MAGIC		0x000
-#define MMIO_VERSION		0x004
-#define MMIO_DEVICE_ID		0x008
-#define MMIO_DEVICE_FEATURES	0x010
+#define MMIO_MAGIC               0x000
+#define MMIO_VERSION             0x004
+#define MMIO_DEVICE_ID           0x008
+#define MMIO_DEVICE_FEATURES     0x010
 #define MMIO_DEVICE_FEATURES_SEL 0x014
-#define MMIO_DRIVER_FEATURES	0x020
+#define MMIO_DRIVER_FEATURES     0x020
 #define MMIO_DRIVER_FEATURES_SEL 0x024
-#define MMIO_QUEUE_SEL		0x030
-#define MMIO_QUEUE_NUM_MAX	0x034
-#define MMIO_QUEUE_NUM		0x038
-#define MMIO_QUEUE_READY	0x044
-#define MMIO_QUEUE_NOTIFY	0x050
-#define MMIO_INTERRUPT_STATUS	0x060
-#define MMIO_INTERRUPT_ACK	0x064
-#define MMIO_STATUS		0x070
-#define MMIO_QUEUE_DESC_LOW	0x080
-#define MMIO_QUEUE_DESC_HIGH	0x084
-#define MMIO_QUEUE_DRIVER_LOW	0x090
-#define MMIO_QUEUE_DRIVER_HIGH	0x094
-#define MMIO_QUEUE_DEVICE_LOW	0x0A0
-#define MMIO_QUEUE_DEVICE_HIGH	0x0A4
-#define MMIO_CONFIG		0x100
+#define MMIO_QUEUE_SEL           0x030
+#define MMIO_QUEUE_NUM_MAX       0x034
+#define MMIO_QUEUE_NUM           0x038
+#define MMIO_QUEUE_READY         0x044
+#define MMIO_QUEUE_NOTIFY        0x050
+#define MMIO_INTERRUPT_STATUS    0x060
+#define MMIO_INTERRUPT_ACK       0x064
+#define MMIO_STATUS              0x070
+#define MMIO_QUEUE_DESC_LOW      0x080
+#define MMIO_QUEUE_DESC_HIGH     0x084
+#define MMIO_QUEUE_DRIVER_LOW    0x090
+#define MMIO_QUEUE_DRIVER_HIGH   0x094
+#define MMIO_QUEUE_DEVICE_LOW    0x0A0
+#define MMIO_QUEUE_DEVICE_HIGH   0x0A4
+#define MMIO_CONFIG              0x100
 
-#define VIRTIO_MAGIC		0x74726976u	/* "virt" */
-#define DEVICE_BLOCK		2
-#define ST_ACKNOWLEDGE		1u
-#define ST_DRIVER		2u
-#define ST_DRIVER_OK		4u
-#define ST_FEATURES_OK		8u
-#define F_BLK_FLUSH		9		/* in feature word 0 */
-#define F_VERSION_1		0		/* bit 32: word 1, bit 0 */
+#define VIRTIO_MAGIC   0x74726976u /* "virt" */
+#define DEVICE_BLOCK   2
+#define ST_ACKNOWLEDGE 1u
+#define ST_DRIVER      2u
+#define ST_DRIVER_OK   4u
+#define ST_FEATURES_OK 8u
+#define F_BLK_FLUSH    9 /* in feature word 0 */
+#define F_VERSION_1    0 /* bit 32: word 1, bit 0 */
 
-#define REQ_IN			0u
-#define REQ_OUT			1u
-#define REQ_FLUSH		4u
-#define DESC_F_NEXT		1u
-#define DESC_F_WRITE		2u
+#define REQ_IN       0u
+#define REQ_OUT      1u
+#define REQ_FLUSH    4u
+#define DESC_F_NEXT  1u
+#define DESC_F_WRITE 2u
 
-#define QUEUE_SIZE		4
-#define BOUNCE_BLOCKS		8
+#define QUEUE_SIZE    4
+#define BOUNCE_BLOCKS 8
 /*
  * How long one request may take before it is an I/O error. QEMU completes
  * virtio-blk requests in its own I/O thread, and a flush is the host's
@@ -60,7 +60,7 @@
  * failed its superblock write. So the limit is time, read from the generic
  * timer's counter, not a poll count.
  */
-#define REQUEST_TIMEOUT_S	30u
+#define REQUEST_TIMEOUT_S 30u
 
 struct desc {
 	uint64_t addr;
@@ -98,7 +98,8 @@ static struct desc descs[QUEUE_SIZE] __attribute__((aligned(16)));
 static struct avail avail __attribute__((aligned(2)));
 static struct used used __attribute__((aligned(4)));
 static struct req_header header __attribute__((aligned(16)));
-static uint8_t bounce[BOUNCE_BLOCKS * HAL_BLOCK_SIZE] __attribute__((aligned(16)));
+static uint8_t bounce[BOUNCE_BLOCKS * HAL_BLOCK_SIZE]
+    __attribute__((aligned(16)));
 static volatile uint8_t req_status;
 
 static int probed;
@@ -131,7 +132,7 @@ device_init(uint64_t at)
 	uint32_t features0;
 
 	base = at;
-	wr(MMIO_STATUS, 0);			/* reset */
+	wr(MMIO_STATUS, 0); /* reset */
 	wr(MMIO_STATUS, ST_ACKNOWLEDGE);
 	wr(MMIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER);
 	wr(MMIO_DEVICE_FEATURES_SEL, 1);
@@ -154,14 +155,17 @@ device_init(uint64_t at)
 	wr(MMIO_QUEUE_DESC_LOW, (uint32_t)(uintptr_t)descs);
 	wr(MMIO_QUEUE_DESC_HIGH, (uint32_t)((uint64_t)(uintptr_t)descs >> 32));
 	wr(MMIO_QUEUE_DRIVER_LOW, (uint32_t)(uintptr_t)&avail);
-	wr(MMIO_QUEUE_DRIVER_HIGH, (uint32_t)((uint64_t)(uintptr_t)&avail >> 32));
+	wr(MMIO_QUEUE_DRIVER_HIGH,
+	    (uint32_t)((uint64_t)(uintptr_t)&avail >> 32));
 	wr(MMIO_QUEUE_DEVICE_LOW, (uint32_t)(uintptr_t)&used);
-	wr(MMIO_QUEUE_DEVICE_HIGH, (uint32_t)((uint64_t)(uintptr_t)&used >> 32));
+	wr(MMIO_QUEUE_DEVICE_HIGH,
+	    (uint32_t)((uint64_t)(uintptr_t)&used >> 32));
 	wr(MMIO_QUEUE_READY, 1);
-	wr(MMIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK |
-	    ST_DRIVER_OK);
+	wr(MMIO_STATUS,
+	    ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK);
 	/* Capacity: a u64 of 512-byte sectors, read as two aligned words. */
-	capacity = (uint64_t)rd(MMIO_CONFIG) | (uint64_t)rd(MMIO_CONFIG + 4) << 32;
+	capacity =
+	    (uint64_t)rd(MMIO_CONFIG) | (uint64_t)rd(MMIO_CONFIG + 4) << 32;
 	last_used = used.idx;
 	return 0;
 }
@@ -204,17 +208,18 @@ request(uint32_t type, uint64_t sector, uint32_t len, int device_writes)
 	header.sector = sector;
 	req_status = 0xFF;
 	descs[0] = (struct desc){ (uint64_t)(uintptr_t)&header, sizeof header,
-	    DESC_F_NEXT, 1 };
+		DESC_F_NEXT, 1 };
 	if (len > 0) {
 		descs[1] = (struct desc){ (uint64_t)(uintptr_t)bounce, len,
-		    (uint16_t)(DESC_F_NEXT | (device_writes ? DESC_F_WRITE : 0)),
-		    2 };
+			(uint16_t)(DESC_F_NEXT |
+			    (device_writes ? DESC_F_WRITE : 0)),
+			2 };
 		descs[2] = (struct desc){ (uint64_t)(uintptr_t)&req_status, 1,
-		    DESC_F_WRITE, 0 };
+			DESC_F_WRITE, 0 };
 	} else {
 		descs[0].next = 2;
 		descs[2] = (struct desc){ (uint64_t)(uintptr_t)&req_status, 1,
-		    DESC_F_WRITE, 0 };
+			DESC_F_WRITE, 0 };
 	}
 	avail.ring[avail.idx % QUEUE_SIZE] = 0;
 	barrier();

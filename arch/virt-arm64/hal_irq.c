@@ -10,21 +10,22 @@
 #include "cellos/errors.h"
 #include "hal.h"
 
-#define GICD_CTLR	0x000
-#define GICD_ISENABLER	0x100
-#define GICD_ICENABLER	0x180
-#define GICD_IPRIORITYR	0x400
-#define GICD_SGIR	0xF00
-#define GICC_CTLR	0x000
-#define GICC_PMR	0x004
-#define GICC_IAR	0x00C
-#define GICC_EOIR	0x010
+#define GICD_CTLR       0x000
+#define GICD_ISENABLER  0x100
+#define GICD_ICENABLER  0x180
+#define GICD_IPRIORITYR 0x400
+#define GICD_SGIR       0xF00
+#define GICC_CTLR       0x000
+#define GICC_PMR        0x004
+#define GICC_IAR        0x00C
+#define GICC_EOIR       0x010
 
-#define INTID_TIMER	30
-#define INTID_SOFT	1
-#define INTID_SPURIOUS	1020
+#define INTID_TIMER    30
+#define INTID_SOFT     1
+#define INTID_SPURIOUS 1020
 
-static const int line_intid[HAL_IRQ_LINES] = { INTID_TIMER, INTID_SOFT, -1, -1 };
+static const int line_intid[HAL_IRQ_LINES] = { INTID_TIMER, INTID_SOFT, -1,
+	-1 };
 
 static uint64_t gicd, gicc;
 static struct {
@@ -33,7 +34,7 @@ static struct {
 } lines[HAL_IRQ_LINES];
 
 static volatile uint64_t ticks;
-static volatile uint64_t taken[HAL_IRQ_LINES];	/* at the IRQ vector */
+static volatile uint64_t taken[HAL_IRQ_LINES]; /* at the IRQ vector */
 static uint64_t timer_interval, timer_cval;
 static volatile uint32_t current_iar = INTID_SPURIOUS;
 static volatile int acked;
@@ -206,7 +207,9 @@ hal_wait_irq(void)
 {
 	/* wfi wakes on a pending IRQ even while PSTATE.I masks it. */
 	__asm__ volatile("wfi; msr daifclr, #2; isb; msr daifset, #2"
-	    : : : "memory");
+			 :
+			 :
+			 : "memory");
 }
 
 int
@@ -222,7 +225,7 @@ hal_timer_start(uint32_t hz)
 	timer_cval = read_sysreg(cntpct_el0);
 	ticks = 0;
 	timer_rearm();
-	write_sysreg(cntp_ctl_el0, 1);	/* enabled, not masked */
+	write_sysreg(cntp_ctl_el0, 1); /* enabled, not masked */
 	gic_enable(INTID_TIMER, 1);
 	return 0;
 }
@@ -230,7 +233,7 @@ hal_timer_start(uint32_t hz)
 void
 hal_timer_stop(void)
 {
-	write_sysreg(cntp_ctl_el0, 2);	/* disabled, masked */
+	write_sysreg(cntp_ctl_el0, 2); /* disabled, masked */
 	if (gicd != 0)
 		gic_enable(INTID_TIMER, 0);
 }

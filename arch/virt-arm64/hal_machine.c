@@ -12,14 +12,14 @@
 #include "kprint.h"
 #include "sha_arm64.h"
 
-#define SYS_EXIT			0x18
-#define ADP_STOPPED_APPLICATION_EXIT	0x20026
+#define SYS_EXIT                     0x18
+#define ADP_STOPPED_APPLICATION_EXIT 0x20026
 
 void
 hal_exit(int status)
 {
 	uint64_t block[2] = { ADP_STOPPED_APPLICATION_EXIT,
-	    CELL_EXIT_BOARD_BASE | ((uint64_t)status & 0x1F) };
+		CELL_EXIT_BOARD_BASE | ((uint64_t)status & 0x1F) };
 	register uint64_t w0 __asm__("x0") = SYS_EXIT;
 	register uint64_t x1 __asm__("x1") = (uint64_t)(uintptr_t)block;
 

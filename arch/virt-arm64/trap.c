@@ -10,12 +10,14 @@
 #include "hal.h"
 #include "kprint.h"
 
+/* clang-format off */
 static const char *const kinds[16] = {
 	"sync (EL1t)", "irq (EL1t)", "fiq (EL1t)", "serror (EL1t)",
 	"sync", "irq", "fiq", "serror",
 	"sync (EL0)", "irq (EL0)", "fiq (EL0)", "serror (EL0)",
 	"sync (AArch32)", "irq (AArch32)", "fiq (AArch32)", "serror (AArch32)",
 };
+/* clang-format on */
 
 /* The kernel stack (start.S): the only place a frame record may be. */
 extern const char boot_stack[], boot_stack_top[];
@@ -60,7 +62,8 @@ arm64_trap(struct arm64_frame *f, uint64_t kind)
 		return;
 	}
 	kprintf("#X exception %s esr=%016llX elr=%016llX far=%016llX "
-	    "spsr=%016llX\n", kinds[kind & 15], (unsigned long long)f->esr,
+		"spsr=%016llX\n",
+	    kinds[kind & 15], (unsigned long long)f->esr,
 	    (unsigned long long)f->elr,
 	    (unsigned long long)read_sysreg(far_el1),
 	    (unsigned long long)f->spsr);

@@ -28,6 +28,7 @@
 typedef uint32_t v4u __attribute__((vector_size(16)));
 
 /* FIPS 180-4 section 4.2.2. */
+/* clang-format off */
 static const uint32_t K[64] __attribute__((aligned(16))) = {
 	0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu,
 	0x59f111f1u, 0x923f82a4u, 0xab1c5ed5u, 0xd807aa98u, 0x12835b01u,
@@ -43,11 +44,14 @@ static const uint32_t K[64] __attribute__((aligned(16))) = {
 	0x682e6ff3u, 0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u,
 	0x90befffau, 0xa4506cebu, 0xbef9a3f7u, 0xc67178f2u,
 };
+/* clang-format on */
 
 /* PSHUFB control that reverses the bytes of each 32-bit lane. */
+/* clang-format off */
 static const uint8_t bswap32_lanes[16] __attribute__((aligned(16))) = {
 	3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12,
 };
+/* clang-format on */
 
 /* Unaligned 16-byte load and store (the compiler emits movdqu). */
 static inline v4u
@@ -69,14 +73,28 @@ store16(void *p, v4u v)
  * The instructions, one inline function each. PSHUFD/PALIGNR/PBLENDW take
  * their selector as an immediate, hence the macros.
  */
-#define PSHUFD(v, imm) __extension__ ({ v4u r_; \
-	__asm__("pshufd %2, %1, %0" : "=x"(r_) : "x"(v), "i"(imm)); r_; })
+#define PSHUFD(v, imm)                                                      \
+	__extension__({                                                     \
+		v4u r_;                                                     \
+		__asm__("pshufd %2, %1, %0" : "=x"(r_) : "x"(v), "i"(imm)); \
+		r_;                                                         \
+	})
 /* (hi:lo) >> 8 * bytes, the low 16 bytes. */
-#define PALIGNR(hi, lo, bytes) __extension__ ({ v4u r_ = (hi); \
-	__asm__("palignr %2, %1, %0" : "+x"(r_) : "x"(lo), "i"(bytes)); r_; })
+#define PALIGNR(hi, lo, bytes)                  \
+	__extension__({                         \
+		v4u r_ = (hi);                  \
+		__asm__("palignr %2, %1, %0"    \
+			: "+x"(r_)              \
+			: "x"(lo), "i"(bytes)); \
+		r_;                             \
+	})
 /* The 16-bit lanes of b whose bit is set in imm, the rest from a. */
-#define PBLENDW(a, b, imm) __extension__ ({ v4u r_ = (a); \
-	__asm__("pblendw %2, %1, %0" : "+x"(r_) : "x"(b), "i"(imm)); r_; })
+#define PBLENDW(a, b, imm)                                                   \
+	__extension__({                                                      \
+		v4u r_ = (a);                                                \
+		__asm__("pblendw %2, %1, %0" : "+x"(r_) : "x"(b), "i"(imm)); \
+		r_;                                                          \
+	})
 
 static inline v4u
 bswap_lanes(v4u v, v4u control)
@@ -92,7 +110,7 @@ rounds2(v4u cdgh, v4u abef, v4u wk)
 	register v4u k0 __asm__("xmm0") = wk;
 
 	__asm__("sha256rnds2 %2, %1, %0" : "+x"(cdgh) : "x"(abef), "x"(k0));
-	return cdgh;	/* the new ABEF */
+	return cdgh; /* the new ABEF */
 }
 
 static inline v4u
@@ -110,11 +128,12 @@ msg2(v4u a, v4u b)
 }
 
 /* Four rounds from w = W[t..t+3]. */
-#define FOUR(t, w) do { \
-	v4u wk_ = (w) + load16(&K[t]); \
-	cdgh = rounds2(cdgh, abef, wk_); \
-	abef = rounds2(abef, cdgh, PSHUFD(wk_, 0x0E)); \
-} while (0)
+#define FOUR(t, w)                                             \
+	do {                                                   \
+		v4u wk_ = (w) + load16(&K[t]);                 \
+		cdgh = rounds2(cdgh, abef, wk_);               \
+		abef = rounds2(abef, cdgh, PSHUFD(wk_, 0x0E)); \
+	} while (0)
 
 /* W[t..t+3] into m0 from m0..m3 = W[t-16..t-1], four words each. */
 #define NEXT(m0, m1, m2, m3) \
@@ -127,10 +146,10 @@ x86_sha256_blocks(uint32_t h[8], const uint8_t *blocks, size_t nblocks)
 	v4u abcd = load16(h), efgh = load16(h + 4), abef, cdgh;
 
 	/* [a b c d], [e f g h] (low lane first) to ABEF and CDGH. */
-	abcd = PSHUFD(abcd, 0xB1);		/* b a d c */
-	efgh = PSHUFD(efgh, 0x1B);		/* h g f e */
-	abef = PALIGNR(abcd, efgh, 8);		/* f e b a */
-	cdgh = PBLENDW(efgh, abcd, 0xF0);	/* h g d c */
+	abcd = PSHUFD(abcd, 0xB1);        /* b a d c */
+	efgh = PSHUFD(efgh, 0x1B);        /* h g f e */
+	abef = PALIGNR(abcd, efgh, 8);    /* f e b a */
+	cdgh = PBLENDW(efgh, abcd, 0xF0); /* h g d c */
 
 	for (; nblocks > 0; nblocks--, blocks += SHA256_BLOCK) {
 		v4u abef0 = abef, cdgh0 = cdgh;
@@ -158,10 +177,10 @@ x86_sha256_blocks(uint32_t h[8], const uint8_t *blocks, size_t nblocks)
 	}
 
 	/* Back to [a b c d], [e f g h]. */
-	abef = PSHUFD(abef, 0x1B);		/* a b e f */
-	cdgh = PSHUFD(cdgh, 0xB1);		/* g h c d */
-	store16(h, PBLENDW(abef, cdgh, 0xF0));	/* a b c d */
-	store16(h + 4, PALIGNR(cdgh, abef, 8));	/* e f g h */
+	abef = PSHUFD(abef, 0x1B);              /* a b e f */
+	cdgh = PSHUFD(cdgh, 0xB1);              /* g h c d */
+	store16(h, PBLENDW(abef, cdgh, 0xF0));  /* a b c d */
+	store16(h + 4, PALIGNR(cdgh, abef, 8)); /* e f g h */
 }
 
 /*
@@ -223,13 +242,22 @@ x86_crc32c(uint32_t crc, const void *data, size_t len)
 }
 
 static const struct crypto_accel both = {
-	"SHA-NI", x86_sha256_blocks, "SSE4.2 crc32", x86_crc32c,
+	"SHA-NI",
+	x86_sha256_blocks,
+	"SSE4.2 crc32",
+	x86_crc32c,
 };
 static const struct crypto_accel sha_only = {
-	"SHA-NI", x86_sha256_blocks, NULL, NULL,
+	"SHA-NI",
+	x86_sha256_blocks,
+	NULL,
+	NULL,
 };
 static const struct crypto_accel crc_only = {
-	NULL, NULL, "SSE4.2 crc32", x86_crc32c,
+	NULL,
+	NULL,
+	"SSE4.2 crc32",
+	x86_crc32c,
 };
 
 const struct crypto_accel *

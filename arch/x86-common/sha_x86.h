@@ -14,11 +14,11 @@
 struct crypto_accel;
 
 /* CPUID.1:ECX bits: SSSE3, SSE4.1, SSE4.2 (crc32). */
-#define X86_CPUID1_ECX_SSSE3	(1u << 9)
-#define X86_CPUID1_ECX_SSE4_1	(1u << 19)
-#define X86_CPUID1_ECX_SSE4_2	(1u << 20)
+#define X86_CPUID1_ECX_SSSE3  (1u << 9)
+#define X86_CPUID1_ECX_SSE4_1 (1u << 19)
+#define X86_CPUID1_ECX_SSE4_2 (1u << 20)
 /* CPUID.(7,0):EBX bit 29: the SHA extensions. */
-#define X86_CPUID7_EBX_SHA	(1u << 29)
+#define X86_CPUID7_EBX_SHA (1u << 29)
 
 /*
  * Whether the SHA-256 engine can run on a CPU with these CPUID words: the

@@ -22,16 +22,16 @@
 
 #include <stdint.h>
 
-#include "byteorder.h"		/* le32_store and friends, as the kernel's */
+#include "byteorder.h" /* le32_store and friends, as the kernel's */
 #include "cellos/errors.h"
 #include "cellos/parcel.h"
 #include "cellos/vm_abi.h"
 
 /* Channel and verbs the genes share with the kernel (core/genes.h, gene.h). */
-#define CG_CHANNEL_CONSOLE	0u
-#define CG_VERB_LOG		PARCEL_VERB_LOG
-#define CG_VERB_READING		16u	/* = GENE_VERB_READING: u32 quantum, u32 value */
-#define CG_VERB_ENERGY		17u	/* = GENE_VERB_ENERGY */
+#define CG_CHANNEL_CONSOLE 0u
+#define CG_VERB_LOG        PARCEL_VERB_LOG
+#define CG_VERB_READING    16u /* = GENE_VERB_READING: u32 quantum, u32 value */
+#define CG_VERB_ENERGY     17u /* = GENE_VERB_ENERGY */
 
 /* The header of struct gene_vm_msg: what recv copies with cap 16. */
 struct helper_msg_hdr {
@@ -50,25 +50,25 @@ int gene(struct gene_vm_ctx *ctx, void *state);
 
 static long (*const helper_send)(uint32_t channel_id, uint32_t verb,
     const void *payload, uint32_t len) = (void *)VM_HELPER_SEND;
-static long (*const helper_recv)(void *msg, uint32_t cap) =
-    (void *)VM_HELPER_RECV;
-static long (*const helper_forward)(uint32_t channel_id) =
-    (void *)VM_HELPER_FORWARD;
-static long (*const helper_next_hop)(uint32_t channel_id) =
-    (void *)VM_HELPER_NEXT_HOP;
+static long (*const helper_recv)(void *msg,
+    uint32_t cap) = (void *)VM_HELPER_RECV;
+static long (*const helper_forward)(
+    uint32_t channel_id) = (void *)VM_HELPER_FORWARD;
+static long (*const helper_next_hop)(
+    uint32_t channel_id) = (void *)VM_HELPER_NEXT_HOP;
 static long (*const helper_log)(const char *fmt, const uint64_t *args,
     uint32_t nargs) = (void *)VM_HELPER_LOG;
 static long (*const helper_format)(char *buf, uint32_t cap, const char *fmt,
     const uint64_t *args, uint32_t nargs) = (void *)VM_HELPER_FORMAT;
 static long (*const helper_console)(void) = (void *)VM_HELPER_CONSOLE;
-static long (*const helper_energy)(struct gene_vm_energy *out) =
-    (void *)VM_HELPER_ENERGY;
-static long (*const helper_reclaim)(struct gene_vm_reclaim *out) =
-    (void *)VM_HELPER_RECLAIM;
+static long (*const helper_energy)(
+    struct gene_vm_energy *out) = (void *)VM_HELPER_ENERGY;
+static long (*const helper_reclaim)(
+    struct gene_vm_reclaim *out) = (void *)VM_HELPER_RECLAIM;
 static void *(*const helper_alloc)(uint32_t bytes) = (void *)VM_HELPER_ALLOC;
 static uint64_t (*const helper_ticks)(void) = (void *)VM_HELPER_TICKS;
-static long (*const helper_event)(void *frame, uint32_t cap) =
-    (void *)VM_HELPER_EVENT;
+static long (*const helper_event)(void *frame,
+    uint32_t cap) = (void *)VM_HELPER_EVENT;
 static long (*const helper_kv_get)(const char *key, uint32_t key_len, void *buf,
     uint32_t cap) = (void *)VM_HELPER_KV_GET;
 static long (*const helper_kv_put)(const char *key, uint32_t key_len,

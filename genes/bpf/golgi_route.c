@@ -11,7 +11,7 @@
 #define GOLGI_BATCH 4
 
 struct golgi_state {
-	struct helper_msg_hdr held;	/* the held message's header */
+	struct helper_msg_hdr held; /* the held message's header */
 	uint32_t holding;
 	uint32_t forwarded, discarded;
 };
@@ -44,7 +44,7 @@ gene(struct gene_vm_ctx *ctx, void *state)
 		}
 		rc = helper_forward((uint32_t)hop);
 		if (rc == -CELL_E_BUSY)
-			return 0;	/* keep it and try again next quantum */
+			return 0; /* keep it and try again next quantum */
 		if (rc == 0)
 			st->forwarded++;
 		else

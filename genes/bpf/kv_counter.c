@@ -5,11 +5,11 @@
  */
 #include "cellos_gene.h"
 
-#define KEY "count"
+#define KEY     "count"
 #define KEY_LEN ((uint32_t)(sizeof KEY - 1))
 
 struct kv_state {
-	uint32_t done;		/* 1 once this boot's count is stored */
+	uint32_t done; /* 1 once this boot's count is stored */
 };
 
 /* First quantum: count this boot in the store and log it; then idle. */
@@ -37,6 +37,7 @@ gene(struct gene_vm_ctx *ctx, void *state)
 	rc = helper_kv_put(KEY, KEY_LEN, &count, sizeof count);
 	args[0] = rc < 0 ? (uint64_t)rc : count;
 	(void)helper_log(rc < 0 ? "kv_counter: put failed %d" :
-	    "kv_counter: count=%u", args, 1);
+				  "kv_counter: count=%u",
+	    args, 1);
 	return 0;
 }

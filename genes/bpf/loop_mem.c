@@ -20,9 +20,9 @@
 #include "cellos_gene.h"
 
 struct loop_mem_state {
-	uint32_t h;		/* the running hash */
-	uint32_t runs;		/* quanta run */
-	uint8_t buf[64];	/* zero at boot */
+	uint32_t h;      /* the running hash */
+	uint32_t runs;   /* quanta run */
+	uint8_t buf[64]; /* zero at boot */
 };
 
 /* One quantum: arg0 rounds over the buffer; the hash stays in state. */

@@ -24,8 +24,8 @@
 #include "cellos_gene.h"
 
 struct loop_state {
-	uint32_t x;		/* the value the rounds mix */
-	uint32_t runs;		/* quanta run */
+	uint32_t x;    /* the value the rounds mix */
+	uint32_t runs; /* quanta run */
 };
 
 /* One quantum: arg0 rounds of the mix above; the result stays in state. */

@@ -8,9 +8,8 @@
 #define REASON_NAME_SIZE 9
 
 /* enum lyso_reason's names (org_reason_name), by value; "?" past them. */
-static const char reason_names[][REASON_NAME_SIZE] = {
-	"alive", "route", "cpu", "io", "mem", "fault", "rejected", "?"
-};
+static const char reason_names[][REASON_NAME_SIZE] = { "alive", "route", "cpu",
+	"io", "mem", "fault", "rejected", "?" };
 #define REASONS ((uint32_t)(sizeof reason_names / sizeof reason_names[0]) - 1)
 
 struct lyso_state {

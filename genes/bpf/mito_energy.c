@@ -6,7 +6,7 @@
 #include "cellos_gene.h"
 
 struct mito_state {
-	uint32_t reported_epoch;	/* epoch + 1 of the last report */
+	uint32_t reported_epoch; /* epoch + 1 of the last report */
 };
 
 /* One quantum: report the energy totals unless this epoch is reported. */
@@ -27,8 +27,8 @@ gene(struct gene_vm_ctx *ctx, void *state)
 	args[3] = e.mem_held;
 	args[4] = e.live;
 	args[5] = e.dead;
-	if (helper_log("energy epoch=%u cpu=%u io=%u mem=%u live=%u dead=%u", args,
-	    6) == 0)
+	if (helper_log("energy epoch=%u cpu=%u io=%u mem=%u live=%u dead=%u",
+		args, 6) == 0)
 		st->reported_epoch = epoch + 1;
 	return 0;
 }

@@ -9,7 +9,7 @@
 int
 gene(struct gene_vm_ctx *ctx, void *state)
 {
-	volatile uint32_t *spins = state;	/* a store each round: kept */
+	volatile uint32_t *spins = state; /* a store each round: kept */
 
 	(void)ctx;
 	for (;;)

@@ -20,7 +20,7 @@ enum testgene_behaviour {
 
 struct testgene_state {
 	uint32_t runs;
-	uint32_t value;		/* the "sensor": a 32-bit LCG */
+	uint32_t value; /* the "sensor": a 32-bit LCG */
 	uint32_t sent, held_back;
 	uint32_t held_bytes;
 };
@@ -36,7 +36,8 @@ well_behaved(struct gene_vm_ctx *ctx, struct testgene_state *st)
 	st->value = st->value * 1664525u + 1013904223u;
 	le32_store(reading, q);
 	le32_store(reading + 4, st->value);
-	if (helper_send(ctx->arg0, CG_VERB_READING, reading, sizeof reading) == 0)
+	if (helper_send(ctx->arg0, CG_VERB_READING, reading, sizeof reading) ==
+	    0)
 		st->sent++;
 	else
 		st->held_back++;
@@ -45,7 +46,8 @@ well_behaved(struct gene_vm_ctx *ctx, struct testgene_state *st)
 		args[1] = st->value;
 		args[2] = st->sent;
 		args[3] = st->held_back;
-		(void)helper_log("reading n=%u v=%08X sent=%u held=%u", args, 4);
+		(void)helper_log("reading n=%u v=%08X sent=%u held=%u", args,
+		    4);
 	}
 }
 
@@ -62,11 +64,12 @@ budget_hog(struct gene_vm_ctx *ctx, struct testgene_state *st)
 	if (st->runs % 2 == 0) {
 		char text[32];
 		uint64_t args[1] = { st->held_bytes };
-		long n = helper_format(text, sizeof text, "hog holds %u bytes", args,
-		    1);
+		long n = helper_format(text, sizeof text, "hog holds %u bytes",
+		    args, 1);
 
 		if (n >= 0)
-			(void)helper_send(ctx->arg0, CG_VERB_LOG, text, (uint32_t)n);
+			(void)helper_send(ctx->arg0, CG_VERB_LOG, text,
+			    (uint32_t)n);
 	}
 }
 

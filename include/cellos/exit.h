@@ -26,15 +26,17 @@
 #define CELLOS_EXIT_H
 
 enum cell_exit_status {
-	CELL_EXIT_SUCCESS = 0,	/* FULL PROOF SUCCESS */
-	CELL_EXIT_FAILURE = 1,	/* PROOF FAILURE: a check, a mismatch, a fallback */
-	CELL_EXIT_UNCHECKED = 2,	/* PROOF UNCHECKED: no ledger for the phenotype */
-	CELL_EXIT_PANIC = 3,	/* panic, CPU exception, a loader's refusal */
-	CELL_EXIT_NOSTART = 4,	/* the machine did not start or could not run */
-	CELL_EXIT_HANG = 5	/* no exit before the guard timeout (runners) */
+	CELL_EXIT_SUCCESS = 0, /* FULL PROOF SUCCESS */
+	CELL_EXIT_FAILURE =
+	    1, /* PROOF FAILURE: a check, a mismatch, a fallback */
+	CELL_EXIT_UNCHECKED =
+	    2,               /* PROOF UNCHECKED: no ledger for the phenotype */
+	CELL_EXIT_PANIC = 3, /* panic, CPU exception, a loader's refusal */
+	CELL_EXIT_NOSTART = 4, /* the machine did not start or could not run */
+	CELL_EXIT_HANG = 5     /* no exit before the guard timeout (runners) */
 };
 
 /* What a board writes to its exit device: base | status (status 0..3). */
-#define CELL_EXIT_BOARD_BASE	0x20u
+#define CELL_EXIT_BOARD_BASE 0x20u
 
 #endif

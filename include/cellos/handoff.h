@@ -12,11 +12,11 @@
 #include "cellos/substrate.h"
 
 typedef struct handoff {
-	uint64_t phys_base;	/* physical load address of the kernel image */
-	uint64_t phys_len;	/* bytes of the loaded image */
-	uint64_t mem_top;	/* top of usable RAM, as probed */
-	uint64_t console_flags;	/* CGF_CONSOLE_* bits */
-	uint64_t reserved;	/* 0 */
+	uint64_t phys_base;     /* physical load address of the kernel image */
+	uint64_t phys_len;      /* bytes of the loaded image */
+	uint64_t mem_top;       /* top of usable RAM, as probed */
+	uint64_t console_flags; /* CGF_CONSOLE_* bits */
+	uint64_t reserved;      /* 0 */
 	cgf_substrate_info_t substrate;
 } handoff_t;
 

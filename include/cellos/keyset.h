@@ -22,55 +22,58 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KEYSET_MAGIC		0x53594B43u	/* bytes 43 4B 59 53: "CKYS" */
-#define KEYSET_FORMAT_VERSION	1u
-#define KEYSET_KEYS_MAX		8u
-#define KEYSET_HDR_SIZE		16u
-#define KEYSET_ENTRY_SIZE	40u
-#define KEYSET_PUBKEY_SIZE	32u
-#define KEYSET_MAC_SIZE		32u
-#define KEYSET_MAC_KEY_SIZE	32u
-#define KEYSET_OFF_KEYS		KEYSET_HDR_SIZE
-#define KEYSET_OFF_MAC		(KEYSET_HDR_SIZE + KEYSET_KEYS_MAX * KEYSET_ENTRY_SIZE)
-#define KEYSET_RECORD_SIZE	(KEYSET_OFF_MAC + KEYSET_MAC_SIZE)
+#define KEYSET_MAGIC          0x53594B43u /* bytes 43 4B 59 53: "CKYS" */
+#define KEYSET_FORMAT_VERSION 1u
+#define KEYSET_KEYS_MAX       8u
+#define KEYSET_HDR_SIZE       16u
+#define KEYSET_ENTRY_SIZE     40u
+#define KEYSET_PUBKEY_SIZE    32u
+#define KEYSET_MAC_SIZE       32u
+#define KEYSET_MAC_KEY_SIZE   32u
+#define KEYSET_OFF_KEYS       KEYSET_HDR_SIZE
+#define KEYSET_OFF_MAC        (KEYSET_HDR_SIZE + KEYSET_KEYS_MAX * KEYSET_ENTRY_SIZE)
+#define KEYSET_RECORD_SIZE    (KEYSET_OFF_MAC + KEYSET_MAC_SIZE)
 
-#define KEYSET_F_REVOKED	0x1u
-#define KEYSET_FLAGS_KNOWN	KEYSET_F_REVOKED
+#define KEYSET_F_REVOKED   0x1u
+#define KEYSET_FLAGS_KNOWN KEYSET_F_REVOKED
 
-#define KEYSET_OFF_MAGIC		0
-#define KEYSET_OFF_FORMAT_VERSION	4
-#define KEYSET_OFF_COUNT		6
-#define KEYSET_OFF_STATEMENT_VERSION	8
-#define KEYSET_OFF_SECURITY_COUNTER	12
+#define KEYSET_OFF_MAGIC             0
+#define KEYSET_OFF_FORMAT_VERSION    4
+#define KEYSET_OFF_COUNT             6
+#define KEYSET_OFF_STATEMENT_VERSION 8
+#define KEYSET_OFF_SECURITY_COUNTER  12
 
-#define KEYSET_ENTRY_OFF_ID	0
-#define KEYSET_ENTRY_OFF_FLAGS	4
-#define KEYSET_ENTRY_OFF_PUBKEY	8
+#define KEYSET_ENTRY_OFF_ID     0
+#define KEYSET_ENTRY_OFF_FLAGS  4
+#define KEYSET_ENTRY_OFF_PUBKEY 8
 
 typedef struct keyset_header {
-	uint32_t magic;			/* KEYSET_MAGIC */
-	uint16_t format_version;	/* KEYSET_FORMAT_VERSION */
-	uint16_t count;			/* keys in use, 1..KEYSET_KEYS_MAX */
-	uint32_t statement_version;	/* last rotation statement accepted */
-	uint32_t security_counter;	/* lowest counter a package may carry */
+	uint32_t magic;             /* KEYSET_MAGIC */
+	uint16_t format_version;    /* KEYSET_FORMAT_VERSION */
+	uint16_t count;             /* keys in use, 1..KEYSET_KEYS_MAX */
+	uint32_t statement_version; /* last rotation statement accepted */
+	uint32_t security_counter;  /* lowest counter a package may carry */
 } keyset_header_t;
 
 typedef struct keyset_entry {
 	uint32_t id;
-	uint32_t flags;			/* KEYSET_F_* */
-	uint8_t pubkey[KEYSET_PUBKEY_SIZE];	/* Ed25519, RFC 8032 encoding */
+	uint32_t flags;                     /* KEYSET_F_* */
+	uint8_t pubkey[KEYSET_PUBKEY_SIZE]; /* Ed25519, RFC 8032 encoding */
 } keyset_entry_t;
 
 _Static_assert(sizeof(keyset_header_t) == KEYSET_HDR_SIZE,
     "keyset_header_t is 16 bytes");
 _Static_assert(offsetof(keyset_header_t, format_version) ==
-    KEYSET_OFF_FORMAT_VERSION, "format_version @4");
+	KEYSET_OFF_FORMAT_VERSION,
+    "format_version @4");
 _Static_assert(offsetof(keyset_header_t, count) == KEYSET_OFF_COUNT,
     "count @6");
 _Static_assert(offsetof(keyset_header_t, statement_version) ==
-    KEYSET_OFF_STATEMENT_VERSION, "statement_version @8");
+	KEYSET_OFF_STATEMENT_VERSION,
+    "statement_version @8");
 _Static_assert(offsetof(keyset_header_t, security_counter) ==
-    KEYSET_OFF_SECURITY_COUNTER, "security_counter @12");
+	KEYSET_OFF_SECURITY_COUNTER,
+    "security_counter @12");
 _Static_assert(sizeof(keyset_entry_t) == KEYSET_ENTRY_SIZE,
     "keyset_entry_t is 40 bytes");
 _Static_assert(offsetof(keyset_entry_t, flags) == KEYSET_ENTRY_OFF_FLAGS,

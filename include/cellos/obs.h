@@ -19,34 +19,30 @@
 #ifndef CELLOS_OBS_H
 #define CELLOS_OBS_H
 
-#define OBS_VERSION		1u
-#define OBS_HDR_SIZE		8u
-#define OBS_PAYLOAD_MAX		64u
+#define OBS_VERSION     1u
+#define OBS_HDR_SIZE    8u
+#define OBS_PAYLOAD_MAX 64u
 
-#define OBS_OFF_VERSION		0
-#define OBS_OFF_TYPE		1
-#define OBS_OFF_LEN		2
-#define OBS_OFF_SEQ		4
+#define OBS_OFF_VERSION 0
+#define OBS_OFF_TYPE    1
+#define OBS_OFF_LEN     2
+#define OBS_OFF_SEQ     4
 
-enum obs_type {
-	OBS_MARK = 1,
-	OBS_EVENT = 2,
-	OBS_SYS = 3,
-	OBS_TRACE = 4
-};
+enum obs_type { OBS_MARK = 1, OBS_EVENT = 2, OBS_SYS = 3, OBS_TRACE = 4 };
 
 /* TRACE what: id / at / arg meaning. */
 enum obs_trace {
-	OBS_TRACE_QUANTUM_START = 1,	/* gene id / quantum / CPU units so far */
-	OBS_TRACE_QUANTUM_END = 2,	/* gene id / quantum / CPU units so far */
-	OBS_TRACE_IRQ_DELIVERED = 3	/* bridge source / bridge tick / event seq */
+	OBS_TRACE_QUANTUM_START = 1, /* gene id / quantum / CPU units so far */
+	OBS_TRACE_QUANTUM_END = 2,   /* gene id / quantum / CPU units so far */
+	OBS_TRACE_IRQ_DELIVERED =
+	    3 /* bridge source / bridge tick / event seq */
 };
 
 /* SYS code: a / b meaning. */
 enum obs_sys {
-	OBS_SYS_PHENOTYPE = 1,		/* channels / genes */
-	OBS_SYS_GENE_KILLED = 2,	/* gene id / lyso reason */
-	OBS_SYS_UPDATE = 3		/* strand / version */
+	OBS_SYS_PHENOTYPE = 1,   /* channels / genes */
+	OBS_SYS_GENE_KILLED = 2, /* gene id / lyso reason */
+	OBS_SYS_UPDATE = 3       /* strand / version */
 };
 
 #endif

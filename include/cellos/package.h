@@ -22,37 +22,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PACKAGE_MAGIC		0x474B5043u	/* bytes 43 50 4B 47: "CPKG" */
-#define PACKAGE_FORMAT_VERSION	1u
-#define PACKAGE_HDR_SIZE	64u
-#define PACKAGE_SIG_SIZE	64u
-#define PACKAGE_DIGEST_SIZE	32u
+#define PACKAGE_MAGIC          0x474B5043u /* bytes 43 50 4B 47: "CPKG" */
+#define PACKAGE_FORMAT_VERSION 1u
+#define PACKAGE_HDR_SIZE       64u
+#define PACKAGE_SIG_SIZE       64u
+#define PACKAGE_DIGEST_SIZE    32u
 /* Bytes a package adds around its payload. */
-#define PACKAGE_OVERHEAD	(PACKAGE_HDR_SIZE + PACKAGE_SIG_SIZE)
+#define PACKAGE_OVERHEAD (PACKAGE_HDR_SIZE + PACKAGE_SIG_SIZE)
 
 /* Header field offsets. */
-#define PACKAGE_OFF_MAGIC		0
-#define PACKAGE_OFF_FORMAT_VERSION	4
-#define PACKAGE_OFF_RESERVED_U16	6
-#define PACKAGE_OFF_KEY_ID		8
-#define PACKAGE_OFF_GENOME_VERSION	12
-#define PACKAGE_OFF_SECURITY_COUNTER	16
-#define PACKAGE_OFF_PAYLOAD_LEN		20
-#define PACKAGE_OFF_PAYLOAD_SHA256	24
-#define PACKAGE_OFF_RESERVED		56
-#define PACKAGE_RESERVED_SIZE		8u
+#define PACKAGE_OFF_MAGIC            0
+#define PACKAGE_OFF_FORMAT_VERSION   4
+#define PACKAGE_OFF_RESERVED_U16     6
+#define PACKAGE_OFF_KEY_ID           8
+#define PACKAGE_OFF_GENOME_VERSION   12
+#define PACKAGE_OFF_SECURITY_COUNTER 16
+#define PACKAGE_OFF_PAYLOAD_LEN      20
+#define PACKAGE_OFF_PAYLOAD_SHA256   24
+#define PACKAGE_OFF_RESERVED         56
+#define PACKAGE_RESERVED_SIZE        8u
 
 /* The header as it lies in the file: 64 bytes, every field naturally aligned. */
 typedef struct package_header {
-	uint32_t magic;			/* PACKAGE_MAGIC */
-	uint16_t format_version;	/* PACKAGE_FORMAT_VERSION */
-	uint16_t reserved_u16;		/* 0 */
-	uint32_t key_id;		/* the signing key's id (docs/SECURITY.md) */
-	uint32_t genome_version;	/* the genome's own version; informational */
-	uint32_t security_counter;	/* anti-rollback: refused below the stored one */
-	uint32_t payload_len;		/* >= 1 */
+	uint32_t magic;          /* PACKAGE_MAGIC */
+	uint16_t format_version; /* PACKAGE_FORMAT_VERSION */
+	uint16_t reserved_u16;   /* 0 */
+	uint32_t key_id;         /* the signing key's id (docs/SECURITY.md) */
+	uint32_t genome_version; /* the genome's own version; informational */
+	uint32_t
+	    security_counter; /* anti-rollback: refused below the stored one */
+	uint32_t payload_len; /* >= 1 */
 	uint8_t payload_sha256[PACKAGE_DIGEST_SIZE];
-	uint8_t reserved[PACKAGE_RESERVED_SIZE];	/* 0 */
+	uint8_t reserved[PACKAGE_RESERVED_SIZE]; /* 0 */
 } package_header_t;
 
 _Static_assert(sizeof(package_header_t) == PACKAGE_HDR_SIZE,
@@ -60,19 +61,25 @@ _Static_assert(sizeof(package_header_t) == PACKAGE_HDR_SIZE,
 _Static_assert(offsetof(package_header_t, magic) == PACKAGE_OFF_MAGIC,
     "magic @0");
 _Static_assert(offsetof(package_header_t, format_version) ==
-    PACKAGE_OFF_FORMAT_VERSION, "format_version @4");
+	PACKAGE_OFF_FORMAT_VERSION,
+    "format_version @4");
 _Static_assert(offsetof(package_header_t, reserved_u16) ==
-    PACKAGE_OFF_RESERVED_U16, "reserved_u16 @6");
+	PACKAGE_OFF_RESERVED_U16,
+    "reserved_u16 @6");
 _Static_assert(offsetof(package_header_t, key_id) == PACKAGE_OFF_KEY_ID,
     "key_id @8");
 _Static_assert(offsetof(package_header_t, genome_version) ==
-    PACKAGE_OFF_GENOME_VERSION, "genome_version @12");
+	PACKAGE_OFF_GENOME_VERSION,
+    "genome_version @12");
 _Static_assert(offsetof(package_header_t, security_counter) ==
-    PACKAGE_OFF_SECURITY_COUNTER, "security_counter @16");
+	PACKAGE_OFF_SECURITY_COUNTER,
+    "security_counter @16");
 _Static_assert(offsetof(package_header_t, payload_len) ==
-    PACKAGE_OFF_PAYLOAD_LEN, "payload_len @20");
+	PACKAGE_OFF_PAYLOAD_LEN,
+    "payload_len @20");
 _Static_assert(offsetof(package_header_t, payload_sha256) ==
-    PACKAGE_OFF_PAYLOAD_SHA256, "payload_sha256 @24");
+	PACKAGE_OFF_PAYLOAD_SHA256,
+    "payload_sha256 @24");
 _Static_assert(offsetof(package_header_t, reserved) == PACKAGE_OFF_RESERVED,
     "reserved @56");
 

@@ -21,7 +21,7 @@ enum cgf_tier {
 	CGF_TIER_QEMU_VIRT = 2,
 	CGF_TIER_MCU_CONTROLLER = 3,
 	CGF_TIER_HOSTED = 4,
-	CGF_TIER_PC_UEFI = 5	/* x86 booted through UEFI firmware */
+	CGF_TIER_PC_UEFI = 5 /* x86 booted through UEFI firmware */
 };
 
 enum cgf_intr {
@@ -44,20 +44,32 @@ enum cgf_timer {
 };
 
 /* The names E0 prints for each enumeration, in value order (CONTRACT.md). */
-#define CGF_ARCH_NAMES	{ "UNKNOWN", "x86_64", "arm64", "arm_m" }
-#define CGF_TIER_NAMES	{ "UNKNOWN", "PC_BIOS", "QEMU_VIRT", "MCU_CONTROLLER", \
-			  "HOSTED", "PC_UEFI" }
-#define CGF_INTR_NAMES	{ "UNKNOWN", "PIC_IOAPIC", "LAPIC_ONLY", "GICV2", "GICV3", \
-			  "ONCHIP_MCU", "POSIX_SIGNALS" }
-#define CGF_TIMER_NAMES	{ "UNKNOWN", "PIT", "HPET", "ARCH_TIMER", "ONCHIP_MCU", \
-			  "HOST_TIMER" }
+#define CGF_ARCH_NAMES                                \
+	{                                             \
+		"UNKNOWN", "x86_64", "arm64", "arm_m" \
+	}
+#define CGF_TIER_NAMES                                                         \
+	{                                                                      \
+		"UNKNOWN", "PC_BIOS", "QEMU_VIRT", "MCU_CONTROLLER", "HOSTED", \
+		    "PC_UEFI"                                                  \
+	}
+#define CGF_INTR_NAMES                                                   \
+	{                                                                \
+		"UNKNOWN", "PIC_IOAPIC", "LAPIC_ONLY", "GICV2", "GICV3", \
+		    "ONCHIP_MCU", "POSIX_SIGNALS"                        \
+	}
+#define CGF_TIMER_NAMES                                               \
+	{                                                             \
+		"UNKNOWN", "PIT", "HPET", "ARCH_TIMER", "ONCHIP_MCU", \
+		    "HOST_TIMER"                                      \
+	}
 
 /* Console bits (handoff_t.console_flags and substrate.console_fabric). */
-#define CGF_CONSOLE_COM1	0x1u
-#define CGF_CONSOLE_VGA		0x2u
-#define CGF_CONSOLE_PL011	0x4u
-#define CGF_CONSOLE_UART0	0x8u
-#define CGF_CONSOLE_STDOUT	0x10u
+#define CGF_CONSOLE_COM1   0x1u
+#define CGF_CONSOLE_VGA    0x2u
+#define CGF_CONSOLE_PL011  0x4u
+#define CGF_CONSOLE_UART0  0x8u
+#define CGF_CONSOLE_STDOUT 0x10u
 
 /*
  * CPU feature bits (substrate.cpu_features). SHA: the x86 SHA extensions
@@ -65,17 +77,17 @@ enum cgf_timer {
  * CRC32: the ARMv8 SHA-256 and CRC32 instructions (ID_AA64ISAR0_EL1's SHA2
  * and CRC32 fields not 0).
  */
-#define CGF_FEAT_SSE2		0x1u
-#define CGF_FEAT_SSE3		0x2u
-#define CGF_FEAT_SSE4_2		0x4u
-#define CGF_FEAT_AVX		0x8u
-#define CGF_FEAT_AVX2		0x10u
-#define CGF_FEAT_SHA		0x20u
-#define CGF_FEAT_NEON		0x100u
-#define CGF_FEAT_FP		0x200u
-#define CGF_FEAT_SHA2		0x400u
-#define CGF_FEAT_CRC32		0x800u
-#define CGF_FEAT_MPU		0x10000u
+#define CGF_FEAT_SSE2   0x1u
+#define CGF_FEAT_SSE3   0x2u
+#define CGF_FEAT_SSE4_2 0x4u
+#define CGF_FEAT_AVX    0x8u
+#define CGF_FEAT_AVX2   0x10u
+#define CGF_FEAT_SHA    0x20u
+#define CGF_FEAT_NEON   0x100u
+#define CGF_FEAT_FP     0x200u
+#define CGF_FEAT_SHA2   0x400u
+#define CGF_FEAT_CRC32  0x800u
+#define CGF_FEAT_MPU    0x10000u
 
 typedef struct cgf_substrate_info {
 	uint32_t substrate_code;
@@ -93,11 +105,16 @@ typedef struct cgf_substrate_info {
 	uint64_t reserved_u64[9];
 } cgf_substrate_info_t;
 
-_Static_assert(sizeof(cgf_substrate_info_t) == 128, "substrate ABI is 128 bytes");
-_Static_assert(offsetof(cgf_substrate_info_t, cpu_features) == 24, "cpu_features @24");
-_Static_assert(offsetof(cgf_substrate_info_t, reserved_u32) == 28, "raw probe @28");
-_Static_assert(offsetof(cgf_substrate_info_t, ram_total_bytes) == 40, "ram @40");
-_Static_assert(offsetof(cgf_substrate_info_t, dma32_boundary) == 48, "dma32 @48");
+_Static_assert(sizeof(cgf_substrate_info_t) == 128,
+    "substrate ABI is 128 bytes");
+_Static_assert(offsetof(cgf_substrate_info_t, cpu_features) == 24,
+    "cpu_features @24");
+_Static_assert(offsetof(cgf_substrate_info_t, reserved_u32) == 28,
+    "raw probe @28");
+_Static_assert(offsetof(cgf_substrate_info_t, ram_total_bytes) == 40,
+    "ram @40");
+_Static_assert(offsetof(cgf_substrate_info_t, dma32_boundary) == 48,
+    "dma32 @48");
 
 /*
  * substrate_code packs the classification so that one hex word names the

@@ -45,18 +45,18 @@
 #include "hosted.h"
 #include "kv.h"
 
-#define BS	HAL_BLOCK_SIZE
-#define OUT_MAX	(1u << 20)
+#define BS      HAL_BLOCK_SIZE
+#define OUT_MAX (1u << 20)
 
 enum kind { FLIP, ZERO, TEAR_ZERO, TEAR_OLD, KINDS };
 static const char *const kind_names[KINDS] = { "flip", "zero", "tear0",
-    "tear-old" };
+	"tear-old" };
 
 struct image {
 	const char *name;
-	uint8_t *now, *older;	/* the aged disk, and a copy from fewer boots */
+	uint8_t *now, *older; /* the aged disk, and a copy from fewer boots */
 	uint64_t blocks;
-	uint32_t count;		/* boots it has counted */
+	uint32_t count; /* boots it has counted */
 };
 
 static const char *hosted, *work;
@@ -74,7 +74,8 @@ put_image(void *ctx, uint64_t lba, const uint8_t *block)
 }
 static int verdict_strict = 1;
 static unsigned max_failures = 20;
-static unsigned failures, cases, boots, reported_kv, reported_disk, verdict_fail;
+static unsigned failures, cases, boots, reported_kv, reported_disk,
+    verdict_fail;
 static char case_path[4096];
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -167,8 +168,9 @@ run_hosted(const char *disk, const char *x1, const char *x2, char *out,
 	close(pipefd[1]);
 	for (;;) {
 		char sink[4096];
-		ssize_t n = got + 1 < cap ? read(pipefd[0], out + got,
-		    cap - got - 1) : read(pipefd[0], sink, sizeof sink);
+		ssize_t n = got + 1 < cap ?
+		    read(pipefd[0], out + got, cap - got - 1) :
+		    read(pipefd[0], sink, sizeof sink);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -187,12 +189,12 @@ run_hosted(const char *disk, const char *x1, const char *x2, char *out,
 }
 
 struct boot {
-	int status;		/* wait status */
-	int have_kv;		/* printed "#I kv boot=" */
+	int status;  /* wait status */
+	int have_kv; /* printed "#I kv boot=" */
 	unsigned count;
 	char last[128];
-	int warn_kv, warn_disk;	/* "#W kv" / "#W disk" lines */
-	char verdict[128];	/* the last line */
+	int warn_kv, warn_disk; /* "#W kv" / "#W disk" lines */
+	char verdict[128];      /* the last line */
 };
 
 static void
@@ -215,7 +217,7 @@ parse(const char *out, struct boot *b)
 			b->warn_disk++;
 		if (strncmp(line, "#I kv boot=", 11) == 0 &&
 		    sscanf(line, "#I kv boot=%u last=\"%127[^\"]\"", &b->count,
-		    b->last) == 2)
+			b->last) == 2)
 			b->have_kv = 1;
 		if (p[0] == '\0')
 			break;
@@ -245,8 +247,8 @@ failure(const struct image *im, uint64_t blk, enum kind k, const char *fmt, ...)
 static int
 exit_ok(int status)
 {
-	return WIFEXITED(status) && (WEXITSTATUS(status) == 0 ||
-	    WEXITSTATUS(status) == 1);
+	return WIFEXITED(status) &&
+	    (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 1);
 }
 
 static void
@@ -258,16 +260,20 @@ check_verdict(const struct image *im, uint64_t blk, enum kind k, int n,
 
 	if (!verdict_strict)
 		return;
-	if (damaged && (strncmp(b->verdict, "PROOF FAILURE:", 14) != 0 ||
-	    code != 1)) {
+	if (damaged &&
+	    (strncmp(b->verdict, "PROOF FAILURE:", 14) != 0 || code != 1)) {
 		verdict_fail++;
-		failure(im, blk, k, "boot %d reported damage but ended \"%s\", "
-		    "status %d", n, b->verdict, code);
-	} else if (!damaged && (strcmp(b->verdict, "FULL PROOF SUCCESS") != 0 ||
-	    code != 0)) {
+		failure(im, blk, k,
+		    "boot %d reported damage but ended \"%s\", "
+		    "status %d",
+		    n, b->verdict, code);
+	} else if (!damaged &&
+	    (strcmp(b->verdict, "FULL PROOF SUCCESS") != 0 || code != 0)) {
 		verdict_fail++;
-		failure(im, blk, k, "boot %d reported no damage but ended "
-		    "\"%s\", status %d", n, b->verdict, code);
+		failure(im, blk, k,
+		    "boot %d reported no damage but ended "
+		    "\"%s\", status %d",
+		    n, b->verdict, code);
 	}
 }
 
@@ -300,8 +306,8 @@ one_case(const struct image *im, uint64_t blk, enum kind k, unsigned seed)
 	p = disk + blk * BS;
 	switch (k) {
 	case FLIP: {
-		unsigned bit = (unsigned)((blk * 2654435761u + seed * 40503u) %
-		    (8 * BS));
+		unsigned bit =
+		    (unsigned)((blk * 2654435761u + seed * 40503u) % (8 * BS));
 		p[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 		break;
 	}
@@ -327,8 +333,10 @@ one_case(const struct image *im, uint64_t blk, enum kind k, unsigned seed)
 	reported_disk += b1.warn_disk > 0;
 
 	if (!exit_ok(b1.status) || !exit_ok(b2.status)) {
-		failure(im, blk, k, "wait statuses %#x, %#x: not an exit with 0 "
-		    "or 1", b1.status, b2.status);
+		failure(im, blk, k,
+		    "wait statuses %#x, %#x: not an exit with 0 "
+		    "or 1",
+		    b1.status, b2.status);
 		return;
 	}
 	if (!b1.have_kv || !b2.have_kv) {
@@ -337,8 +345,10 @@ one_case(const struct image *im, uint64_t blk, enum kind k, unsigned seed)
 		return;
 	}
 	if (b1.warn_kv == 0 && b1.count != im->count + 1)
-		failure(im, blk, k, "boot 1 counts %u without a report, the "
-		    "disk had %u", b1.count, im->count);
+		failure(im, blk, k,
+		    "boot 1 counts %u without a report, the "
+		    "disk had %u",
+		    b1.count, im->count);
 	if (b1.count < 1 || b1.count > im->count + 1)
 		failure(im, blk, k, "boot 1 counts %u, the disk had %u",
 		    b1.count, im->count);
@@ -429,11 +439,11 @@ chosen(uint64_t b, int all, uint32_t active, uint64_t next)
 	in = (b - kv_region.start) / half;
 	at = (b - kv_region.start) % half;
 	if (at < 4)
-		return 1;			/* the header and its log's start */
+		return 1; /* the header and its log's start */
 	if (in == active && at + 3 >= next && at <= next + 3)
-		return 1;			/* the log's end */
+		return 1; /* the log's end */
 	if (in == active && at < next)
-		return at % 2 == 0;		/* the log */
+		return at % 2 == 0; /* the log */
 	return at % 8 == 0;
 }
 
@@ -465,8 +475,8 @@ campaign(struct image *im, int all, unsigned seeds)
 int
 main(int argc, char **argv)
 {
-	static struct image young = { .name = "young" }, compacted =
-	    { .name = "compacted" };
+	static struct image young = { .name = "young" },
+			    compacted = { .name = "compacted" };
 	unsigned seeds = 1, age = 40;
 	const char *blocks = "sample";
 	char age_path[4096];
@@ -490,11 +500,12 @@ main(int argc, char **argv)
 		else if (strcmp(a, "--boots") == 0)
 			age = number(a, v);
 		else if (strcmp(a, "--verdict") == 0) {
-			if (strcmp(v, "strict") != 0 && strcmp(v, "ignore") != 0)
-				die("--verdict %s: expected strict or ignore", v);
+			if (strcmp(v, "strict") != 0 &&
+			    strcmp(v, "ignore") != 0)
+				die("--verdict %s: expected strict or ignore",
+				    v);
 			verdict_strict = strcmp(v, "strict") == 0;
-		}
-		else if (strcmp(a, "--max-failures") == 0)
+		} else if (strcmp(a, "--max-failures") == 0)
 			max_failures = number(a, v);
 		else
 			die("unknown option '%s'", a);
@@ -543,8 +554,8 @@ main(int argc, char **argv)
 		die("out of memory");
 	memcpy(compacted.now, young.now, (size_t)young.blocks * BS);
 	compacted.count = young.count;
-	report_boots(&compacted, (unsigned)(kv_region.blocks / 2 + 60 -
-	    compacted.count));
+	report_boots(&compacted,
+	    (unsigned)(kv_region.blocks / 2 + 60 - compacted.count));
 	memcpy(compacted.older, compacted.now, (size_t)young.blocks * BS);
 	real_boots(&compacted, 6, age_path);
 	{
@@ -562,8 +573,9 @@ main(int argc, char **argv)
 	unlink(case_path);
 	unlink(age_path);
 	printf("%u cases (%s blocks, %u seed(s)), %u boots in %.1f s: %u "
-	    "first boots reported kv damage, %u disk damage; %u verdict "
-	    "failure(s); %u failure(s)\n", cases, blocks, seeds, boots,
+	       "first boots reported kv damage, %u disk damage; %u verdict "
+	       "failure(s); %u failure(s)\n",
+	    cases, blocks, seeds, boots,
 	    (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
 	    reported_kv, reported_disk, verdict_fail, failures);
 	return failures == 0 ? 0 : 1;

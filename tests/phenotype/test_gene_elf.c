@@ -33,32 +33,44 @@
 
 static int failures;
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		putchar('\n');						\
-		failures++;						\
-	}								\
-} while (0)
+#define CHECK(cond, ...)                                            \
+	do {                                                        \
+		if (!(cond)) {                                      \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+			printf(__VA_ARGS__);                        \
+			putchar('\n');                              \
+			failures++;                                 \
+		}                                                   \
+	} while (0)
 
 /* What a test may change before the object is written. */
 struct spec {
 	uint8_t class, data;
 	uint16_t type, machine;
-	uint32_t text_slots;		/* 6, or more for "too long" */
-	uint64_t rodata_flags;		/* SHF_ALLOC, or SHF_WRITE too */
-	uint32_t rel_text_type;		/* SHT_REL, or SHT_RELA */
+	uint32_t text_slots;    /* 6, or more for "too long" */
+	uint64_t rodata_flags;  /* SHF_ALLOC, or SHF_WRITE too */
+	uint32_t rel_text_type; /* SHT_REL, or SHT_RELA */
 	uint32_t lddw_reloc_type, lddw_reloc_off, call_reloc_sym;
 	uint32_t call_imm;
 	uint32_t shstrndx;
 };
 
-static const char names[] = "\0.strtab\0.text\0.rodata\0.rodata.str1.1\0"
+static const char names[] =
+    "\0.strtab\0.text\0.rodata\0.rodata.str1.1\0"
     ".rel.text\0.rel.rodata\0.symtab\0helper\0gene\0undef_fn\0";
 /* Offsets of each name in names[]. */
-enum { N_STRTAB = 1, N_TEXT = 9, N_RODATA = 15, N_STR = 23, N_RELTEXT = 38,
-    N_RELRO = 48, N_SYMTAB = 60, N_HELPER = 68, N_GENE = 75, N_UNDEF = 80 };
+enum {
+	N_STRTAB = 1,
+	N_TEXT = 9,
+	N_RODATA = 15,
+	N_STR = 23,
+	N_RELTEXT = 38,
+	N_RELRO = 48,
+	N_SYMTAB = 60,
+	N_HELPER = 68,
+	N_GENE = 75,
+	N_UNDEF = 80
+};
 
 static uint8_t obj[16384];
 
@@ -168,11 +180,11 @@ build(const struct spec *s)
 	put16(62, (uint16_t)s->shstrndx);
 
 	text = at;
-	insn(text + 0, 0x18, 0x01, 0, 5);	/* lddw r1, addend 5 */
+	insn(text + 0, 0x18, 0x01, 0, 5); /* lddw r1, addend 5 */
 	insn(text + 8, 0x00, 0x00, 0, 0);
 	insn(text + 16, 0x85, 0x10, 0, s->call_imm);
 	insn(text + 24, 0x95, 0x00, 0, 0);
-	insn(text + 32, 0xb7, 0x00, 0, 7);	/* helper: r0 = 7 */
+	insn(text + 32, 0xb7, 0x00, 0, 7); /* helper: r0 = 7 */
 	insn(text + 40, 0x95, 0x00, 0, 0);
 	for (uint32_t k = 6; k < s->text_slots; k++)
 		insn(text + k * 8, 0x95, 0x00, 0, 0);
@@ -274,8 +286,8 @@ test_good(void)
 	/* The rodata: bytes as written, the pointer at 8 relocated. */
 	CHECK(memcmp(prog.rodata, "abcdefg", 8) == 0, "rodata text changed");
 	CHECK(get32(prog.rodata + 8) == VM_RODATA_BASE + 16 + 6 &&
-	    get32(prog.rodata + 12) == 0, "rodata pointer 0x%x",
-	    get32(prog.rodata + 8));
+		get32(prog.rodata + 12) == 0,
+	    "rodata pointer 0x%x", get32(prog.rodata + 8));
 	CHECK(memcmp(prog.rodata + 16, "hello\0world", 12) == 0,
 	    "string section not at 16");
 
@@ -316,30 +328,40 @@ test_refusals(void)
 	refused(&s, "gene", "section-name table index 9", "shstrndx");
 	s = good();
 	s.rodata_flags = 0x3;
-	refused(&s, "gene", "section 3 (.rodata): writable data: genes keep "
-	    "their state in the state area, not in globals", "writable");
+	refused(&s, "gene",
+	    "section 3 (.rodata): writable data: genes keep "
+	    "their state in the state area, not in globals",
+	    "writable");
 	s = good();
 	s.lddw_reloc_type = 4;
-	refused(&s, "gene", "section 5 (.rel.text) relocation 0 at "
+	refused(&s, "gene",
+	    "section 5 (.rel.text) relocation 0 at "
 	    ".text+0x0: relocation type 4 (R_BPF_64_NODYLD32) is not "
-	    "supported", "reloc type");
+	    "supported",
+	    "reloc type");
 	s = good();
 	s.lddw_reloc_off = 24;
-	refused(&s, "gene", "relocation 0 at .text+0x18: R_BPF_64_64 on "
-	    "opcode 0x95, not on an lddw", "reloc not on lddw");
+	refused(&s, "gene",
+	    "relocation 0 at .text+0x18: R_BPF_64_64 on "
+	    "opcode 0x95, not on an lddw",
+	    "reloc not on lddw");
 	s = good();
 	s.lddw_reloc_off = 4;
 	refused(&s, "gene", "not on an instruction of .text", "reloc mid-slot");
 	s = good();
 	s.call_reloc_sym = 5;
-	refused(&s, "gene", "relocation 1 at .text+0x10: call to undefined "
-	    "function undef_fn", "extern call");
+	refused(&s, "gene",
+	    "relocation 1 at .text+0x10: call to undefined "
+	    "function undef_fn",
+	    "extern call");
 	s = good();
 	s.call_reloc_sym = 1;
-	refused(&s, "gene", "call of '.rodata', which is not a function in "
-	    ".text", "call of data");
+	refused(&s, "gene",
+	    "call of '.rodata', which is not a function in "
+	    ".text",
+	    "call of data");
 	s = good();
-	s.call_imm = 100;	/* helper's slot 4 + 100 + 1 */
+	s.call_imm = 100; /* helper's slot 4 + 100 + 1 */
 	refused(&s, "gene", "lands on slot 105, outside .text (6 slots)",
 	    "call out of range");
 	s = good();
@@ -347,12 +369,13 @@ test_refusals(void)
 	refused(&s, "gene", "RELA relocations are not supported", "RELA");
 	s = good();
 	s.text_slots = VM_INSNS_MAX + 1;
-	refused(&s, "gene", "1025 instruction slots, at most 1024",
-	    "too long");
+	refused(&s, "gene", "1025 instruction slots, at most 1024", "too long");
 	s = good();
 	refused(&s, "main", "no function 'main' in .text", "no entry");
-	refused(&s, "undef_fn", "'undef_fn' is not a function defined in "
-	    ".text", "entry undefined");
+	refused(&s, "undef_fn",
+	    "'undef_fn' is not a function defined in "
+	    ".text",
+	    "entry undefined");
 }
 
 /* No prefix and no single-byte change of the good object may crash it. */
@@ -367,20 +390,23 @@ test_robust(void)
 	memcpy(copy, obj, len);
 	for (size_t n = 0; n < len; n++) {
 		rc = bpf_elf_load(copy, n, "gene", &prog, msg, sizeof msg);
-		CHECK(rc < 0 && msg[0] != '\0', "prefix of %zu bytes: rc %d",
-		    n, rc);
+		CHECK(rc < 0 && msg[0] != '\0', "prefix of %zu bytes: rc %d", n,
+		    rc);
 	}
-	build(&s);	/* obj[] again, after the prefixes */
+	build(&s); /* obj[] again, after the prefixes */
 	for (size_t i = 0; i < len; i++) {
-		static const uint8_t values[] = { 0x00, 0x01, 0x7f, 0x80, 0xff };
+		static const uint8_t values[] = { 0x00, 0x01, 0x7f, 0x80,
+			0xff };
 
 		for (size_t v = 0; v < sizeof values; v++) {
 			memcpy(copy, obj, len);
 			copy[i] = values[v];
 			rc = bpf_elf_load(copy, len, "gene", &prog, msg,
 			    sizeof msg);
-			CHECK(rc == 0 || msg[0] != '\0', "byte %zu = 0x%02x: "
-			    "refused without a message", i, values[v]);
+			CHECK(rc == 0 || msg[0] != '\0',
+			    "byte %zu = 0x%02x: "
+			    "refused without a message",
+			    i, values[v]);
 		}
 	}
 	CHECK(bpf_elf_load(NULL, 0, "gene", &prog, msg, sizeof msg) < 0,

@@ -49,7 +49,8 @@ check(const char *path, int accept_unsigned, int want, const char *field)
 		rc = pheno_check_signature(buf, n, &p, accept_unsigned, &err);
 	if (rc != want || (want != 0 && strcmp(err.field, field) != 0)) {
 		printf("FAIL: %s (accept unsigned %d): %d %s (%s), expected %d "
-		    "%s\n", path, accept_unsigned, rc, rc ? err.field : "",
+		       "%s\n",
+		    path, accept_unsigned, rc, rc ? err.field : "",
 		    rc ? err.detail : "", want, field);
 		failures++;
 		return;
@@ -65,7 +66,8 @@ main(int argc, char **argv)
 	uint8_t pub[32];
 
 	if (argc != 7) {
-		fprintf(stderr, "usage: test_pheno_sig UNSIGNED SIGNED WRONG-KEY "
+		fprintf(stderr,
+		    "usage: test_pheno_sig UNSIGNED SIGNED WRONG-KEY "
 		    "OTHER-ID FLIPPED TRAILING\n");
 		return 2;
 	}
@@ -78,8 +80,8 @@ main(int argc, char **argv)
 		check(argv[6], accept, -CELL_E_RANGE, "sections.signature");
 	}
 	/* The trusted keys: the root (id 0 in the test build) and nothing else. */
-	if (pheno_trusted_key(0, pub) != 0 || pheno_trusted_key(1, pub) !=
-	    -CELL_E_NOENT) {
+	if (pheno_trusted_key(0, pub) != 0 ||
+	    pheno_trusted_key(1, pub) != -CELL_E_NOENT) {
 		printf("FAIL: pheno_trusted_key: only id 0 is trusted\n");
 		failures++;
 	}

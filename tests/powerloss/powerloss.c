@@ -47,16 +47,17 @@
 #include "update.h"
 
 enum mode { MODE_CUT, MODE_TORN, MODE_DROP, MODE_REORDER, MODES };
-static const char *const mode_names[MODES] = { "cut", "torn", "drop", "reorder" };
+static const char *const mode_names[MODES] = { "cut", "torn", "drop",
+	"reorder" };
 
-#define DISK_BLOCKS	(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS)
-#define DEVICE_BLOCKS	64	/* the flow's key set, genome area and inbox */
-#define CACHE_MAX	256
+#define DISK_BLOCKS   (2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS)
+#define DEVICE_BLOCKS 64 /* the flow's key set, genome area and inbox */
+#define CACHE_MAX     256
 
 struct device {
 	uint8_t stable[DEVICE_BLOCKS * HAL_BLOCK_SIZE];
 	enum mode mode;
-	uint64_t cut_at;	/* the write that loses power; 0: never */
+	uint64_t cut_at; /* the write that loses power; 0: never */
 	uint64_t writes;
 	int dead;
 	size_t cached;
@@ -75,11 +76,13 @@ dev_read(void *ctx, uint64_t lba, void *buf, uint32_t count)
 	(void)ctx;
 	if (d.dead)
 		return -CELL_E_IO;
-	memcpy(buf, d.stable + lba * HAL_BLOCK_SIZE, (size_t)count * HAL_BLOCK_SIZE);
+	memcpy(buf, d.stable + lba * HAL_BLOCK_SIZE,
+	    (size_t)count * HAL_BLOCK_SIZE);
 	/* The device's cache is what a read sees. */
 	for (size_t i = 0; i < d.cached; i++) {
 		if (d.cache[i].lba >= lba && d.cache[i].lba < lba + count)
-			memcpy((uint8_t *)buf + (d.cache[i].lba - lba) * HAL_BLOCK_SIZE,
+			memcpy((uint8_t *)buf +
+				(d.cache[i].lba - lba) * HAL_BLOCK_SIZE,
 			    d.cache[i].data, HAL_BLOCK_SIZE);
 	}
 	return 0;
@@ -97,7 +100,8 @@ power_off(const uint8_t *block, uint64_t lba)
 {
 	switch (d.mode) {
 	case MODE_TORN:
-		memcpy(d.stable + lba * HAL_BLOCK_SIZE, block, HAL_BLOCK_SIZE / 2);
+		memcpy(d.stable + lba * HAL_BLOCK_SIZE, block,
+		    HAL_BLOCK_SIZE / 2);
 		break;
 	case MODE_REORDER:
 		for (size_t i = d.cached; i-- > 0;) {
@@ -106,7 +110,7 @@ power_off(const uint8_t *block, uint64_t lba)
 		}
 		break;
 	default:
-		break;		/* cut, drop: nothing more lands */
+		break; /* cut, drop: nothing more lands */
 	}
 	d.cached = 0;
 	d.dead = 1;
@@ -127,7 +131,8 @@ dev_write(void *ctx, uint64_t lba, const void *buf, uint32_t count)
 		}
 		if (d.mode == MODE_DROP || d.mode == MODE_REORDER) {
 			if (d.cached == CACHE_MAX) {
-				commit(0);	/* the cache writes back its oldest */
+				commit(
+				    0); /* the cache writes back its oldest */
 				memmove(&d.cache[0], &d.cache[1],
 				    (CACHE_MAX - 1) * sizeof d.cache[0]);
 				d.cached--;
@@ -136,7 +141,8 @@ dev_write(void *ctx, uint64_t lba, const void *buf, uint32_t count)
 			memcpy(d.cache[d.cached].data, src, HAL_BLOCK_SIZE);
 			d.cached++;
 		} else {
-			memcpy(d.stable + lba * HAL_BLOCK_SIZE, src, HAL_BLOCK_SIZE);
+			memcpy(d.stable + lba * HAL_BLOCK_SIZE, src,
+			    HAL_BLOCK_SIZE);
 		}
 	}
 	return 0;
@@ -154,7 +160,8 @@ dev_flush(void *ctx)
 	return 0;
 }
 
-static struct blkdev blkdev = { DEVICE_BLOCKS, dev_read, dev_write, dev_flush, NULL };
+static struct blkdev blkdev = { DEVICE_BLOCKS, dev_read, dev_write, dev_flush,
+	NULL };
 
 static void
 fresh_device(enum mode mode, uint64_t cut_at)
@@ -191,7 +198,7 @@ static uint8_t image[STRAND_BLOCKS * HAL_BLOCK_SIZE];
 static uint32_t
 make_image(uint32_t version)
 {
-	uint32_t len = 500 + 550 * version;	/* up to 3800 of 4096 */
+	uint32_t len = 500 + 550 * version; /* up to 3800 of 4096 */
 
 	for (uint32_t i = 0; i < len; i++)
 		image[i] = (uint8_t)(i * (version + 3) + version);
@@ -199,8 +206,8 @@ make_image(uint32_t version)
 }
 
 struct update_acks {
-	int installed;		/* an install returned 0 */
-	uint32_t confirmed;	/* highest version whose confirm returned 0 */
+	int installed;      /* an install returned 0 */
+	uint32_t confirmed; /* highest version whose confirm returned 0 */
 };
 
 /* Install and confirm versions 1..VERSIONS, skipping no step. */
@@ -210,7 +217,8 @@ update_sequence(struct update_acks *acks)
 	static struct updater u;
 	struct region area = { 0, DISK_BLOCKS };
 
-	if (update_format(&blkdev, area) < 0 || update_open(&u, &blkdev, area) < 0)
+	if (update_format(&blkdev, area) < 0 ||
+	    update_open(&u, &blkdev, area) < 0)
 		return;
 	for (uint32_t v = 1; v <= VERSIONS; v++) {
 		uint32_t len = make_image(v);
@@ -237,17 +245,21 @@ check_update(enum mode mode, uint64_t n, const struct update_acks *acks)
 	}
 	p = u.st.preferred;
 	if (p != STRAND_NONE && update_verify(&u, p, NULL) != 0)
-		failure("update", mode, n, "the preference points at a strand "
+		failure("update", mode, n,
+		    "the preference points at a strand "
 		    "that does not verify");
 	s = update_boot(&u);
 	if (acks->installed && s < 0)
-		failure("update", mode, n, "an install was acknowledged but no "
+		failure("update", mode, n,
+		    "an install was acknowledged but no "
 		    "strand boots");
 	if (s >= 0 && update_verify(&u, (uint32_t)s, NULL) != 0)
-		failure("update", mode, n, "the strand chosen to boot does not "
+		failure("update", mode, n,
+		    "the strand chosen to boot does not "
 		    "verify");
 	if (s >= 0 && u.st.strand[s].version < acks->confirmed)
-		failure("update", mode, n, "the booted strand is older than the "
+		failure("update", mode, n,
+		    "the booted strand is older than the "
 		    "last acknowledged confirmation");
 }
 
@@ -259,9 +271,10 @@ check_update(enum mode mode, uint64_t n, const struct update_acks *acks)
  * statement (key 0 -> 1) and package (counter 2, by key 0), placed before
  * the power goes on (not counted as writes).
  */
-#define FLOW_KEYS	0
-#define FLOW_GENOME	((struct region){ 2, UPDATE_AREA_BLOCKS })
-#define FLOW_INBOX	((struct region){ 2 + UPDATE_AREA_BLOCKS, INBOX_ROTATION + 1 })
+#define FLOW_KEYS   0
+#define FLOW_GENOME ((struct region){ 2, UPDATE_AREA_BLOCKS })
+#define FLOW_INBOX \
+	((struct region){ 2 + UPDATE_AREA_BLOCKS, INBOX_ROTATION + 1 })
 _Static_assert(2 + UPDATE_AREA_BLOCKS + INBOX_ROTATION + 1 <= DEVICE_BLOCKS,
     "the flow fits the device");
 
@@ -270,9 +283,9 @@ extern const uint8_t hosted_proof_rotation[], hosted_proof_rotation_end[];
 static const uint8_t flow_root[32] = CELLOS_ROOT_PUBKEY;
 
 struct flow_acks {
-	int created;		/* keystore_open created the set */
-	int processed;		/* inbox_process returned 0 */
-	int confirmed;		/* inbox_confirm returned 0 */
+	int created;   /* keystore_open created the set */
+	int processed; /* inbox_process returned 0 */
+	int confirmed; /* inbox_confirm returned 0 */
 };
 
 static void
@@ -281,11 +294,11 @@ flow_setup(void)
 	struct region in = FLOW_INBOX;
 
 	memcpy(d.stable + (in.start + INBOX_UPDATE) * HAL_BLOCK_SIZE,
-	    hosted_proof_package, (size_t)(hosted_proof_package_end -
-	    hosted_proof_package));
+	    hosted_proof_package,
+	    (size_t)(hosted_proof_package_end - hosted_proof_package));
 	memcpy(d.stable + (in.start + INBOX_ROTATION) * HAL_BLOCK_SIZE,
-	    hosted_proof_rotation, (size_t)(hosted_proof_rotation_end -
-	    hosted_proof_rotation));
+	    hosted_proof_rotation,
+	    (size_t)(hosted_proof_rotation_end - hosted_proof_rotation));
 }
 
 static void
@@ -320,19 +333,23 @@ check_flow(enum mode mode, uint64_t n, const struct flow_acks *acks)
 		return;
 	}
 	if (acks->created && k.state == KEYSTORE_CREATED)
-		failure("flow", mode, n, "an acknowledged key set was created "
+		failure("flow", mode, n,
+		    "an acknowledged key set was created "
 		    "again from the root key");
 	rotated = ks->count == 2 && keyset_active(ks)->id == 1 &&
 	    ks->statement_version == 1;
 	if (!rotated && !(ks->count == 1 && ks->statement_version == 0))
-		failure("flow", mode, n, "the key set is neither the root's nor "
+		failure("flow", mode, n,
+		    "the key set is neither the root's nor "
 		    "the rotated one");
 	if (ks->security_counter != 0 && ks->security_counter != 2)
-		failure("flow", mode, n, "the security counter is neither 0 nor 2");
+		failure("flow", mode, n,
+		    "the security counter is neither 0 nor 2");
 	if (acks->processed && !rotated)
 		failure("flow", mode, n, "an acknowledged rotation was lost");
 	if (acks->confirmed && ks->security_counter != 2)
-		failure("flow", mode, n, "an acknowledged confirm did not raise "
+		failure("flow", mode, n,
+		    "an acknowledged confirm did not raise "
 		    "the counter");
 	if (update_open(&u, &blkdev, FLOW_GENOME) < 0) {
 		failure("flow", mode, n, "the genome area does not open");
@@ -340,31 +357,35 @@ check_flow(enum mode mode, uint64_t n, const struct flow_acks *acks)
 	}
 	/* The counter rises only after the confirm is on the disk. */
 	if (ks->security_counter == 2 && (u.st.floor != 2 || u.st.pending))
-		failure("flow", mode, n, "the counter rose before the trial was "
+		failure("flow", mode, n,
+		    "the counter rose before the trial was "
 		    "confirmed");
 	if (u.st.preferred != STRAND_NONE &&
 	    update_verify(&u, u.st.preferred, NULL) != 0)
-		failure("flow", mode, n, "the preference points at a strand that "
+		failure("flow", mode, n,
+		    "the preference points at a strand that "
 		    "does not verify");
 	/* The next boot runs the flow again and must get through it. */
 	if (inbox_process(&blkdev, FLOW_INBOX, &u, &k) < 0 ||
 	    inbox_confirm(&u, &k) < 0)
-		failure("flow", mode, n, "the boot after the cut cannot run the "
+		failure("flow", mode, n,
+		    "the boot after the cut cannot run the "
 		    "update step");
 	else if (k.ks.security_counter != u.st.floor)
-		failure("flow", mode, n, "after the next boot the counter is not "
+		failure("flow", mode, n,
+		    "after the next boot the counter is not "
 		    "the confirmed floor");
 }
 
 /* ---- the KV sequence ---- */
 
-#define KV_AREA		20	/* two halves of 10: compaction every few puts */
-#define KV_PUTS		120
-#define KV_KEYS		4
+#define KV_AREA 20 /* two halves of 10: compaction every few puts */
+#define KV_PUTS 120
+#define KV_KEYS 4
 
 struct kv_acks {
-	char value[KV_KEYS][16];	/* last acknowledged value, "" for none */
-	int flight_key;			/* the put in flight at the cut, or -1 */
+	char value[KV_KEYS][16]; /* last acknowledged value, "" for none */
+	int flight_key;          /* the put in flight at the cut, or -1 */
 	char flight_value[16];
 };
 
@@ -415,11 +436,12 @@ check_kv(enum mode mode, uint64_t n, const struct kv_acks *acks)
 			ok = len >= 0 && strcmp(buf, acks->value[k]) == 0;
 		if (!ok && k == acks->flight_key && len >= 0 &&
 		    strcmp(buf, acks->flight_value) == 0)
-			ok = 1;		/* the put in flight made it */
+			ok = 1; /* the put in flight made it */
 		if (!ok) {
-			snprintf(detail, sizeof detail, "key %s reads \"%s\" (%d), "
-			    "acknowledged \"%s\"", key, len >= 0 ? buf : "",
-			    len, acks->value[k]);
+			snprintf(detail, sizeof detail,
+			    "key %s reads \"%s\" (%d), "
+			    "acknowledged \"%s\"",
+			    key, len >= 0 ? buf : "", len, acks->value[k]);
 			failure("kv", mode, n, detail);
 		}
 	}
@@ -464,17 +486,18 @@ check_moved_on(enum mode mode, uint64_t n, const char *what, const char *ns,
 	    kv_open(&kv, &blkdev, area) < 0 ||
 	    kv_get(&kv, ns, keys[0], buf, KV_VALUE_MAX) != 5 ||
 	    memcmp(buf, "after", 5) != 0)
-		failure(what, mode, n, "a put after the recovery does not read "
+		failure(what, mode, n,
+		    "a put after the recovery does not read "
 		    "back");
 }
 
 /* ---- the two-key KV sequence ---- */
 
-#define MANY_STEPS	90
+#define MANY_STEPS 90
 
 struct many_acks {
-	int acked;		/* step of the last acknowledged pair, or -1 */
-	int flight;		/* the pair in flight at the cut, or -1 */
+	int acked;  /* step of the last acknowledged pair, or -1 */
+	int flight; /* the pair in flight at the cut, or -1 */
 };
 
 /* Every step writes p/a = "a<i>" and p/b = "b<i>" together; every third
@@ -501,7 +524,8 @@ many_sequence(struct many_acks *acks)
 			return;
 		acks->acked = i;
 		acks->flight = -1;
-		if (i % 3 == 2 && kv_put(&kv, "p", "x", a, (uint32_t)strlen(a)) < 0)
+		if (i % 3 == 2 &&
+		    kv_put(&kv, "p", "x", a, (uint32_t)strlen(a)) < 0)
 			return;
 	}
 }
@@ -541,9 +565,10 @@ check_many(enum mode mode, uint64_t n, const struct many_acks *acks)
 	a = pair_step(&kv, "a", 'a');
 	b = pair_step(&kv, "b", 'b');
 	if (a != b || a == -2 || (a != acks->acked && a != acks->flight)) {
-		snprintf(detail, sizeof detail, "p/a is of step %d, p/b of step "
-		    "%d; acknowledged %d, in flight %d", a, b, acks->acked,
-		    acks->flight);
+		snprintf(detail, sizeof detail,
+		    "p/a is of step %d, p/b of step "
+		    "%d; acknowledged %d, in flight %d",
+		    a, b, acks->acked, acks->flight);
 		failure("kv pair", mode, n, detail);
 	}
 	check_moved_on(mode, n, "kv pair", "p", keys, 3);
@@ -554,8 +579,10 @@ check_many(enum mode mode, uint64_t n, const struct many_acks *acks)
 int
 main(void)
 {
-	static const uint8_t test_secret[32] = "cell_os provisioned device secre";
-	uint64_t points[MODES] = { 0 }, total = 0, full_update, full_kv, full_many;
+	static const uint8_t test_secret[32] =
+	    "cell_os provisioned device secre";
+	uint64_t points[MODES] = { 0 }, total = 0, full_update, full_kv,
+		 full_many;
 	uint64_t full_flow;
 	struct flow_acks fa;
 	static const char *const kv_keys[] = { "k0", "k1", "k2", "k3" };
@@ -574,7 +601,8 @@ main(void)
 	update_sequence(&ua);
 	full_update = d.writes;
 	if (ua.confirmed != VERSIONS) {
-		printf("FAIL: the update sequence does not complete without a cut\n");
+		printf(
+		    "FAIL: the update sequence does not complete without a cut\n");
 		return 1;
 	}
 	fresh_device(MODE_CUT, 0);
@@ -583,7 +611,8 @@ main(void)
 	flow_sequence(&fa);
 	full_flow = d.writes;
 	if (!fa.confirmed) {
-		printf("FAIL: the update flow does not complete without a cut\n");
+		printf(
+		    "FAIL: the update flow does not complete without a cut\n");
 		return 1;
 	}
 	fresh_device(MODE_CUT, 0);
@@ -595,7 +624,7 @@ main(void)
 	full_many = d.writes;
 	if (ma.acked != MANY_STEPS - 1) {
 		printf("FAIL: the two-key sequence does not complete without a "
-		    "cut\n");
+		       "cut\n");
 		return 1;
 	}
 
@@ -639,7 +668,8 @@ main(void)
 		    (unsigned long long)points[m]);
 		total += points[m];
 	}
-	printf("update sequence: %llu writes; update flow (key set, rotation, "
+	printf(
+	    "update sequence: %llu writes; update flow (key set, rotation, "
 	    "install, trial, confirm, counter): %llu writes; kv sequence: %llu "
 	    "writes; two-key kv sequence: %llu writes\n",
 	    (unsigned long long)full_update, (unsigned long long)full_flow,

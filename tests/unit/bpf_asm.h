@@ -13,13 +13,13 @@
 /* Room for a few slots over VM_INSNS_MAX, so tests can write too long a program. */
 struct bpf_asm {
 	uint8_t code[(VM_INSNS_MAX + 8) * 8];
-	uint32_t n;		/* slots written */
+	uint32_t n; /* slots written */
 };
 
 /* Append one slot: opcode, registers, offset and immediate. */
 static inline void
-asm_emit(struct bpf_asm *p, uint8_t op, uint8_t dst, uint8_t src,
-    int16_t off, int32_t imm)
+asm_emit(struct bpf_asm *p, uint8_t op, uint8_t dst, uint8_t src, int16_t off,
+    int32_t imm)
 {
 	uint8_t *s = p->code + (size_t)p->n * 8;
 	uint16_t uoff = (uint16_t)off;

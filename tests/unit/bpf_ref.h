@@ -15,10 +15,18 @@
 #include "config.h"
 #include "vm.h"
 
-enum { REF_LD = 0, REF_LDX = 1, REF_ST = 2, REF_STX = 3, REF_ALU = 4,
-	REF_JMP = 5, REF_JMP32 = 6, REF_ALU64 = 7 };
-#define REF_X		0x08
-#define REF_MEMSX	0x80
+enum {
+	REF_LD = 0,
+	REF_LDX = 1,
+	REF_ST = 2,
+	REF_STX = 3,
+	REF_ALU = 4,
+	REF_JMP = 5,
+	REF_JMP32 = 6,
+	REF_ALU64 = 7
+};
+#define REF_X     0x08
+#define REF_MEMSX 0x80
 
 /*
  * A second implementation of the same machine, kept deliberately plain: it
@@ -30,7 +38,7 @@ struct ref_machine {
 	uint64_t len[VM_REGIONS];
 	int writable[VM_REGIONS];
 	uint64_t gas;
-	uint64_t r1, r2;		/* the entry's arguments */
+	uint64_t r1, r2; /* the entry's arguments */
 	/* helper id (1..VM_HELPERS_MAX-1) with r1..r5; NULL: none exist */
 	enum vm_call_status (*helper)(struct ref_machine *rm, unsigned id,
 	    const uint64_t args[5], uint64_t *ret);
@@ -43,7 +51,6 @@ struct ref_result {
 	uint32_t pc;
 	uint64_t addr, r0, used, helper_gas;
 };
-
 
 static uint8_t *
 ref_ptr(struct ref_machine *rm, uint64_t addr, uint64_t size, int write)
@@ -77,14 +84,20 @@ ref_alu(unsigned code, int off, uint64_t a, uint64_t b, unsigned width,
     unsigned imm)
 {
 	uint64_t mask = width == 64 ? UINT64_MAX : 0xFFFFFFFFu, r;
-	int64_t sa = (int64_t)ref_sext(a, width), sb = (int64_t)ref_sext(b,
-	    width);
+	int64_t sa = (int64_t)ref_sext(a, width),
+		sb = (int64_t)ref_sext(b, width);
 	unsigned n = (unsigned)(b & (width - 1));
 
 	switch (code) {
-	case 0x00: r = a + b; break;
-	case 0x10: r = a - b; break;
-	case 0x20: r = a * b; break;
+	case 0x00:
+		r = a + b;
+		break;
+	case 0x10:
+		r = a - b;
+		break;
+	case 0x20:
+		r = a * b;
+		break;
 	case 0x30:
 		if (b == 0)
 			r = 0;
@@ -95,11 +108,21 @@ ref_alu(unsigned code, int off, uint64_t a, uint64_t b, unsigned width,
 		else
 			r = (uint64_t)(sa / sb);
 		break;
-	case 0x40: r = a | b; break;
-	case 0x50: r = a & b; break;
-	case 0x60: r = a << n; break;
-	case 0x70: r = a >> n; break;
-	case 0x80: r = 0 - a; break;
+	case 0x40:
+		r = a | b;
+		break;
+	case 0x50:
+		r = a & b;
+		break;
+	case 0x60:
+		r = a << n;
+		break;
+	case 0x70:
+		r = a >> n;
+		break;
+	case 0x80:
+		r = 0 - a;
+		break;
 	case 0x90:
 		if (b == 0)
 			r = a;
@@ -110,13 +133,17 @@ ref_alu(unsigned code, int off, uint64_t a, uint64_t b, unsigned width,
 		else
 			r = (uint64_t)(sa % sb);
 		break;
-	case 0xa0: r = a ^ b; break;
-	case 0xb0: r = off == 0 ? b : ref_sext(b, (unsigned)off); break;
+	case 0xa0:
+		r = a ^ b;
+		break;
+	case 0xb0:
+		r = off == 0 ? b : ref_sext(b, (unsigned)off);
+		break;
 	case 0xc0:
 		/* sign-filling shift, written without a signed shift */
 		r = (a >> (width - 1) & 1) ? ~((~a & mask) >> n) : a >> n;
 		break;
-	default:	/* 0xd0: swap (imm bits) byte by byte */
+	default: /* 0xd0: swap (imm bits) byte by byte */
 		r = 0;
 		for (unsigned i = 0; i < imm / 8; i++)
 			r |= (a >> (8 * i) & 0xff) << (imm - 8 - 8 * i);
@@ -129,25 +156,36 @@ ref_alu(unsigned code, int off, uint64_t a, uint64_t b, unsigned width,
 static int
 ref_cond(unsigned code, uint64_t a, uint64_t b, unsigned width)
 {
-	int64_t sa = (int64_t)ref_sext(a, width), sb = (int64_t)ref_sext(b,
-	    width);
+	int64_t sa = (int64_t)ref_sext(a, width),
+		sb = (int64_t)ref_sext(b, width);
 
 	if (width == 32) {
 		a &= 0xFFFFFFFFu;
 		b &= 0xFFFFFFFFu;
 	}
 	switch (code) {
-	case 0x10: return a == b;
-	case 0x20: return a > b;
-	case 0x30: return a >= b;
-	case 0x40: return (a & b) != 0;
-	case 0x50: return a != b;
-	case 0x60: return sa > sb;
-	case 0x70: return sa >= sb;
-	case 0xa0: return a < b;
-	case 0xb0: return a <= b;
-	case 0xc0: return sa < sb;
-	default: return sa <= sb;	/* 0xd0 */
+	case 0x10:
+		return a == b;
+	case 0x20:
+		return a > b;
+	case 0x30:
+		return a >= b;
+	case 0x40:
+		return (a & b) != 0;
+	case 0x50:
+		return a != b;
+	case 0x60:
+		return sa > sb;
+	case 0x70:
+		return sa >= sb;
+	case 0xa0:
+		return a < b;
+	case 0xb0:
+		return a <= b;
+	case 0xc0:
+		return sa < sb;
+	default:
+		return sa <= sb; /* 0xd0 */
 	}
 }
 
@@ -165,8 +203,8 @@ ref_off(const uint8_t *s)
 }
 
 static void
-ref_run(const uint8_t *code, uint32_t n, uint32_t entry,
-    struct ref_machine *rm, struct ref_result *out)
+ref_run(const uint8_t *code, uint32_t n, uint32_t entry, struct ref_machine *rm,
+    struct ref_result *out)
 {
 	static uint8_t lead[VM_INSNS_MAX + 1], second[VM_INSNS_MAX + 1];
 	static unsigned cost[VM_INSNS_MAX];
@@ -192,8 +230,8 @@ ref_run(const uint8_t *code, uint32_t n, uint32_t entry,
 		if (s[0] == 0x85 && s[1] >> 4 == 1)
 			lead[pc + 1 + ref_imm(s)] = 1;
 		else if (s[0] != 0x85 && s[0] != 0x95)
-			lead[pc + 1 + (s[0] == 0x06 ? ref_imm(s) :
-			    ref_off(s))] = 1;
+			lead[pc + 1 +
+			    (s[0] == 0x06 ? ref_imm(s) : ref_off(s))] = 1;
 	}
 	for (pc = 0; pc < n; pc++) {
 		if (second[pc])
@@ -227,13 +265,15 @@ ref_run(const uint8_t *code, uint32_t n, uint32_t entry,
 		if (cls == REF_ALU64 || cls == REF_ALU) {
 			unsigned w = cls == REF_ALU64 ? 64 : 32;
 			uint64_t mask = w == 64 ? UINT64_MAX : 0xFFFFFFFFu;
-			uint64_t b = (op & REF_X) ? R[sr] : (uint64_t)(int64_t)imm;
+			uint64_t b =
+			    (op & REF_X) ? R[sr] : (uint64_t)(int64_t)imm;
 
 			if ((op & 0xf0) == 0xd0) {
 				/* END: TO_LE (ALU, K) truncates, the rest swap */
 				if (cls == REF_ALU && !(op & REF_X))
-					R[d] = imm == 64 ? R[d] : R[d] &
-					    (((uint64_t)1 << imm) - 1);
+					R[d] = imm == 64 ?
+					    R[d] :
+					    R[d] & (((uint64_t)1 << imm) - 1);
 				else
 					R[d] = ref_alu(0xd0, 0, R[d], 0, 64,
 					    (unsigned)imm);
@@ -284,9 +324,11 @@ ref_run(const uint8_t *code, uint32_t n, uint32_t entry,
 				st = rm->helper(rm, (unsigned)imm, R + 1, &ret);
 				if (st != VM_CALL_OK) {
 					out->exit = st == VM_CALL_STOP ?
-					    VM_EXIT_STOPPED : VM_EXIT_FAULT;
+					    VM_EXIT_STOPPED :
+					    VM_EXIT_FAULT;
 					out->fault = st == VM_CALL_STOP ?
-					    VM_FAULT_NONE : VM_FAULT_HELPER;
+					    VM_FAULT_NONE :
+					    VM_FAULT_HELPER;
 					break;
 				}
 				R[0] = ret;
@@ -304,18 +346,23 @@ ref_run(const uint8_t *code, uint32_t n, uint32_t entry,
 				pc = back[depth];
 				continue;
 			}
-			pc += 1 + (ref_cond(code2, R[d], (op & REF_X) ? R[sr] :
-			    k, cls == REF_JMP ? 64 : 32) ? off : 0);
+			pc += 1 +
+			    (ref_cond(code2, R[d], (op & REF_X) ? R[sr] : k,
+				 cls == REF_JMP ? 64 : 32) ?
+				    off :
+				    0);
 			continue;
 		}
 		if (op == 0x18) {
-			R[d] = (uint32_t)imm | (uint64_t)(uint32_t)ref_imm(s +
-			    8) << 32;
+			R[d] = (uint32_t)imm |
+			    (uint64_t)(uint32_t)ref_imm(s + 8) << 32;
 			pc += 2;
 			continue;
 		}
-		size = (op & 0x18) == 0x00 ? 4 : (op & 0x18) == 0x08 ? 2 :
-		    (op & 0x18) == 0x10 ? 1 : 8;
+		size = (op & 0x18) == 0x00 ? 4 :
+		    (op & 0x18) == 0x08    ? 2 :
+		    (op & 0x18) == 0x10    ? 1 :
+					     8;
 		if (cls == REF_LDX) {
 			uint64_t v = 0;
 
@@ -329,7 +376,8 @@ ref_run(const uint8_t *code, uint32_t n, uint32_t entry,
 			}
 			for (unsigned i = size; i-- > 0;)
 				v = v << 8 | p[i];
-			R[d] = (op & 0xe0) == REF_MEMSX ? ref_sext(v, 8 * size) :
+			R[d] = (op & 0xe0) == REF_MEMSX ?
+			    ref_sext(v, 8 * size) :
 			    v;
 			pc++;
 			continue;
@@ -344,7 +392,8 @@ ref_run(const uint8_t *code, uint32_t n, uint32_t entry,
 			break;
 		}
 		for (unsigned i = 0; i < size; i++)
-			p[i] = (uint8_t)((cls == REF_ST ? k : R[sr]) >> (8 * i));
+			p[i] =
+			    (uint8_t)((cls == REF_ST ? k : R[sr]) >> (8 * i));
 		pc++;
 	}
 	out->pc = pc;

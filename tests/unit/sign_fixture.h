@@ -8,13 +8,12 @@
 #ifndef CELLOS_SIGN_FIXTURE_H
 #define CELLOS_SIGN_FIXTURE_H
 
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
-
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "signer.h"
 
@@ -27,7 +26,7 @@ fixture_key(uint8_t seed_byte, uint8_t pub[32])
 	size_t len = 32;
 
 	memset(seed, seed_byte, sizeof seed);
-	seed[0] ^= 0x5A;	/* not a constant run, for no reason but taste */
+	seed[0] ^= 0x5A; /* not a constant run, for no reason but taste */
 	k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
 	assert_non_null(k);
 	assert_int_equal(EVP_PKEY_get_raw_public_key(k, pub, &len), 1);
@@ -75,11 +74,13 @@ fixture_failing_signer(void *ctx, const uint8_t *msg, size_t len,
 }
 
 /* The group order L = 2^252 + 27742317777372353535851937790883648493, LE. */
+/* clang-format off */
 static const uint8_t fixture_order_l[32] = {
 	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58,
 	0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 };
+/* clang-format on */
 
 /* Whether the little-endian 256-bit s is >= L. */
 static inline int

@@ -4,14 +4,13 @@
  * dead sender's messages, and cg_hash against SHA-256 by OpenSSL over the
  * serialization described in cgraph.h.
  */
+#include <openssl/sha.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-
-#include <openssl/sha.h>
 
 #include "cellos/errors.h"
 #include "cgraph.h"
@@ -71,7 +70,7 @@ test_next_hop(void **state)
 	(void)state;
 	load();
 	assert_int_equal(cg_next_hop(1, 0), 0);
-	assert_int_equal(cg_next_hop(2, 0), 1);	/* via 1, not 3 */
+	assert_int_equal(cg_next_hop(2, 0), 1); /* via 1, not 3 */
 	assert_int_equal(cg_next_hop(4, 0), 3);
 	assert_int_equal(cg_next_hop(0, 4), -CELL_E_ROUTE);
 	assert_int_equal(cg_next_hop(3, 1), -CELL_E_ROUTE);
@@ -152,17 +151,17 @@ test_hash_matches_openssl_over_the_documented_bytes(void **state)
 	load();
 	for (uint32_t i = 0; i < 5; i++) {
 		memset(bytes + n, 0, 40);
-		bytes[n] = (uint8_t)(i * 10);	/* channel_id LE */
-		bytes[n + 20] = 4;		/* bucket_max LE */
-		bytes[n + 36] = 4;		/* queue depth LE */
+		bytes[n] = (uint8_t)(i * 10); /* channel_id LE */
+		bytes[n + 20] = 4;            /* bucket_max LE */
+		bytes[n + 36] = 4;            /* queue depth LE */
 		n += 40;
 	}
-	memcpy(bytes + n, ph.adjacency, 4);	/* 25 bits -> 4 bytes */
+	memcpy(bytes + n, ph.adjacency, 4); /* 25 bits -> 4 bytes */
 	n += 4;
 	SHA256(bytes, n, digest);
-	assert_int_equal(cg_hash(), (uint32_t)digest[0] |
-	    (uint32_t)digest[1] << 8 | (uint32_t)digest[2] << 16 |
-	    (uint32_t)digest[3] << 24);
+	assert_int_equal(cg_hash(),
+	    (uint32_t)digest[0] | (uint32_t)digest[1] << 8 |
+		(uint32_t)digest[2] << 16 | (uint32_t)digest[3] << 24);
 }
 
 int
@@ -173,7 +172,8 @@ main(void)
 		cmocka_unit_test(test_next_hop),
 		cmocka_unit_test(test_fifo_and_pool_limit),
 		cmocka_unit_test(test_purge_sender),
-		cmocka_unit_test(test_hash_matches_openssl_over_the_documented_bytes),
+		cmocka_unit_test(
+		    test_hash_matches_openssl_over_the_documented_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,20 +6,19 @@
  * reproduces on any libc; CRYPTO_TEST_SEED=<n> picks another seed, and every
  * failure message names the seed and the length.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
-
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
 
 #include "cellos/errors.h"
 #include "crypto.h"
@@ -40,7 +39,7 @@
 
 /* ---- helpers ---- */
 
-static uint64_t seed = 0x4231;	/* the seed the random tests start from */
+static uint64_t seed = 0x4231; /* the seed the random tests start from */
 static uint64_t rng;
 
 /* Restart the generator at the test's seed. */
@@ -151,14 +150,14 @@ check_fips_examples(sha256_fn f)
 		const char *msg, *digest;
 	} cases[] = {
 		{ "abc",
-		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
 		{ "",
-		  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
 		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+		    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
 		{ "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
 		  "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-		  "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1" },
+		    "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1" },
 	};
 	static char million[1000000];
 	uint8_t want[32], got[32];
@@ -187,14 +186,16 @@ test_sha256_fips_examples(void **state)
 	check_fips_examples(sha256);
 	/* The 448- and 896-bit messages are 56 and 112 bytes long. */
 	assert_int_equal(strlen("abcdbcdecdefdefgefghfghighijhijkijkljklmklmn"
-	    "lmnomnopnopq") * 8, 448);
+				"lmnomnopnopq") *
+		8,
+	    448);
 	/* One million 'a' again, fed in uneven pieces of 1..127 bytes. */
 	memset(million, 'a', sizeof million);
 	hex("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
 	    want, 32);
 	sha256_init(&c);
-	for (off = 0, step = 1; off < sizeof million; off += step,
-	    step = step % 127 + 1) {
+	for (off = 0, step = 1; off < sizeof million;
+	     off += step, step = step % 127 + 1) {
 		if (step > sizeof million - off)
 			step = sizeof million - off;
 		sha256_update(&c, million + off, step);
@@ -222,7 +223,8 @@ test_sha256_incremental_at_every_split(void **state)
 			fail_msg("SHA-256 split at %zu of %zu differs", split,
 			    sizeof msg);
 		/* Three pieces: split, then the rest at a second point. */
-		for (size_t second = split; second <= sizeof msg; second += 13) {
+		for (size_t second = split; second <= sizeof msg;
+		     second += 13) {
 			sha256_init(&c);
 			sha256_update(&c, msg, split);
 			sha256_update(&c, msg + split, second - split);
@@ -294,8 +296,9 @@ test_sha256_le32(void **state)
 		want = (uint32_t)d[0] | (uint32_t)d[1] << 8 |
 		    (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24;
 		if (sha256_le32(msg, n) != want)
-			fail_msg("sha256_le32 differs at length %zu (seed %llu)",
-			    n, (unsigned long long)seed);
+			fail_msg(
+			    "sha256_le32 differs at length %zu (seed %llu)", n,
+			    (unsigned long long)seed);
 	}
 }
 
@@ -310,27 +313,34 @@ static void
 test_hmac_rfc4231(void **state)
 {
 	/* RFC 4231 test cases 1..7 (case 5: 128-bit truncation). */
-	static char key_131[2 * 131 + 1], data7[] =
-	    "This is a test using a larger than block-size key and a larger "
-	    "than block-size data. The key needs to be hashed before being "
-	    "used by the HMAC algorithm.";
+	static char key_131[2 * 131 + 1],
+	    data7[] =
+		"This is a test using a larger than block-size key and a larger "
+		"than block-size data. The key needs to be hashed before being "
+		"used by the HMAC algorithm.";
 	uint8_t key[200], data[200], want[32], got[32];
 	const struct hmac_case cases[] = {
-		{ "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "4869205468657265",
-		  "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7", 32 },
-		{ "4a656665", "7768617420646f2079612077616e7420666f72206e6f7468696e673f",
-		  "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", 32 },
+		{ "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b",
+		    "4869205468657265",
+		    "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+		    32 },
+		{ "4a656665",
+		    "7768617420646f2079612077616e7420666f72206e6f7468696e673f",
+		    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+		    32 },
 		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-		  "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
-		  "dddddddddddddddddddddddddddddddddddd",
-		  "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe", 32 },
+		    "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+		    "dddddddddddddddddddddddddddddddddddd",
+		    "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe",
+		    32 },
 		{ "0102030405060708090a0b0c0d0e0f10111213141516171819",
-		  "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
-		  "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd",
-		  "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b", 32 },
+		    "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
+		    "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd",
+		    "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b",
+		    32 },
 		{ "0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c",
-		  "546573742057697468205472756e636174696f6e",
-		  "a3b6167473100ee06e0c796c2955552b", 16 },
+		    "546573742057697468205472756e636174696f6e",
+		    "a3b6167473100ee06e0c796c2955552b", 16 },
 	};
 
 	(void)state;
@@ -351,8 +361,10 @@ test_hmac_rfc4231(void **state)
 	hex(key_131, key, 131);
 	hex("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
 	    want, 32);
-	hmac_sha256(key, 131, "Test Using Larger Than Block-Size Key - Hash Key "
-	    "First", 54, got);
+	hmac_sha256(key, 131,
+	    "Test Using Larger Than Block-Size Key - Hash Key "
+	    "First",
+	    54, got);
 	assert_memory_equal(got, want, 32);
 	hex("9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
 	    want, 32);
@@ -416,7 +428,8 @@ test_hkdf_rfc5869(void **state)
 	hkdf_sha256_extract(salt, 13, ikm, 22, prk);
 	assert_memory_equal(prk, want, 32);
 	hex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
-	    "34007208d5b887185865", want, 42);
+	    "34007208d5b887185865",
+	    want, 42);
 	assert_int_equal(hkdf_sha256_expand(prk, info, 10, okm, 42), 0);
 	assert_memory_equal(okm, want, 42);
 	memset(okm, 0, sizeof okm);
@@ -435,7 +448,8 @@ test_hkdf_rfc5869(void **state)
 	assert_memory_equal(prk, want, 32);
 	hex("b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c"
 	    "59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71"
-	    "cc30c58179ec3e87c14c01d5c1f3434f1d87", want, 82);
+	    "cc30c58179ec3e87c14c01d5c1f3434f1d87",
+	    want, 82);
 	assert_int_equal(hkdf_sha256_expand(prk, info, 80, okm, 82), 0);
 	assert_memory_equal(okm, want, 82);
 	memset(okm, 0, sizeof okm);
@@ -449,7 +463,8 @@ test_hkdf_rfc5869(void **state)
 	hkdf_sha256_extract(NULL, 0, ikm, 22, prk);
 	assert_memory_equal(prk, want, 32);
 	hex("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d"
-	    "9d201395faa4b61a96c8", want, 42);
+	    "9d201395faa4b61a96c8",
+	    want, 42);
 	assert_int_equal(hkdf_sha256_expand(prk, NULL, 0, okm, 42), 0);
 	assert_memory_equal(okm, want, 42);
 	memset(okm, 0, sizeof okm);
@@ -460,12 +475,14 @@ test_hkdf_rfc5869(void **state)
 	memset(big, 0xA5, sizeof big);
 	assert_int_equal(hkdf_sha256_expand(prk, NULL, 0, big, sizeof big),
 	    -CELL_E_INVAL);
-	assert_int_equal(hkdf_sha256(NULL, 0, ikm, 22, NULL, 0, big, sizeof big),
+	assert_int_equal(hkdf_sha256(NULL, 0, ikm, 22, NULL, 0, big,
+			     sizeof big),
 	    -CELL_E_INVAL);
 	for (size_t i = 0; i < sizeof big; i++)
 		assert_int_equal(big[i], 0xA5);
 	/* Exactly 255 blocks is allowed; no output at all is a no-op. */
-	assert_int_equal(hkdf_sha256(NULL, 0, ikm, 22, NULL, 0, big, 255 * 32), 0);
+	assert_int_equal(hkdf_sha256(NULL, 0, ikm, 22, NULL, 0, big, 255 * 32),
+	    0);
 	assert_int_equal(big[255 * 32], 0xA5);
 	assert_int_equal(hkdf_sha256_expand(prk, NULL, 0, NULL, 0), 0);
 }
@@ -483,22 +500,25 @@ test_hkdf_against_openssl(void **state)
 		size_t saltlen = rng_byte() % sizeof salt;
 		size_t ikmlen = 1 + rng_byte() % (sizeof ikm - 1);
 		size_t infolen = rng_byte() % sizeof info;
-		size_t outlen = round < 256 ? (size_t)round :
+		size_t outlen = round < 256 ?
+		    (size_t)round :
 		    255 * 32 - (size_t)(rng_byte() % 64);
 
 		rng_fill(salt, saltlen);
 		rng_fill(ikm, ikmlen);
 		rng_fill(info, infolen);
 		assert_int_equal(hkdf_sha256(salt, saltlen, ikm, ikmlen, info,
-		    infolen, ours, outlen), 0);
+				     infolen, ours, outlen),
+		    0);
 		if (outlen == 0)
 			continue;
 		ossl_hkdf(salt, saltlen, ikm, ikmlen, info, infolen, theirs,
 		    outlen);
 		if (memcmp(ours, theirs, outlen) != 0)
-			fail_msg("HKDF differs from OpenSSL in round %d: salt %zu, "
-			    "ikm %zu, info %zu, out %zu (seed %llu)", round,
-			    saltlen, ikmlen, infolen, outlen,
+			fail_msg(
+			    "HKDF differs from OpenSSL in round %d: salt %zu, "
+			    "ikm %zu, info %zu, out %zu (seed %llu)",
+			    round, saltlen, ikmlen, infolen, outlen,
 			    (unsigned long long)seed);
 	}
 }
@@ -523,6 +543,7 @@ static void
 test_crc32c_vectors(void **state)
 {
 	/* RFC 3720 B.4: an iSCSI SCSI Read (10) command PDU. */
+	/* clang-format off */
 	static const uint8_t read_pdu[48] = {
 		0x01, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 		0x00, 0x00, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -530,6 +551,7 @@ test_crc32c_vectors(void **state)
 		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
 		0x00, 0x00, 0x00, 0x00,
 	};
+	/* clang-format on */
 	uint8_t buf[32];
 
 	(void)state;
@@ -560,8 +582,10 @@ test_crc32c_random_and_chaining(void **state)
 	rng_fill(rnd, sizeof rnd);
 	for (size_t n = 0; n <= sizeof rnd; n++)
 		if (crc32c(0, rnd, n) != crc32c_bitwise(rnd, n))
-			fail_msg("CRC32C differs from the bitwise form at length "
-			    "%zu (seed %llu)", n, (unsigned long long)seed);
+			fail_msg(
+			    "CRC32C differs from the bitwise form at length "
+			    "%zu (seed %llu)",
+			    n, (unsigned long long)seed);
 	whole = crc32c(0, rnd, 300);
 	for (size_t split = 0; split <= 300; split++)
 		if (crc32c(crc32c(0, rnd, split), rnd + split, 300 - split) !=
@@ -597,14 +621,17 @@ check_against_openssl(const char *form, sha256_fn sha,
 		sha(msg, n, ours);
 		ossl_sha256(msg, n, theirs);
 		if (memcmp(ours, theirs, 32) != 0)
-			fail_msg("%s SHA-256 differs from OpenSSL at length %zu "
-			    "(seed %llu)", form, n, (unsigned long long)seed);
+			fail_msg(
+			    "%s SHA-256 differs from OpenSSL at length %zu "
+			    "(seed %llu)",
+			    form, n, (unsigned long long)seed);
 		mac(key, klen, msg, n, ours);
 		ossl_hmac(key, klen, msg, n, theirs);
 		if (memcmp(ours, theirs, 32) != 0)
-			fail_msg("%s HMAC differs from OpenSSL at length %zu, key "
-			    "%zu (seed %llu)", form, n, klen,
-			    (unsigned long long)seed);
+			fail_msg(
+			    "%s HMAC differs from OpenSSL at length %zu, key "
+			    "%zu (seed %llu)",
+			    form, n, klen, (unsigned long long)seed);
 	}
 }
 
@@ -644,7 +671,8 @@ test_ct_equal(void **state)
 			b[i] ^= (uint8_t)(1u << bit);
 			if (ct_equal(a, b, sizeof a) != 0)
 				fail_msg("byte %zu bit %d differs but compares "
-				    "equal", i, bit);
+					 "equal",
+				    i, bit);
 			/* A difference just past n is not looked at. */
 			assert_int_equal(ct_equal(a, b, i), 1);
 			b[i] ^= (uint8_t)(1u << bit);
@@ -688,7 +716,8 @@ test_compression_counter(void **state)
 	for (size_t n = 0; n <= sizeof msg; n++) {
 		c = crypto_sha256_compressions();
 		sha256(msg, n, out);
-		assert_int_equal(crypto_sha256_compressions() - c, (n + 8) / 64 + 1);
+		assert_int_equal(crypto_sha256_compressions() - c,
+		    (n + 8) / 64 + 1);
 	}
 	c = crypto_sha256_compressions();
 	hmac_sha256("key", 3, msg, 100, out);

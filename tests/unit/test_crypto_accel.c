@@ -9,6 +9,7 @@
  * an engine that is wrong. On a CPU without an engine (or with
  * CELLOS_HOSTED_ACCEL=off) its tests are skipped, saying why.
  */
+#include <openssl/evp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-
-#include <openssl/evp.h>
 
 #include "crypto.h"
 #include "hal.h"
@@ -53,11 +52,13 @@ engines_or_skip(int want_sha)
 {
 	const struct crypto_accel *a = hal_crypto_accel();
 
-	if (a == NULL || (want_sha ? a->sha256_blocks == NULL :
-	    a->crc32c == NULL)) {
-		print_message("SKIP: this CPU offers no %s engine (no %s in "
+	if (a == NULL ||
+	    (want_sha ? a->sha256_blocks == NULL : a->crc32c == NULL)) {
+		print_message(
+		    "SKIP: this CPU offers no %s engine (no %s in "
 		    "CPUID, or CELLOS_HOSTED_ACCEL=off): only the portable "
-		    "code runs here\n", want_sha ? "SHA-256" : "CRC32C",
+		    "code runs here\n",
+		    want_sha ? "SHA-256" : "CRC32C",
 		    want_sha ? "SHA-NI" : "SSE4.2");
 		skip();
 	}
@@ -94,7 +95,8 @@ test_sha256_every_length(void **state)
 		crypto_use_accel(NULL);
 		sha256(msg, len, portable);
 		assert_int_equal(EVP_Digest(msg, len, openssl, &olen,
-		    EVP_sha256(), NULL), 1);
+				     EVP_sha256(), NULL),
+		    1);
 		if (memcmp(ours, openssl, 32) != 0 ||
 		    memcmp(portable, openssl, 32) != 0) {
 			char x[65], y[65], z[65];
@@ -102,8 +104,10 @@ test_sha256_every_length(void **state)
 			hex(x, ours, 32);
 			hex(y, portable, 32);
 			hex(z, openssl, 32);
-			fail_msg("SHA-256 of %zu bytes: %s gives %s, the portable "
-			    "code %s, OpenSSL %s", len, a->sha256_name, x, y, z);
+			fail_msg(
+			    "SHA-256 of %zu bytes: %s gives %s, the portable "
+			    "code %s, OpenSSL %s",
+			    len, a->sha256_name, x, y, z);
 		}
 	}
 	crypto_use_accel(NULL);
@@ -127,7 +131,8 @@ test_sha256_blocks_any_alignment(void **state)
 		sha256_blocks_portable(ref, msg + off, n);
 		for (int i = 0; i < 8; i++) {
 			if (fast[i] != ref[i])
-				fail_msg("%zu block(s) at offset %zu, round %u: "
+				fail_msg(
+				    "%zu block(s) at offset %zu, round %u: "
 				    "h[%d] is %08x, the portable code's %08x",
 				    n, off, round, i, fast[i], ref[i]);
 		}
@@ -151,6 +156,7 @@ test_crc32c_rfc3720(void **state)
 {
 	const struct crypto_accel *a = engines_or_skip(0);
 	/* RFC 3720 appendix B.4: an iSCSI read command PDU. */
+	/* clang-format off */
 	static const uint8_t pdu[48] = {
 		0x01, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00,
@@ -158,6 +164,7 @@ test_crc32c_rfc3720(void **state)
 		0x00, 0x18, 0x28, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 		0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	};
+	/* clang-format on */
 	uint8_t zeros[32], ones[32], up[32], down[32];
 
 	(void)state;
@@ -199,10 +206,11 @@ test_crc32c_every_length_and_alignment(void **state)
 
 			if (got != want || chained != want ||
 			    crc32c_portable(0, p, len) != want)
-				fail_msg("CRC32C of %zu bytes at offset %zu: %s "
+				fail_msg(
+				    "CRC32C of %zu bytes at offset %zu: %s "
 				    "gives %08x (chained %08x), the portable code "
-				    "%08x, the polynomial %08x", len, off,
-				    a->crc32c_name, got, chained,
+				    "%08x, the polynomial %08x",
+				    len, off, a->crc32c_name, got, chained,
 				    crc32c_portable(0, p, len), want);
 			if (len < MAX_LEN)
 				reg = crc_step_bitwise(reg, p[len]);
@@ -231,9 +239,11 @@ test_boot_uses_the_engines(void **state)
 	out = capture_end(&c);
 	assert_int_equal(rc, 0);
 	assert_string_equal(crypto_sha256_engine(), a->sha256_name);
-	snprintf(want, sizeof want, "#I crypto: SHA-256 by %s, CRC32C by %s: "
-	    "self-tests passed\n", a->sha256_name, a->crc32c_name != NULL ?
-	    a->crc32c_name : "the portable C");
+	snprintf(want, sizeof want,
+	    "#I crypto: SHA-256 by %s, CRC32C by %s: "
+	    "self-tests passed\n",
+	    a->sha256_name,
+	    a->crc32c_name != NULL ? a->crc32c_name : "the portable C");
 	if (strstr(out, want) == NULL)
 		fail_msg("the boot did not say \"%.*s\"", (int)strlen(want) - 1,
 		    want);
@@ -271,7 +281,8 @@ expect_selftest_refuses(const struct crypto_accel *bad, const char *want)
 	crypto_use_accel(NULL);
 	assert_int_equal(rc, -1);
 	if (strstr(out, want) == NULL)
-		fail_msg("expected \"%s\" from the self-test, got:\n%s", want, out);
+		fail_msg("expected \"%s\" from the self-test, got:\n%s", want,
+		    out);
 	free(out);
 }
 
@@ -279,16 +290,24 @@ static void
 test_selftest_refuses_a_wrong_engine(void **state)
 {
 	static const struct crypto_accel bad_sha = {
-		"wrong-sha", sha_wrong_on_two_blocks, NULL, NULL,
+		"wrong-sha",
+		sha_wrong_on_two_blocks,
+		NULL,
+		NULL,
 	};
 	static const struct crypto_accel bad_crc = {
-		NULL, NULL, "wrong-crc", crc_wrong_at_13,
+		NULL,
+		NULL,
+		"wrong-crc",
+		crc_wrong_at_13,
 	};
 
 	(void)state;
-	expect_selftest_refuses(&bad_sha, "PROOF FAILURE: E2 self-test SHA-256: "
+	expect_selftest_refuses(&bad_sha,
+	    "PROOF FAILURE: E2 self-test SHA-256: "
 	    "wrong-sha gives h[7]=");
-	expect_selftest_refuses(&bad_crc, "PROOF FAILURE: E2 self-test CRC32C: "
+	expect_selftest_refuses(&bad_crc,
+	    "PROOF FAILURE: E2 self-test CRC32C: "
 	    "wrong-crc gives");
 }
 

@@ -16,23 +16,21 @@
  * reproduces on any libc; the seed is printed and ED25519_TEST_SEED=<n>
  * picks another; failure messages name the seed and the case.
  */
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
-#include <openssl/bn.h>
-#include <openssl/evp.h>
-
 #include "cellos/errors.h"
-
 #include "ed25519.h"
-#include "fe25519.h"	/* the field, */
-#include "sc25519.h"	/* the scalars and their NAF, tested on their own */
+#include "fe25519.h" /* the field, */
+#include "sc25519.h" /* the scalars and their NAF, tested on their own */
 
 /*
  * Random keys and messages, and corruptions: 10,000 each in the plain
@@ -40,14 +38,14 @@
  * same code paths for memory errors on a tenth of them.
  */
 #ifdef CELLOS_SANITIZED_TESTS
-#define DIFF_ROUNDS	1000
+#define DIFF_ROUNDS 1000
 #else
-#define DIFF_ROUNDS	10000
+#define DIFF_ROUNDS 10000
 #endif
 
 /* ---- helpers ---- */
 
-static uint64_t seed = 0x25519;	/* the seed the random tests start from */
+static uint64_t seed = 0x25519; /* the seed the random tests start from */
 static uint64_t rng;
 
 static void
@@ -90,8 +88,8 @@ hex(const char *h, uint8_t *out, size_t n)
 static EVP_PKEY *
 ossl_key(const uint8_t secret[32], uint8_t pub[32])
 {
-	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL,
-	    secret, 32);
+	EVP_PKEY *k =
+	    EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, secret, 32);
 	size_t len = 32;
 
 	assert_non_null(k);
@@ -118,8 +116,8 @@ static int
 ossl_verify(const uint8_t sig[64], const uint8_t *msg, size_t len,
     const uint8_t pub[32])
 {
-	EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
-	    32);
+	EVP_PKEY *k =
+	    EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
 	EVP_MD_CTX *c;
 	int ok;
 
@@ -186,7 +184,7 @@ ref_add(struct ref_point *r, const struct ref_point *a,
 	BN_mod_mul(t, a->x, b->x, ref_p, bn);
 	BN_mod_mul(t, t, a->y, ref_p, bn);
 	BN_mod_mul(t, t, b->y, ref_p, bn);
-	BN_mod_mul(t, t, ref_d, ref_p, bn);		/* d x1 x2 y1 y2 */
+	BN_mod_mul(t, t, ref_d, ref_p, bn); /* d x1 x2 y1 y2 */
 	BN_mod_mul(u, a->x, b->y, ref_p, bn);
 	BN_mod_mul(v, a->y, b->x, ref_p, bn);
 	BN_mod_add(u, u, v, ref_p, bn);
@@ -285,10 +283,10 @@ ref_decode(struct ref_point *r, const uint8_t s[32])
 	BN_mod_mul(v, u, ref_d, ref_p, bn);
 	BN_sub_word(u, 1);
 	if (BN_is_negative(u))
-		BN_add(u, u, ref_p);			/* u = y^2 - 1 */
-	BN_add_word(v, 1);				/* v = d y^2 + 1 */
+		BN_add(u, u, ref_p); /* u = y^2 - 1 */
+	BN_add_word(v, 1);           /* v = d y^2 + 1 */
 	assert_non_null(BN_mod_inverse(inv, v, ref_p, bn));
-	BN_mod_mul(u, u, inv, ref_p, bn);		/* x^2 */
+	BN_mod_mul(u, u, inv, ref_p, bn); /* x^2 */
 	if (BN_is_zero(u)) {
 		if (sign)
 			goto out;
@@ -297,7 +295,7 @@ ref_decode(struct ref_point *r, const uint8_t s[32])
 	} else {
 		x = BN_mod_sqrt(NULL, u, ref_p, bn);
 		if (x == NULL)
-			goto out;			/* not a square */
+			goto out; /* not a square */
 		if (BN_is_odd(x) != sign)
 			BN_sub(x, ref_p, x);
 	}
@@ -376,8 +374,8 @@ ref_setup(void **state)
 	BN_set_bit(ref_p, 255);
 	BN_sub_word(ref_p, 19);
 	/* L = 2^252 + 27742317777372353535851937790883648493 */
-	assert_true(BN_dec2bn(&ref_l,
-	    "27742317777372353535851937790883648493") > 0);
+	assert_true(
+	    BN_dec2bn(&ref_l, "27742317777372353535851937790883648493") > 0);
 	BN_zero(t);
 	BN_set_bit(t, 252);
 	BN_add(ref_l, ref_l, t);
@@ -385,10 +383,10 @@ ref_setup(void **state)
 	assert_non_null(BN_mod_inverse(t, t, ref_p, bn));
 	BN_set_word(ref_d, 121665);
 	BN_mod_mul(ref_d, ref_d, t, ref_p, bn);
-	BN_sub(ref_d, ref_p, ref_d);			/* -121665 / 121666 */
+	BN_sub(ref_d, ref_p, ref_d); /* -121665 / 121666 */
 	ref_new(&ref_base);
 	memset(s, 0x66, 32);
-	s[0] = 0x58;					/* y = 4/5 */
+	s[0] = 0x58; /* y = 4/5 */
 	assert_int_equal(ref_decode(&ref_base, s), 0);
 	/* B has order L: [L]B is the identity. */
 	ref_new(&q);
@@ -442,11 +440,13 @@ ref_teardown(void **state)
  * p - y8. y8 is written out here (fuzz/fuzz_ed25519.c has the same
  * bytes); test_small_order_points checks it against the reference.
  */
+/* clang-format off */
 static const uint8_t y8_bytes[32] = {
 	0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4,
 	0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6,
 	0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05,
 };
+/* clang-format on */
 
 /*
  * Whether OpenSSL's rules and ours may give different verdicts for this
@@ -515,36 +515,36 @@ static const struct rfc_vector {
 	const char *name, *secret, *pub, *msg, *sig;
 } rfc_vectors[] = {
 	{ "TEST 1",
-	  "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
-	  "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
-	  "",
-	  "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
-	  "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b" },
+	    "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+	    "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+	    "",
+	    "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+	    "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b" },
 	{ "TEST 2",
-	  "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
-	  "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
-	  "72",
-	  "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
-	  "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00" },
+	    "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+	    "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+	    "72",
+	    "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+	    "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00" },
 	{ "TEST 3",
-	  "c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
-	  "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025",
-	  "af82",
-	  "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac"
-	  "18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a" },
+	    "c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
+	    "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025",
+	    "af82",
+	    "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac"
+	    "18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a" },
 	{ "TEST 1024",
-	  "f5e5767cf153319517630f226876b86c8160cc583bc013744c6bf255f5cc0ee5",
-	  "278117fc144c72340f67d0f2316e8386ceffbf2b2428c9c51fef7c597f1d426e",
-	  test1024_msg,
-	  "0aab4c900501b3e24d7cdf4663326a3a87df5e4843b2cbdb67cbf6e460fec350"
-	  "aa5371b1508f9f4528ecea23c436d94b5e8fcd4f681e30a6ac00a9704a188a03" },
+	    "f5e5767cf153319517630f226876b86c8160cc583bc013744c6bf255f5cc0ee5",
+	    "278117fc144c72340f67d0f2316e8386ceffbf2b2428c9c51fef7c597f1d426e",
+	    test1024_msg,
+	    "0aab4c900501b3e24d7cdf4663326a3a87df5e4843b2cbdb67cbf6e460fec350"
+	    "aa5371b1508f9f4528ecea23c436d94b5e8fcd4f681e30a6ac00a9704a188a03" },
 	{ "TEST SHA(abc)",
-	  "833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42",
-	  "ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf",
-	  "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
-	  "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
-	  "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b589"
-	  "09351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704" },
+	    "833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42",
+	    "ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf",
+	    "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+	    "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+	    "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b589"
+	    "09351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704" },
 };
 
 /*
@@ -560,7 +560,7 @@ test_rfc8032_vectors(void **state)
 
 	(void)state;
 	for (size_t v = 0; v < sizeof rfc_vectors / sizeof rfc_vectors[0];
-	    v++) {
+	     v++) {
 		const struct rfc_vector *t = &rfc_vectors[v];
 		uint8_t secret[32], pub[32], sig[64], got[64], opub[32];
 		size_t len = strlen(t->msg) / 2;
@@ -584,14 +584,16 @@ test_rfc8032_vectors(void **state)
 			if (ed25519_verify(sig, msg, len, pub) == 0 ||
 			    ossl_verify(sig, msg, len, pub))
 				fail_msg("%s with signature bit %d flipped is "
-				    "accepted", t->name, bit);
+					 "accepted",
+				    t->name, bit);
 			sig[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 		}
 		for (int bit = 0; bit < 256; bit++) {
 			pub[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 			if (ed25519_verify(sig, msg, len, pub) == 0)
 				fail_msg("%s with key bit %d flipped is "
-				    "accepted", t->name, bit);
+					 "accepted",
+				    t->name, bit);
 			pub[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 		}
 		for (size_t i = 0; i < len; i++) {
@@ -640,8 +642,9 @@ test_differential_valid(void **state)
 		theirs = ossl_verify(sig, msg, len, pub);
 		if (ours != 0 || !theirs)
 			fail_msg("case %d (seed %llu, %zu-byte message): ours "
-			    "%d, OpenSSL %s", i, (unsigned long long)seed, len,
-			    ours, theirs ? "accepts" : "refuses");
+				 "%d, OpenSSL %s",
+			    i, (unsigned long long)seed, len, ours,
+			    theirs ? "accepts" : "refuses");
 		if (ed25519_pubkey_check(pub) != 0)
 			fail_msg("case %d (seed %llu): key refused", i,
 			    (unsigned long long)seed);
@@ -697,22 +700,24 @@ test_differential_corrupted(void **state)
 		ours = ed25519_verify(sig, msg, len, pub);
 		theirs = ossl_verify(sig, msg, len, pub);
 		if ((ours == 0) != theirs)
-			fail_msg("case %d (seed %llu): bit %d of %s flipped: ours "
-			    "%d, OpenSSL %s", i, (unsigned long long)seed, bit,
-			    part_name[part], ours,
-			    theirs ? "accepts" : "refuses");
+			fail_msg(
+			    "case %d (seed %llu): bit %d of %s flipped: ours "
+			    "%d, OpenSSL %s",
+			    i, (unsigned long long)seed, bit, part_name[part],
+			    ours, theirs ? "accepts" : "refuses");
 		if (ours == 0)
 			fail_msg("case %d (seed %llu): bit %d of %s flipped is "
-			    "accepted", i, (unsigned long long)seed, bit,
-			    part_name[part]);
+				 "accepted",
+			    i, (unsigned long long)seed, bit, part_name[part]);
 		codes[-ours < 32 ? -ours : 0]++;
 	}
 	printf("# %d corruptions (R %d, S %d, A %d, message %d): identical "
-	    "verdicts; %d skipped where the rules differ\n", DIFF_ROUNDS,
-	    count[0], count[1], count[2], count[3], skipped);
+	       "verdicts; %d skipped where the rules differ\n",
+	    DIFF_ROUNDS, count[0], count[1], count[2], count[3], skipped);
 	printf("# our refusals: %d bad signature, %d S >= L, %d bad encoding, "
-	    "%d weak key\n", codes[CELL_E_BADSIG], codes[CELL_E_RANGE],
-	    codes[CELL_E_INVAL], codes[CELL_E_WEAKKEY]);
+	       "%d weak key\n",
+	    codes[CELL_E_BADSIG], codes[CELL_E_RANGE], codes[CELL_E_INVAL],
+	    codes[CELL_E_WEAKKEY]);
 	assert_int_equal(skipped, 0);
 	/* The flips reached every check that can refuse them. */
 	assert_true(codes[CELL_E_BADSIG] > 0 && codes[CELL_E_RANGE] > 0 &&
@@ -756,7 +761,7 @@ test_s_range(void **state)
 	uint8_t pub[32], sig[64], bad[64];
 	BIGNUM *s = BN_new(), *v = BN_new();
 	const char *what[7] = { "L", "L + 1", "2^253", "2^253 - 1", "2^255",
-	    "2^256 - 1", "S + L" };
+		"2^256 - 1", "S + L" };
 
 	(void)state;
 	assert_true(s && v);
@@ -844,7 +849,8 @@ test_r_encoding(void **state)
 		assert_false(ossl_verify(bad, m, 4, pub));
 		/* With the sign clear they are points: the equation decides. */
 		encode_y(bad, y, 0);
-		assert_int_equal(ed25519_verify(bad, m, 4, pub), -CELL_E_BADSIG);
+		assert_int_equal(ed25519_verify(bad, m, 4, pub),
+		    -CELL_E_BADSIG);
 	}
 	/* Canonical y values with no x: the equation fails. */
 	for (unsigned long n = 2; n < 40; n++) {
@@ -853,7 +859,8 @@ test_r_encoding(void **state)
 		if (ref_decode(&pt, bad) == 0)
 			continue;
 		off_curve++;
-		assert_int_equal(ed25519_verify(bad, m, 4, pub), -CELL_E_BADSIG);
+		assert_int_equal(ed25519_verify(bad, m, 4, pub),
+		    -CELL_E_BADSIG);
 		assert_false(ossl_verify(bad, m, 4, pub));
 	}
 	assert_true(off_curve > 5);
@@ -868,8 +875,7 @@ test_r_encoding(void **state)
  */
 static void
 forge_small_order(uint8_t sig[64], const uint8_t pub[32],
-    const struct ref_point *a, unsigned order, const uint8_t *msg,
-    size_t len)
+    const struct ref_point *a, unsigned order, const uint8_t *msg, size_t len)
 {
 	struct ref_point sb, ta, r;
 	BIGNUM *s = BN_new(), *k;
@@ -946,7 +952,7 @@ test_small_order_points(void **state)
 			y8_seen |= memcmp(yb, y8, 32) == 0 ? 1 : 2;
 		}
 	}
-	assert_int_equal(y8_seen, 3);	/* both y8 and p - y8 occur */
+	assert_int_equal(y8_seen, 3); /* both y8 and p - y8 occur */
 	/* The identity, order 2 and order 4 are y = 1, p - 1 and 0. */
 	ref_encode(pub, &small_order[0]);
 	assert_int_equal(pub[0], 1);
@@ -1032,11 +1038,12 @@ test_pubkey_encoding(void **state)
 		off_curve++;
 		assert_false(rules_differ(pub));
 		assert_int_equal(ed25519_pubkey_check(pub), -CELL_E_INVAL);
-		fixed_case(good_pub, good_sig);	/* valid under another key */
+		fixed_case(good_pub, good_sig); /* valid under another key */
 		assert_int_equal(ed25519_verify(good_sig,
-		    (const uint8_t *)"edge", 4, pub), -CELL_E_INVAL);
-		assert_false(ossl_verify(good_sig, (const uint8_t *)"edge", 4,
-		    pub));
+				     (const uint8_t *)"edge", 4, pub),
+		    -CELL_E_INVAL);
+		assert_false(
+		    ossl_verify(good_sig, (const uint8_t *)"edge", 4, pub));
 	}
 	assert_true(off_curve > 5);
 	ref_free(&a);
@@ -1090,8 +1097,8 @@ test_cofactorless(void **state)
 		ours = ed25519_verify(sig, m, 11, pub);
 		theirs = ossl_verify(sig, m, 11, pub);
 		if ((ours == 0) != want || theirs != want)
-			fail_msg("try %d: k mod 8 = %d: ours %d, OpenSSL %d",
-			    i, (int)BN_mod_word(k, 8), ours, theirs);
+			fail_msg("try %d: k mod 8 = %d: ours %d, OpenSSL %d", i,
+			    (int)BN_mod_word(k, 8), ours, theirs);
 		if (!want)
 			assert_int_equal(ours, -CELL_E_BADSIG);
 		/* The cofactored equation holds either way. */
@@ -1158,7 +1165,7 @@ fe_random(struct fe *f, int bits, int extreme)
 {
 	for (int i = 0; i < 10; i++)
 		f->v[i] = extreme ? (1u << bits) - 1 :
-		    (uint32_t)(rng_next() >> (64 - bits));
+				    (uint32_t)(rng_next() >> (64 - bits));
 }
 
 /* A tight element: limbs at most their width (v[1] up to 2^25 + 2^18). */
@@ -1249,12 +1256,12 @@ test_field(void **state)
 		BN_sub_word(want, 40);
 		bn_to_le32(s, want);
 		if (k >= 40 + 19)
-			continue;	/* 2^255 and up: not 255 bits */
+			continue; /* 2^255 and up: not 255 bits */
 		fe_frombytes(&f, s);
 		if (!fe_is(&f, want))
 			fail_msg("fe_tobytes at p + %d", k - 40);
 	}
-	fe_random_tight(&f, 1);		/* 2^255 + 2^44 - 1 */
+	fe_random_tight(&f, 1); /* 2^255 + 2^44 - 1 */
 	a = fe_value(&f);
 	assert_true(fe_is(&f, a));
 	BN_free(a);
@@ -1308,7 +1315,7 @@ test_scalars(void **state)
 	assert_false(sc_below_order(s));
 	s[0]--;
 	s[31] = 0x0f;
-	assert_true(sc_below_order(s));	/* L - 2^252 */
+	assert_true(sc_below_order(s)); /* L - 2^252 */
 	memset(s, 0xff, 32);
 	assert_false(sc_below_order(s));
 	memset(s, 0, 32);

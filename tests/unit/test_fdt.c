@@ -5,9 +5,9 @@
  * refused or read without ever touching a byte outside the blob (the ASan
  * build checks the latter).
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +70,8 @@ test_qemu_virt_tree(void **state)
 	for (unsigned i = 0; i < info.virtio_count; i++) {
 		if (info.virtio_base[i] < lowest)
 			lowest = info.virtio_base[i];
-		assert_true(info.virtio_irq[i] >= 16 && info.virtio_irq[i] < 48);
+		assert_true(
+		    info.virtio_irq[i] >= 16 && info.virtio_irq[i] < 48);
 	}
 	assert_int_equal(lowest, 0x0A000000);
 }
@@ -87,12 +88,13 @@ test_truncated_and_bad_headers(void **state)
 	assert_int_equal(fdt_read(NULL, 100, &info, &why), -CELL_E_INVAL);
 	assert_int_equal(fdt_read(copy, 39, &info, &why), -CELL_E_INVAL);
 	/* A blob cut short of its totalsize. */
-	assert_int_equal(fdt_read(copy, dtb_len - 1, &info, &why), -CELL_E_LENGTH);
+	assert_int_equal(fdt_read(copy, dtb_len - 1, &info, &why),
+	    -CELL_E_LENGTH);
 	copy[0] ^= 1;
 	assert_int_equal(fdt_read(copy, dtb_len, &info, &why), -CELL_E_MAGIC);
 	assert_false(info.valid);
 	copy[0] ^= 1;
-	copy[23] = 16;		/* version 16 */
+	copy[23] = 16; /* version 16 */
 	assert_int_equal(fdt_read(copy, dtb_len, &info, &why), -CELL_E_VERSION);
 	free(copy);
 }
@@ -102,7 +104,7 @@ test_truncated_and_bad_headers(void **state)
 static void
 test_corruption_never_escapes(void **state)
 {
-	uint32_t end = be32(dtb + 12) + be32(dtb + 32);	/* strings end */
+	uint32_t end = be32(dtb + 12) + be32(dtb + 32); /* strings end */
 	uint8_t *copy;
 	struct fdt_info info;
 	const char *why;

@@ -4,9 +4,9 @@
  * into the IRQ bridge, drained as it goes: no crash, and exact books:
  * raised = taken by the handler = delivered + dropped.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -41,13 +41,13 @@ test_million_soft_irqs(void **state)
 	irqb_reset();
 	assert_int_equal(irqb_add_source(&cfg), 0);
 	assert_int_equal(hal_irq_register(HAL_IRQ_SOFT, on_soft, NULL), 0);
-	hal_irq_enable();	/* the CPU starts with interrupts off */
+	hal_irq_enable(); /* the CPU starts with interrupts off */
 	for (uint32_t i = 0; i < FLOOD; i++) {
 		unsigned long irq = hal_irq_save();
 		assert_int_equal(hal_irq_raise_soft(HAL_IRQ_SOFT), 0);
-		hal_irq_restore(irq);		/* dispatches the pending line */
+		hal_irq_restore(irq); /* dispatches the pending line */
 		if (i % 100 == 99) {
-			irqb_tick();		/* the bucket refills 16 */
+			irqb_tick(); /* the bucket refills 16 */
 			while (irqb_pop(&e) == 0)
 				delivered++;
 		}
@@ -59,8 +59,8 @@ test_million_soft_irqs(void **state)
 	assert_int_equal(taken, FLOOD);
 	assert_int_equal(st.raised, FLOOD);
 	assert_int_equal(st.consumed, delivered);
-	assert_int_equal(st.raised, st.queued + st.debounced + st.rate_limited +
-	    st.overflowed);
+	assert_int_equal(st.raised,
+	    st.queued + st.debounced + st.rate_limited + st.overflowed);
 	assert_int_equal(st.queued, delivered);
 	/* The bucket lets 16 through per 100 raises (one tick each), and the
 	 * ring of IRQB_RING is drained before it can overflow. */

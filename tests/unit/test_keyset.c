@@ -8,15 +8,14 @@
  * a key, evicting revoked keys when full, and leaving the set untouched
  * whenever they are refused.
  */
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "byteorder.h"
 #include "cellos/errors.h"
@@ -87,7 +86,8 @@ package(uint8_t buf[128 + 16], struct package *p, int k, uint32_t key_id,
 	size_t n = 0;
 
 	assert_int_equal(package_encode(buf, 128 + 16, &info, genome, 16, &s,
-	    &n), 0);
+			     &n),
+	    0);
 	assert_int_equal(package_decode(buf, n, 16, p), 0);
 }
 
@@ -107,9 +107,9 @@ test_record_layout_and_mac(void **state)
 
 	memset(want, 0, sizeof want);
 	memcpy(want, "CKYS", 4);
-	want[4] = 1;			/* format version */
-	want[6] = 2;			/* count */
-	want[8] = 1;			/* statement version */
+	want[4] = 1; /* format version */
+	want[6] = 2; /* count */
+	want[8] = 1; /* statement version */
 	le32_store(want + 12, 0x11223344);
 	/* key 0, revoked */
 	want[16 + 4] = 1;
@@ -123,7 +123,8 @@ test_record_layout_and_mac(void **state)
 	assert_int_equal(keyset_decode(rec, 368, mac_key, &back), 0);
 	assert_memory_equal(&back, &ks, sizeof ks);
 	assert_int_equal(keyset_active(&back)->id, 1);
-	assert_int_equal(keyset_encode(&ks, mac_key, rec, 367), -CELL_E_NOSPACE);
+	assert_int_equal(keyset_encode(&ks, mac_key, rec, 367),
+	    -CELL_E_NOSPACE);
 	assert_int_equal(keyset_encode(&ks, NULL, rec, 368), -CELL_E_INVAL);
 }
 
@@ -181,21 +182,22 @@ test_every_decoder_refusal(void **state)
 	}
 
 	/* Behind a valid MAC: each field rule. */
-#define WITH(edit, want) do {						\
-		memcpy(b, good, 368);					\
-		edit;							\
-		openssl_mac(b);						\
-		refused(b, 368, mac_key, want);				\
+#define WITH(edit, want)                        \
+	do {                                    \
+		memcpy(b, good, 368);           \
+		edit;                           \
+		openssl_mac(b);                 \
+		refused(b, 368, mac_key, want); \
 	} while (0)
 	WITH(le16_store(b + 6, 0), -CELL_E_RANGE);
 	WITH(le16_store(b + 6, 9), -CELL_E_RANGE);
-	WITH(b[16 + 3 * 40 + 8] = 1, -CELL_E_RESERVED);	/* slot 3 not zero */
-	WITH(b[16 + 7 * 40] = 1, -CELL_E_RESERVED);	/* slot 7's id */
-	WITH(b[16 + 4 + 1] = 1, -CELL_E_FLAGS);		/* key 0 flag 0x100 */
-	WITH(le32_store(b + 56, 4), -CELL_E_RANGE);	/* id 6 -> 4 = key 0's */
-	WITH(le32_store(b + 56, 3), -CELL_E_RANGE);	/* decreasing */
-	WITH(b[96 + 4] = 1, -CELL_E_REVOKED);		/* the active key */
-	WITH(memset(b + 16 + 8, 0, 32), -CELL_E_WEAKKEY);	/* y = 0: order 4 */
+	WITH(b[16 + 3 * 40 + 8] = 1, -CELL_E_RESERVED); /* slot 3 not zero */
+	WITH(b[16 + 7 * 40] = 1, -CELL_E_RESERVED);     /* slot 7's id */
+	WITH(b[16 + 4 + 1] = 1, -CELL_E_FLAGS);         /* key 0 flag 0x100 */
+	WITH(le32_store(b + 56, 4), -CELL_E_RANGE); /* id 6 -> 4 = key 0's */
+	WITH(le32_store(b + 56, 3), -CELL_E_RANGE); /* decreasing */
+	WITH(b[96 + 4] = 1, -CELL_E_REVOKED);       /* the active key */
+	WITH(memset(b + 16 + 8, 0, 32), -CELL_E_WEAKKEY); /* y = 0: order 4 */
 	WITH((memset(b + 56 + 8, 0, 32), b[64] = 2), -CELL_E_INVAL);
 	WITH(memcpy(b + 96 + 8, pubs[0], 32), -CELL_E_EXISTS);
 	/* count 2 with the third key still there: slot 2 must be zero. */
@@ -404,14 +406,14 @@ test_a_full_set_evicts_the_oldest_revoked_key(void **state)
 	assert_int_equal(keyset_check(&ks), 0);
 	/* Two revoked: the lower id goes first, the other stays revoked. */
 	r = statement(8, 9, 9, 9, 1, 5);
-	assert_int_equal(keyset_rotate(&ks, &r), 0);	/* 5 leaves */
+	assert_int_equal(keyset_rotate(&ks, &r), 0); /* 5 leaves */
 	assert_int_equal(keyset_lookup(&ks, 5, NULL), -CELL_E_NOENT);
 	r = statement(9, 10, 10, 10, 1, 1);
-	assert_int_equal(keyset_rotate(&ks, &r), 0);	/* 1 leaves */
+	assert_int_equal(keyset_rotate(&ks, &r), 0); /* 1 leaves */
 	assert_int_equal(keyset_lookup(&ks, 1, NULL), -CELL_E_NOENT);
-	ks.keys[0].flags |= KEYSET_F_REVOKED;	/* key 0 revoked too */
+	ks.keys[0].flags |= KEYSET_F_REVOKED; /* key 0 revoked too */
 	r = statement(10, 11, 11, 11, 1, 2);
-	assert_int_equal(keyset_rotate(&ks, &r), 0);	/* 0 leaves, 2 stays */
+	assert_int_equal(keyset_rotate(&ks, &r), 0); /* 0 leaves, 2 stays */
 	assert_int_equal(keyset_lookup(&ks, 0, NULL), -CELL_E_NOENT);
 	assert_int_equal(keyset_lookup(&ks, 2, NULL), -CELL_E_REVOKED);
 	assert_int_equal(keyset_encode(&ks, mac_key, rec, sizeof rec), 368);

@@ -1,7 +1,7 @@
 /* kprintf's formatter, checked against what C's own printf prints. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,10 +37,12 @@ test_conversions_match_libc(void **state)
 	same_as_libc("%u %x %X", 4294967295u, 0xdeadbeefu, 0xdeadbeefu);
 	same_as_libc("%08X|%8X|%08x", 0xABCu, 0xABCu, 0u);
 	same_as_libc("%016llX", 0x123456789ABCDEF0ull);
-	same_as_libc("%llu %lld", 18446744073709551615ull, -9223372036854775807ll);
+	same_as_libc("%llu %lld", 18446744073709551615ull,
+	    -9223372036854775807ll);
 	same_as_libc("%lu %lx", 123456789ul, 0xfffffffful);
 	same_as_libc("%zu", (size_t)42);
-	same_as_libc("[%s] [%5s] [%.2s] [%.*s]", "abc", "ab", "abcdef", 3, "xyzzy");
+	same_as_libc("[%s] [%5s] [%.2s] [%.*s]", "abc", "ab", "abcdef", 3,
+	    "xyzzy");
 	same_as_libc("%c%c%%", 'o', 'k');
 	same_as_libc("%05d|%5d", -42, -42);
 }

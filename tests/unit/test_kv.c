@@ -6,9 +6,9 @@
  * property test: random puts, deletes, multi-key puts and opens with damage
  * injected at random blocks, against a model of the documented semantics.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,9 +21,9 @@
 #include "kv.h"
 #include "testutil.h"
 
-#define AREA	24		/* two halves of 12 blocks */
-#define HALF	(AREA / 2)
-#define BS	((int)HAL_BLOCK_SIZE)
+#define AREA 24 /* two halves of 12 blocks */
+#define HALF (AREA / 2)
+#define BS   ((int)HAL_BLOCK_SIZE)
 
 static uint8_t disk[AREA * BS];
 static struct blkdev dev;
@@ -68,7 +68,8 @@ kv_absent(const char *ns, const char *key)
 static void
 put(const char *ns, const char *key, const char *value)
 {
-	assert_int_equal(kv_put(&kv, ns, key, value, (uint32_t)strlen(value)), 0);
+	assert_int_equal(kv_put(&kv, ns, key, value, (uint32_t)strlen(value)),
+	    0);
 }
 
 /* Reopen the store, capturing the console; asserts the damage count. */
@@ -96,8 +97,9 @@ reopen_damaged(uint32_t half, uint64_t lba, const char *phrase)
 {
 	char want[64], *out = reopen(1);
 
-	snprintf(want, sizeof want, "#W kv: half %u damaged at block %llu: ",
-	    half, (unsigned long long)lba);
+	snprintf(want, sizeof want,
+	    "#W kv: half %u damaged at block %llu: ", half,
+	    (unsigned long long)lba);
 	if (strstr(out, want) == NULL || strstr(out, phrase) == NULL)
 		fail_msg("want \"%s...%s\", got: %s", want, phrase, out);
 	free(out);
@@ -151,7 +153,7 @@ test_put_get_namespaces_delete(void **state)
 	assert_int_equal(kv_delete(&kv, "a", "k"), 0);
 	kv_absent("a", "k");
 	assert_int_equal(kv_delete(&kv, "a", "k"), -CELL_E_NOENT);
-	assert_int_equal(kv_put(&kv, "", "k", "", 0), 0);	/* empty ns, value */
+	assert_int_equal(kv_put(&kv, "", "k", "", 0), 0); /* empty ns, value */
 	kv_expect("", "k", "");
 	/* It all survives a reopen, with nothing reported. */
 	free(reopen(0));
@@ -213,7 +215,8 @@ test_compaction_keeps_latest(void **state)
 	for (int i = 0; i < 100; i++) {
 		char k[4] = { 'k', (char)('0' + i % 3), 0 };
 		snprintf(v, sizeof v, "value %d", i);
-		assert_int_equal(kv_put(&kv, "c", k, v, (uint32_t)strlen(v)), 0);
+		assert_int_equal(kv_put(&kv, "c", k, v, (uint32_t)strlen(v)),
+		    0);
 	}
 	assert_true(kv.generation > 10);
 	kv_expect("c", "k0", "value 99");
@@ -246,12 +249,10 @@ test_record_decode(void **state)
 {
 	static const uint8_t single[] = { 1, 1, 2, 0, 'n', 'k', 'v', 'w' };
 	/* n = 2; op 0 puts a/x = "12", op 1 deletes a/y. */
-	static const uint8_t multi[] = { 2, 0, 0, 0,
-	    0, 1, 1, 2, 0, 'a', 'x', '1', '2',
-	    1, 1, 1, 0, 0, 'a', 'y' };
-	static const uint8_t dup[] = { 2, 0, 0, 0,
-	    0, 1, 1, 0, 0, 'a', 'x',
-	    0, 1, 1, 0, 0, 'a', 'x' };
+	static const uint8_t multi[] = { 2, 0, 0, 0, 0, 1, 1, 2, 0, 'a', 'x',
+		'1', '2', 1, 1, 1, 0, 0, 'a', 'y' };
+	static const uint8_t dup[] = { 2, 0, 0, 0, 0, 1, 1, 0, 0, 'a', 'x', 0,
+		1, 1, 0, 0, 'a', 'x' };
 	uint8_t b[BS], body[BS];
 	struct kv_record r;
 
@@ -288,10 +289,11 @@ test_record_decode(void **state)
 	hand_record(b, KV_REC_DELETE | KV_REC_COPY, single, sizeof single);
 	assert_int_equal(kv_record_decode(b, &r), -CELL_E_FLAGS);
 	hand_record(b, KV_REC_MULTI | KV_REC_COPY, multi, sizeof multi);
-	assert_int_equal(kv_record_decode(b, &r), -CELL_E_LENGTH); /* a delete */
+	assert_int_equal(kv_record_decode(b, &r),
+	    -CELL_E_LENGTH); /* a delete */
 	hand_record(b, KV_REC_MULTI | KV_REC_DELETE, multi, sizeof multi);
 	assert_int_equal(kv_record_decode(b, &r), -CELL_E_FLAGS);
-	hand_record(b, KV_REC_DELETE, single, sizeof single);	/* a value */
+	hand_record(b, KV_REC_DELETE, single, sizeof single); /* a value */
 	assert_int_equal(kv_record_decode(b, &r), -CELL_E_LENGTH);
 	hand_record(b, KV_REC_MULTI, dup, sizeof dup);
 	assert_int_equal(kv_record_decode(b, &r), -CELL_E_LENGTH);
@@ -303,16 +305,16 @@ test_record_decode(void **state)
 	hand_record(b, KV_REC_MULTI, body, sizeof multi);
 	assert_int_equal(kv_record_decode(b, &r), -CELL_E_LENGTH);
 	memcpy(body, single, sizeof single);
-	body[1] = 0;		/* empty key */
+	body[1] = 0; /* empty key */
 	hand_record(b, 0, body, sizeof single);
 	assert_int_equal(kv_record_decode(b, &r), -CELL_E_LENGTH);
 	memcpy(body, single, sizeof single);
-	body[sizeof single] = 'x';	/* a byte after the value */
+	body[sizeof single] = 'x'; /* a byte after the value */
 	hand_record(b, 0, body, sizeof single + 1);
 	assert_int_equal(kv_record_decode(b, &r), -CELL_E_LENGTH);
 	memcpy(body, single, sizeof single);
 	body[2] = 0xFF;
-	body[3] = 0x01;		/* value_len 511: past the block */
+	body[3] = 0x01; /* value_len 511: past the block */
 	hand_record(b, 0, body, sizeof single);
 	assert_int_equal(kv_record_decode(b, &r), -CELL_E_LENGTH);
 }
@@ -325,8 +327,8 @@ test_record_decode(void **state)
 static void
 test_record_encode_by_hand(void **state)
 {
-	struct kv_item two[2] = {
-		{ "m", "abc", "12345", 5, 0 }, { "pq", "x", NULL, 0, 1 } };
+	struct kv_item two[2] = { { "m", "abc", "12345", 5, 0 },
+		{ "pq", "x", NULL, 0, 1 } };
 	const uint8_t *b = NULL, *h;
 	uint32_t crc;
 
@@ -338,12 +340,12 @@ test_record_encode_by_hand(void **state)
 	assert_memory_equal(block(0), "KVH1\0\0\0\0", 8);
 	b = block(1);
 	assert_memory_equal(b, "KVR1", 4);
-	assert_int_equal(le32_load(b + 4), 0);		/* flags: a put */
-	assert_true(le64_load(b + 8) != 0);		/* generation */
-	assert_int_equal(le64_load(b + 16), 1);		/* seq */
-	assert_int_equal(b[24], 2);			/* ns_len */
-	assert_int_equal(b[25], 4);			/* key_len */
-	assert_int_equal(le16_load(b + 26), 5);		/* value_len */
+	assert_int_equal(le32_load(b + 4), 0);  /* flags: a put */
+	assert_true(le64_load(b + 8) != 0);     /* generation */
+	assert_int_equal(le64_load(b + 16), 1); /* seq */
+	assert_int_equal(b[24], 2);             /* ns_len */
+	assert_int_equal(b[25], 4);             /* key_len */
+	assert_int_equal(le16_load(b + 26), 5); /* value_len */
 	assert_memory_equal(b + 28, "nskeyzvalue", 11);
 	for (int i = 28 + 11; i < BS - 4; i++)
 		assert_int_equal(b[i], 0);
@@ -354,16 +356,16 @@ test_record_encode_by_hand(void **state)
 	assert_memory_equal(b, "KVR1", 4);
 	assert_int_equal(le32_load(b + 4), KV_REC_MULTI);
 	assert_int_equal(le64_load(b + 16), 3);
-	assert_int_equal(b[24], 2);			/* n */
+	assert_int_equal(b[24], 2); /* n */
 	assert_int_equal(b[25] | b[26] | b[27], 0);
-	h = b + 28;					/* op 0 */
-	assert_int_equal(h[0], 0);			/* a put */
+	h = b + 28;                /* op 0 */
+	assert_int_equal(h[0], 0); /* a put */
 	assert_int_equal(h[1], 1);
 	assert_int_equal(h[2], 3);
 	assert_int_equal(le16_load(h + 3), 5);
 	assert_memory_equal(h + 5, "mabc12345", 9);
-	h += 5 + 9;					/* op 1 */
-	assert_int_equal(h[0], 1);			/* a delete */
+	h += 5 + 9;                /* op 1 */
+	assert_int_equal(h[0], 1); /* a delete */
 	assert_int_equal(h[1], 2);
 	assert_int_equal(h[2], 1);
 	assert_int_equal(le16_load(h + 3), 0);
@@ -379,8 +381,8 @@ static void
 test_put_many(void **state)
 {
 	static uint8_t big[KV_VALUE_MAX];
-	struct kv_item two[2] = {
-		{ "m", "a", "A1", 2, 0 }, { "m", "b", "B1", 2, 0 } };
+	struct kv_item two[2] = { { "m", "a", "A1", 2, 0 },
+		{ "m", "b", "B1", 2, 0 } };
 	struct kv_item bad[KV_MANY_MAX + 1];
 	static uint8_t before[sizeof disk];
 	uint64_t seq;
@@ -408,8 +410,9 @@ test_put_many(void **state)
 	for (int i = 0; i <= KV_MANY_MAX; i++)
 		bad[i] = (struct kv_item){ "m", "z", "v", 1, 0 };
 	assert_int_equal(kv_put_many(&kv, bad, KV_MANY_MAX + 1), -CELL_E_INVAL);
-	assert_int_equal(kv_put_many(&kv, bad, 2), -CELL_E_INVAL);	/* twice */
-	assert_int_equal(kv_put_many(&kv, two, 2), -CELL_E_NOENT); /* b is gone */
+	assert_int_equal(kv_put_many(&kv, bad, 2), -CELL_E_INVAL); /* twice */
+	assert_int_equal(kv_put_many(&kv, two, 2),
+	    -CELL_E_NOENT); /* b is gone */
 	bad[0] = (struct kv_item){ "m", "p", big, sizeof big, 0 };
 	bad[1] = (struct kv_item){ "m", "q", big, sizeof big, 0 };
 	assert_int_equal(kv_put_many(&kv, bad, 2), -CELL_E_TOOLONG);
@@ -423,7 +426,7 @@ test_put_many(void **state)
 		bad[i] = (struct kv_item){ "m", keys[i], keys[i], 2, 0 };
 	}
 	assert_int_equal(kv_put_many(&kv, bad, KV_MANY_MAX), 0);
-	assert_int_equal(kv.count, HALF - 3);	/* the most a half allows */
+	assert_int_equal(kv.count, HALF - 3); /* the most a half allows */
 	assert_int_equal(kv_put(&kv, "m", "one-more", "v", 1), -CELL_E_NOSPACE);
 	free(reopen(0));
 	assert_int_equal(kv.count, HALF - 3);
@@ -434,8 +437,8 @@ test_put_many(void **state)
 static void
 test_put_many_damaged_together(void **state)
 {
-	struct kv_item it[2] = {
-		{ "m", "a", "A1", 2, 0 }, { "m", "b", "B1", 2, 0 } };
+	struct kv_item it[2] = { { "m", "a", "A1", 2, 0 },
+		{ "m", "b", "B1", 2, 0 } };
 	uint64_t hit;
 
 	(void)state;
@@ -505,8 +508,9 @@ test_flip_middle_record(void **state)
 {
 	(void)state;
 	six_records();
-	flip(3, 8 * 30 + 2);		/* k=v2 */
-	reopen_damaged(0, 3, "the log breaks there: 3 later record(s) "
+	flip(3, 8 * 30 + 2); /* k=v2 */
+	reopen_damaged(0, 3,
+	    "the log breaks there: 3 later record(s) "
 	    "(seq 4..6) are lost");
 	kv_expect("t", "k", "v1");
 	kv_expect("t", "o", "o1");
@@ -519,7 +523,7 @@ test_zero_middle_block(void **state)
 {
 	(void)state;
 	six_records();
-	zero(4);			/* k=v3 */
+	zero(4); /* k=v3 */
 	reopen_damaged(0, 4, "is blank, so the log breaks there");
 	kv_expect("t", "k", "v2");
 	never_back();
@@ -532,7 +536,8 @@ test_torn_middle_record(void **state)
 	six_records();
 	/* Its first half from an older copy of the block (zeros here). */
 	memset(block(2), 0, BS / 2);
-	reopen_damaged(0, 2, "does not decode, so the log breaks there: 4 "
+	reopen_damaged(0, 2,
+	    "does not decode, so the log breaks there: 4 "
 	    "later record(s)");
 	kv_absent("t", "k");
 	kv_expect("t", "o", "o1");
@@ -545,7 +550,8 @@ test_flip_last_record(void **state)
 	(void)state;
 	six_records();
 	flip(6, 8 * 200);
-	reopen_damaged(0, 6, "recovered it from its tail copy at block 7, "
+	reopen_damaged(0, 6,
+	    "recovered it from its tail copy at block 7, "
 	    "nothing lost");
 	kv_expect("t", "k", "v5");
 	never_back();
@@ -594,7 +600,7 @@ test_zero_tail_copy_is_no_loss(void **state)
 {
 	(void)state;
 	six_records();
-	zero(7);	/* as if the power went before the copy was written */
+	zero(7); /* as if the power went before the copy was written */
 	free(reopen(0));
 	kv_expect("t", "k", "v5");
 	never_back();
@@ -608,7 +614,8 @@ test_active_header_flip(void **state)
 	(void)state;
 	six_records();
 	flip(0, 8 * 9);
-	reopen_damaged(0, 0, "its header does not decode; rebuilt the half "
+	reopen_damaged(0, 0,
+	    "its header does not decode; rebuilt the half "
 	    "from its records of generation 1");
 	kv_expect("t", "k", "v5");
 	never_back();
@@ -633,9 +640,9 @@ test_active_header_older(void **state)
 	char v[16];
 
 	(void)state;
-	memcpy(old, block(0), BS);	/* fresh: blank */
+	memcpy(old, block(0), BS); /* fresh: blank */
 	put("t", "o", "o1");
-	memcpy(old, block(0), BS);	/* generation 1 */
+	memcpy(old, block(0), BS); /* generation 1 */
 	for (int i = 0; kv.generation < 3; i++) {
 		snprintf(v, sizeof v, "v%d", i);
 		put("t", "k", v);
@@ -670,9 +677,9 @@ test_inactive_header_flip(void **state)
 	(void)state;
 	into_half_one();
 	flip(0, 8 * 12);
-	free(reopen(0));	/* the old half's header: nothing current */
+	free(reopen(0)); /* the old half's header: nothing current */
 	kv_expect("t", "k", "v5");
-	never_back();		/* through a compaction back into half 0 */
+	never_back(); /* through a compaction back into half 0 */
 	assert_true(kv.generation >= 3);
 }
 
@@ -694,7 +701,8 @@ test_inactive_records_damage(void **state)
 	for (int i = 0; kv.active == 1; i++)
 		put("t", "k", i % 2 ? "x" : "y");
 	out = capture_end(&c);
-	assert_non_null(strstr(out, "#I kv: half 0: cleared 2 unreadable "
+	assert_non_null(strstr(out,
+	    "#I kv: half 0: cleared 2 unreadable "
 	    "block(s) before reusing it"));
 	free(out);
 	never_back();
@@ -740,7 +748,7 @@ copies_only_half_one(void)
 	assert_int_equal(kv_open(&kv, &cut, area), 0);
 	assert_int_equal(kv_put(&kv, "t", "k", "lost", 4), 0);
 	assert_int_equal(kv.active, 1);
-	cut_after = writes - 2;		/* the record and its tail copy */
+	cut_after = writes - 2; /* the record and its tail copy */
 	memcpy(disk, save, sizeof disk);
 	writes = 0;
 	assert_int_equal(kv_open(&kv, &cut, area), 0);
@@ -761,9 +769,10 @@ test_unfinished_compaction(void **state)
 	(void)state;
 	copies_only_half_one();
 	memcpy(done, disk, sizeof disk);
-	zero(HALF);			/* as if the header never landed */
+	zero(HALF); /* as if the header never landed */
 	out = reopen(0);
-	assert_non_null(strstr(out, "#I kv: half 1: finished the compaction "
+	assert_non_null(strstr(out,
+	    "#I kv: half 1: finished the compaction "
 	    "into it (generation 2)"));
 	free(out);
 	assert_memory_equal(disk, done, sizeof disk);
@@ -781,7 +790,8 @@ test_copies_only_header_rebuilt(void **state)
 	(void)state;
 	copies_only_half_one();
 	flip(HALF, 8 * 9);
-	reopen_damaged(1, HALF, "its header does not decode; rebuilt the "
+	reopen_damaged(1, HALF,
+	    "its header does not decode; rebuilt the "
 	    "half from its records of generation 2");
 	snprintf(v, sizeof v, "w%d", HALF - 4);
 	kv_expect("t", "k", v);
@@ -800,10 +810,11 @@ test_copies_only_falls_back(void **state)
 	(void)state;
 	copies_only_half_one();
 	flip(HALF, 8 * 9);
-	zero(HALF + 3);			/* and the tail copy of its copies */
-	reopen_damaged(1, HALF, "its header does not decode and its records "
+	zero(HALF + 3); /* and the tail copy of its copies */
+	reopen_damaged(1, HALF,
+	    "its header does not decode and its records "
 	    "(up to generation 2) do not prove it; fell back to half 0");
-	assert_int_equal(kv.active, 1);	/* copied on into half 1 */
+	assert_int_equal(kv.active, 1); /* copied on into half 1 */
 	snprintf(v, sizeof v, "w%d", HALF - 4);
 	kv_expect("t", "k", v);
 	kv_expect("t", "o", "o1");
@@ -818,13 +829,14 @@ test_no_committed_half(void **state)
 	flip(HALF, 8 * 9);
 	zero(HALF + 3);
 	memset(disk, 0, HALF * BS);
-	reopen_damaged(1, HALF, "no half has a valid header or records that "
+	reopen_damaged(1, HALF,
+	    "no half has a valid header or records that "
 	    "prove one");
 	assert_int_equal(kv.count, 0);
 	put("t", "k", "again");
 	free(reopen(0));
 	kv_expect("t", "k", "again");
-	kv_absent("t", "o");		/* the lost copies never come back */
+	kv_absent("t", "o"); /* the lost copies never come back */
 	never_back_o(0);
 }
 
@@ -834,11 +846,11 @@ static void
 test_blank_is_not_damage(void **state)
 {
 	(void)state;
-	free(reopen(0));	/* a blank area */
+	free(reopen(0)); /* a blank area */
 	assert_int_equal(kv.count, 0);
 	assert_int_equal(kv.generation, 0);
 	put("t", "k", "v");
-	free(reopen(0));	/* the rest of the area is blank */
+	free(reopen(0)); /* the rest of the area is blank */
 	kv_expect("t", "k", "v");
 }
 
@@ -849,9 +861,10 @@ test_unreadable_past_the_end(void **state)
 
 	(void)state;
 	six_records();
-	flip(9, 77);		/* two blocks past the tail copy */
+	flip(9, 77); /* two blocks past the tail copy */
 	out = reopen(0);
-	assert_non_null(strstr(out, "#I kv: half 0: cleared 1 unreadable "
+	assert_non_null(strstr(out,
+	    "#I kv: half 0: cleared 1 unreadable "
 	    "block(s) past the end of the log (nothing lost)"));
 	free(out);
 	free(reopen(0));
@@ -872,7 +885,8 @@ test_damage_found_by_get(void **state)
 	capture_begin(&c);
 	assert_int_equal(kv_get(&kv, "t", "o", buf, sizeof buf), -CELL_E_CRC);
 	out = capture_end(&c);
-	assert_non_null(strstr(out, "#W kv: half 0 damaged at block 1: the "
+	assert_non_null(strstr(out,
+	    "#W kv: half 0 damaged at block 1: the "
 	    "record (seq 1) of t/o no longer decodes: 1 key(s) lost"));
 	free(out);
 	assert_int_equal(kv.damage, 1);
@@ -893,12 +907,13 @@ test_damage_found_during_compaction(void **state)
 	(void)state;
 	put("t", "o", "o1");
 	put("t", "p", "p1");
-	flip(1, 8 * 40);	/* o's record, after the open */
+	flip(1, 8 * 40); /* o's record, after the open */
 	capture_begin(&c);
 	for (int i = 0; kv.active == 0; i++)
 		put("t", "k", i % 2 ? "a" : "b");
 	out = capture_end(&c);
-	assert_non_null(strstr(out, "#W kv: half 0 damaged at block 1: the "
+	assert_non_null(strstr(out,
+	    "#W kv: half 0 damaged at block 1: the "
 	    "record (seq 1) of t/o no longer decodes while being copied: 1 "
 	    "key(s) lost"));
 	free(out);
@@ -926,7 +941,8 @@ test_repeated_damage(void **state)
 		}
 		hit = where("t", "k");
 		flip(hit, 8 * 50 + round);
-		reopen_damaged(kv.active, hit, "recovered it from its tail copy");
+		reopen_damaged(kv.active, hit,
+		    "recovered it from its tail copy");
 		kv_expect("t", "k", v);
 		kv_expect("t", "o", "o1");
 		/* And the record before it, whose loss does lose something
@@ -955,7 +971,7 @@ test_dead_records_never_return(void **state)
 		snprintf(v, sizeof v, "d%d", i);
 		put("t", "k", v);
 	}
-	flip(2, 8 * 31);	/* d1 */
+	flip(2, 8 * 31); /* d1 */
 	reopen_damaged(0, 2, "6 later record(s)");
 	kv_expect("t", "k", "d0");
 	put("t", "k", "new");
@@ -981,7 +997,8 @@ test_boot_report(void **state)
 	assert_int_equal(kv_open(&kv, &dev, area), 0);
 	assert_int_equal(kv_boot_report(&kv), 0);
 	out = capture_end(&c);
-	assert_string_equal(out, "#I kv boot=1 last=\"(none)\"\n"
+	assert_string_equal(out,
+	    "#I kv boot=1 last=\"(none)\"\n"
 	    "#I kv boot=2 last=\"stored by boot 1\"\n");
 	free(out);
 	/* One record per boot, both keys in it. */
@@ -1005,7 +1022,8 @@ boot_once(uint32_t *damage, char *last, size_t cap)
 	out = capture_end(&c);
 	p = strstr(out, "#I kv boot=");
 	assert_non_null(p);
-	assert_int_equal(sscanf(p, "#I kv boot=%u last=\"%[^\"]\"", &n, last), 2);
+	assert_int_equal(sscanf(p, "#I kv boot=%u last=\"%[^\"]\"", &n, last),
+	    2);
 	(void)cap;
 	free(out);
 	return n;
@@ -1028,7 +1046,8 @@ test_boot_counter_under_damage(void **state)
 	for (int i = 0; i < 20; i++) {
 		if (i == 17)
 			memcpy(older, disk, sizeof disk);
-		assert_int_equal(boot_once(&d, last, sizeof last), (uint32_t)i + 1);
+		assert_int_equal(boot_once(&d, last, sizeof last),
+		    (uint32_t)i + 1);
 		assert_int_equal(d, 0);
 	}
 	memcpy(aged, disk, sizeof disk);
@@ -1055,14 +1074,15 @@ test_boot_counter_under_damage(void **state)
 				assert_string_equal(last, want);
 			}
 			k2 = boot_once(&d, last, sizeof last);
-			assert_int_equal(d, 0);		/* reported once */
+			assert_int_equal(d, 0); /* reported once */
 			assert_int_equal(k2, k1 + 1);
 			snprintf(want, sizeof want, "stored by boot %u", k1);
 			assert_string_equal(last, want);
 		}
 	}
 	print_message("boot counter: %u damaged areas, %u reported, every "
-	    "count rose by one\n", cases, reported);
+		      "count rose by one\n",
+	    cases, reported);
 }
 
 /* ---- the property test ---- */
@@ -1073,9 +1093,9 @@ test_boot_counter_under_damage(void **state)
  * committed, which records make its log, what is reported. And a plain
  * map of what every acknowledged operation left behind.
  */
-#define PKEYS	6
-#define PHALF	10
-#define PAREA	(2 * PHALF)
+#define PKEYS 6
+#define PHALF 10
+#define PAREA (2 * PHALF)
 
 struct model {
 	int live[PKEYS];
@@ -1123,8 +1143,8 @@ spec_header(const uint8_t *b, uint64_t *gen)
 		g |= (uint64_t)b[8 + i] << (8 * i);
 	*gen = 0;
 	if (memcmp(b, "KVH1\0\0\0\0", 8) == 0 && g != 0 &&
-	    (uint32_t)(b[16] | b[17] << 8 | b[18] << 16 | (uint32_t)b[19] << 24) ==
-	    crc32c(0, b, 16)) {
+	    (uint32_t)(b[16] | b[17] << 8 | b[18] << 16 |
+		(uint32_t)b[19] << 24) == crc32c(0, b, 16)) {
 		int rest = 1;
 		for (int i = 20; i < BS; i++)
 			rest &= b[i] == 0;
@@ -1171,21 +1191,25 @@ spec_recover(const uint8_t *d, struct model *m)
 			uint64_t cg = rec[h][1].generation, cs = rec[h][1].seq;
 
 			for (i = 2; i < PHALF && ok[h][i] &&
-			    rec[h][i].generation == cg &&
-			    !(rec[h][i].flags & KV_REC_TAIL) &&
-			    rec[h][i].seq > cs; i++)
+			     rec[h][i].generation == cg &&
+			     !(rec[h][i].flags & KV_REC_TAIL) &&
+			     rec[h][i].seq > cs;
+			     i++)
 				cs = rec[h][i].seq;
-			if (i < PHALF && ok[h][i] && rec[h][i].generation == cg &&
-			    (rec[h][i].flags & KV_REC_TAIL) && rec[h][i].seq == cs)
+			if (i < PHALF && ok[h][i] &&
+			    rec[h][i].generation == cg &&
+			    (rec[h][i].flags & KV_REC_TAIL) &&
+			    rec[h][i].seq == cs)
 				chain[h] = cg;
 		}
 		if (chain[h] > cand[h])
 			cand[h] = chain[h];
 	}
-	a = cand[1] > cand[0] || (cand[1] == cand[0] && hs[1] == 2 && hs[0] != 2);
+	a = cand[1] > cand[0] ||
+	    (cand[1] == cand[0] && hs[1] == 2 && hs[0] != 2);
 	G = cand[a];
 	if (G == 0) {
-		m->reports = any;	/* records, but nothing committed */
+		m->reports = any; /* records, but nothing committed */
 		return;
 	}
 	/* A header that does not decode, or missing under puts' records,
@@ -1203,7 +1227,8 @@ spec_recover(const uint8_t *d, struct model *m)
 #define TAIL(j) (rec[a][j].flags & KV_REC_TAIL)
 	/* The valid prefix. */
 	for (i = 1; i < PHALF && OURS(i) && !TAIL(i) &&
-	    (!prev_set || rec[a][i].seq > prev); i++) {
+	     (!prev_set || rec[a][i].seq > prev);
+	     i++) {
 		model_apply(m, &rec[a][i]);
 		prev = rec[a][i].seq;
 		prev_set = 1;
@@ -1213,14 +1238,14 @@ spec_recover(const uint8_t *d, struct model *m)
 	if (i >= PHALF) {
 		rest = PHALF;
 	} else if (OURS(i) && TAIL(i) && kept > 0 && rec[a][i].seq == prev) {
-		rest = i + 1;		/* the tail copy: a clean end */
+		rest = i + 1; /* the tail copy: a clean end */
 	} else {
 		/* The log breaks at i: blank, stale, unreadable, out of order. */
 		if (!blank[a][i] && !(ok[a][i] && rec[a][i].generation != G))
-			damaged = 1;	/* unreadable, or ours out of order */
+			damaged = 1; /* unreadable, or ours out of order */
 		if (i + 1 < PHALF && OURS(i + 1) && TAIL(i + 1) &&
 		    rec[a][i + 1].seq > prev) {
-			model_apply(m, &rec[a][i + 1]);	/* its tail copy */
+			model_apply(m, &rec[a][i + 1]); /* its tail copy */
 			damaged = 1;
 			rest = i + 2;
 		} else {
@@ -1229,7 +1254,7 @@ spec_recover(const uint8_t *d, struct model *m)
 	}
 	for (i = rest; i < PHALF; i++) {
 		if (OURS(i))
-			damaged = 1;	/* dead records past the break */
+			damaged = 1; /* dead records past the break */
 	}
 #undef OURS
 #undef TAIL
@@ -1262,18 +1287,23 @@ model_check(const struct model *m, const char *when, int step)
 
 		if (!m->live[k]) {
 			if (n != -CELL_E_NOENT)
-				fail_msg("%s, step %d: key %s reads %d, the model "
-				    "has none", when, step, pkeys[k], n);
+				fail_msg(
+				    "%s, step %d: key %s reads %d, the model "
+				    "has none",
+				    when, step, pkeys[k], n);
 			continue;
 		}
 		live++;
 		if (n < 0)
-			fail_msg("%s, step %d: key %s: %d, the model has \"%s\"",
+			fail_msg(
+			    "%s, step %d: key %s: %d, the model has \"%s\"",
 			    when, step, pkeys[k], n, m->value[k]);
 		buf[n] = '\0';
 		if (strcmp(buf, m->value[k]) != 0)
-			fail_msg("%s, step %d: key %s reads \"%s\", the model has "
-			    "\"%s\"", when, step, pkeys[k], buf, m->value[k]);
+			fail_msg(
+			    "%s, step %d: key %s reads \"%s\", the model has "
+			    "\"%s\"",
+			    when, step, pkeys[k], buf, m->value[k]);
 	}
 	assert_int_equal(kv.count, live);
 }
@@ -1306,8 +1336,10 @@ check_rising(const uint8_t *before, int step)
 		    kv_record_decode(p, &r) != 0)
 			continue;
 		if (r.seq <= top)
-			fail_msg("step %d: block %d got seq %llu, not above the "
-			    "disk's %llu", step, b, (unsigned long long)r.seq,
+			fail_msg(
+			    "step %d: block %d got seq %llu, not above the "
+			    "disk's %llu",
+			    step, b, (unsigned long long)r.seq,
 			    (unsigned long long)top);
 	}
 }
@@ -1366,15 +1398,19 @@ test_property_model(void **state)
 						k = (int)rnd(PKEYS);
 					} while (used & 1 << k);
 					used |= 1 << k;
-					snprintf(vals[i], sizeof vals[i], "%d.%u.%u",
-					    k, run, (unsigned)step);
-					vals[i][rnd(3) == 0 ? 0 : strlen(vals[i])] = 0;
-					it[i] = (struct kv_item){ "p", pkeys[k], vals[i],
-					    (uint32_t)strlen(vals[i]), 0 };
+					snprintf(vals[i], sizeof vals[i],
+					    "%d.%u.%u", k, run, (unsigned)step);
+					vals[i][rnd(3) == 0 ? 0 :
+							      strlen(vals[i])] =
+					    0;
+					it[i] = (struct kv_item){ "p", pkeys[k],
+						vals[i],
+						(uint32_t)strlen(vals[i]), 0 };
 					if (m.live[k] && rnd(4) == 0)
 						it[i].remove = 1;
 				}
-				if (n == 1 && r < 10 && !m.live[it[0].key[0] - 'a']) {
+				if (n == 1 && r < 10 &&
+				    !m.live[it[0].key[0] - 'a']) {
 					it[0].remove = 1;
 					want = -CELL_E_NOENT;
 				}
@@ -1385,9 +1421,11 @@ test_property_model(void **state)
 					for (uint32_t i = 0; i < n; i++) {
 						int k = it[i].key[0] - 'a';
 						m.live[k] = !it[i].remove;
-						memset(m.value[k], 0, sizeof m.value[k]);
+						memset(m.value[k], 0,
+						    sizeof m.value[k]);
 						if (m.live[k])
-							strcpy(m.value[k], vals[i]);
+							strcpy(m.value[k],
+							    vals[i]);
 					}
 					check_rising(before, step);
 					wrote++;
@@ -1398,9 +1436,13 @@ test_property_model(void **state)
 				opens++;
 			} else {
 				/* Damage one block, then open. */
-				uint32_t b = rnd(3) ? (uint32_t)(kv.active * PHALF +
-				    rnd((uint32_t)(kv.next_block + 2 < PHALF ?
-				    kv.next_block + 2 : PHALF))) : rnd(PAREA);
+				uint32_t b = rnd(3) ?
+				    (uint32_t)(kv.active * PHALF +
+					rnd((uint32_t)(kv.next_block + 2 <
+						    PHALF ?
+						kv.next_block + 2 :
+						PHALF))) :
+				    rnd(PAREA);
 				uint8_t *p = pdisk + (size_t)b * BS;
 				struct model s;
 
@@ -1415,47 +1457,68 @@ test_property_model(void **state)
 					memset(p, 0, BS / 2);
 					break;
 				default:
-					memcpy(p, history[rnd(8)] + (size_t)b * BS,
+					memcpy(p,
+					    history[rnd(8)] + (size_t)b * BS,
 					    BS / 2);
 					break;
 				}
 				spec_recover(pdisk, &s);
 				damages++;
-				if (s.reports == 0 && memcmp(&s.live, &m.live,
-				    sizeof m.live) != 0) {
+				if (s.reports == 0 &&
+				    memcmp(&s.live, &m.live, sizeof m.live) !=
+					0) {
 					for (int k = 0; k < PKEYS; k++)
-						fprintf(stderr, "%s: %d %s / %d %s\n",
-						    pkeys[k], m.live[k], m.value[k],
-						    s.live[k], s.value[k]);
-					fprintf(stderr, "block %u active %u next %llu gen %llu\n",
-					    b, kv.active, (unsigned long long)kv.next_block,
+						fprintf(stderr,
+						    "%s: %d %s / %d %s\n",
+						    pkeys[k], m.live[k],
+						    m.value[k], s.live[k],
+						    s.value[k]);
+					fprintf(stderr,
+					    "block %u active %u next %llu gen %llu\n",
+					    b, kv.active,
+					    (unsigned long long)kv.next_block,
 					    (unsigned long long)kv.generation);
 					for (int q = 0; q < PAREA; q++) {
 						struct kv_record rr;
-						int dc = kv_record_decode(pdisk + q * BS, &rr);
-						fprintf(stderr, " %d: rc %d gen %llu seq %llu fl %x\n", q, dc,
-						    dc ? 0ull : (unsigned long long)rr.generation,
-						    dc ? 0ull : (unsigned long long)rr.seq, dc ? 0 : rr.flags);
+						int dc =
+						    kv_record_decode(pdisk +
+							    q * BS,
+							&rr);
+						fprintf(stderr,
+						    " %d: rc %d gen %llu seq %llu fl %x\n",
+						    q, dc,
+						    dc ? 0ull :
+							 (unsigned long long)
+							     rr.generation,
+						    dc ? 0ull :
+							 (unsigned long long)
+							     rr.seq,
+						    dc ? 0 : rr.flags);
 					}
-					fail_msg("step %d: the model itself loses "
-					    "data without a report", step);
+					fail_msg(
+					    "step %d: the model itself loses "
+					    "data without a report",
+					    step);
 				}
 				if (s.reports == 0) {
 					for (int k = 0; k < PKEYS; k++) {
-						if (m.live[k] && strcmp(s.value[k],
-						    m.value[k]) != 0)
-							fail_msg("step %d: silent "
-							    "loss of %s", step,
-							    pkeys[k]);
+						if (m.live[k] &&
+						    strcmp(s.value[k],
+							m.value[k]) != 0)
+							fail_msg(
+							    "step %d: silent "
+							    "loss of %s",
+							    step, pkeys[k]);
 					}
 				}
-				lossy += memcmp(&s, &m, offsetof(struct model,
-				    reports)) != 0;
+				lossy +=
+				    memcmp(&s, &m,
+					offsetof(struct model, reports)) != 0;
 				m = s;
 				m.reports = 0;
 				reported += s.reports > 0;
-				popen_store(&m, s.reports, "the open after damage",
-				    step);
+				popen_store(&m, s.reports,
+				    "the open after damage", step);
 				/* Reported once: the store has moved on. */
 				popen_store(&m, 0, "the open after that", step);
 				opens += 2;
@@ -1463,8 +1526,8 @@ test_property_model(void **state)
 		}
 	}
 	print_message("property: %u runs of %u steps: %u writes, %u opens, %u "
-	    "blocks damaged, %u reported, %u lost data\n", runs, steps, wrote,
-	    opens, damages, reported, lossy);
+		      "blocks damaged, %u reported, %u lost data\n",
+	    runs, steps, wrote, opens, damages, reported, lossy);
 }
 
 int
@@ -1498,7 +1561,8 @@ main(void)
 		cmocka_unit_test_setup(test_blank_is_not_damage, fresh),
 		cmocka_unit_test_setup(test_unreadable_past_the_end, fresh),
 		cmocka_unit_test_setup(test_damage_found_by_get, fresh),
-		cmocka_unit_test_setup(test_damage_found_during_compaction, fresh),
+		cmocka_unit_test_setup(test_damage_found_during_compaction,
+		    fresh),
 		cmocka_unit_test_setup(test_repeated_damage, fresh),
 		cmocka_unit_test_setup(test_dead_records_never_return, fresh),
 		cmocka_unit_test_setup(test_boot_report, fresh),

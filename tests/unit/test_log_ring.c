@@ -3,9 +3,9 @@
  * finds a drain under way only appends; what does not fit is dropped,
  * counted, and announced by the next drain.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
@@ -44,10 +44,10 @@ test_overflow_is_counted_and_announced(void **state)
 	memset(chunk, 'x', sizeof chunk);
 	chunk[sizeof chunk - 1] = '\n';
 	capture_begin(&c);
-	log_hold(1);			/* as if a drain were under way */
+	log_hold(1); /* as if a drain were under way */
 	for (int i = 0; i < 5; i++)
-		log_write(chunk, sizeof chunk);	/* 4 fit in 4096, 1 does not */
-	log_write("tail\n", 5);		/* 96 bytes left: it fits */
+		log_write(chunk, sizeof chunk); /* 4 fit in 4096, 1 does not */
+	log_write("tail\n", 5);                 /* 96 bytes left: it fits */
 	log_hold(0);
 	log_flush();
 	out = capture_end(&c);
@@ -73,7 +73,7 @@ test_wraps_around(void **state)
 	memset(b, 'b', sizeof b);
 	capture_begin(&c);
 	log_write(a, sizeof a);
-	log_write(b, sizeof b);		/* starts at 3000, wraps at 4096 */
+	log_write(b, sizeof b); /* starts at 3000, wraps at 4096 */
 	out = capture_end(&c);
 	assert_int_equal(strlen(out), 6000);
 	assert_int_equal(out[2999], 'a');

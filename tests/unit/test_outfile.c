@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-
 #include <cmocka.h>
 
 #include "outfile.h"
@@ -35,7 +34,8 @@ entries(void)
 
 	assert_non_null(d);
 	while ((e = readdir(d)) != NULL)
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+		n +=
+		    strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
 	closedir(d);
 	return n;
 }

@@ -11,6 +11,9 @@
  *   test_package CELLOS_SIGN KEYS_DIR
  */
 #include <errno.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,10 +24,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
-
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/sha.h>
 
 #include "byteorder.h"
 #include "cellos/errors.h"
@@ -42,11 +41,11 @@ hand_package(uint8_t *out, EVP_PKEY *k, uint32_t key_id, uint32_t genome,
     uint32_t counter, const uint8_t *payload, uint32_t len)
 {
 	memset(out, 0, 64);
-	out[0] = 0x43;	/* "CPKG" */
+	out[0] = 0x43; /* "CPKG" */
 	out[1] = 0x50;
 	out[2] = 0x4B;
 	out[3] = 0x47;
-	out[4] = 1;	/* format version 1, u16 */
+	out[4] = 1; /* format version 1, u16 */
 	le32_store(out + 8, key_id);
 	le32_store(out + 12, genome);
 	le32_store(out + 16, counter);
@@ -107,7 +106,8 @@ test_encoder_writes_the_hand_built_bytes(void **state)
 	hand_package(want, k, 5, 6, 7, payload, sizeof payload);
 	/* Ed25519 is deterministic: the same key and bytes sign the same. */
 	assert_int_equal(package_encode(got, sizeof got, &info, payload, 40, &s,
-	    &n), 0);
+			     &n),
+	    0);
 	assert_int_equal(n, sizeof want);
 	assert_memory_equal(got, want, sizeof want);
 	assert_int_equal(package_size(40), 168);
@@ -127,25 +127,33 @@ test_encoder_refusals(void **state)
 
 	(void)state;
 	assert_int_equal(package_encode(out, sizeof out, NULL, payload, 8, &s,
-	    &n), -CELL_E_INVAL);
+			     &n),
+	    -CELL_E_INVAL);
 	assert_int_equal(package_encode(out, sizeof out, &info, NULL, 8, &s,
-	    &n), -CELL_E_INVAL);
+			     &n),
+	    -CELL_E_INVAL);
 	assert_int_equal(package_encode(out, sizeof out, &info, payload, 8,
-	    NULL, &n), -CELL_E_INVAL);
+			     NULL, &n),
+	    -CELL_E_INVAL);
 	assert_int_equal(package_encode(out, sizeof out, &info, payload, 8,
-	    &none, &n), -CELL_E_INVAL);
+			     &none, &n),
+	    -CELL_E_INVAL);
 	assert_int_equal(package_encode(out, sizeof out, &info, payload, 8, &s,
-	    NULL), -CELL_E_INVAL);
+			     NULL),
+	    -CELL_E_INVAL);
 	assert_int_equal(package_encode(out, sizeof out, &info, payload, 0, &s,
-	    &n), -CELL_E_RANGE);
+			     &n),
+	    -CELL_E_RANGE);
 	assert_int_equal(package_encode(out, 135, &info, payload, 8, &s, &n),
 	    -CELL_E_NOSPACE);
 	assert_int_equal(package_encode(NULL, 1000, &info, payload, 8, &s, &n),
 	    -CELL_E_NOSPACE);
 	assert_int_equal(package_encode(out, sizeof out, &info, payload, 8,
-	    &fails, &n), -CELL_E_IO);
+			     &fails, &n),
+	    -CELL_E_IO);
 	assert_int_equal(n, 0);
-	assert_int_equal(package_encode(out, 136, &info, payload, 8, &s, &n), 0);
+	assert_int_equal(package_encode(out, 136, &info, payload, 8, &s, &n),
+	    0);
 	assert_int_equal(n, 136);
 	assert_int_equal(package_size(0), 0);
 	assert_true(package_size(UINT32_MAX) == 0 ||
@@ -278,12 +286,13 @@ test_round_trip_many_lengths(void **state)
 	(void)state;
 	fill(payload, sizeof payload, 4);
 	for (uint32_t len = 1; len <= sizeof payload;
-	    len += len < 300 ? 1 : 211) {
+	     len += len < 300 ? 1 : 211) {
 		struct package_info info = { len, len * 3, len ^ 0xFFFF };
 		size_t n = 0;
 
 		assert_int_equal(package_encode(buf, sizeof buf, &info, payload,
-		    len, &s, &n), 0);
+				     len, &s, &n),
+		    0);
 		assert_int_equal(n, len + 128);
 		assert_int_equal(package_decode(buf, n, len, &p), 0);
 		assert_int_equal(p.info.key_id, len);
@@ -386,8 +395,8 @@ tool_package(struct tool_package *t)
 	fclose(f);
 	{
 		char *argv[] = { (char *)sign_tool, "sign", "--key", key,
-		    "--key-id", "0", "--version", "41", "--counter", "7",
-		    "--in", in, "-o", out, "--test-key", NULL };
+			"--key-id", "0", "--version", "41", "--counter", "7",
+			"--in", in, "-o", out, "--test-key", NULL };
 
 		assert_int_equal(run(argv), 0);
 	}
@@ -444,9 +453,9 @@ expected_flip_error(const uint8_t *pkg, size_t i, unsigned b, uint32_t len)
 	if (i < 8)
 		return -CELL_E_RESERVED;
 	if (i < 12)
-		return -CELL_E_NOENT;	/* key id 0 -> another id */
+		return -CELL_E_NOENT; /* key id 0 -> another id */
 	if (i < 20)
-		return -CELL_E_BADSIG;	/* genome version, counter: signed */
+		return -CELL_E_BADSIG; /* genome version, counter: signed */
 	if (i < 24) {
 		uint32_t flipped = len ^ (1u << (8 * (i - 20) + b));
 
@@ -487,19 +496,23 @@ test_one_flipped_bit_anywhere_is_refused(void **state)
 			if (got == 0)
 				got = keyset_check_package(&ks, &p);
 			if (got != want)
-				fail_msg("byte %zu bit %u: got %d (%s), want %d "
-				    "(%s)", i, bit, got, cell_strerror(got),
-				    want, cell_strerror(want));
-			counts[i < 64 ? 0 : i < 64 + len ? 1 :
-			    want == -CELL_E_BADSIG ? 2 :
-			    want == -CELL_E_RANGE ? 3 : 4]++;
+				fail_msg(
+				    "byte %zu bit %u: got %d (%s), want %d "
+				    "(%s)",
+				    i, bit, got, cell_strerror(got), want,
+				    cell_strerror(want));
+			counts[i < 64                  ? 0 :
+				i < 64 + len           ? 1 :
+				want == -CELL_E_BADSIG ? 2 :
+				want == -CELL_E_RANGE  ? 3 :
+							 4]++;
 		}
 	}
 	/* Every bit was tried: header, payload, and both halves of the signature. */
 	assert_int_equal(counts[0], 64 * 8);
 	assert_int_equal(counts[1], sizeof t.genome * 8);
 	assert_int_equal(counts[2] + counts[3] + counts[4], 64 * 8);
-	assert_true(counts[3] > 0);	/* some flips of S's top bits reach L */
+	assert_true(counts[3] > 0); /* some flips of S's top bits reach L */
 	free(b);
 	free(t.bytes);
 }
@@ -513,7 +526,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_encoder_refusals),
 		cmocka_unit_test(test_every_decoder_refusal),
 		cmocka_unit_test(test_round_trip_many_lengths),
-		cmocka_unit_test(test_cellos_sign_packages_verify_in_the_kernel),
+		cmocka_unit_test(
+		    test_cellos_sign_packages_verify_in_the_kernel),
 		cmocka_unit_test(test_one_flipped_bit_anywhere_is_refused),
 	};
 

@@ -2,15 +2,14 @@
  * The parcel codec: frames built by hand from CONTRACT.md section 2, every
  * decode error, and the MAC trailer (checked against OpenSSL's HMAC).
  */
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-
-#include <openssl/hmac.h>
-#include <openssl/evp.h>
 
 #include "byteorder.h"
 #include "cellos/errors.h"
@@ -36,6 +35,7 @@ static const struct parcel_mac mac = { openssl_mac16, NULL };
 static void
 test_encode_matches_hand_built_frame(void **state)
 {
+	/* clang-format off */
 	static const uint8_t expected[] = {
 		0x44, 0x33, 0x22, 0x11,	/* channel 0x11223344 */
 		0x02, 0x00, 0x00, 0x00,	/* verb 2 */
@@ -43,6 +43,7 @@ test_encode_matches_hand_built_frame(void **state)
 		0x03, 0x00, 0x00, 0x00,	/* len 3 */
 		'a', 'b', 'c',
 	};
+	/* clang-format on */
 	uint8_t out[64];
 	int n;
 
@@ -62,12 +63,15 @@ test_round_trip_every_length_with_and_without_mac(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof payload; i++)
 		payload[i] = (uint8_t)(i * 13 + 7);
-	for (uint32_t len = 0; len <= PARCEL_PAYLOAD_MAX; len += (len < 80 ? 1 : 97)) {
+	for (uint32_t len = 0; len <= PARCEL_PAYLOAD_MAX;
+	     len += (len < 80 ? 1 : 97)) {
 		for (uint32_t flags = 0; flags <= PARCEL_F_MAC; flags++) {
-			int n = parcel_encode(frame, sizeof frame, len, 3, flags,
-			    payload, len, &mac);
+			int n = parcel_encode(frame, sizeof frame, len, 3,
+			    flags, payload, len, &mac);
 			assert_int_equal(n, 16 + len + (flags ? 16 : 0));
-			assert_int_equal(parcel_decode(frame, (size_t)n, &p, &mac), n);
+			assert_int_equal(parcel_decode(frame, (size_t)n, &p,
+					     &mac),
+			    n);
 			assert_int_equal(p.channel_id, len);
 			assert_int_equal(p.verb, 3);
 			assert_int_equal(p.flags, flags);
@@ -102,7 +106,8 @@ test_decode_errors(void **state)
 	/* One byte too many: a length mismatch, but fine as a prefix. */
 	assert_int_equal(parcel_decode(frame, (size_t)n + 1, &p, NULL),
 	    -CELL_E_LENGTH);
-	assert_int_equal(parcel_decode_prefix(frame, (size_t)n + 1, &p, NULL), n);
+	assert_int_equal(parcel_decode_prefix(frame, (size_t)n + 1, &p, NULL),
+	    n);
 	/* Every unknown flag bit. */
 	for (int bit = 1; bit < 32; bit++) {
 		uint8_t f[64];
@@ -132,10 +137,12 @@ test_mac_errors(void **state)
 	int n;
 
 	(void)state;
-	n = parcel_encode(frame, sizeof frame, 7, 1, PARCEL_F_MAC, "data", 4, &mac);
+	n = parcel_encode(frame, sizeof frame, 7, 1, PARCEL_F_MAC, "data", 4,
+	    &mac);
 	assert_int_equal(n, 36);
 	/* No key to check it with: refused, not accepted unchecked. */
-	assert_int_equal(parcel_decode(frame, (size_t)n, &p, NULL), -CELL_E_BADMAC);
+	assert_int_equal(parcel_decode(frame, (size_t)n, &p, NULL),
+	    -CELL_E_BADMAC);
 	/* Every single bit of the frame, flipped, is rejected. */
 	for (int bit = 0; bit < n * 8; bit++) {
 		frame[bit / 8] ^= (uint8_t)(1u << (bit % 8));
@@ -155,9 +162,11 @@ test_encode_errors(void **state)
 	assert_int_equal(parcel_encode(out, sizeof out, 0, 1, 2, "x", 1, NULL),
 	    -CELL_E_FLAGS);
 	assert_int_equal(parcel_encode(out, sizeof out, 0, 1, 0, "x",
-	    PARCEL_PAYLOAD_MAX + 1, NULL), -CELL_E_LENGTH);
+			     PARCEL_PAYLOAD_MAX + 1, NULL),
+	    -CELL_E_LENGTH);
 	assert_int_equal(parcel_encode(out, sizeof out, 0, 1, PARCEL_F_MAC, "x",
-	    1, NULL), -CELL_E_INVAL);
+			     1, NULL),
+	    -CELL_E_INVAL);
 	assert_int_equal(parcel_encode(out, sizeof out, 0, 1, 0, NULL, 1, NULL),
 	    -CELL_E_INVAL);
 	assert_int_equal(parcel_encode(out, 16, 0, 1, 0, "x", 1, NULL),
@@ -180,7 +189,8 @@ test_channel0_framing(void **state)
 	assert_string_equal(line, "#P 000000000100000000000000020000006869\n");
 	assert_int_equal(m, (int)strlen(line));
 	assert_int_equal(ch0_hex_decode(line + 3, (size_t)m - 4, back,
-	    sizeof back, &bad), n);
+			     sizeof back, &bad),
+	    n);
 	assert_memory_equal(back, frame, (size_t)n);
 	assert_int_equal(ch0_hex_decode("abc", 3, back, sizeof back, &bad),
 	    -CELL_E_LENGTH);
@@ -198,7 +208,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encode_matches_hand_built_frame),
-		cmocka_unit_test(test_round_trip_every_length_with_and_without_mac),
+		cmocka_unit_test(
+		    test_round_trip_every_length_with_and_without_mac),
 		cmocka_unit_test(test_decode_errors),
 		cmocka_unit_test(test_mac_errors),
 		cmocka_unit_test(test_encode_errors),

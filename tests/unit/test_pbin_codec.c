@@ -6,9 +6,9 @@
  * agree with the schema's enums; and the built-in phenotype, now written
  * by the encoders, is byte for byte the one that was spelled out by hand.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,20 +25,21 @@ test_header_and_qos_at_contract_offsets(void **state)
 {
 	struct pbin_header h = { PBIN_MAGIC, 1, 2, 3, 0, 7, 1000000 }, hb;
 	struct pbin_qos q = { 9, QOS_CLASS_RT, 200, 0x1111111122222222ull,
-	    0x3333333344444444ull, 0x5555555566666666ull }, qb;
+		0x3333333344444444ull, 0x5555555566666666ull },
+			qb;
 	uint8_t b[64];
 
 	(void)state;
 	memset(b, 0xEE, sizeof b);
 	pbin_header_encode(b, &h);
-	assert_memory_equal(b, "\x4F\x4E\x48\x50", 4);	/* "ONHP" */
+	assert_memory_equal(b, "\x4F\x4E\x48\x50", 4); /* "ONHP" */
 	assert_int_equal(le16_load(b + 4), 1);
 	assert_int_equal(le16_load(b + 6), 2);
 	assert_int_equal(le16_load(b + 8), 3);
 	assert_int_equal(le16_load(b + 10), 0);
 	assert_int_equal(le32_load(b + 12), 7);
 	assert_int_equal(le32_load(b + 16), 1000000);
-	assert_int_equal(b[20], 0xEE);			/* 20 bytes, no more */
+	assert_int_equal(b[20], 0xEE); /* 20 bytes, no more */
 	pbin_header_decode(b, &hb);
 	assert_memory_equal(&hb, &h, sizeof h);
 
@@ -50,7 +51,7 @@ test_header_and_qos_at_contract_offsets(void **state)
 	assert_true(le64_load(b + 12) == 0x1111111122222222ull);
 	assert_true(le64_load(b + 20) == 0x3333333344444444ull);
 	assert_true(le64_load(b + 28) == 0x5555555566666666ull);
-	assert_int_equal(b[36], 0xEE);			/* 36 bytes */
+	assert_int_equal(b[36], 0xEE); /* 36 bytes */
 	memset(&qb, 0, sizeof qb);
 	pbin_qos_decode(b, &qb);
 	assert_int_equal(qb.channel_id, 9);
@@ -74,9 +75,9 @@ test_section_records_at_offsets(void **state)
 	(void)state;
 	memset(b, 0xEE, sizeof b);
 	pbin_sched_encode(b, &s);
-	assert_int_equal(le32_load(b + 0), 64);		/* gas */
-	assert_int_equal(le32_load(b + 4), 8);		/* proof_quanta */
-	assert_int_equal(le32_load(b + 8), 4);		/* epoch_quanta */
+	assert_int_equal(le32_load(b + 0), 64); /* gas */
+	assert_int_equal(le32_load(b + 4), 8);  /* proof_quanta */
+	assert_int_equal(le32_load(b + 8), 4);  /* epoch_quanta */
 	assert_int_equal(le32_load(b + 12), 0);
 	assert_int_equal(b[16], 0xEE);
 	pbin_sched_decode(b, &sb);
@@ -92,9 +93,9 @@ test_section_records_at_offsets(void **state)
 
 	memset(b, 0xEE, sizeof b);
 	pbin_program_encode(b, &p);
-	assert_int_equal(le32_load(b + 0), 10);		/* insn_count */
-	assert_int_equal(le32_load(b + 4), 11);		/* rodata_len */
-	assert_int_equal(le32_load(b + 8), 12);		/* entry */
+	assert_int_equal(le32_load(b + 0), 10); /* insn_count */
+	assert_int_equal(le32_load(b + 4), 11); /* rodata_len */
+	assert_int_equal(le32_load(b + 8), 12); /* entry */
 	assert_int_equal(le32_load(b + 12), 0);
 	assert_int_equal(b[16], 0xEE);
 	pbin_program_decode(b, &pb);
@@ -134,8 +135,8 @@ test_section_records_at_offsets(void **state)
 static void
 test_writer_program_and_overflow(void **state)
 {
-	static const uint8_t code[16] = { 0xB7, 0, 0, 0, 1, 0, 0, 0,
-	    0x95, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t code[16] = { 0xB7, 0, 0, 0, 1, 0, 0, 0, 0x95, 0, 0,
+		0, 0, 0, 0, 0 };
 	static const uint8_t rodata[3] = { 'a', 'b', 'c' };
 	pbin_program_t p = { 2, 3, 1, 0 };
 	pbin_gene_t g = { 1, GENE_KIND_TESTGENE, 0, 1, 2, 3, 0, 0 };
@@ -158,9 +159,9 @@ test_writer_program_and_overflow(void **state)
 	pbin_writer_init(&w, b, 43);
 	pbin_put_genes(&w, &g, 1);
 	assert_true(w.overflow);
-	assert_int_equal(w.len, 12);		/* the header and the count */
-	assert_int_equal(b[12], 0xEE);		/* the gene was not written */
-	pbin_put_u32(&w, 1);			/* nor is anything after it */
+	assert_int_equal(w.len, 12);   /* the header and the count */
+	assert_int_equal(b[12], 0xEE); /* the gene was not written */
+	pbin_put_u32(&w, 1);           /* nor is anything after it */
 	assert_int_equal(w.len, 12);
 	pbin_writer_init(&w, b, 44);
 	pbin_put_genes(&w, &g, 1);
@@ -176,7 +177,8 @@ test_writer_program_and_overflow(void **state)
 static int
 schema_enums(char names[2][8][32], int counts[2])
 {
-	FILE *f = fopen(CELLOS_SOURCE_DIR "/schemas/phenotype.schema.yaml", "r");
+	FILE *f =
+	    fopen(CELLOS_SOURCE_DIR "/schemas/phenotype.schema.yaml", "r");
 	char line[512];
 	int found = 0;
 
@@ -189,7 +191,7 @@ schema_enums(char names[2][8][32], int counts[2])
 		p += strlen("kind: {enum: [");
 		counts[found] = 0;
 		for (char *t = strtok(p, ", ]}\n"); t != NULL;
-		    t = strtok(NULL, ", ]}\n")) {
+		     t = strtok(NULL, ", ]}\n")) {
 			assert_true(counts[found] < 8);
 			snprintf(names[found][counts[found]++], 32, "%s", t);
 		}
@@ -244,6 +246,7 @@ test_kind_tables_match_the_schema(void **state)
 static void
 test_builtin_bytes(void **state)
 {
+	/* clang-format off */
 	static const uint8_t want[] = {
 		/* header: magic, 1.1, arch 3, reserved, 1 channel, 1 ms */
 		U32(0x50484E4Fu), U16(1), U16(1), U16(3), U16(0),
@@ -263,6 +266,7 @@ test_builtin_bytes(void **state)
 		U32(1), U32(4), U32(0), U32(8), U32(256), U32(64), U32(0),
 		U32(0),
 	};
+	/* clang-format on */
 	const uint8_t *b;
 	size_t len;
 

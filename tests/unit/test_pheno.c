@@ -3,9 +3,9 @@
  * and each way of breaking one is refused with the offset and field that a
  * reader of CONTRACT.md would point at.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
@@ -17,9 +17,9 @@
 #include "pheno.h"
 
 /* Offsets in the good file below, computed from the layout by hand. */
-#define OFF_CHANNELS	20
-#define OFF_ADJ		(20 + 3 * 36)	/* 128 */
-#define OFF_SECTIONS	(OFF_ADJ + 2)	/* 9 bits -> 2 bytes: 130 */
+#define OFF_CHANNELS 20
+#define OFF_ADJ      (20 + 3 * 36) /* 128 */
+#define OFF_SECTIONS (OFF_ADJ + 2) /* 9 bits -> 2 bytes: 130 */
 
 static const uint32_t edges[][2] = { { 1, 0 }, { 2, 1 }, { 2, 0 } };
 
@@ -52,12 +52,12 @@ good(struct pb *p)
 }
 
 /* Offset of the first section after the name section (SCHED). */
-#define OFF_SCHED	(OFF_SECTIONS + 8 + 4)
-#define OFF_QUEUES	(OFF_SCHED + 8 + 16)
-#define OFF_GENES	(OFF_QUEUES + 8 + 12)
-#define OFF_GENE0	(OFF_GENES + 8 + 4)
-#define OFF_GENE1	(OFF_GENE0 + 32)
-#define OFF_DEVICES	(OFF_GENE1 + 32)
+#define OFF_SCHED   (OFF_SECTIONS + 8 + 4)
+#define OFF_QUEUES  (OFF_SCHED + 8 + 16)
+#define OFF_GENES   (OFF_QUEUES + 8 + 12)
+#define OFF_GENE0   (OFF_GENES + 8 + 4)
+#define OFF_GENE1   (OFF_GENE0 + 32)
+#define OFF_DEVICES (OFF_GENE1 + 32)
 
 static struct phenotype ph;
 
@@ -117,6 +117,7 @@ refused(void (*patch)(struct pb *), int code, uint32_t offset,
 	refused_from(good, patch, code, offset, field);
 }
 
+/* clang-format off */
 static void bad_magic(struct pb *p) { p->b[0] = 'X'; }
 static void bad_major(struct pb *p) { p->b[4] = 2; }
 static void new_minor(struct pb *p) { p->b[6] = 3; }
@@ -152,6 +153,7 @@ static void dev_kind(struct pb *p) { le32_store(p->b + OFF_DEVICES + 12, 9); }
 static void name_ctl(struct pb *p) { p->b[OFF_SECTIONS + 9] = '\n'; }
 static void sec_len(struct pb *p) { le32_store(p->b + OFF_DEVICES + 4, 1000); }
 static void v10_trailing(struct pb *p) { p->b[6] = 0; }
+/* clang-format on */
 
 static void
 test_each_refusal_names_offset_and_field(void **state)
@@ -165,11 +167,15 @@ test_each_refusal_names_offset_and_field(void **state)
 	refused(no_channels, -CELL_E_RANGE, 12, "header.num_channels");
 	refused(many_channels, -CELL_E_RANGE, 12, "header.num_channels");
 	refused(short_quantum, -CELL_E_RANGE, 16, "header.quantum_ns");
-	refused(dup_channel, -CELL_E_RANGE, OFF_CHANNELS + 36, "channels[].channel_id");
+	refused(dup_channel, -CELL_E_RANGE, OFF_CHANNELS + 36,
+	    "channels[].channel_id");
 	refused(bad_class, -CELL_E_RANGE, OFF_CHANNELS + 4, "channels[].qos");
-	refused(bucket_over, -CELL_E_RANGE, OFF_CHANNELS + 12, "channels[].bucket");
-	refused(refill_over, -CELL_E_RANGE, OFF_CHANNELS + 28, "channels[].refill_per_tick");
-	refused(zero_max, -CELL_E_RANGE, OFF_CHANNELS + 72 + 20, "channels[].bucket_max");
+	refused(bucket_over, -CELL_E_RANGE, OFF_CHANNELS + 12,
+	    "channels[].bucket");
+	refused(refill_over, -CELL_E_RANGE, OFF_CHANNELS + 28,
+	    "channels[].refill_per_tick");
+	refused(zero_max, -CELL_E_RANGE, OFF_CHANNELS + 72 + 20,
+	    "channels[].bucket_max");
 	refused(no_console, -CELL_E_RANGE, OFF_CHANNELS, "channels");
 	refused(padding_bit, -CELL_E_RANGE, OFF_ADJ + 1, "adjacency");
 	refused(unknown_tag, -CELL_E_UNSUPPORTED, OFF_SECTIONS, "sections.tag");
@@ -186,8 +192,10 @@ test_each_refusal_names_offset_and_field(void **state)
 	refused(gene_target, -CELL_E_RANGE, OFF_GENE1 + 24, "genes[].arg0");
 	refused(gene_behav, -CELL_E_RANGE, OFF_GENE1 + 28, "genes[].arg1");
 	refused(gene_args, -CELL_E_RANGE, OFF_GENE0 + 24, "genes[].arg0");
-	refused(genes_over, -CELL_E_RANGE, OFF_GENES + 8, "sections.genes.count");
-	refused(genes_len, -CELL_E_LENGTH, OFF_GENES + 4, "sections.genes.count");
+	refused(genes_over, -CELL_E_RANGE, OFF_GENES + 8,
+	    "sections.genes.count");
+	refused(genes_len, -CELL_E_LENGTH, OFF_GENES + 4,
+	    "sections.genes.count");
 	refused(dev_kind, -CELL_E_RANGE, OFF_DEVICES + 12, "devices[].kind");
 	refused(name_ctl, -CELL_E_RANGE, OFF_SECTIONS + 9, "sections.name");
 	refused(sec_len, -CELL_E_TRUNCATED, OFF_DEVICES + 4, "sections.len");
@@ -198,12 +206,12 @@ test_each_refusal_names_offset_and_field(void **state)
  * v1.2: good() plus two programs (3 slots and 5 bytes of rodata padded to
  * 8; 2 slots and no rodata) and code for both genes, gene 2 on program 1.
  */
-#define OFF_PROGRAMS	(OFF_DEVICES + 8 + 20)
-#define OFF_PROG0	(OFF_PROGRAMS + 8 + 4)
-#define OFF_PROG1	(OFF_PROG0 + 16 + 3 * 8 + 8)
-#define OFF_GENE_CODE	(OFF_PROG1 + 16 + 2 * 8)
-#define OFF_CODE0	(OFF_GENE_CODE + 8 + 4)
-#define OFF_CODE1	(OFF_CODE0 + 16)
+#define OFF_PROGRAMS  (OFF_DEVICES + 8 + 20)
+#define OFF_PROG0     (OFF_PROGRAMS + 8 + 4)
+#define OFF_PROG1     (OFF_PROG0 + 16 + 3 * 8 + 8)
+#define OFF_GENE_CODE (OFF_PROG1 + 16 + 2 * 8)
+#define OFF_CODE0     (OFF_GENE_CODE + 8 + 4)
+#define OFF_CODE1     (OFF_CODE0 + 16)
 
 static void
 good_code(struct pb *p)
@@ -212,15 +220,15 @@ good_code(struct pb *p)
 	p->b[6] = 2;
 	pb_section(p, PBIN_SEC_PROGRAMS, 4 + (16 + 24 + 8) + (16 + 16));
 	pb_u32(p, 2);
-	pb_u32(p, 3);		/* program 0: 3 slots, 5 bytes rodata, entry 1 */
+	pb_u32(p, 3); /* program 0: 3 slots, 5 bytes rodata, entry 1 */
 	pb_u32(p, 5);
 	pb_u32(p, 1);
 	pb_u32(p, 0);
 	for (int i = 0; i < 3; i++)
-		pb_u64(p, 0x95u + (uint64_t)i * 0x100);	/* arbitrary bytes */
+		pb_u64(p, 0x95u + (uint64_t)i * 0x100); /* arbitrary bytes */
 	memcpy(p->b + p->n, "hello\0\0\0", 8);
 	p->n += 8;
-	pb_u32(p, 2);		/* program 1: 2 slots, entry 0 */
+	pb_u32(p, 2); /* program 1: 2 slots, entry 0 */
 	pb_u32(p, 0);
 	pb_u32(p, 0);
 	pb_u32(p, 0);
@@ -228,11 +236,11 @@ good_code(struct pb *p)
 	pb_u64(p, 0x95);
 	pb_section(p, PBIN_SEC_GENE_CODE, 4 + 2 * 16);
 	pb_u32(p, 2);
-	pb_u32(p, 1);		/* gene 1 -> program 0, helpers 1 and 2 */
+	pb_u32(p, 1); /* gene 1 -> program 0, helpers 1 and 2 */
 	pb_u32(p, 0);
 	pb_u32(p, 0x6);
 	pb_u32(p, 500);
-	pb_u32(p, 2);		/* gene 2 -> program 1, no helpers */
+	pb_u32(p, 2); /* gene 2 -> program 1, no helpers */
 	pb_u32(p, 1);
 	pb_u32(p, 0);
 	pb_u32(p, VM_GAS_MAX);
@@ -274,6 +282,7 @@ refused_code(void (*patch)(struct pb *), int code, uint32_t offset,
 	refused_from(good_code, patch, code, offset, field);
 }
 
+/* clang-format off */
 static void code_in_v11(struct pb *p) { p->b[6] = 1; }
 static void prog_count0(struct pb *p) { le32_store(p->b + OFF_PROGRAMS + 8, 0); }
 static void prog_count9(struct pb *p) { le32_store(p->b + OFF_PROGRAMS + 8, VM_PROGRAMS_MAX + 1); }
@@ -294,30 +303,49 @@ static void code_program(struct pb *p) { le32_store(p->b + OFF_CODE1 + 4, 2); }
 static void code_count(struct pb *p) { le32_store(p->b + OFF_GENE_CODE + 8, 0); le32_store(p->b + OFF_GENE_CODE + 4, 4); p->n = OFF_GENE_CODE + 12; }
 static void code_missing(struct pb *p) { p->n = OFF_GENE_CODE; }
 static void bytecode_native(struct pb *p) { le32_store(p->b + OFF_GENE_CODE + 8, 1); le32_store(p->b + OFF_GENE_CODE + 4, 4 + 16); p->n = OFF_CODE1; le32_store(p->b + OFF_GENE1 + 4, GENE_KIND_BYTECODE); }
+/* clang-format on */
 
 static void
 test_v12_each_refusal_names_offset_and_field(void **state)
 {
 	(void)state;
-	refused_code(code_in_v11, -CELL_E_UNSUPPORTED, OFF_PROGRAMS, "sections.tag");
-	refused_code(prog_count0, -CELL_E_RANGE, OFF_PROGRAMS + 8, "sections.programs.count");
-	refused_code(prog_count9, -CELL_E_RANGE, OFF_PROGRAMS + 8, "sections.programs.count");
-	refused_code(prog_insns0, -CELL_E_RANGE, OFF_PROG0, "programs[].insn_count");
-	refused_code(prog_insns_big, -CELL_E_RANGE, OFF_PROG0, "programs[].insn_count");
-	refused_code(prog_rodata_big, -CELL_E_RANGE, OFF_PROG0 + 4, "programs[].rodata_len");
-	refused_code(prog_entry, -CELL_E_RANGE, OFF_PROG0 + 8, "programs[].entry");
-	refused_code(prog_reserved, -CELL_E_RANGE, OFF_PROG0 + 12, "programs[].reserved");
-	refused_code(prog_padding, -CELL_E_RANGE, OFF_PROG0 + 16 + 24 + 6, "programs[].padding");
-	refused_code(prog_overrun, -CELL_E_TRUNCATED, OFF_PROG1 + 16, "programs[].code");
-	refused_code(prog_leftover, -CELL_E_LENGTH, OFF_PROG1, "sections.programs.len");
+	refused_code(code_in_v11, -CELL_E_UNSUPPORTED, OFF_PROGRAMS,
+	    "sections.tag");
+	refused_code(prog_count0, -CELL_E_RANGE, OFF_PROGRAMS + 8,
+	    "sections.programs.count");
+	refused_code(prog_count9, -CELL_E_RANGE, OFF_PROGRAMS + 8,
+	    "sections.programs.count");
+	refused_code(prog_insns0, -CELL_E_RANGE, OFF_PROG0,
+	    "programs[].insn_count");
+	refused_code(prog_insns_big, -CELL_E_RANGE, OFF_PROG0,
+	    "programs[].insn_count");
+	refused_code(prog_rodata_big, -CELL_E_RANGE, OFF_PROG0 + 4,
+	    "programs[].rodata_len");
+	refused_code(prog_entry, -CELL_E_RANGE, OFF_PROG0 + 8,
+	    "programs[].entry");
+	refused_code(prog_reserved, -CELL_E_RANGE, OFF_PROG0 + 12,
+	    "programs[].reserved");
+	refused_code(prog_padding, -CELL_E_RANGE, OFF_PROG0 + 16 + 24 + 6,
+	    "programs[].padding");
+	refused_code(prog_overrun, -CELL_E_TRUNCATED, OFF_PROG1 + 16,
+	    "programs[].code");
+	refused_code(prog_leftover, -CELL_E_LENGTH, OFF_PROG1,
+	    "sections.programs.len");
 	refused_code(code_dup, -CELL_E_RANGE, OFF_CODE1, "gene_code[].gene_id");
-	refused_code(code_helpers, -CELL_E_RANGE, OFF_CODE0 + 8, "gene_code[].helpers");
-	refused_code(code_gas0, -CELL_E_RANGE, OFF_CODE0 + 12, "gene_code[].gas");
-	refused_code(code_gas_big, -CELL_E_RANGE, OFF_CODE1 + 12, "gene_code[].gas");
-	refused_code(code_gene, -CELL_E_RANGE, OFF_CODE1, "gene_code[].gene_id");
-	refused_code(code_program, -CELL_E_RANGE, OFF_CODE1 + 4, "gene_code[].program");
-	refused_code(code_count, -CELL_E_RANGE, OFF_GENE_CODE + 8, "sections.gene_code.count");
-	refused_code(code_missing, -CELL_E_TRUNCATED, OFF_GENE_CODE, "sections");
+	refused_code(code_helpers, -CELL_E_RANGE, OFF_CODE0 + 8,
+	    "gene_code[].helpers");
+	refused_code(code_gas0, -CELL_E_RANGE, OFF_CODE0 + 12,
+	    "gene_code[].gas");
+	refused_code(code_gas_big, -CELL_E_RANGE, OFF_CODE1 + 12,
+	    "gene_code[].gas");
+	refused_code(code_gene, -CELL_E_RANGE, OFF_CODE1,
+	    "gene_code[].gene_id");
+	refused_code(code_program, -CELL_E_RANGE, OFF_CODE1 + 4,
+	    "gene_code[].program");
+	refused_code(code_count, -CELL_E_RANGE, OFF_GENE_CODE + 8,
+	    "sections.gene_code.count");
+	refused_code(code_missing, -CELL_E_TRUNCATED, OFF_GENE_CODE,
+	    "sections");
 	refused_code(bytecode_native, -CELL_E_RANGE, OFF_CODE0, "gene_code");
 }
 
@@ -380,7 +408,8 @@ test_oversized_and_builtin(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(pheno_parse(big, sizeof big, &ph, &err), -CELL_E_LENGTH);
+	assert_int_equal(pheno_parse(big, sizeof big, &ph, &err),
+	    -CELL_E_LENGTH);
 	b = pheno_builtin(&len);
 	assert_int_equal(pheno_parse(b, len, &ph, &err), 0);
 	assert_int_equal(ph.num_channels, 1);

@@ -10,19 +10,18 @@
  * checked by its own mechanism and by proof.hosted.native-genes. The
  * ledger's phenotype hashes are the SHA-256 of the built .pbin files.
  */
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/kdf.h>
+#include <openssl/sha.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/kdf.h>
-#include <openssl/sha.h>
 
 #include "hosted.h"
 #include "testutil.h"
@@ -107,7 +106,7 @@ static void
 test_e2(void **state)
 {
 	static const uint32_t lengths[16] = { 19, 1, 15, 16, 17, 31, 32, 33, 63,
-	    64, 65, 127, 128, 129, 255, 1000 };
+		64, 65, 127, 128, 129, 255, 1000 };
 	static const char text[] = "cell_os E2 log line";
 	uint8_t key[32], frame[16 + 1000 + 32];
 	EVP_MD_CTX *all = EVP_MD_CTX_new();
@@ -124,7 +123,8 @@ test_e2(void **state)
 		put32(frame + 8, flags);
 		put32(frame + 12, n);
 		for (uint32_t j = 0; j < n; j++)
-			frame[16 + j] = i == 0 ? (uint8_t)text[j] :
+			frame[16 + j] = i == 0 ?
+			    (uint8_t)text[j] :
 			    (uint8_t)(j * 31 + i * 7 + (j >> 8));
 		if (flags) {
 			uint8_t tag[32];
@@ -143,11 +143,15 @@ test_e2(void **state)
 static const struct {
 	uint32_t id, rt, prio, bucket, max, refill, depth;
 } ch[6] = {
-	{ 0, 0, 1, 4, 8, 2, 8 }, { 1, 1, 7, 8, 8, 4, 8 }, { 2, 1, 5, 4, 6, 1, 4 },
-	{ 3, 0, 3, 2, 4, 1, 4 }, { 4, 0, 2, 2, 4, 1, 4 }, { 5, 0, 0, 1, 2, 0, 2 },
+	{ 0, 0, 1, 4, 8, 2, 8 },
+	{ 1, 1, 7, 8, 8, 4, 8 },
+	{ 2, 1, 5, 4, 6, 1, 4 },
+	{ 3, 0, 3, 2, 4, 1, 4 },
+	{ 4, 0, 2, 2, 4, 1, 4 },
+	{ 5, 0, 0, 1, 2, 0, 2 },
 };
 static const int edges[][2] = { { 1, 0 }, { 1, 3 }, { 1, 4 }, { 2, 3 },
-    { 2, 1 }, { 3, 0 }, { 3, 4 }, { 4, 0 }, { 5, 0 } };
+	{ 2, 1 }, { 3, 0 }, { 3, 4 }, { 4, 0 }, { 5, 0 } };
 
 /* E3/E4: cg_crc over the records, and the QoS sequence simulated anew. */
 static void
@@ -163,7 +167,7 @@ test_e3(void **state)
 		put32(r, ch[i].id);
 		put32(r + 4, ch[i].rt);
 		put32(r + 8, ch[i].prio);
-		put32(r + 12, ch[i].bucket);	/* u64, high half zero */
+		put32(r + 12, ch[i].bucket); /* u64, high half zero */
 		put32(r + 20, ch[i].max);
 		put32(r + 28, ch[i].refill);
 		put32(r + 36, ch[i].depth);
@@ -180,7 +184,7 @@ test_e3(void **state)
 		for (int i = 0; i < 6; i++) {
 			for (int k = 0; k <= i; k++) {
 				if (gas == 0)
-					continue;	/* EGAS */
+					continue; /* EGAS */
 				gas--;
 				if (queued[i] >= ch[i].depth)
 					ch[i].rt ? busy++ : drop++;
@@ -201,8 +205,9 @@ test_e3(void **state)
 				tokens[i] = ch[i].max;
 		}
 	}
-	assert_int_equal(ledger("E3", "qos"), (ok & 0xFF) << 24 |
-	    (busy & 0xFF) << 16 | (drop & 0xFF) << 8 | (gas & 0xFF));
+	assert_int_equal(ledger("E3", "qos"),
+	    (ok & 0xFF) << 24 | (busy & 0xFF) << 16 | (drop & 0xFF) << 8 |
+		(gas & 0xFF));
 }
 
 /*
@@ -221,7 +226,7 @@ test_e6(void **state)
 {
 	enum { TIMER, BUTTON, SENSOR, FLOOD };
 	static const int burst[7] = { BUTTON, SENSOR, SENSOR, BUTTON, SENSOR,
-	    SENSOR, BUTTON };
+		SENSOR, BUTTON };
 	uint8_t frames[64 * 20];
 	size_t n = 0;
 	uint32_t seq = 0, tick = 0, soft = 0, timer = 0, sensor_tokens = 3;
@@ -229,13 +234,24 @@ test_e6(void **state)
 	int button_any = 0;
 
 	(void)state;
-#define EMIT(src, kind, word) do { \
-		e6_src[seq] = (src); \
-		put32(frames + n, seq++); put32(frames + n + 4, (src)); \
-		put32(frames + n + 8, (kind)); put32(frames + n + 12, 4); \
-		put32(frames + n + 16, (word)); n += 20; } while (0)
-#define TICK() do { tick++; timer++; if (sensor_tokens < 3) sensor_tokens++; \
-		EMIT(TIMER, 1, timer); } while (0)
+#define EMIT(src, kind, word)                   \
+	do {                                    \
+		e6_src[seq] = (src);            \
+		put32(frames + n, seq++);       \
+		put32(frames + n + 4, (src));   \
+		put32(frames + n + 8, (kind));  \
+		put32(frames + n + 12, 4);      \
+		put32(frames + n + 16, (word)); \
+		n += 20;                        \
+	} while (0)
+#define TICK()                           \
+	do {                             \
+		tick++;                  \
+		timer++;                 \
+		if (sensor_tokens < 3)   \
+			sensor_tokens++; \
+		EMIT(TIMER, 1, timer);   \
+	} while (0)
 	for (int i = 0; i < 4; i++)
 		TICK();
 	for (int b = 0; b < 6; b++) {
@@ -303,27 +319,40 @@ test_e9_e10(void **state)
 	static const char msg[] = "cell_os E9 trust proof";
 	/* Every value E2..E9 print, appended ones included, in print order. */
 	static const char *const fields[17][2] = {
-		{ "E2", "frames" }, { "E2", "parcel_hash" }, { "E3", "qos" },
-		{ "E3", "cg_crc" }, { "E5", "mito" }, { "E5", "golgi" },
-		{ "E5", "quanta" }, { "E5", "gas" }, { "E6", "delivered" },
-		{ "E6", "evt_hash" }, { "E6", "dropped" }, { "E7", "old_sha" },
-		{ "E7", "new_sha" }, { "E8", "entries" }, { "E8", "obs_hash" },
-		{ "E9", "key" }, { "E9", "mac16" },
+		{ "E2", "frames" },
+		{ "E2", "parcel_hash" },
+		{ "E3", "qos" },
+		{ "E3", "cg_crc" },
+		{ "E5", "mito" },
+		{ "E5", "golgi" },
+		{ "E5", "quanta" },
+		{ "E5", "gas" },
+		{ "E6", "delivered" },
+		{ "E6", "evt_hash" },
+		{ "E6", "dropped" },
+		{ "E7", "old_sha" },
+		{ "E7", "new_sha" },
+		{ "E8", "entries" },
+		{ "E8", "obs_hash" },
+		{ "E9", "key" },
+		{ "E9", "mac16" },
 	};
 	uint8_t key[32], tag[32], values[17 * 4];
 	char build[64];
 	unsigned len;
 
 	(void)state;
-	mac_key(1, 1, key);	/* after one rotation */
-	HMAC(EVP_sha256(), key, 32, (const uint8_t *)msg, sizeof msg - 1, tag, &len);
+	mac_key(1, 1, key); /* after one rotation */
+	HMAC(EVP_sha256(), key, 32, (const uint8_t *)msg, sizeof msg - 1, tag,
+	    &len);
 	assert_int_equal(ledger("E9", "key"), 1);
 	assert_int_equal(ledger("E9", "mac16"), le32_of(tag));
 	for (int i = 0; i < 17; i++)
 		put32(values + 4 * i, ledger(fields[i][0], fields[i][1]));
 	assert_int_equal(ledger("E10", "tag"), sha_le32(values, sizeof values));
 	snprintf(build, sizeof build, "%s\n%s", "1.0.0", "1700000000");
-	assert_int_equal(ledger("E10", "build"), sha_le32(build, strlen(build)));
+	assert_int_equal(ledger("E10", "build"),
+	    sha_le32(build, strlen(build)));
 }
 
 /* ---- E8 ---- */
@@ -355,16 +384,17 @@ decode_p_line(const char *hex, size_t hexlen, uint8_t *frame,
 
 	assert_true(hexlen % 2 == 0 && n >= 16 + 8 && n <= 16 + 8 + 64);
 	for (size_t i = 0; i < n; i++) {
-		int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
+		int hi = hex_nibble(hex[2 * i]),
+		    lo = hex_nibble(hex[2 * i + 1]);
 
 		assert_true(hi >= 0 && lo >= 0);
 		frame[i] = (uint8_t)(hi << 4 | lo);
 	}
-	assert_int_equal(le32_of(frame), 0);		/* channel 0 */
-	assert_int_equal(le32_of(frame + 4), 2);	/* verb: OBS */
-	assert_int_equal(le32_of(frame + 8), 0);	/* no MAC */
+	assert_int_equal(le32_of(frame), 0);     /* channel 0 */
+	assert_int_equal(le32_of(frame + 4), 2); /* verb: OBS */
+	assert_int_equal(le32_of(frame + 8), 0); /* no MAC */
 	assert_int_equal(le32_of(frame + 12), n - 16);
-	assert_int_equal(frame[16], 1);			/* OBS version */
+	assert_int_equal(frame[16], 1); /* OBS version */
 	r->type = frame[17];
 	r->len = (uint32_t)frame[18] | (uint32_t)frame[19] << 8;
 	r->seq = le32_of(frame + 20);
@@ -377,7 +407,7 @@ static void
 test_e8(void **state)
 {
 	static const char *const marks[] = { "E2 parcels", "E3 graph",
-	    "E5 organelles", "E6 events", "E7 update", "E8 index" };
+		"E5 organelles", "E6 events", "E7 update", "E8 index" };
 	/* The genes that die, in order: the rogue (route), the hog (mem). */
 	static const uint32_t deaths[2][2] = { { 6, 1 }, { 7, 4 } };
 	struct capture c;
@@ -390,7 +420,7 @@ test_e8(void **state)
 	char *log, *line;
 
 	(void)state;
-	assert_int_equal(e6_count, 53);		/* test_e6 ran first */
+	assert_int_equal(e6_count, 53); /* test_e6 ran first */
 	hosted_irq_configure(HOSTED_TIME_VIRTUAL, NULL, NULL, 0);
 	hosted_use_default_phenotype();
 	assert_int_equal(hosted_blk_use_memory(HOSTED_DISK_BLOCKS), 0);
@@ -413,19 +443,22 @@ test_e8(void **state)
 			EVP_DigestUpdate(all, frame, n);
 			assert_int_equal(r.seq, entries);
 			entries++;
-			if (r.type == 1) {		/* MARK */
+			if (r.type == 1) { /* MARK */
 				assert_true(nmark < 6);
 				assert_int_equal(r.len, strlen(marks[nmark]));
-				assert_memory_equal(r.payload, marks[nmark], r.len);
+				assert_memory_equal(r.payload, marks[nmark],
+				    r.len);
 				nmark++;
-			} else if (r.type == 3) {	/* SYS */
+			} else if (r.type == 3) { /* SYS */
 				uint32_t code = le32_of(r.payload);
 
-				if (code == 1) {	/* the phenotype */
+				if (code == 1) { /* the phenotype */
 					assert_int_equal(nmark, 1);
-					assert_int_equal(le32_of(r.payload + 4), 6);
-					assert_int_equal(le32_of(r.payload + 8), 7);
-				} else {		/* a gene killed */
+					assert_int_equal(le32_of(r.payload + 4),
+					    6);
+					assert_int_equal(le32_of(r.payload + 8),
+					    7);
+				} else { /* a gene killed */
 					assert_int_equal(code, 2);
 					assert_true(ndeath < 2);
 					assert_int_equal(le32_of(r.payload + 4),
@@ -435,26 +468,29 @@ test_e8(void **state)
 					alive[deaths[ndeath][0]] = 0;
 					ndeath++;
 				}
-			} else {			/* TRACE */
+			} else { /* TRACE */
 				uint32_t what = le32_of(r.payload);
 				uint32_t id = le32_of(r.payload + 4);
 				uint32_t at = le32_of(r.payload + 8);
 
 				assert_int_equal(r.type, 4);
-				if (what == 3) {	/* an IRQ event delivered */
+				if (what == 3) { /* an IRQ event delivered */
 					assert_int_equal(nmark, 4);
 					assert_true(nirq < e6_count);
 					assert_int_equal(id, e6_src[nirq]);
-					assert_int_equal(le32_of(r.payload + 12), nirq);
+					assert_int_equal(le32_of(
+							     r.payload + 12),
+					    nirq);
 					nirq++;
 					goto next;
 				}
-				assert_int_equal(nmark, 3);	/* E5 runs them */
+				assert_int_equal(nmark, 3); /* E5 runs them */
 				assert_int_equal(at, quantum);
-				if (what == 1) {	/* start: the next live gene */
+				if (what == 1) { /* start: the next live gene */
 					assert_false(in_quantum);
 					while (!alive[expect_gene])
-						expect_gene = expect_gene % 7 + 1;
+						expect_gene =
+						    expect_gene % 7 + 1;
 					assert_int_equal(id, expect_gene);
 					in_quantum = 1;
 				} else {
@@ -489,7 +525,7 @@ static void
 test_phenotype_hashes(void **state)
 {
 	static const char *const names[] = { "hosted.linux", "x86_bios.minimal",
-	    "arm64.virt.pl011" };
+		"arm64.virt.pl011" };
 	char path[1024], line[256], want[160], hex[65];
 	uint8_t buf[16384], d[32];
 
@@ -506,9 +542,10 @@ test_phenotype_hashes(void **state)
 		SHA256(buf, n, d);
 		for (int k = 0; k < 32; k++)
 			snprintf(hex + 2 * k, 3, "%02X", d[k]);
-		snprintf(want, sizeof want, "phenotype %s sha256=%s\n", names[i],
-		    hex);
-		snprintf(path, sizeof path, "%s/proofs/ledger", CELLOS_SOURCE_DIR);
+		snprintf(want, sizeof want, "phenotype %s sha256=%s\n",
+		    names[i], hex);
+		snprintf(path, sizeof path, "%s/proofs/ledger",
+		    CELLOS_SOURCE_DIR);
 		assert_non_null(f = fopen(path, "r"));
 		while (fgets(line, sizeof line, f) != NULL)
 			found |= strcmp(line, want) == 0;

@@ -2,9 +2,9 @@
  * QoS token buckets, queue limits and GAS, against sequences worked out by
  * hand from the rules in qos.h.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
@@ -37,14 +37,14 @@ test_bucket_exhausts_and_refills(void **state)
 	/* 2 tokens of 3, refill 1 a tick, deep queue. */
 	one_channel(2, 3, 1, 32, QOS_CLASS_BE, 100);
 	qos_init(&q, &ph);
-	assert_int_equal(qos_try_enqueue(&q, 0), QOS_OK);	/* 1 left */
-	assert_int_equal(qos_try_enqueue(&q, 0), QOS_OK);	/* 0 left */
+	assert_int_equal(qos_try_enqueue(&q, 0), QOS_OK); /* 1 left */
+	assert_int_equal(qos_try_enqueue(&q, 0), QOS_OK); /* 0 left */
 	assert_int_equal(qos_try_enqueue(&q, 0), QOS_BUSY);
-	qos_tick(&q);						/* 1 */
-	assert_int_equal(qos_try_enqueue(&q, 0), QOS_OK);	/* 0 */
+	qos_tick(&q);                                     /* 1 */
+	assert_int_equal(qos_try_enqueue(&q, 0), QOS_OK); /* 0 */
 	assert_int_equal(qos_try_enqueue(&q, 0), QOS_BUSY);
 	for (int i = 0; i < 10; i++)
-		qos_tick(&q);					/* capped at 3 */
+		qos_tick(&q); /* capped at 3 */
 	assert_int_equal(q.ch[0].tokens, 3);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(qos_try_enqueue(&q, 0), QOS_OK);
@@ -67,7 +67,7 @@ test_full_queue_drops_best_effort_and_holds_real_time(void **state)
 	assert_int_equal(qos_try_enqueue(&q, 0), QOS_OK);
 	assert_int_equal(qos_try_enqueue(&q, 0), QOS_OK);
 	assert_int_equal(qos_try_enqueue(&q, 0), QOS_DROP);
-	assert_int_equal(q.ch[0].tokens, 8);	/* a drop takes no token */
+	assert_int_equal(q.ch[0].tokens, 8); /* a drop takes no token */
 	qos_dequeued(&q, 0);
 	assert_int_equal(qos_try_enqueue(&q, 0), QOS_OK);
 
@@ -122,7 +122,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bucket_exhausts_and_refills),
-		cmocka_unit_test(test_full_queue_drops_best_effort_and_holds_real_time),
+		cmocka_unit_test(
+		    test_full_queue_drops_best_effort_and_holds_real_time),
 		cmocka_unit_test(test_gas_is_spent_on_every_attempt_then_egas),
 		cmocka_unit_test(test_unknown_channel_is_a_drop_that_costs_gas),
 	};

@@ -6,14 +6,13 @@
  * its own error, in the documented order; and one flipped bit anywhere in
  * a signed statement is refused.
  */
+#include <openssl/evp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-
-#include <openssl/evp.h>
 
 #include "byteorder.h"
 #include "cellos/errors.h"
@@ -23,9 +22,8 @@
 
 /* The statement of the format table, by hand, signed by k. */
 static void
-hand_statement(uint8_t out[128], EVP_PKEY *k, uint16_t flags,
-    uint32_t version, uint32_t new_id, uint32_t revoke_id,
-    const uint8_t new_pub[32])
+hand_statement(uint8_t out[128], EVP_PKEY *k, uint16_t flags, uint32_t version,
+    uint32_t new_id, uint32_t revoke_id, const uint8_t new_pub[32])
 {
 	memset(out, 0, 128);
 	memcpy(out, "CROT", 4);
@@ -42,8 +40,8 @@ static void
 test_hand_built_statement_decodes_and_verifies(void **state)
 {
 	uint8_t root_pub[32], new_pub[32], st[128];
-	EVP_PKEY *root = fixture_key(10, root_pub), *next = fixture_key(11,
-	    new_pub);
+	EVP_PKEY *root = fixture_key(10, root_pub),
+		 *next = fixture_key(11, new_pub);
 	struct rotation r;
 
 	(void)state;
@@ -151,8 +149,8 @@ static void
 test_every_decoder_refusal(void **state)
 {
 	uint8_t root_pub[32], new_pub[32], good[128], b[129];
-	EVP_PKEY *root = fixture_key(16, root_pub), *next = fixture_key(17,
-	    new_pub);
+	EVP_PKEY *root = fixture_key(16, root_pub),
+		 *next = fixture_key(17, new_pub);
 
 	(void)state;
 	hand_statement(good, root, 1, 2, 3, 1, new_pub);
@@ -220,12 +218,12 @@ test_every_decoder_refusal(void **state)
 	b[51] = 0x7f;
 	refused(b, 128, -CELL_E_INVAL);
 	memset(b + 20, 0, 32);
-	b[20] = 2;	/* y = 2: x^2 = 3/(4d+1) has no root mod p */
+	b[20] = 2; /* y = 2: x^2 = 3/(4d+1) has no root mod p */
 	refused(b, 128, -CELL_E_INVAL);
 	memset(b + 20, 0, 32);
-	b[20] = 1;	/* y = 1: the identity */
+	b[20] = 1; /* y = 1: the identity */
 	refused(b, 128, -CELL_E_WEAKKEY);
-	memset(b + 20, 0xff, 32);	/* y = p - 1: the point of order 2 */
+	memset(b + 20, 0xff, 32); /* y = p - 1: the point of order 2 */
 	b[20] = 0xec;
 	b[51] = 0x7f;
 	refused(b, 128, -CELL_E_WEAKKEY);
@@ -251,8 +249,8 @@ static void
 test_one_flipped_bit_anywhere_is_refused(void **state)
 {
 	uint8_t root_pub[32], new_pub[32], good[128], b[128];
-	EVP_PKEY *root = fixture_key(18, root_pub), *next = fixture_key(19,
-	    new_pub);
+	EVP_PKEY *root = fixture_key(18, root_pub),
+		 *next = fixture_key(19, new_pub);
 	unsigned refusals = 0;
 
 	(void)state;
@@ -269,14 +267,15 @@ test_one_flipped_bit_anywhere_is_refused(void **state)
 				got = rotation_verify(&r, root_pub);
 			if (got == 0)
 				fail_msg("byte %d bit %u: accepted", i, bit);
-			if (i >= 64 && got != fixture_expected_sig_error(b + 64))
+			if (i >= 64 &&
+			    got != fixture_expected_sig_error(b + 64))
 				fail_msg("signature byte %d bit %u: %s", i, bit,
 				    cell_strerror(got));
 			if (i < 4)
 				assert_int_equal(got, -CELL_E_MAGIC);
 			if (i >= 52 && i < 64)
 				assert_int_equal(got, -CELL_E_RESERVED);
-			if (i >= 8 && i < 12)	/* any version >= 1 decodes */
+			if (i >= 8 && i < 12) /* any version >= 1 decodes */
 				assert_true(got == -CELL_E_BADSIG ||
 				    got == -CELL_E_RANGE);
 			refusals++;
@@ -291,7 +290,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hand_built_statement_decodes_and_verifies),
+		cmocka_unit_test(
+		    test_hand_built_statement_decodes_and_verifies),
 		cmocka_unit_test(test_encoder_writes_the_hand_built_bytes),
 		cmocka_unit_test(test_encoder_refuses_what_the_decoder_refuses),
 		cmocka_unit_test(test_every_decoder_refusal),

@@ -4,9 +4,9 @@
  * and that the dead never run again. Each scenario is small enough that
  * the expected numbers are worked out by hand in the comments.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
@@ -39,10 +39,10 @@ static void
 test_route_violation_kills(void **state)
 {
 	(void)state;
-	channels(2);		/* no edges at all */
+	channels(2); /* no edges at all */
 	gene(9, GENE_KIND_TESTGENE, 0, 100, 1000, 100, 1, 1);
 	/* Quantum 0: CPU 1, then the send (CPU 2) finds no edge 0 -> 1. */
-	assert_int_equal(run(10), 1);	/* then everyone is dead */
+	assert_int_equal(run(10), 1); /* then everyone is dead */
 	assert_int_equal(org.lyso[0].reason, LYSO_ROUTE);
 	assert_int_equal(org.lyso[0].quantum, 0);
 	assert_int_equal(org.mito[0].cpu_total, 3);
@@ -78,7 +78,7 @@ test_cpu_budget_kills(void **state)
 	assert_int_equal(run(10), 1);
 	assert_int_equal(org.lyso[0].reason, LYSO_CPU);
 	assert_int_equal(org.mito[0].cpu_epoch, 3);
-	assert_int_equal(cg_queued(1), 0);	/* nothing was sent */
+	assert_int_equal(cg_queued(1), 0); /* nothing was sent */
 }
 
 static void
@@ -92,7 +92,7 @@ test_io_budget_kills(void **state)
 	assert_int_equal(run(10), 2);
 	assert_int_equal(org.lyso[0].reason, LYSO_IO);
 	assert_int_equal(org.mito[0].io_total, 48);
-	assert_int_equal(cg_queued(1), 1);	/* only the first got through */
+	assert_int_equal(cg_queued(1), 1); /* only the first got through */
 	assert_int_equal(org.golgi[0][1][QOS_OK], 1);
 }
 
@@ -103,7 +103,7 @@ test_epoch_restores_budgets(void **state)
 	channels(2);
 	edge(0, 1);
 	gene(9, GENE_KIND_TESTGENE, 0, 100, 30, 100, 1, 0);
-	ph.sched.epoch_quanta = 1;	/* a new epoch every quantum */
+	ph.sched.epoch_quanta = 1; /* a new epoch every quantum */
 	ph.channels[1].queue_depth = 16;
 	/* 24 bytes per epoch never exceeds 30; the queue takes 8 (bucket 8,
 	 * refill 8 a tick): every reading but those past the queue depth. */
@@ -135,7 +135,8 @@ test_lysosome_reclaims_and_peroxisome_prints(void **state)
 	out = capture_end(&c);
 	/* The only text line; the rest of the output is OBS "#P" records. */
 	assert_int_equal(count_lines_with(out, "#G "), 1);
-	assert_non_null(strstr(out, "\n#G g2 reclaimed g3 reason=route msgs=0 mem=0\n"));
+	assert_non_null(
+	    strstr(out, "\n#G g2 reclaimed g3 reason=route msgs=0 mem=0\n"));
 	/* Six quanta, a start and an end record each, one gene killed. */
 	assert_int_equal(count_lines_with(out, "#P "), 13);
 	assert_int_equal(org.lyso[2].reclaimed, 1);
@@ -153,7 +154,10 @@ test_sanitizer(void **state)
 
 	(void)state;
 	memset(&org, 0, sizeof org);
-	n = org_peroxi_sanitize((const uint8_t *)"\x01" "ab\n\x7f\xff" "c", 7, out);
+	n = org_peroxi_sanitize((const uint8_t *)"\x01"
+						 "ab\n\x7f\xff"
+						 "c",
+	    7, out);
 	assert_int_equal(n, 7);
 	assert_memory_equal(out, "?ab???c", 7);
 	assert_int_equal(org.peroxi_replaced, 4);

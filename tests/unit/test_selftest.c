@@ -89,15 +89,18 @@ test_every_operation_is_exercised(void **state)
 		uint32_t used, n = selftest_vm_program(i, code, sizeof code);
 
 		assert_int_equal(vm_load(&prog, code, n, 0,
-		    1u << SELFTEST_HELPER, pool, VM_INSNS_MAX, &used, &err), 0);
+				     1u << SELFTEST_HELPER, pool, VM_INSNS_MAX,
+				     &used, &err),
+		    0);
 		for (uint32_t k = 0; k < prog.num_insns; k++)
 			seen[prog.insns[k].op] = 1;
 	}
 	for (unsigned op = 0; op < VM_OP_COUNT; op++) {
 		if (op == VM_OP_BLOCK)
-			continue;	/* a dispatch entry, not an operation */
+			continue; /* a dispatch entry, not an operation */
 		if (!seen[op])
-			fail_msg("no self-test program uses VM operation %u", op);
+			fail_msg("no self-test program uses VM operation %u",
+			    op);
 	}
 }
 

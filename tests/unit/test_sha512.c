@@ -5,20 +5,19 @@
  * failure reproduces on any libc; SHA512_TEST_SEED=<n> picks another seed,
  * and every failure message names the seed and the length.
  */
+#include <openssl/evp.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
-#include <openssl/evp.h>
-
 #include "sha512.h"
 
-static uint64_t seed = 0x5125;	/* the seed the random tests start from */
+static uint64_t seed = 0x5125; /* the seed the random tests start from */
 static uint64_t rng;
 
 static void
@@ -88,18 +87,18 @@ test_sha512_fips_examples(void **state)
 		const char *msg, *digest;
 	} cases[] = {
 		{ "abc",
-		  "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
-		  "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f" },
+		    "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+		    "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f" },
 		{ "",
-		  "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
-		  "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e" },
+		    "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
+		    "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e" },
 		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-		  "204a8fc6dda82f0a0ced7beb8e08a41657c16ef468b228a8279be331a703c335"
-		  "96fd15c13b1b07f9aa1d3bea57789ca031ad85c7a71dd70354ec631238ca3445" },
+		    "204a8fc6dda82f0a0ced7beb8e08a41657c16ef468b228a8279be331a703c335"
+		    "96fd15c13b1b07f9aa1d3bea57789ca031ad85c7a71dd70354ec631238ca3445" },
 		{ "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
 		  "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-		  "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018"
-		  "501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909" },
+		    "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018"
+		    "501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909" },
 	};
 	static char million[1000000];
 	struct sha512_ctx c;
@@ -122,8 +121,8 @@ test_sha512_fips_examples(void **state)
 	sha512(million, sizeof million, got);
 	assert_memory_equal(got, want, 64);
 	sha512_init(&c);
-	for (off = 0, step = 1; off < sizeof million; off += step,
-	    step = step % 127 + 1) {
+	for (off = 0, step = 1; off < sizeof million;
+	     off += step, step = step % 127 + 1) {
 		if (step > sizeof million - off)
 			step = sizeof million - off;
 		sha512_update(&c, million + off, step);
@@ -153,7 +152,8 @@ test_sha512_every_length(void **state)
 		sha512(msg, n, got);
 		if (memcmp(got, want, 64) != 0)
 			fail_msg("SHA-512 of %zu bytes differs from OpenSSL "
-			    "(seed %llu)", n, (unsigned long long)seed);
+				 "(seed %llu)",
+			    n, (unsigned long long)seed);
 		sha512_init(&c);
 		sha512_update(&c, msg, n);
 		sha512_final(&c, got);
@@ -194,8 +194,8 @@ test_sha512_random_chunking(void **state)
 		sha512_final(&c, got);
 		if (memcmp(got, want, 64) != 0)
 			fail_msg("SHA-512 of %zu bytes in %d random pieces "
-			    "differs (round %d, seed %llu)", n, pieces, round,
-			    (unsigned long long)seed);
+				 "differs (round %d, seed %llu)",
+			    n, pieces, round, (unsigned long long)seed);
 	}
 	rng_fill(msg, 300);
 	ossl_sha512(msg, 300, want);

@@ -6,16 +6,15 @@
  * HKDF and HMAC), and every single bit flip of several MACed parcels is
  * rejected.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <string.h>
-#include <cmocka.h>
-
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/kdf.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
 
 #include "byteorder.h"
 #include "cellos/errors.h"
@@ -38,9 +37,10 @@ openssl_hkdf(const uint8_t *salt, size_t saltlen, const uint8_t *ikm,
 	assert_true(EVP_PKEY_CTX_set_hkdf_md(c, EVP_sha256()) > 0);
 	if (expand_only)
 		assert_true(EVP_PKEY_CTX_hkdf_mode(c,
-		    EVP_PKEY_HKDEF_MODE_EXPAND_ONLY) > 0);
+				EVP_PKEY_HKDEF_MODE_EXPAND_ONLY) > 0);
 	else
-		assert_true(EVP_PKEY_CTX_set1_hkdf_salt(c, salt, (int)saltlen) > 0);
+		assert_true(
+		    EVP_PKEY_CTX_set1_hkdf_salt(c, salt, (int)saltlen) > 0);
 	assert_true(EVP_PKEY_CTX_set1_hkdf_key(c, ikm, (int)ikmlen) > 0);
 	assert_true(EVP_PKEY_CTX_add1_hkdf_info(c, info, (int)infolen) > 0);
 	assert_true(EVP_PKEY_derive(c, out, &outlen) > 0);
@@ -131,19 +131,23 @@ test_every_bit_flip_of_several_parcels_is_rejected(void **state)
 		    PARCEL_F_MAC, payload, lengths[k], trust_parcel_mac());
 		assert_true(n > 0);
 		assert_int_equal(parcel_decode(frame, (size_t)n, &p,
-		    trust_parcel_mac()), n);
+				     trust_parcel_mac()),
+		    n);
 		for (int bit = 0; bit < n * 8; bit++) {
 			frame[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 			if (parcel_decode(frame, (size_t)n, &p,
-			    trust_parcel_mac()) >= 0)
-				fail_msg("parcel %zu: bit %d flipped and it still "
-				    "verified", k, bit);
+				trust_parcel_mac()) >= 0)
+				fail_msg(
+				    "parcel %zu: bit %d flipped and it still "
+				    "verified",
+				    k, bit);
 			frame[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 		}
 		/* Under the next key the old tag no longer verifies. */
 		trust_use_key(1, 1);
 		assert_int_equal(parcel_decode(frame, (size_t)n, &p,
-		    trust_parcel_mac()), -CELL_E_BADMAC);
+				     trust_parcel_mac()),
+		    -CELL_E_BADMAC);
 		trust_reset();
 	}
 }
@@ -154,7 +158,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mac16_is_documented_hmac),
 		cmocka_unit_test(test_no_secret_is_all_zero_and_said),
-		cmocka_unit_test(test_every_bit_flip_of_several_parcels_is_rejected),
+		cmocka_unit_test(
+		    test_every_bit_flip_of_several_parcels_is_rejected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,16 +6,15 @@
  * values twice in one process. Expected digests come from OpenSSL over the
  * bytes written.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <string.h>
-#include <cmocka.h>
-
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
 
 #include "blk.h"
 #include "byteorder.h"
@@ -26,7 +25,8 @@
 #include "trust.h"
 #include "update.h"
 
-#define AREA_BLOCKS (2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS + 2)	/* + E7's key set */
+#define AREA_BLOCKS \
+	(2 * STRAND_BLOCKS + UPDATE_LOG_SLOTS + 2) /* + E7's key set */
 
 static uint8_t disk[AREA_BLOCKS * HAL_BLOCK_SIZE];
 static struct blkdev dev;
@@ -38,7 +38,7 @@ static int
 fresh(void **state)
 {
 	(void)state;
-	memset(disk, 0xA5, sizeof disk);	/* junk, as on a used disk */
+	memset(disk, 0xA5, sizeof disk); /* junk, as on a used disk */
 	blk_ram(&dev, disk, AREA_BLOCKS);
 	trust_reset();
 	assert_int_equal(update_format(&dev, area), 0);
@@ -69,7 +69,7 @@ test_install_confirm_update(void **state)
 	uint32_t sha;
 
 	(void)state;
-	assert_int_equal(update_boot(&u), -CELL_E_NOENT);	/* nothing yet */
+	assert_int_equal(update_boot(&u), -CELL_E_NOENT); /* nothing yet */
 	make(3, 3000);
 	assert_int_equal(update_install(&u, image, 3000, 1), 0);
 	assert_int_equal(u.st.preferred, 0);
@@ -100,7 +100,8 @@ test_refusals(void **state)
 	make(3, 100);
 	assert_int_equal(update_install(&u, image, 0, 1), -CELL_E_LENGTH);
 	assert_int_equal(update_install(&u, image,
-	    STRAND_BLOCKS * HAL_BLOCK_SIZE + 1, 1), -CELL_E_LENGTH);
+			     STRAND_BLOCKS * HAL_BLOCK_SIZE + 1, 1),
+	    -CELL_E_LENGTH);
 	assert_int_equal(update_install(&u, image, 100, 4), 0);
 	assert_int_equal(update_install(&u, image, 100, 5), -CELL_E_BUSY);
 	assert_int_equal(update_boot(&u), 0);
@@ -154,7 +155,7 @@ test_record_refusals(void **state)
 	assert_int_equal(update_record_decode(bad, &back), -CELL_E_CRC);
 	/* A record re-CRC'd without the device key: bad MAC. */
 	memcpy(bad, block, sizeof bad);
-	bad[16] = 0;		/* prefer strand 0 */
+	bad[16] = 0; /* prefer strand 0 */
 	le32_store(bad + 216, 0);
 	{
 		/* CRC32C by the independent bitwise definition */
@@ -208,7 +209,7 @@ test_record_layout_by_hand(void **state)
 		}
 	}
 	update_record_encode(&st, block);
-	assert_int_equal(le32_load(block + 0), 0x52445055u);	/* "UPDR" */
+	assert_int_equal(le32_load(block + 0), 0x52445055u); /* "UPDR" */
 	assert_memory_equal(block, "UPDR", 4);
 	assert_int_equal(le32_load(block + 4), 1);
 	assert_true(le64_load(block + 8) == 0x0102030405060708ull);
@@ -258,7 +259,8 @@ test_forward_only_and_wrap(void **state)
 		unsigned changed = 0;
 		for (unsigned s = 0; s < UPDATE_LOG_SLOTS; s++) {
 			size_t off = (2 * STRAND_BLOCKS + s) * HAL_BLOCK_SIZE;
-			changed += memcmp(before + off, disk + off, HAL_BLOCK_SIZE) != 0;
+			changed += memcmp(before + off, disk + off,
+				       HAL_BLOCK_SIZE) != 0;
 		}
 		assert_int_equal(changed, u.st.seq - seq);
 	}
@@ -278,10 +280,10 @@ test_unconfirmed_strand_is_reverted(void **state)
 	assert_int_equal(update_confirm(&u), 0);
 	make(4, 900);
 	assert_int_equal(update_install(&u, image, 900, 2), 0);
-	assert_int_equal(update_boot(&u), 1);		/* tried once */
+	assert_int_equal(update_boot(&u), 1); /* tried once */
 	/* A "reboot" that never confirmed: read the state back, boot again. */
 	assert_int_equal(update_open(&u, &dev, area), 0);
-	assert_int_equal(update_boot(&u), 0);		/* reverted */
+	assert_int_equal(update_boot(&u), 0); /* reverted */
 	assert_false(u.st.strand[1].valid);
 	assert_int_equal(u.st.floor, 1);
 	/* The preferred strand fails to verify: the other one boots. */
@@ -306,7 +308,7 @@ test_e7_is_the_same_twice(void **state)
 
 	(void)state;
 	proof_reset();
-	proof_expect_phenotype(no_phenotype);	/* no ledger: values only */
+	proof_expect_phenotype(no_phenotype); /* no ledger: values only */
 	capture_begin(&c);
 	assert_int_equal(proof_e7_update(&media), 0);
 	first = capture_end(&c);
@@ -328,7 +330,8 @@ main(void)
 		cmocka_unit_test_setup(test_record_refusals, fresh),
 		cmocka_unit_test_setup(test_record_layout_by_hand, fresh),
 		cmocka_unit_test_setup(test_forward_only_and_wrap, fresh),
-		cmocka_unit_test_setup(test_unconfirmed_strand_is_reverted, fresh),
+		cmocka_unit_test_setup(test_unconfirmed_strand_is_reverted,
+		    fresh),
 		cmocka_unit_test_setup(test_e7_is_the_same_twice, fresh),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

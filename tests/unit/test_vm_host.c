@@ -7,9 +7,9 @@
  * gas and a helper its VM_GAS_* on top; a quantum out of gas costs
  * VM_GAS_OUT_CPU CPU units more.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
@@ -32,21 +32,21 @@
 /* ---- programs (bpf_asm.h) ---- */
 
 /* The opcodes used below (RFC 9669 section 3: operation | source | class). */
-#define MOV64_K		0xb7
-#define MOV64_X		0xbf
-#define ADD64_K		0x07
-#define DIV64_X		0x3f
-#define ST_W		0x62	/* *(u32 *)(dst + off) = imm */
-#define ST_B		0x72	/* *(u8 *)(dst + off) = imm */
-#define STX_W		0x63	/* *(u32 *)(dst + off) = src */
-#define STX_DW		0x7b
-#define LDX_W		0x61	/* dst = *(u32 *)(src + off) */
-#define JA		0x05
-#define JEQ_K		0x15
-#define JSGE_K		0x75
-#define CALL		0x85
-#define EXIT		0x95
-#define ATOMIC_DW	0xdb
+#define MOV64_K   0xb7
+#define MOV64_X   0xbf
+#define ADD64_K   0x07
+#define DIV64_X   0x3f
+#define ST_W      0x62 /* *(u32 *)(dst + off) = imm */
+#define ST_B      0x72 /* *(u8 *)(dst + off) = imm */
+#define STX_W     0x63 /* *(u32 *)(dst + off) = src */
+#define STX_DW    0x7b
+#define LDX_W     0x61 /* dst = *(u32 *)(src + off) */
+#define JA        0x05
+#define JEQ_K     0x15
+#define JSGE_K    0x75
+#define CALL      0x85
+#define EXIT      0x95
+#define ATOMIC_DW 0xdb
 
 static void
 call(struct bpf_asm *p, int32_t helper)
@@ -75,7 +75,7 @@ store_string(struct bpf_asm *p, uint8_t base, int16_t off, const char *s)
 
 /* ---- a phenotype built by hand (sched_fixture.h) ---- */
 
-static char *console;	/* what the last run printed */
+static char *console; /* what the last run printed */
 
 #define BIT(h) (1u << (h))
 
@@ -86,22 +86,22 @@ coded_gene(uint32_t id, uint32_t ch, uint32_t cpu, uint32_t mem,
 {
 	struct pheno_program *pg = &ph.programs[ph.num_programs];
 
-	ph.genes[ph.num_genes++] = (pbin_gene_t){ id, GENE_KIND_BYTECODE, ch,
-	    cpu, 4096, mem, 0, 0 };
+	ph.genes[ph.num_genes++] =
+	    (pbin_gene_t){ id, GENE_KIND_BYTECODE, ch, cpu, 4096, mem, 0, 0 };
 	memcpy(ph.code_pool + ph.code_used, p->code, 8 * p->n);
 	pg->insn_count = p->n;
 	pg->code = ph.code_pool + ph.code_used;
 	ph.code_used += 8 * p->n;
-	ph.gene_code[ph.num_gene_code++] = (pbin_gene_code_t){ id,
-	    ph.num_programs++, helpers, gas };
+	ph.gene_code[ph.num_gene_code++] =
+	    (pbin_gene_code_t){ id, ph.num_programs++, helpers, gas };
 }
 
 static void
 native_gene(uint32_t id, uint32_t kind, uint32_t ch, uint32_t arg0,
     uint32_t arg1)
 {
-	ph.genes[ph.num_genes++] = (pbin_gene_t){ id, kind, ch, 100, 4096, 256,
-	    arg0, arg1 };
+	ph.genes[ph.num_genes++] =
+	    (pbin_gene_t){ id, kind, ch, 100, 4096, 256, arg0, arg1 };
 }
 
 /* Load the phenotype (keeping what it prints) and run quanta quanta. */
@@ -184,7 +184,7 @@ test_recv_and_forward_keep_the_sender(void **state)
 	stack_ptr(&b, 1, -80);
 	asm_emit(&b, MOV64_K, 2, 0, 0, 80);
 	call(&b, VM_HELPER_RECV);
-	asm_emit(&b, LDX_W, 3, 10, -72, 0);		/* gene_vm_msg.verb at +8 */
+	asm_emit(&b, LDX_W, 3, 10, -72, 0); /* gene_vm_msg.verb at +8 */
 	asm_emit(&b, MOV64_K, 6, 0, 0, VM_STATE_BASE);
 	asm_emit(&b, STX_W, 6, 0, 0, 0);
 	asm_emit(&b, STX_W, 6, 3, 4, 0);
@@ -205,7 +205,7 @@ test_recv_and_forward_keep_the_sender(void **state)
 	assert_int_equal(state_word(1, 4), 33);
 	assert_int_equal(state_word(1, 8), 0);
 	assert_int_equal(cg_pop(2, &m), 0);
-	assert_int_equal(m.from_gene, 4);	/* the original sender */
+	assert_int_equal(m.from_gene, 4); /* the original sender */
 	assert_int_equal(m.verb, 33);
 	assert_int_equal(m.len, 3);
 	assert_memory_equal(m.payload, "xyz", 3);
@@ -262,7 +262,7 @@ static void
 test_log_reaches_the_console_through_the_peroxisome(void **state)
 {
 	static const int64_t args[] = { 7, -5, 0xBEEF, 0xbeef, 42,
-	    VM_STATE_BASE + 40 };
+		VM_STATE_BASE + 40 };
 	struct bpf_asm p = { .n = 0 };
 
 	(void)state;
@@ -330,7 +330,8 @@ test_format_conversions_and_refusals(void **state)
 	assert_int_equal(format_in_vm("%u%u", a, 2, 3, out), -CELL_E_NOSPACE);
 	assert_int_equal(out[0], 0);
 	assert_int_equal(format_in_vm("%d", (const int64_t[]){ -2147483648LL },
-	    1, 60, out), 11);
+			     1, 60, out),
+	    11);
 	assert_memory_equal(out, "-2147483648", 11);
 }
 
@@ -395,7 +396,7 @@ test_a_wild_load_kills_the_gene(void **state)
 	(void)state;
 	/* r0 = *(u64 *)(VM_RODATA_BASE + 0): this gene has no rodata. */
 	asm_emit(&p, MOV64_K, 1, 0, 0, (int32_t)VM_RODATA_BASE);
-	asm_emit(&p, 0x79, 0, 1, 0, 0);		/* LDX DW */
+	asm_emit(&p, 0x79, 0, 1, 0, 0); /* LDX DW */
 	asm_emit(&p, EXIT, 0, 0, 0, 0);
 	channels(1);
 	coded_gene(1, 0, 100, 0, &p, 0, 100);
@@ -412,7 +413,7 @@ test_a_spinner_runs_out_of_gas_then_out_of_cpu(void **state)
 	struct bpf_asm p = { .n = 0 };
 
 	(void)state;
-	asm_emit(&p, JA, 0, 0, -1, 0);		/* for (;;) */
+	asm_emit(&p, JA, 0, 0, -1, 0); /* for (;;) */
 	channels(1);
 	coded_gene(1, 0, 20, 0, &p, 0, 100);
 	/*
@@ -546,8 +547,8 @@ test_event_helper_hands_out_bridge_events(void **state)
 	assert_true((id = irqb_add_source(&src)) >= 0);
 	irqb_capture((uint32_t)id, 0xAABBCCDDu);
 	channels(1);
-	coded_gene(1, 0, 100, 256, &p, BIT(VM_HELPER_ALLOC) |
-	    BIT(VM_HELPER_EVENT), 200);
+	coded_gene(1, 0, 100, 256, &p,
+	    BIT(VM_HELPER_ALLOC) | BIT(VM_HELPER_EVENT), 200);
 	run(1);
 	assert_false(org_dead(0));
 	/* One frame: a 16-byte header and the 4-byte payload word. */
@@ -596,8 +597,8 @@ test_kv_helpers_use_the_genes_namespace(void **state)
 	}
 	asm_emit(&p, EXIT, 0, 0, 0, 0);
 	channels(1);
-	coded_gene(9, 0, 100, 0, &p, BIT(VM_HELPER_KV_GET) |
-	    BIT(VM_HELPER_KV_PUT), 2000);
+	coded_gene(9, 0, 100, 0, &p,
+	    BIT(VM_HELPER_KV_GET) | BIT(VM_HELPER_KV_PUT), 2000);
 
 	/* Without a store: -NOSYS. */
 	vmhost_attach_kv(NULL);
@@ -682,12 +683,14 @@ main(void)
 		cmocka_unit_test(test_send_from_the_stack),
 		cmocka_unit_test(test_recv_and_forward_keep_the_sender),
 		cmocka_unit_test(test_recv_on_an_empty_queue_holds_nothing),
-		cmocka_unit_test(test_log_reaches_the_console_through_the_peroxisome),
+		cmocka_unit_test(
+		    test_log_reaches_the_console_through_the_peroxisome),
 		cmocka_unit_test(test_format_conversions_and_refusals),
 		cmocka_unit_test(test_format_with_a_wild_pointer_is_a_fault),
 		cmocka_unit_test(test_a_fault_kills_the_gene_not_the_kernel),
 		cmocka_unit_test(test_a_wild_load_kills_the_gene),
-		cmocka_unit_test(test_a_spinner_runs_out_of_gas_then_out_of_cpu),
+		cmocka_unit_test(
+		    test_a_spinner_runs_out_of_gas_then_out_of_cpu),
 		cmocka_unit_test(test_a_refused_program_never_runs),
 		cmocka_unit_test(test_a_killed_gene_stops_at_once),
 		cmocka_unit_test(test_alloc_maps_the_heap_and_nothing_past_it),

@@ -21,21 +21,54 @@
 
 /* ---- a tiny assembler (RFC 9669 section 3 encoding) ---- */
 
-enum { C_LD = 0, C_LDX = 1, C_ST = 2, C_STX = 3, C_ALU = 4, C_JMP = 5,
-	C_JMP32 = 6, C_ALU64 = 7 };
+enum {
+	C_LD = 0,
+	C_LDX = 1,
+	C_ST = 2,
+	C_STX = 3,
+	C_ALU = 4,
+	C_JMP = 5,
+	C_JMP32 = 6,
+	C_ALU64 = 7
+};
 enum { S_K = 0x00, S_X = 0x08 };
-enum { A_ADD = 0x00, A_SUB = 0x10, A_MUL = 0x20, A_DIV = 0x30, A_OR = 0x40,
-	A_AND = 0x50, A_LSH = 0x60, A_RSH = 0x70, A_NEG = 0x80, A_MOD = 0x90,
-	A_XOR = 0xa0, A_MOV = 0xb0, A_ARSH = 0xc0, A_END = 0xd0 };
-enum { J_JA = 0x00, J_JEQ = 0x10, J_JGT = 0x20, J_JGE = 0x30, J_JSET = 0x40,
-	J_JNE = 0x50, J_JSGT = 0x60, J_JSGE = 0x70, J_CALL = 0x80,
-	J_EXIT = 0x90, J_JLT = 0xa0, J_JLE = 0xb0, J_JSLT = 0xc0,
-	J_JSLE = 0xd0 };
+enum {
+	A_ADD = 0x00,
+	A_SUB = 0x10,
+	A_MUL = 0x20,
+	A_DIV = 0x30,
+	A_OR = 0x40,
+	A_AND = 0x50,
+	A_LSH = 0x60,
+	A_RSH = 0x70,
+	A_NEG = 0x80,
+	A_MOD = 0x90,
+	A_XOR = 0xa0,
+	A_MOV = 0xb0,
+	A_ARSH = 0xc0,
+	A_END = 0xd0
+};
+enum {
+	J_JA = 0x00,
+	J_JEQ = 0x10,
+	J_JGT = 0x20,
+	J_JGE = 0x30,
+	J_JSET = 0x40,
+	J_JNE = 0x50,
+	J_JSGT = 0x60,
+	J_JSGE = 0x70,
+	J_CALL = 0x80,
+	J_EXIT = 0x90,
+	J_JLT = 0xa0,
+	J_JLE = 0xb0,
+	J_JSLT = 0xc0,
+	J_JSLE = 0xd0
+};
 enum { Z_W = 0x00, Z_H = 0x08, Z_B = 0x10, Z_DW = 0x18 };
 enum { M_MEM = 0x60, M_MEMSX = 0x80 };
 
-#define EXIT_OP		(J_EXIT | C_JMP)
-#define CALL_OP		(J_CALL | C_JMP)
+#define EXIT_OP (J_EXIT | C_JMP)
+#define CALL_OP (J_CALL | C_JMP)
 
 static void
 emit_exit(struct bpf_asm *p)
@@ -69,16 +102,16 @@ static void
 machine(struct vm_machine *m, uint64_t gas)
 {
 	memset(m, 0, sizeof *m);
-	m->region[VM_REGION_CTX] = (struct vm_region){ ctx_mem, sizeof ctx_mem,
-	    0 };
-	m->region[VM_REGION_STATE] = (struct vm_region){ state_mem,
-	    sizeof state_mem, 1 };
-	m->region[VM_REGION_STACK] = (struct vm_region){ stack_mem,
-	    sizeof stack_mem, 1 };
-	m->region[VM_REGION_RODATA] = (struct vm_region){ rodata_mem,
-	    sizeof rodata_mem, 0 };
-	m->region[VM_REGION_HEAP] = (struct vm_region){ heap_mem,
-	    sizeof heap_mem, 1 };
+	m->region[VM_REGION_CTX] =
+	    (struct vm_region){ ctx_mem, sizeof ctx_mem, 0 };
+	m->region[VM_REGION_STATE] =
+	    (struct vm_region){ state_mem, sizeof state_mem, 1 };
+	m->region[VM_REGION_STACK] =
+	    (struct vm_region){ stack_mem, sizeof stack_mem, 1 };
+	m->region[VM_REGION_RODATA] =
+	    (struct vm_region){ rodata_mem, sizeof rodata_mem, 0 };
+	m->region[VM_REGION_HEAP] =
+	    (struct vm_region){ heap_mem, sizeof heap_mem, 1 };
 	m->helpers = &table;
 	m->gas = gas;
 }
@@ -99,8 +132,8 @@ load(const struct bpf_asm *p, uint32_t entry, uint32_t helpers)
 	uint32_t used = 0;
 	int rc;
 
-	rc = vm_load(&loaded, p->code, p->n, entry, helpers, pool,
-	    VM_INSNS_MAX, &used, &err);
+	rc = vm_load(&loaded, p->code, p->n, entry, helpers, pool, VM_INSNS_MAX,
+	    &used, &err);
 	if (rc != 0)
 		fail_msg("refused at slot %u: %s", err.insn, err.reason);
 	assert_int_equal(used, p->n);
@@ -173,7 +206,7 @@ struct alu_case {
 	uint64_t want;
 };
 
-#define NEG64(x)	((uint64_t)0 - (uint64_t)(x))
+#define NEG64(x) ((uint64_t)0 - (uint64_t)(x))
 
 static const struct alu_case alu64_cases[] = {
 	/* 2^64-1 + 2 wraps to 1 */
@@ -187,7 +220,7 @@ static const struct alu_case alu64_cases[] = {
 	/* 2^32 * (2^64 - 1) = -2^32 */
 	{ A_MUL | S_K | C_ALU64, 0, 1ull << 32, 0, -1, 0xFFFFFFFF00000000ull },
 	{ A_DIV | S_X | C_ALU64, 0, 100, 7, 0, 14 },
-	{ A_DIV | S_X | C_ALU64, 0, 42, 0, 0, 0 },		/* x / 0 = 0 */
+	{ A_DIV | S_X | C_ALU64, 0, 42, 0, 0, 0 }, /* x / 0 = 0 */
 	/* imm -1 is 2^64-1 unsigned */
 	{ A_DIV | S_K | C_ALU64, 0, UINT64_MAX, 0, -1, 1 },
 	{ A_DIV | S_K | C_ALU64, 0, 100, 0, -1, 0 },
@@ -336,7 +369,8 @@ run_alu_cases(const struct alu_case *c, size_t count)
 		emit_exit(&p);
 		if (run_r0(&p) != c[i].want)
 			fail_msg("case %zu (op 0x%02x off %d): got 0x%llx,"
-			    " want 0x%llx", i, c[i].op, c[i].off,
+				 " want 0x%llx",
+			    i, c[i].op, c[i].off,
 			    (unsigned long long)run_r0(&p),
 			    (unsigned long long)c[i].want);
 	}
@@ -394,12 +428,12 @@ struct jmp_case {
 static const struct jmp_case jmp_cases[] = {
 	{ J_JEQ, 5, 5, 1, 1 },
 	{ J_JEQ, 0x100000005ull, 5, 0, 1 },
-	{ J_JEQ, UINT64_MAX, -1, 1, 1 },	/* imm sign-extends */
+	{ J_JEQ, UINT64_MAX, -1, 1, 1 }, /* imm sign-extends */
 	{ J_JEQ, 0xFFFFFFFF, -1, 0, 1 },
 	{ J_JEQ, 6, 5, 0, 0 },
-	{ J_JGT, 0x100000000ull, 1, 1, 0 },	/* 2^32 > 1; 0 > 1 no */
+	{ J_JGT, 0x100000000ull, 1, 1, 0 }, /* 2^32 > 1; 0 > 1 no */
 	{ J_JGT, 2, 1, 1, 1 },
-	{ J_JGT, 1, -1, 0, 0 },			/* unsigned: -1 is max */
+	{ J_JGT, 1, -1, 0, 0 }, /* unsigned: -1 is max */
 	{ J_JGE, 2, 2, 1, 1 },
 	{ J_JGE, 1, 2, 0, 0 },
 	{ J_JGE, 0x100000001ull, 2, 1, 0 },
@@ -410,11 +444,11 @@ static const struct jmp_case jmp_cases[] = {
 	{ J_JNE, 3, 3, 0, 0 },
 	{ J_JNE, 0x100000003ull, 3, 1, 0 },
 	{ J_JSGT, 1, -1, 1, 1 },
-	{ J_JSGT, UINT64_MAX, 1, 0, 0 },	/* -1 > 1 no */
-	{ J_JSGT, 0x80000000, 0, 1, 0 },	/* 2^31 > 0; INT_MIN > 0 no */
+	{ J_JSGT, UINT64_MAX, 1, 0, 0 }, /* -1 > 1 no */
+	{ J_JSGT, 0x80000000, 0, 1, 0 }, /* 2^31 > 0; INT_MIN > 0 no */
 	{ J_JSGE, UINT64_MAX, -1, 1, 1 },
 	{ J_JSGE, NEG64(2), -1, 0, 0 },
-	{ J_JSGE, 0xFFFFFFFE, -1, 1, 0 },	/* 32 bits: -2 >= -1 no */
+	{ J_JSGE, 0xFFFFFFFE, -1, 1, 0 }, /* 32 bits: -2 >= -1 no */
 	{ J_JLT, 1, -1, 1, 1 },
 	{ J_JLT, 2, 1, 0, 0 },
 	{ J_JLT, 0x100000000ull, 1, 0, 1 },
@@ -449,9 +483,9 @@ test_conditional_jumps(void **state)
 				asm_lddw(&p, 1, c->a);
 				asm_lddw(&p, 2, (uint64_t)(int64_t)c->b);
 				asm_emit(&p, A_MOV | S_K | C_ALU64, 0, 0, 0, 0);
-				asm_emit(&p, c->code | (x ? S_X : S_K) |
-				    classes[w], 1, x ? 2 : 0, 2,
-				    x ? 0 : c->b);
+				asm_emit(&p,
+				    c->code | (x ? S_X : S_K) | classes[w], 1,
+				    x ? 2 : 0, 2, x ? 0 : c->b);
 				asm_emit(&p, A_MOV | S_K | C_ALU64, 0, 0, 0, 2);
 				emit_exit(&p);
 				asm_emit(&p, A_MOV | S_K | C_ALU64, 0, 0, 0, 1);
@@ -534,8 +568,7 @@ test_lddw(void **state)
 static void
 test_stores_all_sizes(void **state)
 {
-	static const uint8_t want[40] = {
-		/* 0: stdw imm -2, sign-extended */
+	static const uint8_t want[40] = { /* 0: stdw imm -2, sign-extended */
 		0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
 		/* 8: stw 0x11223344, 12: sth 0x5566, 14: stb 0x77 */
 		0x44, 0x33, 0x22, 0x11, 0x66, 0x55, 0x77, 0x00,
@@ -543,8 +576,8 @@ test_stores_all_sizes(void **state)
 		0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,
 		/* 24: -, 25: stxw 0xA1B2C3D4 (unaligned), 29: -,
 		 * 30: stxh 0xE5F6, 32: stxb 0x99 */
-		0x00, 0xD4, 0xC3, 0xB2, 0xA1, 0x00, 0xF6, 0xE5,
-		0x99, 0, 0, 0, 0, 0, 0, 0
+		0x00, 0xD4, 0xC3, 0xB2, 0xA1, 0x00, 0xF6, 0xE5, 0x99, 0, 0, 0,
+		0, 0, 0, 0
 	};
 	struct bpf_asm p = { .n = 0 };
 
@@ -577,7 +610,7 @@ test_loads_all_sizes(void **state)
 		uint64_t want;
 	} cases[] = {
 		{ M_MEM | Z_DW | C_LDX, 0, 0x8877665544332211ull },
-		{ M_MEM | Z_W | C_LDX, 1, 0x55443322 },		/* unaligned */
+		{ M_MEM | Z_W | C_LDX, 1, 0x55443322 }, /* unaligned */
 		{ M_MEM | Z_H | C_LDX, 6, 0x8877 },
 		{ M_MEM | Z_B | C_LDX, 7, 0x88 },
 		{ M_MEMSX | Z_B | C_LDX, 7, 0xFFFFFFFFFFFFFF88ull },
@@ -588,12 +621,12 @@ test_loads_all_sizes(void **state)
 		{ M_MEMSX | Z_W | C_LDX, 17, 0x7FFFFFFF },
 	};
 	static const uint8_t mem[21] = {
-		0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,	/* 0 */
-		0x7F,						/* 8 */
-		0x00, 0x80,					/* 9 */
-		0xFF, 0x7F,					/* 11 */
-		0x00, 0x00, 0x00, 0x80,				/* 13 */
-		0xFF, 0xFF, 0xFF, 0x7F				/* 17 */
+		0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, /* 0 */
+		0x7F,                                           /* 8 */
+		0x00, 0x80,                                     /* 9 */
+		0xFF, 0x7F,                                     /* 11 */
+		0x00, 0x00, 0x00, 0x80,                         /* 13 */
+		0xFF, 0xFF, 0xFF, 0x7F                          /* 17 */
 	};
 	struct bpf_asm p;
 
@@ -601,7 +634,7 @@ test_loads_all_sizes(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		memcpy(state_mem, mem, sizeof mem);
 		p.n = 0;
-		asm_lddw(&p, 0, 0xDEADBEEFDEADBEEFull);	/* overwritten */
+		asm_lddw(&p, 0, 0xDEADBEEFDEADBEEFull); /* overwritten */
 		asm_emit(&p, cases[i].op, 0, 2, cases[i].off, 0);
 		emit_exit(&p);
 		if (run_r0(&p) != cases[i].want)
@@ -619,9 +652,9 @@ test_read_only_regions_load(void **state)
 	ctx_mem[4] = 0x21;
 	ctx_mem[5] = 0x43;
 	rodata_mem[60] = 0x05;
-	asm_emit(&p, M_MEM | Z_H | C_LDX, 0, 1, 4, 0);	/* r0 = 0x4321 */
+	asm_emit(&p, M_MEM | Z_H | C_LDX, 0, 1, 4, 0); /* r0 = 0x4321 */
 	asm_lddw(&p, 3, VM_RODATA_BASE);
-	asm_emit(&p, M_MEM | Z_W | C_LDX, 4, 3, 60, 0);	/* r4 = 5 */
+	asm_emit(&p, M_MEM | Z_W | C_LDX, 4, 3, 60, 0); /* r4 = 5 */
 	asm_emit(&p, A_ADD | S_X | C_ALU64, 0, 4, 0, 0);
 	emit_exit(&p);
 	assert_int_equal(run_r0(&p), 0x4326);
@@ -703,7 +736,7 @@ test_fault_store_past_stack(void **state)
 	(void)state;
 	/* Above the top: offset 4096 of a 4096-byte region. */
 	asm_emit(&p, A_MOV | S_X | C_ALU64, 3, 10, 0, 0);
-	asm_emit(&p, M_MEM | Z_B | C_ST, 10, 0, -1, 1);	/* dirties the stack */
+	asm_emit(&p, M_MEM | Z_B | C_ST, 10, 0, -1, 1); /* dirties the stack */
 	asm_emit(&p, M_MEM | Z_W | C_ST, 3, 0, 0, 1);
 	emit_exit(&p);
 	expect_fault(&p, VM_FAULT_STORE, 2, VM_STACK_BASE + VM_STACK_SIZE);
@@ -789,10 +822,10 @@ test_vm_mem(void **state)
 	    state_mem);
 	assert_ptr_equal(vm_mem(&m, VM_STATE_BASE + 8, 0, 0), state_mem + 8);
 	assert_null(vm_mem(&m, VM_STATE_BASE + 1, VM_STATE_SIZE, 0));
-	assert_null(vm_mem(&m, VM_STATE_BASE, UINT64_MAX, 0));	/* no wrap */
-	assert_null(vm_mem(&m, VM_CTX_BASE, 4, 1));		/* read-only */
+	assert_null(vm_mem(&m, VM_STATE_BASE, UINT64_MAX, 0)); /* no wrap */
+	assert_null(vm_mem(&m, VM_CTX_BASE, 4, 1));            /* read-only */
 	assert_ptr_equal(vm_mem(&m, VM_CTX_BASE + 28, 4, 0), ctx_mem + 28);
-	assert_null(vm_mem(&m, 0, 1, 0));			/* region 0 */
+	assert_null(vm_mem(&m, 0, 1, 0)); /* region 0 */
 	assert_null(vm_mem(&m, 6ull << VM_REGION_SHIFT, 1, 0));
 	assert_null(vm_mem(&m, VM_STATE_BASE | 1ull << 40, 1, 0));
 	m.region[VM_REGION_HEAP].host = NULL;
@@ -816,12 +849,13 @@ test_local_call(void **state)
 
 	(void)state;
 	for (int i = 0; i < 4; i++)
-		asm_emit(&p, A_MOV | S_K | C_ALU64, (uint8_t)(6 + i), 0, 0, 1 + i);
+		asm_emit(&p, A_MOV | S_K | C_ALU64, (uint8_t)(6 + i), 0, 0,
+		    1 + i);
 	asm_emit(&p, A_MOV | S_K | C_ALU64, 1, 0, 0, 10);
 	asm_emit(&p, M_MEM | Z_DW | C_ST, 10, 0, -8, 0xAA);
 	asm_emit(&p, M_MEM | Z_DW | C_STX, 2, 10, 0, 0);
 	call_at = p.n;
-	asm_emit(&p, CALL_OP, 0, 1, 0, 0);		/* imm patched below */
+	asm_emit(&p, CALL_OP, 0, 1, 0, 0); /* imm patched below */
 	for (int i = 0; i < 4; i++)
 		asm_emit(&p, A_ADD | S_X | C_ALU64, 0, (uint8_t)(6 + i), 0, 0);
 	asm_emit(&p, M_MEM | Z_DW | C_LDX, 3, 10, -8, 0);
@@ -902,8 +936,7 @@ helper_sum(struct vm_machine *m, const uint64_t args[5], uint64_t *ret)
 {
 	(void)m;
 	helper_calls++;
-	*ret = args[0] + 2 * args[1] + 3 * args[2] + 4 * args[3] +
-	    5 * args[4];
+	*ret = args[0] + 2 * args[1] + 3 * args[2] + 4 * args[3] + 5 * args[4];
 	return VM_CALL_OK;
 }
 
@@ -1024,7 +1057,7 @@ test_helper_stop_and_fault(void **state)
 	assert_int_equal(res.exit, VM_EXIT_STOPPED);
 	assert_int_equal(res.fault, VM_FAULT_NONE);
 	assert_int_equal(res.fault_pc, 1);
-	assert_int_equal(res.r0, 5);		/* the stopped call sets none */
+	assert_int_equal(res.r0, 5); /* the stopped call sets none */
 
 	p.code[1 * 8 + 4] = 3;
 	run(&p, 0, 1u << 3, 100, &res);
@@ -1044,7 +1077,7 @@ test_helper_not_granted_at_run_time(void **state)
 	(void)state;
 	helpers_install();
 	sum_program(&p);
-	p.code[5 * 8 + 4] = 5;		/* helper 5: granted, not in table */
+	p.code[5 * 8 + 4] = 5; /* helper 5: granted, not in table */
 	run(&p, 0, 1u << 5, 100, &res);
 	assert_int_equal(res.exit, VM_EXIT_FAULT);
 	assert_int_equal(res.fault, VM_FAULT_NOT_GRANTED);
@@ -1052,7 +1085,7 @@ test_helper_not_granted_at_run_time(void **state)
 
 	sum_program(&p);
 	load(&p, 0, 1u << 1);
-	loaded.helpers = 0;		/* the bit cleared after verifying */
+	loaded.helpers = 0; /* the bit cleared after verifying */
 	machine(&m, 100);
 	run_loaded(&m, &res);
 	assert_int_equal(res.fault, VM_FAULT_NOT_GRANTED);
@@ -1207,8 +1240,8 @@ below(uint32_t n)
 static int32_t
 rnd_imm(void)
 {
-	static const int32_t edge[] = { 0, 1, -1, 2, INT32_MIN, INT32_MAX,
-		31, 32, 63, 64, 16, 8 };
+	static const int32_t edge[] = { 0, 1, -1, 2, INT32_MIN, INT32_MAX, 31,
+		32, 63, 64, 16, 8 };
 
 	if (below(2))
 		return edge[below(sizeof edge / sizeof edge[0])];
@@ -1234,8 +1267,8 @@ struct gitem {
 	uint8_t op, dst, src;
 	int16_t off;
 	int32_t imm;
-	uint64_t wide;		/* lddw's value */
-	int target;		/* item index, or -1 */
+	uint64_t wide; /* lddw's value */
+	int target;    /* item index, or -1 */
 };
 
 #define GEN_MAX 200
@@ -1262,8 +1295,9 @@ gen_lddw(struct gen *g, uint8_t dst, uint64_t v)
 static void
 gen_alu(struct gen *g)
 {
-	uint8_t cls = below(2) ? C_ALU64 : C_ALU, code = (uint8_t)(below(14) <<
-	    4), dst = (uint8_t)below(8), x = (uint8_t)below(2);
+	uint8_t cls = below(2) ? C_ALU64 : C_ALU,
+		code = (uint8_t)(below(14) << 4), dst = (uint8_t)below(8),
+		x = (uint8_t)below(2);
 	int16_t off = 0;
 
 	if (code == A_NEG) {
@@ -1273,8 +1307,9 @@ gen_alu(struct gen *g)
 	if (code == A_END) {
 		static const int32_t widths[3] = { 16, 32, 64 };
 
-		gen_add(g, (uint8_t)(code | (cls == C_ALU && x ? S_X : 0) |
-		    cls), dst, 0, 0, widths[below(3)]);
+		gen_add(g,
+		    (uint8_t)(code | (cls == C_ALU && x ? S_X : 0) | cls), dst,
+		    0, 0, widths[below(3)]);
 		return;
 	}
 	if (code == A_DIV || code == A_MOD)
@@ -1306,11 +1341,11 @@ gen_mem(struct gen *g)
 		ld = (uint8_t)(M_MEMSX | sizes[z] | C_LDX);
 	if (kind <= 2) {
 		off = (int16_t)(below(4) == 0 ? 30 - sz + below(8) :
-		    below((uint32_t)(33 - sz)));
+						below((uint32_t)(33 - sz)));
 		gen_add(g, ld, (uint8_t)below(8), 9, off, 0);
 	} else if (kind <= 5) {
 		off = (int16_t)(below(50) == 0 ? 120 + below(9) :
-		    below((uint32_t)(65 - sz)));
+						 below((uint32_t)(65 - sz)));
 		if (below(2))
 			gen_add(g, (uint8_t)(M_MEM | sizes[z] | C_ST), 8, 0,
 			    off, rnd_imm());
@@ -1321,8 +1356,9 @@ gen_mem(struct gen *g)
 		off = (int16_t)below((uint32_t)(129 - sz));
 		gen_add(g, ld, (uint8_t)below(8), 8, off, 0);
 	} else if (kind <= 8) {
-		off = (int16_t)(-(int)below((uint32_t)(VM_FRAME_SIZE - sz + 1)) -
-		    sz);
+		off =
+		    (int16_t)(-(int)below((uint32_t)(VM_FRAME_SIZE - sz + 1)) -
+			sz);
 		switch (below(3)) {
 		case 0:
 			gen_add(g, ld, (uint8_t)below(8), 10, off, 0);
@@ -1462,7 +1498,8 @@ gen_program(struct gen *g, struct bpf_asm *p)
 	while (g->n < main_last - 8)
 		gen_alu(g);
 	for (uint8_t r = 0; r < 8; r++)
-		gen_add(g, M_MEM | Z_DW | C_STX, 8, r, (int16_t)(64 + 8 * r), 0);
+		gen_add(g, M_MEM | Z_DW | C_STX, 8, r, (int16_t)(64 + 8 * r),
+		    0);
 	gen_add(g, EXIT_OP, 0, 0, 0, 0);
 	if (f1 >= 0) {
 		gen_body(g, f1, f1_last - f1, f1_last, f2);
@@ -1580,19 +1617,21 @@ test_differential(void **state)
 		    res.insns != want.used - want.helper_gas ||
 		    memcmp(state_mem, ref_state, sizeof state_mem) != 0)
 			fail_msg("program %d (%u slots): vm exit %d fault %d"
-			    " pc %u r0 0x%llx gas %llu; reference exit %d"
-			    " fault %d pc %u r0 0x%llx gas %llu%s", t, p.n,
-			    res.exit, res.fault, res.fault_pc,
+				 " pc %u r0 0x%llx gas %llu; reference exit %d"
+				 " fault %d pc %u r0 0x%llx gas %llu%s",
+			    t, p.n, res.exit, res.fault, res.fault_pc,
 			    (unsigned long long)res.r0,
 			    (unsigned long long)res.gas_used, want.exit,
 			    want.fault, want.pc, (unsigned long long)want.r0,
 			    (unsigned long long)want.used,
 			    memcmp(state_mem, ref_state, sizeof state_mem) ?
-			    "; state differs" : "");
+				"; state differs" :
+				"");
 		exits[res.exit]++;
 	}
 	print_message("differential: %u done, %u out of gas, %u stopped,"
-	    " %u faulted\n", exits[0], exits[1], exits[2], exits[3]);
+		      " %u faulted\n",
+	    exits[0], exits[1], exits[2], exits[3]);
 	/* The mix is meaningful: most finish, and every ending is seen. */
 	assert_true(exits[VM_EXIT_DONE] > DIFF_PROGRAMS / 4);
 	for (int e = 0; e < 4; e++)
@@ -1614,7 +1653,8 @@ main(void)
 		cmocka_unit_test_setup(test_stores_all_sizes, setup),
 		cmocka_unit_test_setup(test_loads_all_sizes, setup),
 		cmocka_unit_test_setup(test_read_only_regions_load, setup),
-		cmocka_unit_test_setup(test_stack_round_trip_and_cleared, setup),
+		cmocka_unit_test_setup(test_stack_round_trip_and_cleared,
+		    setup),
 		cmocka_unit_test_setup(test_fault_out_of_bounds_load, setup),
 		cmocka_unit_test_setup(test_fault_store_read_only, setup),
 		cmocka_unit_test_setup(test_fault_store_past_stack, setup),

@@ -24,23 +24,23 @@ emit(uint8_t op, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 }
 
 /* Opcodes by their RFC 9669 encoding. */
-#define MOV64_K		0xb7
-#define MOV64_X		0xbf
-#define ADD64_K		0x07
-#define ADD64_X		0x0f
-#define ADD32_K		0x04
-#define LDDW		0x18
-#define LDXDW		0x79
-#define LDXB		0x71
-#define STB		0x72
-#define STDW		0x7a
-#define STXDW		0x7b
-#define JA		0x05
-#define JA32		0x06
-#define JEQ_K		0x15
-#define JEQ_X		0x1d
-#define CALL		0x85
-#define EXIT		0x95
+#define MOV64_K 0xb7
+#define MOV64_X 0xbf
+#define ADD64_K 0x07
+#define ADD64_X 0x0f
+#define ADD32_K 0x04
+#define LDDW    0x18
+#define LDXDW   0x79
+#define LDXB    0x71
+#define STB     0x72
+#define STDW    0x7a
+#define STXDW   0x7b
+#define JA      0x05
+#define JA32    0x06
+#define JEQ_K   0x15
+#define JEQ_X   0x1d
+#define CALL    0x85
+#define EXIT    0x95
 
 static void
 mov(uint8_t dst, int32_t imm)
@@ -81,8 +81,9 @@ expect_reject_at(uint32_t entry, uint32_t helpers, enum vm_reject why,
 	if (err.reject != why || err.insn != insn ||
 	    strstr(err.reason, reason) == NULL)
 		fail_msg("got %s at slot %u \"%s\"; want %s at slot %u"
-		    " \"...%s...\"", vm_reject_name(err.reject), err.insn,
-		    err.reason, vm_reject_name(why), insn, reason);
+			 " \"...%s...\"",
+		    vm_reject_name(err.reject), err.insn, err.reason,
+		    vm_reject_name(why), insn, reason);
 	assert_true(strlen(err.reason) < sizeof err.reason);
 }
 
@@ -131,7 +132,7 @@ test_reject_length(void **state)
 	p.code[(VM_INSNS_MAX - 1) * 8] = EXIT;
 	p.code[(VM_INSNS_MAX - 1) * 8 + 4] = 0;
 	p.code[(VM_INSNS_MAX - 1) * 8 + 5] = 0;
-	expect_accept();	/* exactly VM_INSNS_MAX */
+	expect_accept(); /* exactly VM_INSNS_MAX */
 }
 
 static void
@@ -140,7 +141,8 @@ test_reject_entry(void **state)
 	(void)state;
 	mov(0, 1);
 	ret();
-	expect_reject_at(2, 0, VM_REJECT_ENTRY, 2, "entry slot 2, outside 0..1");
+	expect_reject_at(2, 0, VM_REJECT_ENTRY, 2,
+	    "entry slot 2, outside 0..1");
 	expect_reject_at(UINT32_MAX, 0, VM_REJECT_ENTRY, UINT32_MAX,
 	    "outside 0..1");
 	reset();
@@ -163,11 +165,11 @@ test_reject_fallthrough(void **state)
 
 	/* A callee that runs into the next function. */
 	reset();
-	emit(CALL, 0, 1, 0, 1);		/* call slot 2 */
+	emit(CALL, 0, 1, 0, 1); /* call slot 2 */
 	ret();
-	mov(0, 3);			/* slot 2: f, no exit */
-	emit(CALL, 0, 1, 0, 0);		/* call slot 4 */
-	ret();				/* slot 4: g */
+	mov(0, 3);              /* slot 2: f, no exit */
+	emit(CALL, 0, 1, 0, 0); /* call slot 4 */
+	ret();                  /* slot 4: g */
 	expect_reject(VM_REJECT_FALLTHROUGH, 3, "function at slot 2");
 
 	/* An lddw as the last instruction (its second slot last). */
@@ -185,7 +187,7 @@ test_reject_fallthrough(void **state)
 	reset();
 	mov(0, 0);
 	mov(0, 1);
-	ret();				/* slot 2: the entry */
+	ret(); /* slot 2: the entry */
 	expect_reject_at(2, 0, VM_REJECT_FALLTHROUGH, 1, "function at slot 0");
 }
 
@@ -209,20 +211,20 @@ test_reject_opcode(void **state)
 		{ 0x18, 6, "lddw src 6" },
 		{ 0xff, 0, "opcode 0xff is not in the instruction set" },
 		{ 0x00, 0, "opcode 0x00 is not in the instruction set" },
-		{ 0x8c, 0, "opcode 0x8c" },	/* neg32 with X */
-		{ 0x8f, 0, "opcode 0x8f" },	/* neg64 with X */
-		{ 0xdf, 0, "opcode 0xdf" },	/* ALU64 END, s bit set */
-		{ 0xe7, 0, "opcode 0xe7" },	/* ALU64 code 0xe */
-		{ 0x99, 0, "opcode 0x99" },	/* LDX MEMSX DW */
-		{ 0x86, 0, "opcode 0x86" },	/* JMP32 call */
-		{ 0x96, 0, "opcode 0x96" },	/* JMP32 exit */
-		{ 0x9d, 0, "opcode 0x9d" },	/* exit X */
-		{ 0x0d, 0, "opcode 0x0d" },	/* ja X */
-		{ 0x0e, 0, "opcode 0x0e" },	/* ja32 X */
-		{ 0xe5, 0, "opcode 0xe5" },	/* JMP code 0xe */
-		{ 0x62 | 0x80, 0, "opcode 0xe2" },	/* ST mode 7 */
-		{ 0x83, 0, "opcode 0x83" },	/* STX MEMSX */
-		{ 0x10, 0, "opcode 0x10" },	/* LD IMM B */
+		{ 0x8c, 0, "opcode 0x8c" },        /* neg32 with X */
+		{ 0x8f, 0, "opcode 0x8f" },        /* neg64 with X */
+		{ 0xdf, 0, "opcode 0xdf" },        /* ALU64 END, s bit set */
+		{ 0xe7, 0, "opcode 0xe7" },        /* ALU64 code 0xe */
+		{ 0x99, 0, "opcode 0x99" },        /* LDX MEMSX DW */
+		{ 0x86, 0, "opcode 0x86" },        /* JMP32 call */
+		{ 0x96, 0, "opcode 0x96" },        /* JMP32 exit */
+		{ 0x9d, 0, "opcode 0x9d" },        /* exit X */
+		{ 0x0d, 0, "opcode 0x0d" },        /* ja X */
+		{ 0x0e, 0, "opcode 0x0e" },        /* ja32 X */
+		{ 0xe5, 0, "opcode 0xe5" },        /* JMP code 0xe */
+		{ 0x62 | 0x80, 0, "opcode 0xe2" }, /* ST mode 7 */
+		{ 0x83, 0, "opcode 0x83" },        /* STX MEMSX */
+		{ 0x10, 0, "opcode 0x10" },        /* LD IMM B */
 	};
 
 	(void)state;
@@ -250,8 +252,10 @@ test_reject_reserved(void **state)
 		{ ADD64_K, 1, 0, 1, 1, "opcode 0x07 has off 1 (unused" },
 		{ 0x3f, 1, 2, 2, 0, "opcode 0x3f has off 2 (0, or 1 for" },
 		{ 0x97, 1, 0, -1, 3, "opcode 0x97 has off -1" },
-		{ MOV64_X, 1, 2, 7, 0, "(movsx) has off 7 (must be 8, 16 or 32)" },
-		{ 0xbc, 1, 2, 32, 0, "0xbc (movsx) has off 32 (must be 8, 16)" },
+		{ MOV64_X, 1, 2, 7, 0,
+		    "(movsx) has off 7 (must be 8, 16 or 32)" },
+		{ 0xbc, 1, 2, 32, 0,
+		    "0xbc (movsx) has off 32 (must be 8, 16)" },
 		{ MOV64_K, 1, 0, 8, 0, "opcode 0xb7 has off 8 (unused" },
 		{ 0xd4, 1, 0, 0, 24, "(byte swap) has width 24" },
 		{ 0xd7, 1, 0, 0, 0, "(byte swap) has width 0" },
@@ -277,7 +281,7 @@ test_reject_reserved(void **state)
 		mov(0, 0);
 		emit(cases[i].op, cases[i].dst, cases[i].src, cases[i].off,
 		    cases[i].imm);
-		emit(0, 0, 0, 0, 0);	/* an lddw's second slot */
+		emit(0, 0, 0, 0, 0); /* an lddw's second slot */
 		ret();
 		expect_reject(VM_REJECT_RESERVED, 1, cases[i].reason);
 	}
@@ -397,19 +401,19 @@ test_reject_jump(void **state)
 
 	/* Out of its function, into a callee (slot 4). */
 	reset();
-	emit(CALL, 0, 1, 0, 3);		/* call slot 4 */
-	emit(JEQ_K, 1, 0, 2, 0);	/* to slot 4 */
+	emit(CALL, 0, 1, 0, 3);  /* call slot 4 */
+	emit(JEQ_K, 1, 0, 2, 0); /* to slot 4 */
 	mov(0, 1);
 	ret();
-	ret();				/* slot 4: f */
+	ret(); /* slot 4: f */
 	expect_reject(VM_REJECT_JUMP, 1,
 	    "jump to slot 4 leaves its function (slots 0..3)");
 
 	/* Out of a callee, back into its caller. */
 	reset();
-	emit(CALL, 0, 1, 0, 1);		/* call slot 2 */
+	emit(CALL, 0, 1, 0, 1); /* call slot 2 */
 	ret();
-	emit(JA, 0, 0, -3, 0);		/* slot 2: to slot 0 */
+	emit(JA, 0, 0, -3, 0); /* slot 2: to slot 0 */
 	expect_reject(VM_REJECT_JUMP, 2,
 	    "jump to slot 0 leaves its function (slots 2..2)");
 }
@@ -425,7 +429,8 @@ test_reject_helper(void **state)
 	    "helper 13 is not granted (granted mask 0x0036)");
 	expect_accept_at(0, 1u << 13);
 	p.code[1 * 8 + 4] = 0;
-	expect_reject(VM_REJECT_HELPER, 1, "helper 0 is unknown (ids are 1..14)");
+	expect_reject(VM_REJECT_HELPER, 1,
+	    "helper 0 is unknown (ids are 1..14)");
 	p.code[1 * 8 + 4] = VM_HELPERS_MAX;
 	expect_reject(VM_REJECT_HELPER, 1, "helper 15 is unknown");
 	/* A mask bit above the known helpers grants nothing. */
@@ -449,7 +454,7 @@ test_reject_call(void **state)
 
 	/* Into an lddw's second slot. */
 	reset();
-	emit(CALL, 0, 1, 0, 2);		/* slot 3 */
+	emit(CALL, 0, 1, 0, 2); /* slot 3 */
 	ret();
 	lddw(0, 1);
 	ret();
@@ -458,19 +463,19 @@ test_reject_call(void **state)
 
 	/* Recursion: f calls itself. */
 	reset();
-	emit(CALL, 0, 1, 0, 1);		/* slot 2 */
+	emit(CALL, 0, 1, 0, 1); /* slot 2 */
 	ret();
-	emit(CALL, 0, 1, 0, -1);	/* slot 2: call slot 2 */
+	emit(CALL, 0, 1, 0, -1); /* slot 2: call slot 2 */
 	ret();
 	expect_reject(VM_REJECT_CALL, 2, "call to slot 2 is recursive");
 
 	/* Mutual recursion: main -> f -> g -> f. */
 	reset();
-	emit(CALL, 0, 1, 0, 1);		/* f = 2 */
+	emit(CALL, 0, 1, 0, 1); /* f = 2 */
 	ret();
-	emit(CALL, 0, 1, 0, 1);		/* slot 2, f: g = 4 */
+	emit(CALL, 0, 1, 0, 1); /* slot 2, f: g = 4 */
 	ret();
-	emit(CALL, 0, 1, 0, -3);	/* slot 4, g: f = 2 */
+	emit(CALL, 0, 1, 0, -3); /* slot 4, g: f = 2 */
 	ret();
 	expect_reject(VM_REJECT_CALL, 4, "call to slot 2 is recursive");
 
@@ -491,13 +496,13 @@ test_reject_call(void **state)
 	 * calls g again one frame deeper (9).
 	 */
 	reset();
-	emit(CALL, 0, 1, 0, 4);		/* slot 0: g = 5 */
-	emit(CALL, 0, 1, 0, 1);		/* slot 1: x = 3 */
+	emit(CALL, 0, 1, 0, 4); /* slot 0: g = 5 */
+	emit(CALL, 0, 1, 0, 1); /* slot 1: x = 3 */
 	ret();
-	emit(CALL, 0, 1, 0, 1);		/* slot 3, x: g = 5 */
+	emit(CALL, 0, 1, 0, 1); /* slot 3, x: g = 5 */
 	ret();
 	for (int k = 0; k < VM_CALL_DEPTH_MAX - 2; k++) {
-		emit(CALL, 0, 1, 0, 1);	/* slot 5 + 2k */
+		emit(CALL, 0, 1, 0, 1); /* slot 5 + 2k */
 		ret();
 	}
 	ret();
@@ -518,7 +523,7 @@ test_reject_stack(void **state)
 	expect_reject(VM_REJECT_STACK, 0, "off 0, size 8");
 	reset();
 	mov(0, 0);
-	emit(STDW, 10, 0, -4, 1);	/* 8 bytes at -4 run past r10 */
+	emit(STDW, 10, 0, -4, 1); /* 8 bytes at -4 run past r10 */
 	ret();
 	expect_reject(VM_REJECT_STACK, 1, "off -4, size 8");
 	reset();
@@ -566,8 +571,8 @@ test_accept_edges(void **state)
 
 	/* A jump to the slot right after an lddw, and one to the lddw. */
 	reset();
-	emit(JEQ_K, 1, 0, 3, 0);	/* slot 4 */
-	emit(JEQ_K, 1, 0, 0, 0);	/* slot 2 */
+	emit(JEQ_K, 1, 0, 3, 0); /* slot 4 */
+	emit(JEQ_K, 1, 0, 0, 0); /* slot 2 */
 	lddw(0, 1);
 	ret();
 	expect_accept();
@@ -583,13 +588,13 @@ test_accept_edges(void **state)
 
 	/* The same function called from many places is not recursion. */
 	reset();
-	emit(CALL, 0, 1, 0, 3);		/* f = 4 */
-	emit(CALL, 0, 1, 0, 2);		/* f */
-	emit(CALL, 0, 1, 0, 3);		/* g = 6 */
+	emit(CALL, 0, 1, 0, 3); /* f = 4 */
+	emit(CALL, 0, 1, 0, 2); /* f */
+	emit(CALL, 0, 1, 0, 3); /* g = 6 */
 	ret();
-	emit(CALL, 0, 1, 0, 1);		/* slot 4, f: g */
+	emit(CALL, 0, 1, 0, 1); /* slot 4, f: g */
 	ret();
-	ret();				/* slot 6, g */
+	ret(); /* slot 6, g */
 	expect_accept();
 
 	/* A long forward gotol inside one big function. */
@@ -631,7 +636,8 @@ test_load_blocks(void **state)
 	emit(0x55, 1, 0, -3, 0);
 	ret();
 	assert_int_equal(vm_load(&prog, p.code, p.n, 0, 0, pool, 8, &used,
-	    &err), 0);
+			     &err),
+	    0);
 	assert_int_equal(used, 6);
 	assert_int_equal(prog.num_insns, 6);
 	assert_ptr_equal(prog.insns, pool);
@@ -652,12 +658,13 @@ test_load_blocks(void **state)
 	/* An lddw is one instruction of its block; a call ends one. */
 	reset();
 	lddw(0, 0xAABBCCDD00112233ull);
-	emit(CALL, 0, 1, 0, 1);		/* f = 4 */
+	emit(CALL, 0, 1, 0, 1); /* f = 4 */
 	ret();
 	ret();
 	assert_int_equal(vm_load(&prog, p.code, p.n, 0, 0, pool, 8, &used,
-	    &err), 0);
-	assert_int_equal(pool[0].block_cost, 2);	/* lddw, call */
+			     &err),
+	    0);
+	assert_int_equal(pool[0].block_cost, 2); /* lddw, call */
 	assert_true(pool[0].imm == 0xAABBCCDD00112233ull);
 	assert_int_equal(pool[2].op, VM_OP_CALL_LOCAL);
 	assert_int_equal(pool[2].imm, 4);
@@ -678,10 +685,12 @@ test_load_errors(void **state)
 		mov(0, i);
 	ret();
 	assert_int_equal(vm_load(&prog, p.code, p.n, 0, 0, pool, 4, &used,
-	    &err), -CELL_E_NOSPACE);
+			     &err),
+	    -CELL_E_NOSPACE);
 	p.code[4 * 8] = 0xdb;
 	assert_int_equal(vm_load(&prog, p.code, p.n, 0, 0, pool, 4, &used,
-	    &err), -CELL_E_RANGE);
+			     &err),
+	    -CELL_E_RANGE);
 	assert_int_equal(err.reject, VM_REJECT_OPCODE);
 	assert_int_equal(err.insn, 4);
 	/* No error struct is fine too. */

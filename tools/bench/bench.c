@@ -21,18 +21,17 @@
  * "min", "max".
  */
 #include <math.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "bpf_elf.h"
 #include "cell.h"
@@ -283,7 +282,8 @@ static volatile uint32_t sink;
 static void
 bench_codec(uint32_t len, int maced)
 {
-	static uint8_t payload[1024], frame[PARCEL_FRAME_MAX], copy[PARCEL_FRAME_MAX];
+	static uint8_t payload[1024], frame[PARCEL_FRAME_MAX],
+	    copy[PARCEL_FRAME_MAX];
 	const struct parcel_mac *mac = maced ? trust_parcel_mac() : NULL;
 	double ours[REPEATS], base[REPEATS];
 	const int iters = (maced ? 20000 : 500000) / scale;
@@ -352,7 +352,8 @@ bench_crypto(int hmac, int accel, size_t len)
 		t0 = now();
 		for (int i = 0; i < iters; i++) {
 			if (hmac)
-				HMAC(EVP_sha256(), "key", 3, buf, len, out, &olen);
+				HMAC(EVP_sha256(), "key", 3, buf, len, out,
+				    &olen);
 			else
 				EVP_Digest(buf, len, out, &olen, EVP_sha256(),
 				    NULL);
@@ -374,7 +375,7 @@ bench_crypto(int hmac, int accel, size_t len)
  * them; the key objects made beforehand) over the same 64 signatures of
  * 0..252-byte messages under 64 keys, all signed by OpenSSL.
  */
-#define ED_CASES	64
+#define ED_CASES 64
 
 static void
 bench_ed25519(void)
@@ -423,8 +424,9 @@ bench_ed25519(void)
 				EVP_MD_CTX *c = EVP_MD_CTX_new();
 
 				if (EVP_DigestVerifyInit(c, NULL, NULL, NULL,
-				    key[i]) != 1 || EVP_DigestVerify(c, sig[i],
-				    64, msg[i], len[i]) != 1)
+					key[i]) != 1 ||
+				    EVP_DigestVerify(c, sig[i], 64, msg[i],
+					len[i]) != 1)
 					bad = 1;
 				EVP_MD_CTX_free(c);
 			}
@@ -471,9 +473,11 @@ bench_bridge(int traced)
 		}
 		base[r] = (now() - t0) / iters * 1e9;
 	}
-	emit(traced ? "IRQ bridge raise to delivery, with its OBS trace record" :
-	    "IRQ bridge raise to delivery", summarize(ours, repeats), "ns/event",
-	    "an empty loop", summarize(base, repeats));
+	emit(traced ?
+		"IRQ bridge raise to delivery, with its OBS trace record" :
+		"IRQ bridge raise to delivery",
+	    summarize(ours, repeats), "ns/event", "an empty loop",
+	    summarize(base, repeats));
 	obs_tracing(1);
 	hosted_console_to(1);
 }
@@ -496,7 +500,8 @@ bench_kv(const char *path)
 	unlink(path);
 	if (hosted_blk_open(path) != 0 || disk_open(&d, blk_hal()) != 0 ||
 	    kv_open(&kv, blk_hal(), d.kv) != 0) {
-		fprintf(stderr, "bench: cannot set up a KV store on %s\n", path);
+		fprintf(stderr, "bench: cannot set up a KV store on %s\n",
+		    path);
 		exit(1);
 	}
 	for (int r = 0; r < repeats; r++) {
@@ -504,7 +509,8 @@ bench_kv(const char *path)
 		for (int i = 0; i < puts; i++) {
 			snprintf(key, sizeof key, "k%d", i % 20);
 			int n = snprintf(value, sizeof value, "value %d", i);
-			if (kv_put(&kv, "bench", key, value, (uint32_t)n) != 0) {
+			if (kv_put(&kv, "bench", key, value, (uint32_t)n) !=
+			    0) {
 				fprintf(stderr, "bench: a put failed\n");
 				exit(1);
 			}
@@ -594,8 +600,8 @@ bench_signal_rtt(void)
 /* ---- the gene VM against native code ---- */
 
 /* The interpreters bench vm compares (tools/bench/vm/). */
-typedef void (*vm_run_fn)(const struct vm_prog *, struct vm_machine *,
-    uint64_t, uint64_t, struct vm_result *);
+typedef void (*vm_run_fn)(const struct vm_prog *, struct vm_machine *, uint64_t,
+    uint64_t, struct vm_result *);
 void vm_run_switch(const struct vm_prog *, struct vm_machine *, uint64_t,
     uint64_t, struct vm_result *);
 void vm_run_nogas(const struct vm_prog *, struct vm_machine *, uint64_t,
@@ -669,7 +675,7 @@ load_gene(const char *dir, const char *name, struct vm_insn *pool)
 	fclose(f);
 	if (bpf_elf_load(file, n, "gene", &obj, msg, sizeof msg) < 0 ||
 	    vm_load(&prog, obj.code, obj.insn_count, obj.entry, 0, pool,
-	    VM_INSNS_MAX, &used, &err) < 0) {
+		VM_INSNS_MAX, &used, &err) < 0) {
 		fprintf(stderr, "bench: %s: %s%s\n", path, msg, err.reason);
 		exit(1);
 	}
@@ -692,10 +698,12 @@ vm_time(vm_run_fn run, const struct vm_prog *prog, uint32_t rounds,
 	ctx.arg0 = rounds;
 	ctx.arg1 = seed;
 	memset(state, 0, VM_STATE_SIZE);
-	m.region[VM_REGION_CTX] = (struct vm_region){ (uint8_t *)&ctx,
-	    sizeof ctx, 0 };
-	m.region[VM_REGION_STATE] = (struct vm_region){ state, VM_STATE_SIZE, 1 };
-	m.region[VM_REGION_STACK] = (struct vm_region){ stack, VM_STACK_SIZE, 1 };
+	m.region[VM_REGION_CTX] =
+	    (struct vm_region){ (uint8_t *)&ctx, sizeof ctx, 0 };
+	m.region[VM_REGION_STATE] =
+	    (struct vm_region){ state, VM_STATE_SIZE, 1 };
+	m.region[VM_REGION_STACK] =
+	    (struct vm_region){ stack, VM_STACK_SIZE, 1 };
 	m.gas = UINT64_MAX;
 	t0 = now();
 	run(prog, &m, VM_CTX_BASE, VM_STATE_BASE, res);
@@ -720,7 +728,7 @@ bench_vm(const char *dir)
 		load_gene(dir, "loop_mem", pool[1]),
 	};
 	const uint32_t rounds[2] = { 2000000u / (uint32_t)scale,
-	    20000u / (uint32_t)scale };
+		20000u / (uint32_t)scale };
 	double vm_s[REPEATS], nat_s[REPEATS], ips[REPEATS];
 	uint8_t state[VM_STATE_SIZE];
 	struct vm_result res;
@@ -750,13 +758,14 @@ bench_vm(const char *dir)
 		else
 			memcpy(want, &ms, sizeof ms);
 		for (size_t v = 0; v < sizeof variants / sizeof variants[0];
-		    v++) {
+		     v++) {
 			for (int r = 0; r < repeats; r++) {
 				vm_s[r] = vm_time(variants[v].run, &progs[g],
 				    rounds[g], 1, state, &res);
 				if (res.exit != VM_EXIT_DONE ||
 				    memcmp(state, want, sizeof want) != 0) {
-					fprintf(stderr, "bench: %s gave another "
+					fprintf(stderr,
+					    "bench: %s gave another "
 					    "result than native code\n",
 					    variants[v].name);
 					exit(1);
@@ -782,11 +791,13 @@ bench_vm(const char *dir)
 static void
 usage(FILE *f)
 {
-	fputs("usage: bench [--quick] [all|boots|codec|crypto|bridge|sigrtt]\n"
+	fputs(
+	    "usage: bench [--quick] [all|boots|codec|crypto|bridge|sigrtt]\n"
 	    "       bench [--quick] vm GENE-DIR | kv DISK-FILE\n"
 	    "       bench signals PID SECONDS\n"
 	    "One JSON object a line on stdout (tools/bench/bench.sh runs it);\n"
-	    "--quick runs each figure once with tiny counts (for a test).\n", f);
+	    "--quick runs each figure once with tiny counts (for a test).\n",
+	    f);
 }
 
 int
@@ -814,8 +825,9 @@ main(int argc, char **argv)
 	only = argc > 1 ? argv[1] : "all";
 	all = strcmp(only, "all") == 0;
 	if ((all || strcmp(only, "boots") == 0 || strcmp(only, "codec") == 0 ||
-	    strcmp(only, "crypto") == 0 || strcmp(only, "bridge") == 0 ||
-	    strcmp(only, "sigrtt") == 0) && argc > 2) {
+		strcmp(only, "crypto") == 0 || strcmp(only, "bridge") == 0 ||
+		strcmp(only, "sigrtt") == 0) &&
+	    argc > 2) {
 		fprintf(stderr, "bench: %s takes no argument\n", only);
 		return 2;
 	}

@@ -26,6 +26,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,11 +37,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/objects.h>
-#include <openssl/pem.h>
 
 #include "bootinfo.h"
 #include "byteorder.h"
@@ -47,16 +46,16 @@
 #include "cellos/rotation.h"
 #include "crypto.h"
 #include "ed25519.h"
+#include "outfile.h"
 #include "package_codec.h"
 #include "pbin_codec.h"
 #include "rotation_codec.h"
 #include "signer.h"
-#include "outfile.h"
 
-#define EXIT_REFUSED	1
-#define EXIT_USAGE	2
+#define EXIT_REFUSED 1
+#define EXIT_USAGE   2
 /* The largest file this tool reads: a genome, a package, a key. */
-#define INPUT_MAX	(256u << 20)
+#define INPUT_MAX (256u << 20)
 
 static const char usage_text[] =
     "usage: cellos-sign COMMAND [OPTIONS]\n"
@@ -103,20 +102,19 @@ static const struct {
 	const char *name;
 	uint8_t pub[ED25519_PUBKEY_SIZE];
 } test_keys[] = {
-	{ "keys/TEST-ONLY-root.pem", {
-	    0x44, 0xd9, 0xc4, 0x91, 0x26, 0x39, 0x55, 0xf6,
-	    0x67, 0x8e, 0x5a, 0x06, 0x7d, 0xb1, 0x22, 0xd2,
-	    0xd3, 0x7e, 0x02, 0xfb, 0xf8, 0xd2, 0x8f, 0xb5,
-	    0x1e, 0x3a, 0xf8, 0xe6, 0x28, 0x34, 0x64, 0x20 } },
-	{ "keys/TEST-ONLY-next.pem", {
-	    0x57, 0xa9, 0x22, 0x07, 0x79, 0xe5, 0xce, 0xae,
-	    0x3f, 0x3b, 0x15, 0xff, 0x6a, 0xec, 0xd5, 0x05,
-	    0xc8, 0x2e, 0xa5, 0x5a, 0xe2, 0x0f, 0xf4, 0x07,
-	    0xfa, 0xa9, 0xbd, 0xb2, 0xdb, 0xdd, 0x7b, 0xe8 } },
+	{ "keys/TEST-ONLY-root.pem",
+	    { 0x44, 0xd9, 0xc4, 0x91, 0x26, 0x39, 0x55, 0xf6, 0x67, 0x8e, 0x5a,
+		0x06, 0x7d, 0xb1, 0x22, 0xd2, 0xd3, 0x7e, 0x02, 0xfb, 0xf8,
+		0xd2, 0x8f, 0xb5, 0x1e, 0x3a, 0xf8, 0xe6, 0x28, 0x34, 0x64,
+		0x20 } },
+	{ "keys/TEST-ONLY-next.pem",
+	    { 0x57, 0xa9, 0x22, 0x07, 0x79, 0xe5, 0xce, 0xae, 0x3f, 0x3b, 0x15,
+		0xff, 0x6a, 0xec, 0xd5, 0x05, 0xc8, 0x2e, 0xa5, 0x5a, 0xe2,
+		0x0f, 0xf4, 0x07, 0xfa, 0xa9, 0xbd, 0xb2, 0xdb, 0xdd, 0x7b,
+		0xe8 } },
 };
 
-static void __attribute__((format(printf, 1, 2)))
-say(const char *fmt, ...)
+static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -187,7 +185,7 @@ struct opt {
 	const char *name;
 	char shortc;
 	int takes_value;
-	const char *value;	/* the value, or "" for a flag that was given */
+	const char *value; /* the value, or "" for a flag that was given */
 };
 
 /*
@@ -211,8 +209,8 @@ parse_args(const char *cmd, int argc, char **argv, struct opt *opts,
 
 		if (only_pos || a[0] != '-' || a[1] == '\0') {
 			if (*n_pos >= max_pos)
-				return usage_error("%s: unexpected argument '%s'",
-				    cmd, a);
+				return usage_error(
+				    "%s: unexpected argument '%s'", cmd, a);
 			pos[(*n_pos)++] = a;
 			continue;
 		}
@@ -225,7 +223,8 @@ parse_args(const char *cmd, int argc, char **argv, struct opt *opts,
 		if (a[1] == '-') {
 			const char *eq = strchr(a + 2, '=');
 
-			nlen = eq != NULL ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+			nlen =
+			    eq != NULL ? (size_t)(eq - (a + 2)) : strlen(a + 2);
 			for (struct opt *p = opts; p->name != NULL; p++)
 				if (strlen(p->name) == nlen &&
 				    strncmp(p->name, a + 2, nlen) == 0)
@@ -236,7 +235,8 @@ parse_args(const char *cmd, int argc, char **argv, struct opt *opts,
 			if (eq != NULL) {
 				if (!o->takes_value)
 					return usage_error("%s: --%s takes no "
-					    "value", cmd, o->name);
+							   "value",
+					    cmd, o->name);
 				val = eq + 1;
 			}
 		} else {
@@ -244,17 +244,18 @@ parse_args(const char *cmd, int argc, char **argv, struct opt *opts,
 				if (p->shortc != 0 && p->shortc == a[1])
 					o = p;
 			if (o == NULL || (!o->takes_value && a[2] != '\0'))
-				return usage_error("%s: unknown option '%s'", cmd,
-				    a);
+				return usage_error("%s: unknown option '%s'",
+				    cmd, a);
 			if (a[2] != '\0')
 				val = a + 2;
 		}
 		if (o->value != NULL)
-			return usage_error("%s: --%s given twice", cmd, o->name);
+			return usage_error("%s: --%s given twice", cmd,
+			    o->name);
 		if (o->takes_value && val == NULL) {
 			if (i + 1 >= argc)
-				return usage_error("%s: --%s needs a value", cmd,
-				    o->name);
+				return usage_error("%s: --%s needs a value",
+				    cmd, o->name);
 			val = argv[++i];
 		}
 		o->value = o->takes_value ? val : "";
@@ -293,7 +294,8 @@ parse_u32(const char *cmd, const char *opt, const char *s, uint32_t *out)
 			d = *p - 'A' + 10;
 		else
 			d = -1;
-		if (d < 0 || (v = v * (unsigned)base + (unsigned)d) > UINT32_MAX)
+		if (d < 0 ||
+		    (v = v * (unsigned)base + (unsigned)d) > UINT32_MAX)
 			goto bad;
 		digits++;
 	}
@@ -303,7 +305,8 @@ parse_u32(const char *cmd, const char *opt, const char *s, uint32_t *out)
 	return 0;
 bad:
 	return usage_error("%s: --%s: '%s%s' is not a number from 0 to "
-	    "4294967295", cmd, opt, base == 16 ? "0x" : "", s);
+			   "4294967295",
+	    cmd, opt, base == 16 ? "0x" : "", s);
 }
 
 /* A value that must be given. */
@@ -342,7 +345,8 @@ read_all(const char *path, uint8_t **buf, size_t *len)
 
 			if (cap >= INPUT_MAX) {
 				say("%s: larger than %u bytes, more than this "
-				    "tool reads", name, INPUT_MAX);
+				    "tool reads",
+				    name, INPUT_MAX);
 				goto fail;
 			}
 			cap *= 2;
@@ -356,7 +360,8 @@ read_all(const char *path, uint8_t **buf, size_t *len)
 		n += got;
 		if (got == 0) {
 			if (ferror(f)) {
-				say("%s: read error: %s", name, strerror(errno));
+				say("%s: read error: %s", name,
+				    strerror(errno));
 				goto fail;
 			}
 			break;
@@ -413,12 +418,14 @@ load_key(const char *path, int public_ok)
 	if (!is_pub && !is_priv) {
 		if (memmem(text, len, "ENCRYPTED PRIVATE KEY", 21) != NULL)
 			say("%s: an encrypted private key; cellos-sign reads "
-			    "unencrypted PKCS#8 keys only", path);
+			    "unencrypted PKCS#8 keys only",
+			    path);
 		else
 			say("%s: no \"%s\" (PKCS#8 PEM, as cellos-sign keygen "
-			    "writes)%s", path, priv_label,
+			    "writes)%s",
+			    path, priv_label,
 			    public_ok ? " or \"-----BEGIN PUBLIC KEY-----\"" :
-			    "");
+					"");
 		goto out;
 	}
 	if ((bio = BIO_new_mem_buf(text, (int)len)) == NULL) {
@@ -426,7 +433,7 @@ load_key(const char *path, int public_ok)
 		goto out;
 	}
 	k = is_priv ? PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL) :
-	    PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
+		      PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
 	BIO_free(bio);
 	if (k == NULL) {
 		say_openssl("%s: not a valid PEM %s key", path,
@@ -482,7 +489,8 @@ check_test_key(const char *path, const uint8_t pub[ED25519_PUBKEY_SIZE],
 		return 0;
 	say("%s: the public TEST-ONLY key %s (keys/README.md): anyone can sign "
 	    "with it, so %s refused; give --test-key for proof boots and "
-	    "tests", path, name, role);
+	    "tests",
+	    path, name, role);
 	return -1;
 }
 
@@ -497,8 +505,7 @@ openssl_sign(void *ctx, const uint8_t *msg, size_t len,
 
 	ok = md != NULL &&
 	    EVP_DigestSignInit(md, NULL, NULL, NULL, (EVP_PKEY *)ctx) == 1 &&
-	    EVP_DigestSign(md, sig, &n, msg, len) == 1 &&
-	    n == ED25519_SIG_SIZE;
+	    EVP_DigestSign(md, sig, &n, msg, len) == 1 && n == ED25519_SIG_SIZE;
 	EVP_MD_CTX_free(md);
 	if (!ok) {
 		say_openssl("signing failed");
@@ -546,9 +553,11 @@ cmd_keygen(int argc, char **argv)
 	rc = raw_public(out, k, pub);
 	if (rc == 0)
 		rc = outfile_write_flags("cellos-sign", out, pem,
-		    (size_t)pemlen, OUTFILE_PRIVATE |
-		    (opt_value(opts, "force") == NULL ? OUTFILE_NO_REPLACE : 0));
-	BIO_free(bio);	/* secure memory: wiped when freed */
+		    (size_t)pemlen,
+		    OUTFILE_PRIVATE |
+			(opt_value(opts, "force") == NULL ? OUTFILE_NO_REPLACE :
+							    0));
+	BIO_free(bio); /* secure memory: wiped when freed */
 	EVP_PKEY_free(k);
 	if (rc != 0)
 		return EXIT_REFUSED;
@@ -580,10 +589,11 @@ cmd_pubkey(int argc, char **argv)
 		return usage_error("pubkey: give one key file");
 	idtext = opt_value(opts, "key-id");
 	if (idtext != NULL && opt_value(opts, "c") == NULL)
-		return usage_error("pubkey: --key-id goes with --c (the hex form "
+		return usage_error(
+		    "pubkey: --key-id goes with --c (the hex form "
 		    "is the key alone)");
-	if (idtext != NULL && (rc = parse_u32("pubkey", "key-id", idtext,
-	    &id)) != 0)
+	if (idtext != NULL &&
+	    (rc = parse_u32("pubkey", "key-id", idtext, &id)) != 0)
 		return rc;
 	if ((k = load_key(pos[0], 1)) == NULL)
 		return EXIT_REFUSED;
@@ -597,7 +607,8 @@ cmd_pubkey(int argc, char **argv)
 		return 0;
 	}
 	if (idtext != NULL)
-		printf("/* %s: key id %u */\n{ .id = %uu, .flags = 0, .pubkey = {\n",
+		printf(
+		    "/* %s: key id %u */\n{ .id = %uu, .flags = 0, .pubkey = {\n",
 		    pos[0], id, id);
 	else
 		printf("/* %s: Ed25519 public key */\n{\n", pos[0]);
@@ -624,7 +635,7 @@ cmd_sign(int argc, char **argv)
 		{ NULL, 0, 0, NULL },
 	};
 	static const char *const required[] = { "key", "key-id", "version",
-	    "counter", "output" };
+		"counter", "output" };
 	uint8_t pub[ED25519_PUBKEY_SIZE];
 	char digest[2 * SHA256_SIZE + 1];
 	struct package_info info;
@@ -642,11 +653,11 @@ cmd_sign(int argc, char **argv)
 		if ((rc = require("sign", opts, required[i])) != 0)
 			return rc;
 	if ((rc = parse_u32("sign", "key-id", opt_value(opts, "key-id"),
-	    &info.key_id)) != 0 ||
+		 &info.key_id)) != 0 ||
 	    (rc = parse_u32("sign", "version", opt_value(opts, "version"),
-	    &info.genome_version)) != 0 ||
+		 &info.genome_version)) != 0 ||
 	    (rc = parse_u32("sign", "counter", opt_value(opts, "counter"),
-	    &info.security_counter)) != 0)
+		 &info.security_counter)) != 0)
 		return rc;
 	keypath = opt_value(opts, "key");
 	in = opt_value(opts, "in");
@@ -657,7 +668,7 @@ cmd_sign(int argc, char **argv)
 	rc = EXIT_REFUSED;
 	if (raw_public(keypath, k, pub) != 0 ||
 	    check_test_key(keypath, pub, opt_value(opts, "test-key") != NULL,
-	    "signing with it is") != 0)
+		"signing with it is") != 0)
 		goto out;
 	if (read_all(in, &genome, &glen) != 0)
 		goto out;
@@ -678,7 +689,7 @@ cmd_sign(int argc, char **argv)
 	}
 	signer = (struct signer){ openssl_sign, k };
 	if ((n = package_encode(pkg, total, &info, genome, (uint32_t)glen,
-	    &signer, &size)) < 0) {
+		 &signer, &size)) < 0) {
 		say("sign: cannot encode the package: %s", cell_strerror(n));
 		goto out;
 	}
@@ -686,15 +697,18 @@ cmd_sign(int argc, char **argv)
 	if ((n = package_decode(pkg, size, (uint32_t)glen, &check)) < 0 ||
 	    (n = package_verify(&check, pub)) < 0) {
 		say("sign: the package does not verify with the kernel's own "
-		    "code (%s); nothing written", cell_strerror(n));
+		    "code (%s); nothing written",
+		    cell_strerror(n));
 		goto out;
 	}
 	if (outfile_write("cellos-sign", out, pkg, size) != 0)
 		goto out;
 	hex(digest, check.payload_sha256, SHA256_SIZE);
-	printf("%s: package, key id %u, genome version %u, security counter %u, "
-	    "payload %zu bytes sha256 %s\n", out, info.key_id,
-	    info.genome_version, info.security_counter, glen, digest);
+	printf(
+	    "%s: package, key id %u, genome version %u, security counter %u, "
+	    "payload %zu bytes sha256 %s\n",
+	    out, info.key_id, info.genome_version, info.security_counter, glen,
+	    digest);
 	rc = 0;
 out:
 	EVP_PKEY_free(k);
@@ -714,8 +728,9 @@ parse_pub(const char *cmd, const char *s, uint8_t pub[ED25519_PUBKEY_SIZE])
 	for (unsigned i = 0; i < 2 * ED25519_PUBKEY_SIZE; i++) {
 		char c = s[i];
 		int d = c >= '0' && c <= '9' ? c - '0' :
-		    c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-		    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		    c >= 'a' && c <= 'f'     ? c - 'a' + 10 :
+		    c >= 'A' && c <= 'F'     ? c - 'A' + 10 :
+					       -1;
 
 		if (d < 0)
 			goto bad;
@@ -726,8 +741,10 @@ parse_pub(const char *cmd, const char *s, uint8_t pub[ED25519_PUBKEY_SIZE])
 	}
 	return 0;
 bad:
-	return usage_error("%s: --pub: '%s' is not 64 hex digits (an "
-	    "Ed25519 public key, as cellos-sign pubkey prints it)", cmd, s);
+	return usage_error(
+	    "%s: --pub: '%s' is not 64 hex digits (an "
+	    "Ed25519 public key, as cellos-sign pubkey prints it)",
+	    cmd, s);
 }
 
 /* The signature error of ed25519_verify, named for the file at sig_off. */
@@ -737,15 +754,18 @@ say_signature(const char *path, size_t sig_off, int err, const char *pubhex)
 	switch (-err) {
 	case CELL_E_RANGE:
 		say("%s: offset %zu (signature S): S is not below the group "
-		    "order L (not canonical)", path, sig_off + 32);
+		    "order L (not canonical)",
+		    path, sig_off + 32);
 		break;
 	case CELL_E_INVAL:
 		say("%s: offset %zu (signature R): not a canonical point "
-		    "encoding", path, sig_off);
+		    "encoding",
+		    path, sig_off);
 		break;
 	default:
 		say("%s: offset %zu (signature): does not verify under public "
-		    "key %s", path, sig_off, pubhex);
+		    "key %s",
+		    path, sig_off, pubhex);
 		break;
 	}
 }
@@ -793,21 +813,23 @@ verify_package(const char *path, const uint8_t *b, size_t size,
 	case CELL_E_TRUNCATED:
 		if (size < PACKAGE_HDR_SIZE)
 			say("%s: %zu bytes, shorter than the %u-byte package "
-			    "header", path, size, PACKAGE_HDR_SIZE);
+			    "header",
+			    path, size, PACKAGE_HDR_SIZE);
 		else
 			say("%s: offset %u (payload_len): %u bytes of payload "
-			    "make a %llu-byte package; the file has %zu", path,
-			    PACKAGE_OFF_PAYLOAD_LEN, len,
+			    "make a %llu-byte package; the file has %zu",
+			    path, PACKAGE_OFF_PAYLOAD_LEN, len,
 			    (unsigned long long)len + PACKAGE_OVERHEAD, size);
 		return 1;
 	case CELL_E_MAGIC:
 		say("%s: offset 0 (magic): 0x%08X, neither a package (\"CPKG\", "
-		    "0x%08X) nor a rotation statement (\"CROT\", 0x%08X)", path,
-		    le32_load(b), PACKAGE_MAGIC, ROTATION_MAGIC);
+		    "0x%08X) nor a rotation statement (\"CROT\", 0x%08X)",
+		    path, le32_load(b), PACKAGE_MAGIC, ROTATION_MAGIC);
 		return 1;
 	case CELL_E_VERSION:
 		say("%s: offset %u (format_version): %u, this tool reads "
-		    "version %u", path, PACKAGE_OFF_FORMAT_VERSION,
+		    "version %u",
+		    path, PACKAGE_OFF_FORMAT_VERSION,
 		    le16_load(b + PACKAGE_OFF_FORMAT_VERSION),
 		    PACKAGE_FORMAT_VERSION);
 		return 1;
@@ -816,12 +838,13 @@ verify_package(const char *path, const uint8_t *b, size_t size,
 		return 1;
 	case CELL_E_RANGE:
 		say("%s: offset %u (payload_len): 0; a package carries at least "
-		    "one byte", path, PACKAGE_OFF_PAYLOAD_LEN);
+		    "one byte",
+		    path, PACKAGE_OFF_PAYLOAD_LEN);
 		return 1;
 	case CELL_E_LENGTH:
 		say("%s: %zu bytes; payload_len %u (offset %u) makes the package "
-		    "end at %llu, the file has %llu byte(s) more", path, size, len,
-		    PACKAGE_OFF_PAYLOAD_LEN,
+		    "end at %llu, the file has %llu byte(s) more",
+		    path, size, len, PACKAGE_OFF_PAYLOAD_LEN,
 		    (unsigned long long)len + PACKAGE_OVERHEAD,
 		    (unsigned long long)(size - len - PACKAGE_OVERHEAD));
 		return 1;
@@ -834,8 +857,8 @@ verify_package(const char *path, const uint8_t *b, size_t size,
 		hex(got_hex, digest, SHA256_SIZE);
 		hex(want_hex, b + PACKAGE_OFF_PAYLOAD_SHA256, SHA256_SIZE);
 		say("%s: offset %u (payload_sha256): the header says %s, the "
-		    "payload's SHA-256 is %s", path, PACKAGE_OFF_PAYLOAD_SHA256,
-		    want_hex, got_hex);
+		    "payload's SHA-256 is %s",
+		    path, PACKAGE_OFF_PAYLOAD_SHA256, want_hex, got_hex);
 		problems++;
 	}
 	/* The signature covers the bytes as they are, digest right or not. */
@@ -856,9 +879,10 @@ verify_package(const char *path, const uint8_t *b, size_t size,
 	hex(got_hex, p.payload_sha256, SHA256_SIZE);
 	tk = test_key_name(pub);
 	printf("%s: package ok: key id %u, genome version %u, security counter "
-	    "%u, payload %u bytes sha256 %s%s%s\n", path, p.info.key_id,
-	    p.info.genome_version, p.info.security_counter, p.payload_len,
-	    got_hex, tk != NULL ? "; signed by the public test key " : "",
+	       "%u, payload %u bytes sha256 %s%s%s\n",
+	    path, p.info.key_id, p.info.genome_version, p.info.security_counter,
+	    p.payload_len, got_hex,
+	    tk != NULL ? "; signed by the public test key " : "",
 	    tk != NULL ? tk : "");
 	return 0;
 }
@@ -883,49 +907,55 @@ verify_rotation(const char *path, const uint8_t *b, size_t size,
 		return 1;
 	case CELL_E_VERSION:
 		say("%s: offset %u (format_version): %u, this tool reads "
-		    "version %u", path, ROTATION_OFF_FORMAT_VERSION,
+		    "version %u",
+		    path, ROTATION_OFF_FORMAT_VERSION,
 		    le16_load(b + ROTATION_OFF_FORMAT_VERSION),
 		    ROTATION_FORMAT_VERSION);
 		return 1;
 	case CELL_E_LENGTH:
 		say("%s: %zu bytes; a rotation statement is %u, the file has "
-		    "%zu byte(s) more", path, size, ROTATION_SIZE,
-		    size - ROTATION_SIZE);
+		    "%zu byte(s) more",
+		    path, size, ROTATION_SIZE, size - ROTATION_SIZE);
 		return 1;
 	case CELL_E_FLAGS:
 		say("%s: offset %u (flags): 0x%04X has bits other than REVOKE "
-		    "(0x%04X)", path, ROTATION_OFF_FLAGS,
-		    le16_load(b + ROTATION_OFF_FLAGS), ROTATION_F_REVOKE);
+		    "(0x%04X)",
+		    path, ROTATION_OFF_FLAGS, le16_load(b + ROTATION_OFF_FLAGS),
+		    ROTATION_F_REVOKE);
 		return 1;
 	case CELL_E_RESERVED:
 		for (unsigned i = 0; i < ROTATION_RESERVED_SIZE; i++)
 			if (b[ROTATION_OFF_RESERVED + i] != 0) {
 				say("%s: offset %u (reserved): 0x%02X, must be "
-				    "zero", path, ROTATION_OFF_RESERVED + i,
+				    "zero",
+				    path, ROTATION_OFF_RESERVED + i,
 				    b[ROTATION_OFF_RESERVED + i]);
 				return 1;
 			}
 		say("%s: offset %u (revoke_id): %u without the REVOKE flag, "
-		    "must be zero", path, ROTATION_OFF_REVOKE_ID,
+		    "must be zero",
+		    path, ROTATION_OFF_REVOKE_ID,
 		    le32_load(b + ROTATION_OFF_REVOKE_ID));
 		return 1;
 	case CELL_E_RANGE:
 		if (le32_load(b + ROTATION_OFF_STATEMENT_VERSION) == 0)
 			say("%s: offset %u (statement_version): 0; statements "
-			    "start at 1", path, ROTATION_OFF_STATEMENT_VERSION);
+			    "start at 1",
+			    path, ROTATION_OFF_STATEMENT_VERSION);
 		else
 			say("%s: offset %u (revoke_id): %u, not older than the "
-			    "key it introduces (new_key_id %u)", path,
-			    ROTATION_OFF_REVOKE_ID,
+			    "key it introduces (new_key_id %u)",
+			    path, ROTATION_OFF_REVOKE_ID,
 			    le32_load(b + ROTATION_OFF_REVOKE_ID),
 			    le32_load(b + ROTATION_OFF_NEW_KEY_ID));
 		return 1;
 	case CELL_E_INVAL:
 	case CELL_E_WEAKKEY:
 		say("%s: offset %u (new_pubkey): %s", path,
-		    ROTATION_OFF_NEW_PUBKEY, rc == -CELL_E_WEAKKEY ?
-		    "a point of small order (a weak key)" :
-		    "not the encoding of an Ed25519 public key");
+		    ROTATION_OFF_NEW_PUBKEY,
+		    rc == -CELL_E_WEAKKEY ?
+			"a point of small order (a weak key)" :
+			"not the encoding of an Ed25519 public key");
 		return 1;
 	default:
 		say("%s: %s", path, cell_strerror(rc));
@@ -938,8 +968,8 @@ verify_rotation(const char *path, const uint8_t *b, size_t size,
 	hex(newhex, r.info.new_pubkey, sizeof r.info.new_pubkey);
 	tk = test_key_name(pub);
 	printf("%s: rotation statement ok: version %u, new active key id %u "
-	    "public key %s", path, r.info.statement_version, r.info.new_key_id,
-	    newhex);
+	       "public key %s",
+	    path, r.info.statement_version, r.info.new_key_id, newhex);
 	if (r.info.revokes)
 		printf(", revokes key id %u", r.info.revoke_id);
 	printf("%s%s\n", tk != NULL ? "; signed by the public test key " : "",
@@ -967,13 +997,14 @@ cmd_verify(int argc, char **argv)
 	if ((rc = parse_args("verify", argc, argv, opts, pos, 1, &n)) != 0)
 		return rc < 0 ? help() : rc;
 	if (n != 1)
-		return usage_error("verify: give one package or statement file");
+		return usage_error(
+		    "verify: give one package or statement file");
 	pubtext = opt_value(opts, "pub");
 	keypath = opt_value(opts, "key");
 	idtext = opt_value(opts, "key-id");
 	if ((pubtext == NULL) == (keypath == NULL))
 		return usage_error("verify: give one of --pub HEX and --key "
-		    "KEY.pem");
+				   "KEY.pem");
 	if (idtext != NULL &&
 	    (rc = parse_u32("verify", "key-id", idtext, &want_id)) != 0)
 		return rc;
@@ -993,8 +1024,9 @@ cmd_verify(int argc, char **argv)
 	hex(pubhex, pub, sizeof pub);
 	if ((rc = ed25519_pubkey_check(pub)) < 0) {
 		say("verify: public key %s: %s", pubhex,
-		    rc == -CELL_E_WEAKKEY ? "a point of small order (a weak key)" :
-		    "not the encoding of an Ed25519 public key");
+		    rc == -CELL_E_WEAKKEY ?
+			"a point of small order (a weak key)" :
+			"not the encoding of an Ed25519 public key");
 		return EXIT_REFUSED;
 	}
 	if (read_all(pos[0], &b, &size) != 0)
@@ -1002,8 +1034,10 @@ cmd_verify(int argc, char **argv)
 	if (size >= 4 && le32_load(b) == ROTATION_MAGIC) {
 		if (idtext != NULL) {
 			free(b);
-			return usage_error("verify: --key-id checks a package's "
-			    "key id; %s is a rotation statement", pos[0]);
+			return usage_error(
+			    "verify: --key-id checks a package's "
+			    "key id; %s is a rotation statement",
+			    pos[0]);
 		}
 		problems = verify_rotation(pos[0], b, size, pub, pubhex);
 	} else {
@@ -1030,7 +1064,7 @@ cmd_rotate(int argc, char **argv)
 		{ NULL, 0, 0, NULL },
 	};
 	static const char *const required[] = { "key", "new", "new-id",
-	    "version", "output" };
+		"version", "output" };
 	uint8_t root_pub[ED25519_PUBKEY_SIZE], st[ROTATION_SIZE];
 	char newhex[2 * ED25519_PUBKEY_SIZE + 1];
 	struct rotation_info info = { 0 };
@@ -1046,21 +1080,23 @@ cmd_rotate(int argc, char **argv)
 		if ((rc = require("rotate", opts, required[i])) != 0)
 			return rc;
 	if ((rc = parse_u32("rotate", "new-id", opt_value(opts, "new-id"),
-	    &info.new_key_id)) != 0 ||
+		 &info.new_key_id)) != 0 ||
 	    (rc = parse_u32("rotate", "version", opt_value(opts, "version"),
-	    &info.statement_version)) != 0)
+		 &info.statement_version)) != 0)
 		return rc;
 	if (opt_value(opts, "revoke") != NULL) {
-		if ((rc = parse_u32("rotate", "revoke", opt_value(opts, "revoke"),
-		    &info.revoke_id)) != 0)
+		if ((rc = parse_u32("rotate", "revoke",
+			 opt_value(opts, "revoke"), &info.revoke_id)) != 0)
 			return rc;
 		info.revokes = 1;
 	}
 	if (info.statement_version == 0)
-		return usage_error("rotate: --version 0: statement versions "
+		return usage_error(
+		    "rotate: --version 0: statement versions "
 		    "start at 1 (0 is the key set before any statement)");
 	if (info.revokes && info.revoke_id >= info.new_key_id)
-		return usage_error("rotate: --revoke %u: a statement revokes only "
+		return usage_error(
+		    "rotate: --revoke %u: a statement revokes only "
 		    "keys older than the one it introduces (--new-id %u)",
 		    info.revoke_id, info.new_key_id);
 	rootpath = opt_value(opts, "key");
@@ -1074,10 +1110,10 @@ cmd_rotate(int argc, char **argv)
 	    raw_public(rootpath, root, root_pub) != 0 ||
 	    raw_public(newpath, next, info.new_pubkey) != 0)
 		goto out;
-	if (check_test_key(rootpath, root_pub, test_ok,
-	    "signing with it is") != 0 ||
+	if (check_test_key(rootpath, root_pub, test_ok, "signing with it is") !=
+		0 ||
 	    check_test_key(newpath, info.new_pubkey, test_ok,
-	    "handing a device to it is") != 0)
+		"handing a device to it is") != 0)
 		goto out;
 	if (memcmp(root_pub, info.new_pubkey, ED25519_PUBKEY_SIZE) == 0) {
 		say("%s: the same key as %s; a rotation introduces a new key",
@@ -1086,20 +1122,24 @@ cmd_rotate(int argc, char **argv)
 	}
 	signer = (struct signer){ openssl_sign, root };
 	if ((n = rotation_encode(st, sizeof st, &info, &signer)) < 0) {
-		say("rotate: cannot encode the statement: %s", cell_strerror(n));
+		say("rotate: cannot encode the statement: %s",
+		    cell_strerror(n));
 		goto out;
 	}
 	if ((n = rotation_decode(st, sizeof st, &check)) < 0 ||
 	    (n = rotation_verify(&check, root_pub)) < 0) {
 		say("rotate: the statement does not verify with the kernel's "
-		    "own code (%s); nothing written", cell_strerror(n));
+		    "own code (%s); nothing written",
+		    cell_strerror(n));
 		goto out;
 	}
 	if (outfile_write("cellos-sign", out, st, sizeof st) != 0)
 		goto out;
 	hex(newhex, info.new_pubkey, sizeof info.new_pubkey);
-	printf("%s: rotation statement, version %u, new active key id %u public "
-	    "key %s", out, info.statement_version, info.new_key_id, newhex);
+	printf(
+	    "%s: rotation statement, version %u, new active key id %u public "
+	    "key %s",
+	    out, info.statement_version, info.new_key_id, newhex);
 	if (info.revokes)
 		printf(", revokes key id %u", info.revoke_id);
 	printf("\n");
@@ -1121,8 +1161,8 @@ out:
  * apart from the signature is signed. 0, or -1 after naming the problem.
  */
 static int
-image_directory(const char *path, const uint8_t *b, size_t size,
-    size_t *dir_at, size_t *sig_at)
+image_directory(const char *path, const uint8_t *b, size_t size, size_t *dir_at,
+    size_t *sig_at)
 {
 	const uint8_t *lt = b + LAYOUT_OFF, *blob, *dir, *rec;
 	uint8_t sha[SHA256_SIZE], head[CGF_HEADER_SIZE];
@@ -1131,7 +1171,8 @@ image_directory(const char *path, const uint8_t *b, size_t size,
 
 	if (size < SECTOR_BYTES || le32_load(lt + LT_MAGIC) != LAYOUT_MAGIC) {
 		say("%s: offset %u (layout table magic): not a cell_os x86 disk "
-		    "image (tools/disk-pack)", path, LAYOUT_OFF + LT_MAGIC);
+		    "image (tools/disk-pack)",
+		    path, LAYOUT_OFF + LT_MAGIC);
 		return -1;
 	}
 	klba = le32_load(lt + LT_KERNEL_LBA);
@@ -1140,7 +1181,8 @@ image_directory(const char *path, const uint8_t *b, size_t size,
 	csec = le16_load(lt + LT_CGF_SECTORS);
 	if (clba == 0 || csec == 0) {
 		say("%s: offset %u (layout table cgf_lba): no CGF blob; pack the "
-		    "image with disk-pack --cgf", path, LAYOUT_OFF + LT_CGF_LBA);
+		    "image with disk-pack --cgf",
+		    path, LAYOUT_OFF + LT_CGF_LBA);
 		return -1;
 	}
 	kat = (size_t)klba * SECTOR_BYTES;
@@ -1148,14 +1190,14 @@ image_directory(const char *path, const uint8_t *b, size_t size,
 	clen = (size_t)csec * SECTOR_BYTES;
 	if (kat > size || kbytes > size - kat) {
 		say("%s: offset %u (layout table kernel): %u bytes at LBA %u "
-		    "run past the image's %zu bytes", path,
-		    LAYOUT_OFF + LT_KERNEL_LBA, kbytes, klba, size);
+		    "run past the image's %zu bytes",
+		    path, LAYOUT_OFF + LT_KERNEL_LBA, kbytes, klba, size);
 		return -1;
 	}
 	if (cat > size || clen > size - cat || clen < CGF_HEADER_SIZE) {
 		say("%s: offset %u (layout table cgf): %u sectors at LBA %u do "
-		    "not fit the image or the 4096-byte header", path,
-		    LAYOUT_OFF + LT_CGF_LBA, csec, clba);
+		    "not fit the image or the 4096-byte header",
+		    path, LAYOUT_OFF + LT_CGF_LBA, csec, clba);
 		return -1;
 	}
 	blob = b + cat;
@@ -1163,7 +1205,8 @@ image_directory(const char *path, const uint8_t *b, size_t size,
 	memset(head + CGF_OFF_CRC, 0, 4);
 	if (crc32c(0, head, CGF_HEADER_SIZE) != le32_load(blob + CGF_OFF_CRC)) {
 		say("%s: offset %zu (CGF header crc32c): does not match the "
-		    "header", path, cat + CGF_OFF_CRC);
+		    "header",
+		    path, cat + CGF_OFF_CRC);
 		return -1;
 	}
 	off = le32_load(blob + CGF_OFF_GENEDIR_OFF);
@@ -1171,21 +1214,22 @@ image_directory(const char *path, const uint8_t *b, size_t size,
 	if (dlen != GENEDIR_SIZE || off < CGF_HEADER_SIZE || off > clen ||
 	    dlen > clen - off) {
 		say("%s: offset %zu (CGF genedir_off/len): %u bytes at +%u, not "
-		    "a %u-byte directory inside the blob", path,
-		    cat + CGF_OFF_GENEDIR_OFF, dlen, off, GENEDIR_SIZE);
+		    "a %u-byte directory inside the blob",
+		    path, cat + CGF_OFF_GENEDIR_OFF, dlen, off, GENEDIR_SIZE);
 		return -1;
 	}
 	if (BOOTSIG_SIZE > clen - off - dlen) {
 		say("%s: offset %zu (CGF blob): %zu bytes, no room after the "
-		    "gene directory for the %u-byte boot signature block", path,
-		    cat, clen, BOOTSIG_SIZE);
+		    "gene directory for the %u-byte boot signature block",
+		    path, cat, clen, BOOTSIG_SIZE);
 		return -1;
 	}
 	dir = blob + off;
 	if (le32_load(dir + GD_MAGIC) != GENEDIR_MAGIC ||
 	    le32_load(dir + GD_VERSION) != GENEDIR_VERSION) {
 		say("%s: offset %zu (gene directory magic/version): not a "
-		    "version 1 gene directory", path, cat + off);
+		    "version 1 gene directory",
+		    path, cat + off);
 		return -1;
 	}
 	rec = b + (size_t)STAGE2_LBA * SECTOR_BYTES + STAGE2_RECORD_OFF;
@@ -1193,7 +1237,8 @@ image_directory(const char *path, const uint8_t *b, size_t size,
 	if (le32_load(rec + S2R_MAGIC) != STAGE2_RECORD_MAGIC ||
 	    memcmp(sha, rec + S2R_DIGEST, SHA256_SIZE) != 0) {
 		say("%s: offset %u (stage2 build record digest): not the SHA-256 "
-		    "of the gene directory", path,
+		    "of the gene directory",
+		    path,
 		    STAGE2_LBA * SECTOR_BYTES + STAGE2_RECORD_OFF + S2R_DIGEST);
 		return -1;
 	}
@@ -1202,22 +1247,22 @@ image_directory(const char *path, const uint8_t *b, size_t size,
 	if (le32_load(dir + GD_KERNEL_BYTES) != kbytes || poff > kbytes ||
 	    plen > kbytes - poff) {
 		say("%s: offset %zu (gene directory kernel_bytes/phenotype): "
-		    "does not match the layout table's %u-byte kernel", path,
-		    cat + off + GD_KERNEL_BYTES, kbytes);
+		    "does not match the layout table's %u-byte kernel",
+		    path, cat + off + GD_KERNEL_BYTES, kbytes);
 		return -1;
 	}
 	sha256(b + kat, kbytes, sha);
 	if (memcmp(sha, dir + GD_KERNEL_SHA256, SHA256_SIZE) != 0) {
 		say("%s: offset %zu (gene directory kernel_sha256): not the "
-		    "SHA-256 of the kernel image at LBA %u", path,
-		    cat + off + GD_KERNEL_SHA256, klba);
+		    "SHA-256 of the kernel image at LBA %u",
+		    path, cat + off + GD_KERNEL_SHA256, klba);
 		return -1;
 	}
 	sha256(b + kat + poff, plen, sha);
 	if (memcmp(sha, dir + GD_PHENOTYPE_SHA256, SHA256_SIZE) != 0) {
 		say("%s: offset %zu (gene directory phenotype_sha256): not the "
-		    "SHA-256 of the phenotype in the kernel image", path,
-		    cat + off + GD_PHENOTYPE_SHA256);
+		    "SHA-256 of the phenotype in the kernel image",
+		    path, cat + off + GD_PHENOTYPE_SHA256);
 		return -1;
 	}
 	*dir_at = cat + off;
@@ -1238,7 +1283,7 @@ cmd_sign_image(int argc, char **argv)
 		{ NULL, 0, 0, NULL },
 	};
 	static const char *const required[] = { "key", "key-id", "in",
-	    "output" };
+		"output" };
 	uint8_t pub[ED25519_PUBKEY_SIZE], want[ED25519_PUBKEY_SIZE];
 	uint8_t msg[BOOTSIG_MSG_SIZE], *blk, *img = NULL;
 	char pubhex[2 * ED25519_PUBKEY_SIZE + 1];
@@ -1254,7 +1299,7 @@ cmd_sign_image(int argc, char **argv)
 		if ((rc = require("sign-image", opts, required[i])) != 0)
 			return rc;
 	if ((rc = parse_u32("sign-image", "key-id", opt_value(opts, "key-id"),
-	    &id)) != 0)
+		 &id)) != 0)
 		return rc;
 	if (opt_value(opts, "pub") != NULL &&
 	    (rc = parse_pub("sign-image", opt_value(opts, "pub"), want)) != 0)
@@ -1268,14 +1313,14 @@ cmd_sign_image(int argc, char **argv)
 	rc = EXIT_REFUSED;
 	if (raw_public(keypath, k, pub) != 0 ||
 	    check_test_key(keypath, pub, opt_value(opts, "test-key") != NULL,
-	    "signing with it is") != 0)
+		"signing with it is") != 0)
 		goto out;
 	hex(pubhex, pub, ED25519_PUBKEY_SIZE);
 	if (opt_value(opts, "pub") != NULL &&
 	    memcmp(pub, want, ED25519_PUBKEY_SIZE) != 0) {
 		say("%s: public key %s, not the key --pub names (the root key "
-		    "stage2 trusts): stage2 would refuse the image", keypath,
-		    pubhex);
+		    "stage2 trusts): stage2 would refuse the image",
+		    keypath, pubhex);
 		goto out;
 	}
 	if (read_all(in, &img, &size) != 0 ||
@@ -1286,8 +1331,8 @@ cmd_sign_image(int argc, char **argv)
 	for (unsigned i = 0; i < BOOTSIG_SIZE && !had; i++)
 		if (blk[i] != 0) {
 			say("%s: offset %zu (boot signature block): holds "
-			    "neither zeros nor a signature block", in,
-			    sig_at + i);
+			    "neither zeros nor a signature block",
+			    in, sig_at + i);
 			goto out;
 		}
 	memset(blk, 0, BOOTSIG_SIZE);
@@ -1299,9 +1344,11 @@ cmd_sign_image(int argc, char **argv)
 	if (openssl_sign(k, msg, sizeof msg, blk + BS_SIGNATURE) != 0)
 		goto out;
 	/* stage2's own verifier must accept what was signed. */
-	if ((n = ed25519_verify(blk + BS_SIGNATURE, msg, sizeof msg, pub)) != 0) {
+	if ((n = ed25519_verify(blk + BS_SIGNATURE, msg, sizeof msg, pub)) !=
+	    0) {
 		say("sign-image: the signature does not verify with the "
-		    "kernel's own code (%s); nothing written", cell_strerror(n));
+		    "kernel's own code (%s); nothing written",
+		    cell_strerror(n));
 		goto out;
 	}
 	if (outfile_write("cellos-sign", out, img, size) != 0)
@@ -1344,15 +1391,17 @@ pbin_content(const char *path, const uint8_t *b, size_t size)
 		uint32_t len;
 
 		if (size - off < PBIN_SECTION_HDR_SIZE ||
-		    (len = le32_load(b + off + 4)) > size - off -
-		    PBIN_SECTION_HDR_SIZE) {
+		    (len = le32_load(b + off + 4)) >
+			size - off - PBIN_SECTION_HDR_SIZE) {
 			say("%s: offset %zu (sections): a section runs past the "
-			    "end of the file", path, off);
+			    "end of the file",
+			    path, off);
 			return -1;
 		}
 		if (tag == PBIN_SEC_SIGNATURE) {
 			say("%s: offset %zu (sections.signature): not the last "
-			    "section", path, last);
+			    "section",
+			    path, last);
 			return -1;
 		}
 		last = off;
@@ -1361,7 +1410,8 @@ pbin_content(const char *path, const uint8_t *b, size_t size)
 	}
 	if (off != size) {
 		say("%s: offset %zu: the file ends inside its channels or "
-		    "adjacency", path, size);
+		    "adjacency",
+		    path, size);
 		return -1;
 	}
 	return (long)(tag == PBIN_SEC_SIGNATURE ? last : size);
@@ -1379,7 +1429,7 @@ cmd_sign_phenotype(int argc, char **argv)
 		{ NULL, 0, 0, NULL },
 	};
 	static const char *const required[] = { "key", "key-id", "in",
-	    "output" };
+		"output" };
 	uint8_t pub[ED25519_PUBKEY_SIZE], *in_bytes = NULL, *out_bytes = NULL;
 	const char *pos[1], *keypath, *in, *out;
 	struct pbin_writer w;
@@ -1390,14 +1440,14 @@ cmd_sign_phenotype(int argc, char **argv)
 	EVP_PKEY *k;
 	int n, rc;
 
-	if ((rc = parse_args("sign-phenotype", argc, argv, opts, pos, 0,
-	    &n)) != 0)
+	if ((rc = parse_args("sign-phenotype", argc, argv, opts, pos, 0, &n)) !=
+	    0)
 		return rc < 0 ? help() : rc;
 	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
 		if ((rc = require("sign-phenotype", opts, required[i])) != 0)
 			return rc;
 	if ((rc = parse_u32("sign-phenotype", "key-id",
-	    opt_value(opts, "key-id"), &id)) != 0)
+		 opt_value(opts, "key-id"), &id)) != 0)
 		return rc;
 	keypath = opt_value(opts, "key");
 	in = opt_value(opts, "in");
@@ -1407,7 +1457,7 @@ cmd_sign_phenotype(int argc, char **argv)
 	rc = EXIT_REFUSED;
 	if (raw_public(keypath, k, pub) != 0 ||
 	    check_test_key(keypath, pub, opt_value(opts, "test-key") != NULL,
-	    "signing with it is") != 0)
+		"signing with it is") != 0)
 		goto out;
 	if (read_all(in, &in_bytes, &size) != 0 ||
 	    (content = pbin_content(in, in_bytes, size)) < 0)
@@ -1418,21 +1468,24 @@ cmd_sign_phenotype(int argc, char **argv)
 		goto out;
 	}
 	memcpy(out_bytes, in_bytes, (size_t)content);
-	pbin_writer_init(&w, out_bytes, (size_t)content + PBIN_SIGNATURE_SECTION);
+	pbin_writer_init(&w, out_bytes,
+	    (size_t)content + PBIN_SIGNATURE_SECTION);
 	w.len = (size_t)content;
 	signer = (struct signer){ openssl_sign, k };
 	if (pbin_put_signature(&w, id, &signer) != 0)
 		goto out;
 	if ((n = ed25519_verify(out_bytes + w.len - ED25519_SIG_SIZE, out_bytes,
-	    w.len - ED25519_SIG_SIZE, pub)) != 0) {
+		 w.len - ED25519_SIG_SIZE, pub)) != 0) {
 		say("sign-phenotype: the signature does not verify with the "
-		    "kernel's own code (%s); nothing written", cell_strerror(n));
+		    "kernel's own code (%s); nothing written",
+		    cell_strerror(n));
 		goto out;
 	}
 	if (outfile_write("cellos-sign", out, out_bytes, w.len) != 0)
 		goto out;
 	printf("%s: phenotype signed, key id %u, %ld bytes before the "
-	    "signature%s\n", out, id, content,
+	       "signature%s\n",
+	    out, id, content,
 	    (size_t)content != size ? " (its old signature replaced)" : "");
 	rc = 0;
 out:

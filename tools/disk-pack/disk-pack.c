@@ -42,7 +42,7 @@
 #include "layout.h"
 #include "outfile.h"
 
-#define LAYOUT_END		(LAYOUT_OFF + LT_SIZE)
+#define LAYOUT_END (LAYOUT_OFF + LT_SIZE)
 
 /* The records disk-pack writes, as bootinfo.h's tables decode them. */
 struct layout_table {
@@ -62,7 +62,7 @@ struct genedir {
 	uint8_t kernel_sha256[32], phenotype_sha256[32];
 };
 
-#define LAYOUT_STORE_zero12(p, x)	layout_copy(p, x, 12)
+#define LAYOUT_STORE_zero12(p, x) layout_copy(p, x, 12)
 
 static void
 layout_table_encode(uint8_t *b, const struct layout_table *v)
@@ -83,13 +83,13 @@ genedir_encode(uint8_t *b, const struct genedir *v)
 }
 
 /* ELF64 (System V gABI) offsets used here. */
-#define EHDR_SIZE		64u
-#define PHDR_SIZE		56u
-#define SHDR_SIZE		64u
-#define SYM_SIZE		24u
-#define PT_LOAD			1u
-#define SHT_SYMTAB		2u
-#define PHNUM_MAX		64u
+#define EHDR_SIZE  64u
+#define PHDR_SIZE  56u
+#define SHDR_SIZE  64u
+#define SYM_SIZE   24u
+#define PT_LOAD    1u
+#define SHT_SYMTAB 2u
+#define PHNUM_MAX  64u
 
 struct input {
 	const char *path;
@@ -99,11 +99,11 @@ struct input {
 
 /* What the kernel ELF gives the image. */
 struct kernel {
-	uint8_t *image;		/* the bytes stage2 loads at KERNEL_PHYS */
+	uint8_t *image; /* the bytes stage2 loads at KERNEL_PHYS */
 	uint32_t len;
-	uint32_t memsz;		/* image + BSS + stack, from KERNEL_PHYS */
+	uint32_t memsz; /* image + BSS + stack, from KERNEL_PHYS */
 	int has_phenotype;
-	uint32_t phenotype_off;	/* board_pbin - KERNEL_VIRT */
+	uint32_t phenotype_off; /* board_pbin - KERNEL_VIRT */
 	uint32_t phenotype_len;
 };
 
@@ -124,15 +124,16 @@ load(struct input *in, const char *what)
 	}
 	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
 	    fseek(f, 0, SEEK_SET) != 0) {
-		fprintf(stderr, "disk-pack: %s %s: cannot tell its size\n", what,
-		    in->path);
+		fprintf(stderr, "disk-pack: %s %s: cannot tell its size\n",
+		    what, in->path);
 		fclose(f);
 		return -1;
 	}
 	in->len = (size_t)n;
 	in->bytes = malloc(in->len ? in->len : 1);
 	if (in->bytes == NULL || fread(in->bytes, 1, in->len, f) != in->len) {
-		fprintf(stderr, "disk-pack: %s %s: read error\n", what, in->path);
+		fprintf(stderr, "disk-pack: %s %s: read error\n", what,
+		    in->path);
 		fclose(f);
 		return -1;
 	}
@@ -165,15 +166,18 @@ elf_phenotype(const struct input *e, struct kernel *k)
 	if (shnum == 0)
 		return 0;
 	if (shentsize != SHDR_SIZE) {
-		fprintf(stderr, "disk-pack: kernel %s: offset 0x3A (e_shentsize): "
-		    "%u, expected %u\n", e->path, shentsize, SHDR_SIZE);
+		fprintf(stderr,
+		    "disk-pack: kernel %s: offset 0x3A (e_shentsize): "
+		    "%u, expected %u\n",
+		    e->path, shentsize, SHDR_SIZE);
 		return -1;
 	}
 	if (!within(shoff, (uint64_t)shnum * SHDR_SIZE, e->len)) {
-		fprintf(stderr, "disk-pack: kernel %s: offset 0x28 (e_shoff): "
+		fprintf(stderr,
+		    "disk-pack: kernel %s: offset 0x28 (e_shoff): "
 		    "%u section headers at 0x%llX run past the end of the file "
-		    "(%zu bytes)\n", e->path, shnum, (unsigned long long)shoff,
-		    e->len);
+		    "(%zu bytes)\n",
+		    e->path, shnum, (unsigned long long)shoff, e->len);
 		return -1;
 	}
 	for (unsigned i = 0; i < shnum; i++) {
@@ -188,18 +192,24 @@ elf_phenotype(const struct input *e, struct kernel *k)
 		symsize = le64_load(sh + 32);
 		link = le32_load(sh + 40);
 		if (!within(symoff, symsize, e->len) || link >= shnum) {
-			fprintf(stderr, "disk-pack: kernel %s: section header %u "
+			fprintf(stderr,
+			    "disk-pack: kernel %s: section header %u "
 			    "(the symbol table) at 0x%llX: sh_offset, sh_size or "
-			    "sh_link out of range\n", e->path, i,
-			    (unsigned long long)(shoff + (uint64_t)i * SHDR_SIZE));
+			    "sh_link out of range\n",
+			    e->path, i,
+			    (unsigned long long)(shoff +
+				(uint64_t)i * SHDR_SIZE));
 			return -1;
 		}
 		stroff = le64_load(b + shoff + (uint64_t)link * SHDR_SIZE + 24);
-		strsize = le64_load(b + shoff + (uint64_t)link * SHDR_SIZE + 32);
+		strsize =
+		    le64_load(b + shoff + (uint64_t)link * SHDR_SIZE + 32);
 		if (!within(stroff, strsize, e->len)) {
-			fprintf(stderr, "disk-pack: kernel %s: section header %u "
+			fprintf(stderr,
+			    "disk-pack: kernel %s: section header %u "
 			    "(the string table): sh_offset or sh_size out of "
-			    "range\n", e->path, link);
+			    "range\n",
+			    e->path, link);
 			return -1;
 		}
 		str = b + stroff;
@@ -223,12 +233,13 @@ elf_phenotype(const struct input *e, struct kernel *k)
 	}
 	if (found != 3)
 		return 0;
-	if (start < KERNEL_VIRT || end < start ||
-	    end - KERNEL_VIRT > k->len) {
-		fprintf(stderr, "disk-pack: kernel %s: board_pbin..board_pbin_end "
+	if (start < KERNEL_VIRT || end < start || end - KERNEL_VIRT > k->len) {
+		fprintf(stderr,
+		    "disk-pack: kernel %s: board_pbin..board_pbin_end "
 		    "(0x%llX..0x%llX) is not inside the loaded image "
-		    "0x%llX..0x%llX\n", e->path, (unsigned long long)start,
-		    (unsigned long long)end, (unsigned long long)KERNEL_VIRT,
+		    "0x%llX..0x%llX\n",
+		    e->path, (unsigned long long)start, (unsigned long long)end,
+		    (unsigned long long)KERNEL_VIRT,
 		    (unsigned long long)(KERNEL_VIRT + k->len));
 		return -1;
 	}
@@ -255,32 +266,39 @@ elf_kernel(const struct input *e, struct kernel *k)
 	unsigned loads = 0;
 
 	if (e->len < EHDR_SIZE) {
-		fprintf(stderr, "disk-pack: kernel %s: %zu bytes, too short for "
-		    "an ELF64 header (%u)\n", p, e->len, EHDR_SIZE);
+		fprintf(stderr,
+		    "disk-pack: kernel %s: %zu bytes, too short for "
+		    "an ELF64 header (%u)\n",
+		    p, e->len, EHDR_SIZE);
 		return -1;
 	}
 	if (memcmp(b, "\177ELF", 4) != 0) {
-		fprintf(stderr, "disk-pack: kernel %s: offset 0 (e_ident): not an "
-		    "ELF file (no 7F 45 4C 46)\n", p);
+		fprintf(stderr,
+		    "disk-pack: kernel %s: offset 0 (e_ident): not an "
+		    "ELF file (no 7F 45 4C 46)\n",
+		    p);
 		return -1;
 	}
 	if (b[4] != 2 || b[5] != 1) {
-		fprintf(stderr, "disk-pack: kernel %s: offset 4 (EI_CLASS, "
-		    "EI_DATA): %u %u, expected 2 1 (ELF64, little-endian)\n", p,
-		    b[4], b[5]);
+		fprintf(stderr,
+		    "disk-pack: kernel %s: offset 4 (EI_CLASS, "
+		    "EI_DATA): %u %u, expected 2 1 (ELF64, little-endian)\n",
+		    p, b[4], b[5]);
 		return -1;
 	}
 	if (le16_load(b + 16) != 2 || le16_load(b + 18) != 62) {
-		fprintf(stderr, "disk-pack: kernel %s: offset 0x10 (e_type, "
+		fprintf(stderr,
+		    "disk-pack: kernel %s: offset 0x10 (e_type, "
 		    "e_machine): %u %u, expected 2 62 (an x86-64 executable)\n",
 		    p, le16_load(b + 16), le16_load(b + 18));
 		return -1;
 	}
 	entry = le64_load(b + 24);
 	if (entry != KERNEL_VIRT) {
-		fprintf(stderr, "disk-pack: kernel %s: offset 0x18 (e_entry): "
-		    "0x%llX; stage2 enters the kernel at 0x%llX\n", p,
-		    (unsigned long long)entry,
+		fprintf(stderr,
+		    "disk-pack: kernel %s: offset 0x18 (e_entry): "
+		    "0x%llX; stage2 enters the kernel at 0x%llX\n",
+		    p, (unsigned long long)entry,
 		    (unsigned long long)KERNEL_VIRT);
 		return -1;
 	}
@@ -289,10 +307,11 @@ elf_kernel(const struct input *e, struct kernel *k)
 	phnum = le16_load(b + 56);
 	if (phentsize != PHDR_SIZE || phnum == 0 || phnum > PHNUM_MAX ||
 	    !within(phoff, (uint64_t)phnum * PHDR_SIZE, e->len)) {
-		fprintf(stderr, "disk-pack: kernel %s: offset 0x20 (e_phoff, "
+		fprintf(stderr,
+		    "disk-pack: kernel %s: offset 0x20 (e_phoff, "
 		    "e_phentsize, e_phnum): 0x%llX %u %u: expected 1..%u program "
-		    "headers of %u bytes inside the file (%zu bytes)\n", p,
-		    (unsigned long long)phoff, phentsize, phnum, PHNUM_MAX,
+		    "headers of %u bytes inside the file (%zu bytes)\n",
+		    p, (unsigned long long)phoff, phentsize, phnum, PHNUM_MAX,
 		    PHDR_SIZE, e->len);
 		return -1;
 	}
@@ -300,37 +319,44 @@ elf_kernel(const struct input *e, struct kernel *k)
 		const uint8_t *ph = b + phoff + (uint64_t)i * PHDR_SIZE;
 		uint64_t at = phoff + (uint64_t)i * PHDR_SIZE;
 		uint64_t off = le64_load(ph + 8), vaddr = le64_load(ph + 16);
-		uint64_t paddr = le64_load(ph + 24), filesz = le64_load(ph + 32);
+		uint64_t paddr = le64_load(ph + 24),
+			 filesz = le64_load(ph + 32);
 		uint64_t memsz = le64_load(ph + 40);
 
 		if (le32_load(ph) != PT_LOAD || memsz == 0)
 			continue;
 		loads++;
 		if (filesz > memsz || !within(off, filesz, e->len)) {
-			fprintf(stderr, "disk-pack: kernel %s: program header %u at "
+			fprintf(stderr,
+			    "disk-pack: kernel %s: program header %u at "
 			    "0x%llX (p_offset, p_filesz, p_memsz): 0x%llX 0x%llX "
 			    "0x%llX: the file bytes must lie inside the file and "
-			    "within the segment\n", p, i, (unsigned long long)at,
+			    "within the segment\n",
+			    p, i, (unsigned long long)at,
 			    (unsigned long long)off, (unsigned long long)filesz,
 			    (unsigned long long)memsz);
 			return -1;
 		}
 		if (paddr < KERNEL_PHYS || paddr > MAPPED_TOP ||
 		    memsz > MAPPED_TOP - paddr) {
-			fprintf(stderr, "disk-pack: kernel %s: program header %u at "
+			fprintf(stderr,
+			    "disk-pack: kernel %s: program header %u at "
 			    "0x%llX (p_paddr, p_memsz): 0x%llX 0x%llX is not inside "
-			    "0x%llX..0x%llX, where stage2 loads the kernel\n", p, i,
-			    (unsigned long long)at, (unsigned long long)paddr,
+			    "0x%llX..0x%llX, where stage2 loads the kernel\n",
+			    p, i, (unsigned long long)at,
+			    (unsigned long long)paddr,
 			    (unsigned long long)memsz,
 			    (unsigned long long)KERNEL_PHYS,
 			    (unsigned long long)MAPPED_TOP);
 			return -1;
 		}
 		if (vaddr - paddr != KERNEL_VIRT - KERNEL_PHYS) {
-			fprintf(stderr, "disk-pack: kernel %s: program header %u at "
+			fprintf(stderr,
+			    "disk-pack: kernel %s: program header %u at "
 			    "0x%llX (p_vaddr, p_paddr): 0x%llX 0x%llX; stage2 maps "
-			    "physical p at virtual p + 0x%llX\n", p, i,
-			    (unsigned long long)at, (unsigned long long)vaddr,
+			    "physical p at virtual p + 0x%llX\n",
+			    p, i, (unsigned long long)at,
+			    (unsigned long long)vaddr,
 			    (unsigned long long)paddr,
 			    (unsigned long long)(KERNEL_VIRT - KERNEL_PHYS));
 			return -1;
@@ -341,9 +367,11 @@ elf_kernel(const struct input *e, struct kernel *k)
 
 			if (le32_load(q) == PT_LOAD && qm != 0 &&
 			    paddr < qa + qm && qa < paddr + memsz) {
-				fprintf(stderr, "disk-pack: kernel %s: program "
+				fprintf(stderr,
+				    "disk-pack: kernel %s: program "
 				    "headers %u and %u (p_paddr, p_memsz) "
-				    "overlap\n", p, j, i);
+				    "overlap\n",
+				    p, j, i);
 				return -1;
 			}
 		}
@@ -355,21 +383,25 @@ elf_kernel(const struct input *e, struct kernel *k)
 			mem_hi = paddr + memsz;
 	}
 	if (loads == 0 || file_hi == 0) {
-		fprintf(stderr, "disk-pack: kernel %s: no PT_LOAD segment with "
-		    "file bytes: nothing to load\n", p);
+		fprintf(stderr,
+		    "disk-pack: kernel %s: no PT_LOAD segment with "
+		    "file bytes: nothing to load\n",
+		    p);
 		return -1;
 	}
 	if (lo != KERNEL_PHYS) {
-		fprintf(stderr, "disk-pack: kernel %s: the lowest PT_LOAD segment "
+		fprintf(stderr,
+		    "disk-pack: kernel %s: the lowest PT_LOAD segment "
 		    "is at physical 0x%llX; stage2 copies the kernel to 0x%llX and "
-		    "enters its first byte\n", p, (unsigned long long)lo,
-		    (unsigned long long)KERNEL_PHYS);
+		    "enters its first byte\n",
+		    p, (unsigned long long)lo, (unsigned long long)KERNEL_PHYS);
 		return -1;
 	}
 	if (file_hi - KERNEL_PHYS > BOUNCE_MAX) {
-		fprintf(stderr, "disk-pack: kernel %s: %llu bytes to load; its "
-		    "load window 0x20000..0x9C000 holds 1..%u bytes\n", p,
-		    (unsigned long long)(file_hi - KERNEL_PHYS), BOUNCE_MAX);
+		fprintf(stderr,
+		    "disk-pack: kernel %s: %llu bytes to load; its "
+		    "load window 0x20000..0x9C000 holds 1..%u bytes\n",
+		    p, (unsigned long long)(file_hi - KERNEL_PHYS), BOUNCE_MAX);
 		return -1;
 	}
 	k->len = (uint32_t)(file_hi - KERNEL_PHYS);
@@ -398,36 +430,43 @@ check_stages(const struct input *s1, const struct input *s2)
 	int bad = 0;
 
 	if (s1->len != SECTOR_BYTES) {
-		fprintf(stderr, "disk-pack: stage1 %s: %zu bytes, a boot sector "
-		    "is exactly %u\n", s1->path, s1->len, SECTOR_BYTES);
+		fprintf(stderr,
+		    "disk-pack: stage1 %s: %zu bytes, a boot sector "
+		    "is exactly %u\n",
+		    s1->path, s1->len, SECTOR_BYTES);
 		bad = 1;
 	} else if (s1->bytes[510] != 0x55 || s1->bytes[511] != 0xAA) {
-		fprintf(stderr, "disk-pack: stage1 %s: no boot signature 55 AA "
-		    "at offset 510 (found %02X %02X)\n", s1->path,
-		    s1->bytes[510], s1->bytes[511]);
+		fprintf(stderr,
+		    "disk-pack: stage1 %s: no boot signature 55 AA "
+		    "at offset 510 (found %02X %02X)\n",
+		    s1->path, s1->bytes[510], s1->bytes[511]);
 		bad = 1;
 	} else {
 		for (unsigned i = LAYOUT_OFF; i < LAYOUT_END; i++) {
 			if (s1->bytes[i] != 0) {
-				fprintf(stderr, "disk-pack: stage1 %s: byte at "
+				fprintf(stderr,
+				    "disk-pack: stage1 %s: byte at "
 				    "0x%X is not zero: 0x%X..0x%X is reserved "
-				    "for the layout table\n", s1->path, i,
-				    LAYOUT_OFF, LAYOUT_END - 1);
+				    "for the layout table\n",
+				    s1->path, i, LAYOUT_OFF, LAYOUT_END - 1);
 				bad = 1;
 				break;
 			}
 		}
 	}
 	if (s2->len == 0 || s2->len > STAGE2_MAX_SECTORS * SECTOR_BYTES) {
-		fprintf(stderr, "disk-pack: stage2 %s: %zu bytes; its load window "
-		    "0x8000..0xE000 holds 1..%u bytes\n", s2->path, s2->len,
-		    STAGE2_MAX_SECTORS * SECTOR_BYTES);
+		fprintf(stderr,
+		    "disk-pack: stage2 %s: %zu bytes; its load window "
+		    "0x8000..0xE000 holds 1..%u bytes\n",
+		    s2->path, s2->len, STAGE2_MAX_SECTORS * SECTOR_BYTES);
 		bad = 1;
 	} else if (s2->len < STAGE2_RECORD_OFF + S2R_SIZE ||
 	    le32_load(s2->bytes + STAGE2_RECORD_OFF + S2R_MAGIC) !=
-	    STAGE2_RECORD_MAGIC) {
-		fprintf(stderr, "disk-pack: stage2 %s: no build record "
-		    "(\"S2BR\" at offset %u)\n", s2->path, STAGE2_RECORD_OFF);
+		STAGE2_RECORD_MAGIC) {
+		fprintf(stderr,
+		    "disk-pack: stage2 %s: no build record "
+		    "(\"S2BR\" at offset %u)\n",
+		    s2->path, STAGE2_RECORD_OFF);
 		bad = 1;
 	}
 	return bad ? -1 : 0;
@@ -443,24 +482,29 @@ check_cgf(const struct input *s2, const struct input *elf,
     const struct kernel *k, int cgf)
 {
 	int verifies = (le32_load(s2->bytes + STAGE2_RECORD_OFF + S2R_FLAGS) &
-	    S2F_CGF_VERIFY) != 0;
+			   S2F_CGF_VERIFY) != 0;
 
 	if (verifies && !cgf) {
-		fprintf(stderr, "disk-pack: stage2 %s verifies a CGF blob "
+		fprintf(stderr,
+		    "disk-pack: stage2 %s verifies a CGF blob "
 		    "(built with CELLOS_CGF_VERIFY) but --cgf is not given: it "
-		    "would refuse to boot\n", s2->path);
+		    "would refuse to boot\n",
+		    s2->path);
 		return -1;
 	}
 	if (!verifies && cgf) {
-		fprintf(stderr, "disk-pack: stage2 %s was built without "
+		fprintf(stderr,
+		    "disk-pack: stage2 %s was built without "
 		    "CELLOS_CGF_VERIFY: nothing would check the --cgf blob\n",
 		    s2->path);
 		return -1;
 	}
 	if (cgf && (!k->has_phenotype || k->phenotype_len == 0)) {
-		fprintf(stderr, "disk-pack: kernel %s: no embedded phenotype "
+		fprintf(stderr,
+		    "disk-pack: kernel %s: no embedded phenotype "
 		    "(symbols board_pbin..board_pbin_end missing or empty), so "
-		    "--cgf has nothing to name\n", elf->path);
+		    "--cgf has nothing to name\n",
+		    elf->path);
 		return -1;
 	}
 	return 0;
@@ -478,7 +522,7 @@ write_cgf(uint8_t *blob, const struct kernel *k, uint8_t digest[32])
 {
 	struct cgf_header h = { 0, CGF_HEADER_SIZE, GENEDIR_SIZE };
 	struct genedir d = { GENEDIR_MAGIC, GENEDIR_VERSION, k->len,
-	    k->phenotype_off, k->phenotype_len, { 0 }, { 0 }, { 0 } };
+		k->phenotype_off, k->phenotype_len, { 0 }, { 0 }, { 0 } };
 	uint8_t *dir = blob + CGF_HEADER_SIZE;
 
 	/* The CRC covers the header with its own field still zero. */
@@ -515,11 +559,21 @@ main(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
-		case '1': s1.path = optarg; break;
-		case '2': s2.path = optarg; break;
-		case 'k': elf.path = optarg; break;
-		case 'c': cgf = 1; break;
-		case 'o': out = optarg; break;
+		case '1':
+			s1.path = optarg;
+			break;
+		case '2':
+			s2.path = optarg;
+			break;
+		case 'k':
+			elf.path = optarg;
+			break;
+		case 'c':
+			cgf = 1;
+			break;
+		case 'o':
+			out = optarg;
+			break;
 		case 'h':
 			fputs(usage_line, stdout);
 			return 0;
@@ -551,7 +605,8 @@ main(int argc, char **argv)
 	used = (KERNEL_LBA + sectors(k.len)) * (size_t)SECTOR_BYTES;
 	if (cgf) {
 		cgf_lba = KERNEL_LBA + sectors(k.len);
-		cgf_sectors = sectors(CGF_BLOB_BYTES);	/* room for the signature */
+		cgf_sectors =
+		    sectors(CGF_BLOB_BYTES); /* room for the signature */
 		used += cgf_sectors * (size_t)SECTOR_BYTES;
 	}
 	size = (used + (1u << 20) - 1) & ~(size_t)((1u << 20) - 1);

@@ -45,57 +45,57 @@
 #include "crypto.h"
 #include "outfile.h"
 
-#define SECTOR			512u
-#define KERNEL_PHYS		0x100000ull
-#define KERNEL_VIRT		0xFFFFFFFF80100000ull
-#define MAPPED_TOP		(1ull << 30)	/* the loader maps the first GiB */
-#define CGF_HEADER		4096u
+#define SECTOR      512u
+#define KERNEL_PHYS 0x100000ull
+#define KERNEL_VIRT 0xFFFFFFFF80100000ull
+#define MAPPED_TOP  (1ull << 30) /* the loader maps the first GiB */
+#define CGF_HEADER  4096u
 
 /* The loader's build record (arch/uefi-x86_64/loader.h). */
-#define RECORD_SIZE		48u
-#define RECORD_MAGIC		"UEBR"
-#define REC_FLAGS		4u
-#define REC_MEMSZ		8u
-#define REC_DIGEST		16u
-#define UEBR_F_PACKED		1u
+#define RECORD_SIZE   48u
+#define RECORD_MAGIC  "UEBR"
+#define REC_FLAGS     4u
+#define REC_MEMSZ     8u
+#define REC_DIGEST    16u
+#define UEBR_F_PACKED 1u
 
 /* The CGF gene directory (arch/bios-x86_64/bootinfo.h). */
-#define GENEDIR_MAGIC		0x52494447u	/* "GDIR" */
-#define GENEDIR_VERSION		1u
-#define GENEDIR_SIZE		96u
-#define GD_KERNEL_BYTES		8u
-#define GD_PHENOTYPE_OFF	12u
-#define GD_PHENOTYPE_LEN	16u
-#define GD_KERNEL_SHA256	32u
-#define GD_PHENOTYPE_SHA256	64u
+#define GENEDIR_MAGIC       0x52494447u /* "GDIR" */
+#define GENEDIR_VERSION     1u
+#define GENEDIR_SIZE        96u
+#define GD_KERNEL_BYTES     8u
+#define GD_PHENOTYPE_OFF    12u
+#define GD_PHENOTYPE_LEN    16u
+#define GD_KERNEL_SHA256    32u
+#define GD_PHENOTYPE_SHA256 64u
 
 /* ELF64 (System V gABI). */
-#define EHDR_SIZE		64u
-#define PHDR_SIZE		56u
-#define SHDR_SIZE		64u
-#define SYM_SIZE		24u
-#define PT_LOAD			1u
-#define SHT_SYMTAB		2u
-#define PHNUM_MAX		64u
+#define EHDR_SIZE  64u
+#define PHDR_SIZE  56u
+#define SHDR_SIZE  64u
+#define SYM_SIZE   24u
+#define PT_LOAD    1u
+#define SHT_SYMTAB 2u
+#define PHNUM_MAX  64u
 
 /* The disk: 36 MiB, GPT with 128 entries of 128 bytes, the ESP from 1 MiB. */
-#define DISK_SECTORS		(36u * 2048u)
-#define GPT_ENTRIES		128u
-#define GPT_ENTRY_SIZE		128u
-#define GPT_ENTRY_SECTORS	(GPT_ENTRIES * GPT_ENTRY_SIZE / SECTOR)
-#define PART_FIRST		2048u
-#define PART_LAST		(DISK_SECTORS - 2u - GPT_ENTRY_SECTORS)
+#define DISK_SECTORS      (36u * 2048u)
+#define GPT_ENTRIES       128u
+#define GPT_ENTRY_SIZE    128u
+#define GPT_ENTRY_SECTORS (GPT_ENTRIES * GPT_ENTRY_SIZE / SECTOR)
+#define PART_FIRST        2048u
+#define PART_LAST         (DISK_SECTORS - 2u - GPT_ENTRY_SECTORS)
 
 /* FAT32: one sector per cluster, 32 reserved sectors, two FATs. */
-#define RESERVED_SECTORS	32u
-#define NUM_FATS		2u
-#define FAT32_MIN_CLUSTERS	65525u
-#define FAT_EOC			0x0FFFFFFFu
-#define ROOT_CLUSTER		2u
-#define ATTR_VOLUME_ID		0x08u
-#define ATTR_DIRECTORY		0x10u
-#define ATTR_ARCHIVE		0x20u
-#define DIRENT			32u
+#define RESERVED_SECTORS   32u
+#define NUM_FATS           2u
+#define FAT32_MIN_CLUSTERS 65525u
+#define FAT_EOC            0x0FFFFFFFu
+#define ROOT_CLUSTER       2u
+#define ATTR_VOLUME_ID     0x08u
+#define ATTR_DIRECTORY     0x10u
+#define ATTR_ARCHIVE       0x20u
+#define DIRENT             32u
 
 struct input {
 	const char *path;
@@ -116,9 +116,9 @@ struct kernel {
 struct fat {
 	uint8_t *disk;
 	uint32_t fat_sectors;
-	uint32_t clusters;	/* data clusters, numbered from 2 */
-	uint32_t next;		/* next free cluster */
-	uint16_t time, date;	/* every timestamp */
+	uint32_t clusters;   /* data clusters, numbered from 2 */
+	uint32_t next;       /* next free cluster */
+	uint16_t time, date; /* every timestamp */
 	uint32_t part_sectors;
 };
 
@@ -147,7 +147,8 @@ load(struct input *in, const char *what)
 	in->len = (size_t)n;
 	in->bytes = malloc(in->len ? in->len : 1);
 	if (in->bytes == NULL || fread(in->bytes, 1, in->len, f) != in->len) {
-		fprintf(stderr, "esp-pack: %s %s: read error\n", what, in->path);
+		fprintf(stderr, "esp-pack: %s %s: read error\n", what,
+		    in->path);
 		fclose(f);
 		return -1;
 	}
@@ -174,9 +175,11 @@ elf_phenotype(const struct input *e, struct kernel *k)
 		return 0;
 	if (shentsize != SHDR_SIZE ||
 	    !within(shoff, (uint64_t)shnum * SHDR_SIZE, e->len)) {
-		fprintf(stderr, "esp-pack: kernel %s: offset 0x28 (e_shoff, "
+		fprintf(stderr,
+		    "esp-pack: kernel %s: offset 0x28 (e_shoff, "
 		    "e_shentsize, e_shnum): the section headers are not inside "
-		    "the file\n", e->path);
+		    "the file\n",
+		    e->path);
 		return -1;
 	}
 	for (unsigned i = 0; i < shnum; i++) {
@@ -190,17 +193,22 @@ elf_phenotype(const struct input *e, struct kernel *k)
 		symsize = le64_load(sh + 32);
 		link = le32_load(sh + 40);
 		if (!within(symoff, symsize, e->len) || link >= shnum) {
-			fprintf(stderr, "esp-pack: kernel %s: section header %u "
+			fprintf(stderr,
+			    "esp-pack: kernel %s: section header %u "
 			    "(the symbol table): sh_offset, sh_size or sh_link out "
-			    "of range\n", e->path, i);
+			    "of range\n",
+			    e->path, i);
 			return -1;
 		}
 		stroff = le64_load(b + shoff + (uint64_t)link * SHDR_SIZE + 24);
-		strsize = le64_load(b + shoff + (uint64_t)link * SHDR_SIZE + 32);
+		strsize =
+		    le64_load(b + shoff + (uint64_t)link * SHDR_SIZE + 32);
 		if (!within(stroff, strsize, e->len)) {
-			fprintf(stderr, "esp-pack: kernel %s: section header %u "
+			fprintf(stderr,
+			    "esp-pack: kernel %s: section header %u "
 			    "(the string table): sh_offset or sh_size out of "
-			    "range\n", e->path, link);
+			    "range\n",
+			    e->path, link);
 			return -1;
 		}
 		for (uint64_t s = 0; s + SYM_SIZE <= symsize; s += SYM_SIZE) {
@@ -208,8 +216,9 @@ elf_phenotype(const struct input *e, struct kernel *k)
 			uint32_t name = le32_load(sym);
 			const char *nm;
 
-			if (name >= strsize || memchr(b + stroff + name, '\0',
-			    strsize - name) == NULL)
+			if (name >= strsize ||
+			    memchr(b + stroff + name, '\0', strsize - name) ==
+				NULL)
 				continue;
 			nm = (const char *)b + stroff + name;
 			if (strcmp(nm, "board_pbin") == 0) {
@@ -224,9 +233,11 @@ elf_phenotype(const struct input *e, struct kernel *k)
 	if (found != 3)
 		return 0;
 	if (start < KERNEL_VIRT || end < start || end - KERNEL_VIRT > k->len) {
-		fprintf(stderr, "esp-pack: kernel %s: board_pbin..board_pbin_end "
-		    "(0x%llX..0x%llX) is not inside the loaded image\n", e->path,
-		    (unsigned long long)start, (unsigned long long)end);
+		fprintf(stderr,
+		    "esp-pack: kernel %s: board_pbin..board_pbin_end "
+		    "(0x%llX..0x%llX) is not inside the loaded image\n",
+		    e->path, (unsigned long long)start,
+		    (unsigned long long)end);
 		return -1;
 	}
 	k->has_phenotype = 1;
@@ -250,21 +261,26 @@ elf_kernel(const struct input *e, struct kernel *k)
 	uint16_t phentsize, phnum;
 
 	if (e->len < EHDR_SIZE || memcmp(b, "\177ELF", 4) != 0) {
-		fprintf(stderr, "esp-pack: kernel %s: offset 0 (e_ident): not an "
-		    "ELF file\n", p);
+		fprintf(stderr,
+		    "esp-pack: kernel %s: offset 0 (e_ident): not an "
+		    "ELF file\n",
+		    p);
 		return -1;
 	}
 	if (b[4] != 2 || b[5] != 1 || le16_load(b + 16) != 2 ||
 	    le16_load(b + 18) != 62) {
-		fprintf(stderr, "esp-pack: kernel %s: offset 4 (EI_CLASS, "
+		fprintf(stderr,
+		    "esp-pack: kernel %s: offset 4 (EI_CLASS, "
 		    "EI_DATA, e_type, e_machine): not a little-endian ELF64 "
-		    "x86-64 executable\n", p);
+		    "x86-64 executable\n",
+		    p);
 		return -1;
 	}
 	if (le64_load(b + 24) != KERNEL_VIRT) {
-		fprintf(stderr, "esp-pack: kernel %s: offset 0x18 (e_entry): "
-		    "0x%llX; the loader enters the kernel at 0x%llX\n", p,
-		    (unsigned long long)le64_load(b + 24), KERNEL_VIRT);
+		fprintf(stderr,
+		    "esp-pack: kernel %s: offset 0x18 (e_entry): "
+		    "0x%llX; the loader enters the kernel at 0x%llX\n",
+		    p, (unsigned long long)le64_load(b + 24), KERNEL_VIRT);
 		return -1;
 	}
 	phoff = le64_load(b + 32);
@@ -272,15 +288,18 @@ elf_kernel(const struct input *e, struct kernel *k)
 	phnum = le16_load(b + 56);
 	if (phentsize != PHDR_SIZE || phnum == 0 || phnum > PHNUM_MAX ||
 	    !within(phoff, (uint64_t)phnum * PHDR_SIZE, e->len)) {
-		fprintf(stderr, "esp-pack: kernel %s: offset 0x20 (e_phoff, "
+		fprintf(stderr,
+		    "esp-pack: kernel %s: offset 0x20 (e_phoff, "
 		    "e_phentsize, e_phnum): expected 1..%u program headers of %u "
-		    "bytes inside the file\n", p, PHNUM_MAX, PHDR_SIZE);
+		    "bytes inside the file\n",
+		    p, PHNUM_MAX, PHDR_SIZE);
 		return -1;
 	}
 	for (unsigned i = 0; i < phnum; i++) {
 		const uint8_t *ph = b + phoff + (uint64_t)i * PHDR_SIZE;
 		uint64_t off = le64_load(ph + 8), vaddr = le64_load(ph + 16);
-		uint64_t paddr = le64_load(ph + 24), filesz = le64_load(ph + 32);
+		uint64_t paddr = le64_load(ph + 24),
+			 filesz = le64_load(ph + 32);
 		uint64_t memsz = le64_load(ph + 40);
 
 		if (le32_load(ph) != PT_LOAD || memsz == 0)
@@ -289,11 +308,14 @@ elf_kernel(const struct input *e, struct kernel *k)
 		    paddr < KERNEL_PHYS || paddr > MAPPED_TOP ||
 		    memsz > MAPPED_TOP - paddr ||
 		    vaddr - paddr != KERNEL_VIRT - KERNEL_PHYS) {
-			fprintf(stderr, "esp-pack: kernel %s: program header %u at "
+			fprintf(stderr,
+			    "esp-pack: kernel %s: program header %u at "
 			    "0x%llX (p_offset, p_vaddr, p_paddr, p_filesz, "
 			    "p_memsz): the segment must lie in the file and in "
-			    "0x%llX..0x%llX, mapped at physical + 0x%llX\n", p, i,
-			    (unsigned long long)(phoff + (uint64_t)i * PHDR_SIZE),
+			    "0x%llX..0x%llX, mapped at physical + 0x%llX\n",
+			    p, i,
+			    (unsigned long long)(phoff +
+				(uint64_t)i * PHDR_SIZE),
 			    KERNEL_PHYS, MAPPED_TOP, KERNEL_VIRT - KERNEL_PHYS);
 			return -1;
 		}
@@ -303,9 +325,11 @@ elf_kernel(const struct input *e, struct kernel *k)
 
 			if (le32_load(q) == PT_LOAD && qm != 0 &&
 			    paddr < qa + qm && qa < paddr + memsz) {
-				fprintf(stderr, "esp-pack: kernel %s: program "
+				fprintf(stderr,
+				    "esp-pack: kernel %s: program "
 				    "headers %u and %u (p_paddr, p_memsz) "
-				    "overlap\n", p, j, i);
+				    "overlap\n",
+				    p, j, i);
 				return -1;
 			}
 		}
@@ -317,9 +341,11 @@ elf_kernel(const struct input *e, struct kernel *k)
 			mem_hi = paddr + memsz;
 	}
 	if (file_hi == 0 || lo != KERNEL_PHYS) {
-		fprintf(stderr, "esp-pack: kernel %s: the PT_LOAD segments must "
+		fprintf(stderr,
+		    "esp-pack: kernel %s: the PT_LOAD segments must "
 		    "start at physical 0x%llX with file bytes (the loader enters "
-		    "the image's first byte)\n", p, KERNEL_PHYS);
+		    "the image's first byte)\n",
+		    p, KERNEL_PHYS);
 		return -1;
 	}
 	k->len = (uint32_t)(file_hi - KERNEL_PHYS);
@@ -342,9 +368,11 @@ elf_kernel(const struct input *e, struct kernel *k)
 	if (elf_phenotype(e, k) != 0)
 		return -1;
 	if (!k->has_phenotype || k->phenotype_len == 0) {
-		fprintf(stderr, "esp-pack: kernel %s: no embedded phenotype "
+		fprintf(stderr,
+		    "esp-pack: kernel %s: no embedded phenotype "
 		    "(symbols board_pbin..board_pbin_end missing or empty): the "
-		    "gene directory would have nothing to name\n", p);
+		    "gene directory would have nothing to name\n",
+		    p);
 		return -1;
 	}
 	return 0;
@@ -364,52 +392,65 @@ pe_record(const struct input *pe)
 	long at = -1;
 
 	if (pe->len < 0x40 || b[0] != 'M' || b[1] != 'Z') {
-		fprintf(stderr, "esp-pack: loader %s: offset 0 (e_magic): not an "
-		    "MZ/PE file\n", p);
+		fprintf(stderr,
+		    "esp-pack: loader %s: offset 0 (e_magic): not an "
+		    "MZ/PE file\n",
+		    p);
 		return -1;
 	}
 	nt = le32_load(b + 0x3C);
 	if (!within(nt, 24 + 72, pe->len) || memcmp(b + nt, "PE\0\0", 4) != 0) {
-		fprintf(stderr, "esp-pack: loader %s: offset 0x3C (e_lfanew): "
-		    "0x%X does not point at a PE signature\n", p, nt);
+		fprintf(stderr,
+		    "esp-pack: loader %s: offset 0x3C (e_lfanew): "
+		    "0x%X does not point at a PE signature\n",
+		    p, nt);
 		return -1;
 	}
 	if (le16_load(b + nt + 4) != 0x8664) {
-		fprintf(stderr, "esp-pack: loader %s: offset 0x%X (Machine): "
-		    "0x%04X, expected 0x8664 (x86-64)\n", p, nt + 4,
-		    le16_load(b + nt + 4));
+		fprintf(stderr,
+		    "esp-pack: loader %s: offset 0x%X (Machine): "
+		    "0x%04X, expected 0x8664 (x86-64)\n",
+		    p, nt + 4, le16_load(b + nt + 4));
 		return -1;
 	}
 	if (le16_load(b + nt + 24) != 0x20B) {
-		fprintf(stderr, "esp-pack: loader %s: offset 0x%X (optional "
-		    "header Magic): 0x%04X, expected 0x20B (PE32+)\n", p, nt + 24,
-		    le16_load(b + nt + 24));
+		fprintf(stderr,
+		    "esp-pack: loader %s: offset 0x%X (optional "
+		    "header Magic): 0x%04X, expected 0x20B (PE32+)\n",
+		    p, nt + 24, le16_load(b + nt + 24));
 		return -1;
 	}
 	if (le16_load(b + nt + 24 + 68) != 10) {
-		fprintf(stderr, "esp-pack: loader %s: offset 0x%X (Subsystem): "
-		    "%u, expected 10 (EFI application)\n", p, nt + 24 + 68,
-		    le16_load(b + nt + 24 + 68));
+		fprintf(stderr,
+		    "esp-pack: loader %s: offset 0x%X (Subsystem): "
+		    "%u, expected 10 (EFI application)\n",
+		    p, nt + 24 + 68, le16_load(b + nt + 24 + 68));
 		return -1;
 	}
 	for (size_t i = 0; i + RECORD_SIZE <= pe->len; i++) {
 		if (memcmp(b + i, RECORD_MAGIC, 4) != 0)
 			continue;
 		if (at >= 0) {
-			fprintf(stderr, "esp-pack: loader %s: two build records "
-			    "(\"" RECORD_MAGIC "\" at 0x%lX and 0x%zX)\n", p, at, i);
+			fprintf(stderr,
+			    "esp-pack: loader %s: two build records "
+			    "(\"" RECORD_MAGIC "\" at 0x%lX and 0x%zX)\n",
+			    p, at, i);
 			return -1;
 		}
 		at = (long)i;
 	}
 	if (at < 0) {
-		fprintf(stderr, "esp-pack: loader %s: no build record (\""
-		    RECORD_MAGIC "\")\n", p);
+		fprintf(stderr,
+		    "esp-pack: loader %s: no build record (\"" RECORD_MAGIC
+		    "\")\n",
+		    p);
 		return -1;
 	}
 	if (le32_load(b + at + 12) != 0) {
-		fprintf(stderr, "esp-pack: loader %s: the build record at 0x%lX "
-		    "has a non-zero reserved field\n", p, at);
+		fprintf(stderr,
+		    "esp-pack: loader %s: the build record at 0x%lX "
+		    "has a non-zero reserved field\n",
+		    p, at);
 		return -1;
 	}
 	return at;
@@ -462,17 +503,17 @@ derived_guid(uint8_t out[16], const char *label, uint64_t epoch)
 	sha256_update(&c, e, sizeof e);
 	sha256_final(&c, h);
 	memcpy(out, h, 16);
-	out[7] = (uint8_t)((out[7] & 0x0F) | 0x40);	/* Data3: version 4 */
-	out[8] = (uint8_t)((out[8] & 0x3F) | 0x80);	/* variant 10 */
+	out[7] = (uint8_t)((out[7] & 0x0F) | 0x40); /* Data3: version 4 */
+	out[8] = (uint8_t)((out[8] & 0x3F) | 0x80); /* variant 10 */
 }
 
 /* The epoch as FAT's local time and date (UTC, 1980..2107, 2 s steps). */
 static void
 fat_timestamp(uint64_t epoch, uint16_t *time, uint16_t *date)
 {
-	static const uint8_t mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31,
-	    30, 31, 30, 31 };
-	const uint64_t min = 315532800ull;	/* 1980-01-01 00:00:00 */
+	static const uint8_t mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+		31, 30, 31 };
+	const uint64_t min = 315532800ull; /* 1980-01-01 00:00:00 */
 	uint64_t days, secs;
 	unsigned year = 1980, month = 0;
 
@@ -481,8 +522,10 @@ fat_timestamp(uint64_t epoch, uint16_t *time, uint16_t *date)
 	days = (epoch - min) / 86400;
 	secs = (epoch - min) % 86400;
 	for (;;) {
-		unsigned len = (year % 4 == 0 && (year % 100 != 0 ||
-		    year % 400 == 0)) ? 366 : 365;
+		unsigned len =
+		    (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ?
+		    366 :
+		    365;
 
 		if (days < len)
 			break;
@@ -495,8 +538,10 @@ fat_timestamp(uint64_t epoch, uint16_t *time, uint16_t *date)
 		secs = 86399;
 	}
 	for (;; month++) {
-		unsigned len = mdays[month] + (month == 1 && (year % 4 == 0 &&
-		    (year % 100 != 0 || year % 400 == 0)));
+		unsigned len = mdays[month] +
+		    (month == 1 &&
+			(year % 4 == 0 &&
+			    (year % 100 != 0 || year % 400 == 0)));
 
 		if (days < len)
 			break;
@@ -524,8 +569,11 @@ static void
 fat_set(struct fat *f, uint32_t cluster, uint32_t value)
 {
 	for (unsigned n = 0; n < NUM_FATS; n++)
-		le32_store(sector(f, PART_FIRST + RESERVED_SECTORS +
-		    n * f->fat_sectors) + cluster * 4u, value);
+		le32_store(sector(f,
+			       PART_FIRST + RESERVED_SECTORS +
+				   n * f->fat_sectors) +
+			cluster * 4u,
+		    value);
 }
 
 /* Allocate a contiguous chain for len bytes (at least one cluster). */
@@ -547,11 +595,11 @@ dirent(struct fat *f, uint8_t *e, const char name[11], uint8_t attr,
 {
 	memcpy(e, name, 11);
 	e[11] = attr;
-	le16_store(e + 14, f->time);	/* creation */
+	le16_store(e + 14, f->time); /* creation */
 	le16_store(e + 16, f->date);
-	le16_store(e + 18, f->date);	/* last access */
+	le16_store(e + 18, f->date); /* last access */
 	le16_store(e + 20, (uint16_t)(cluster >> 16));
-	le16_store(e + 22, f->time);	/* last write */
+	le16_store(e + 22, f->time); /* last write */
 	le16_store(e + 24, f->date);
 	le16_store(e + 26, (uint16_t)cluster);
 	le32_store(e + 28, size);
@@ -570,8 +618,8 @@ subdir(struct fat *f, uint32_t self, uint32_t parent)
 }
 
 struct file {
-	const char *path;	/* for --map */
-	const char *name;	/* 8.3, padded */
+	const char *path; /* for --map */
+	const char *name; /* 8.3, padded */
 	const uint8_t *bytes;
 	size_t len;
 	uint32_t cluster;
@@ -581,7 +629,8 @@ static void
 file_put(struct fat *f, struct file *file, uint8_t *entry)
 {
 	file->cluster = fat_alloc(f, file->len);
-	memcpy(sector(f, cluster_lba(f, file->cluster)), file->bytes, file->len);
+	memcpy(sector(f, cluster_lba(f, file->cluster)), file->bytes,
+	    file->len);
 	dirent(f, entry, file->name, ATTR_ARCHIVE, file->cluster,
 	    (uint32_t)file->len);
 }
@@ -590,25 +639,25 @@ file_put(struct fat *f, struct file *file, uint8_t *entry)
 static void
 boot_sector(struct fat *f, uint8_t *bs, uint32_t serial)
 {
-	static const uint8_t halt[3] = { 0xF4, 0xEB, 0xFD };	/* hlt; jmp $-1 */
+	static const uint8_t halt[3] = { 0xF4, 0xEB, 0xFD }; /* hlt; jmp $-1 */
 
 	bs[0] = 0xEB;
 	bs[1] = 0x58;
 	bs[2] = 0x90;
 	memcpy(bs + 3, "CELLOS  ", 8);
 	le16_store(bs + 11, SECTOR);
-	bs[13] = 1;				/* sectors per cluster */
+	bs[13] = 1; /* sectors per cluster */
 	le16_store(bs + 14, RESERVED_SECTORS);
 	bs[16] = NUM_FATS;
-	bs[21] = 0xF8;				/* fixed disk */
+	bs[21] = 0xF8; /* fixed disk */
 	le16_store(bs + 24, 63);
 	le16_store(bs + 26, 255);
-	le32_store(bs + 28, PART_FIRST);	/* hidden sectors */
+	le32_store(bs + 28, PART_FIRST); /* hidden sectors */
 	le32_store(bs + 32, f->part_sectors);
 	le32_store(bs + 36, f->fat_sectors);
 	le32_store(bs + 44, ROOT_CLUSTER);
-	le16_store(bs + 48, 1);			/* FSInfo */
-	le16_store(bs + 50, 6);			/* backup boot sector */
+	le16_store(bs + 48, 1); /* FSInfo */
+	le16_store(bs + 50, 6); /* backup boot sector */
 	bs[64] = 0x80;
 	bs[66] = 0x29;
 	le32_store(bs + 67, serial);
@@ -671,14 +720,15 @@ gpt(uint8_t *disk, uint64_t epoch)
 {
 	/* C12A7328-F81F-11D2-BA4B-00A0C93EC93B: the EFI system partition. */
 	static const uint8_t esp_type[16] = { 0x28, 0x73, 0x2A, 0xC1, 0x1F,
-	    0xF8, 0xD2, 0x11, 0xBA, 0x4B, 0x00, 0xA0, 0xC9, 0x3E, 0xC9, 0x3B };
+		0xF8, 0xD2, 0x11, 0xBA, 0x4B, 0x00, 0xA0, 0xC9, 0x3E, 0xC9,
+		0x3B };
 	static const char name[] = "EFI system partition";
 	uint8_t disk_guid[16], *mbr = disk, *entries = disk + 2 * SECTOR;
 	uint8_t *e = entries;
 	uint32_t crc;
 
 	/* The protective MBR: one partition of type EE over the whole disk. */
-	mbr[446 + 2] = 0x02;	/* CHS of LBA 1 */
+	mbr[446 + 2] = 0x02; /* CHS of LBA 1 */
 	mbr[446 + 4] = 0xEE;
 	mbr[446 + 5] = 0xFF;
 	mbr[446 + 6] = 0xFF;
@@ -717,7 +767,7 @@ esp(uint8_t *disk, struct file files[3], uint64_t epoch)
 	fat_set(&f, 0, 0x0FFFFFF8u);
 	fat_set(&f, 1, FAT_EOC);
 	f.next = ROOT_CLUSTER;
-	fat_alloc(&f, 0);			/* the root directory */
+	fat_alloc(&f, 0); /* the root directory */
 	efi = fat_alloc(&f, 0);
 	boot = fat_alloc(&f, 0);
 	cellos = fat_alloc(&f, 0);
@@ -751,8 +801,10 @@ parse_epoch(const char *s, uint64_t *epoch)
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0) {
-		fprintf(stderr, "esp-pack: --epoch '%s': expected whole seconds "
-		    "since 1970 (SOURCE_DATE_EPOCH)\n", s);
+		fprintf(stderr,
+		    "esp-pack: --epoch '%s': expected whole seconds "
+		    "since 1970 (SOURCE_DATE_EPOCH)\n",
+		    s);
 		return -1;
 	}
 	*epoch = v;
@@ -783,11 +835,21 @@ main(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
-		case 'l': pe.path = optarg; break;
-		case 'k': elf.path = optarg; break;
-		case 'e': epoch_arg = optarg; break;
-		case 'o': out = optarg; break;
-		case 'm': map = 1; break;
+		case 'l':
+			pe.path = optarg;
+			break;
+		case 'k':
+			elf.path = optarg;
+			break;
+		case 'e':
+			epoch_arg = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'm':
+			map = 1;
+			break;
 		case 'h':
 			fputs(usage_line, stdout);
 			return 0;
@@ -799,11 +861,15 @@ main(int argc, char **argv)
 		default:
 			if (optopt != 0 &&
 			    strncmp(argv[optind - 1], "--", 2) != 0)
-				fprintf(stderr, "esp-pack: unknown option "
-				    "'-%c'\n", optopt);
+				fprintf(stderr,
+				    "esp-pack: unknown option "
+				    "'-%c'\n",
+				    optopt);
 			else
-				fprintf(stderr, "esp-pack: unknown option "
-				    "'%s'\n", argv[optind - 1]);
+				fprintf(stderr,
+				    "esp-pack: unknown option "
+				    "'%s'\n",
+				    argv[optind - 1]);
 			fputs(usage_line, stderr);
 			return 2;
 		}
@@ -815,8 +881,10 @@ main(int argc, char **argv)
 			    argv[optind]);
 		else
 			fprintf(stderr, "esp-pack: missing %s\n",
-			    pe.path == NULL ? "--loader" : elf.path == NULL ?
-			    "--kernel" : epoch_arg == NULL ? "--epoch" : "-o");
+			    pe.path == NULL       ? "--loader" :
+				elf.path == NULL  ? "--kernel" :
+				epoch_arg == NULL ? "--epoch" :
+						    "-o");
 		fputs(usage_line, stderr);
 		return 2;
 	}
@@ -835,13 +903,13 @@ main(int argc, char **argv)
 	le32_store(rec + REC_MEMSZ, k.memsz);
 
 	files[0] = (struct file){ "EFI/BOOT/BOOTX64.EFI", "BOOTX64 EFI",
-	    pe.bytes, pe.len, 0 };
+		pe.bytes, pe.len, 0 };
 	files[1] = (struct file){ "CELLOS/KERNEL.BIN", "KERNEL  BIN", k.image,
-	    k.len, 0 };
+		k.len, 0 };
 	files[2] = (struct file){ "CELLOS/KERNEL.CGF", "KERNEL  CGF", cgf,
-	    sizeof cgf, 0 };
-	if (pe.len + k.len + sizeof cgf > (size_t)(PART_LAST - PART_FIRST - 4096) *
-	    SECTOR) {
+		sizeof cgf, 0 };
+	if (pe.len + k.len + sizeof cgf >
+	    (size_t)(PART_LAST - PART_FIRST - 4096) * SECTOR) {
 		fprintf(stderr, "esp-pack: the files do not fit the ESP\n");
 		return 1;
 	}
@@ -853,7 +921,7 @@ main(int argc, char **argv)
 	gpt(disk, epoch);
 	esp(disk, files, epoch);
 	if (outfile_write("esp-pack", out, disk,
-	    (size_t)DISK_SECTORS * SECTOR) != 0)
+		(size_t)DISK_SECTORS * SECTOR) != 0)
 		return 1;
 	if (map) {
 		for (unsigned i = 0; i < 3; i++)

@@ -44,7 +44,7 @@ enum { TID_STEPS = 1, TID_PROOF = 2, TID_SYS = 3, TID_FIRST_FREE = 4 };
 struct track {
 	uint32_t id;
 	unsigned long long tid;
-	int open;			/* a quantum began and has not ended */
+	int open; /* a quantum began and has not ended */
 };
 
 struct tracks {
@@ -55,7 +55,7 @@ struct tracks {
 /* A boot step: where its MARK was and what it said. */
 struct mark {
 	unsigned long lineno;
-	char name[2 * OBS_PAYLOAD_MAX + 1];	/* JSON-escaped */
+	char name[2 * OBS_PAYLOAD_MAX + 1]; /* JSON-escaped */
 };
 
 struct replay {
@@ -64,7 +64,7 @@ struct replay {
 	unsigned long bad;
 	FILE *trace;
 	int trace_first;
-	int trace_failed;		/* out of memory while tracing */
+	int trace_failed; /* out of memory while tracing */
 	unsigned long long next_tid;
 	struct tracks genes, irqs;
 	struct mark *marks;
@@ -77,8 +77,7 @@ ts_of(unsigned long lineno)
 	return (unsigned long long)lineno * TRACE_US_PER_LINE;
 }
 
-static void
-trace_event(struct replay *r, const char *fmt, ...)
+static void trace_event(struct replay *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -99,8 +98,10 @@ static void
 meta(struct replay *r, const char *what, int pid, unsigned long long tid,
     const char *key, const char *value)
 {
-	trace_event(r, "{\"name\":\"%s\",\"ph\":\"M\",\"pid\":%d,\"tid\":%llu,"
-	    "\"args\":{\"%s\":%s}}", what, pid, tid, key, value);
+	trace_event(r,
+	    "{\"name\":\"%s\",\"ph\":\"M\",\"pid\":%d,\"tid\":%llu,"
+	    "\"args\":{\"%s\":%s}}",
+	    what, pid, tid, key, value);
 }
 
 /* The track for id, created (with its thread_name) on first sight. */
@@ -140,10 +141,12 @@ static void
 quantum_end(struct replay *r, struct track *k, unsigned long long ts,
     uint32_t quantum, uint32_t cpu)
 {
-	trace_event(r, "{\"name\":\"gene %lu\",\"cat\":\"gene\",\"ph\":\"E\","
+	trace_event(r,
+	    "{\"name\":\"gene %lu\",\"cat\":\"gene\",\"ph\":\"E\","
 	    "\"pid\":%d,\"tid\":%llu,\"ts\":%llu,\"args\":{\"quantum\":%lu,"
-	    "\"cpu\":%lu}}", (unsigned long)k->id, PID_GENES, k->tid,
-	    ts, (unsigned long)quantum, (unsigned long)cpu);
+	    "\"cpu\":%lu}}",
+	    (unsigned long)k->id, PID_GENES, k->tid, ts, (unsigned long)quantum,
+	    (unsigned long)cpu);
 	k->open = 0;
 }
 
@@ -160,7 +163,8 @@ quanta_lost_end(struct replay *r, unsigned long long ts)
 
 		if (!k->open)
 			continue;
-		trace_event(r, "{\"name\":\"gene %lu\",\"cat\":\"gene\","
+		trace_event(r,
+		    "{\"name\":\"gene %lu\",\"cat\":\"gene\","
 		    "\"ph\":\"E\",\"pid\":%d,\"tid\":%llu,\"ts\":%llu,"
 		    "\"args\":{\"end\":\"not in the log\"}}",
 		    (unsigned long)k->id, PID_GENES, k->tid, ts);
@@ -210,11 +214,12 @@ trace_record(struct replay *r, unsigned long lineno,
 		r->nmarks++;
 		break;
 	case OBS_SYS: {
-		static const char *const codes[] = { "sys ?", "phenotype loaded",
-		    "gene killed", "update applied" };
+		static const char *const codes[] = { "sys ?",
+			"phenotype loaded", "gene killed", "update applied" };
 		uint32_t code = le32_load(p);
 
-		trace_event(r, "{\"name\":\"%s\",\"cat\":\"sys\",\"ph\":\"i\","
+		trace_event(r,
+		    "{\"name\":\"%s\",\"cat\":\"sys\",\"ph\":\"i\","
 		    "\"s\":\"t\",\"pid\":%d,\"tid\":%d,\"ts\":%llu,\"args\":"
 		    "{\"code\":%lu,\"a\":%lu,\"b\":%lu}}",
 		    code <= 3 ? codes[code] : codes[0], PID_BOOT, TID_SYS, ts,
@@ -230,7 +235,8 @@ trace_record(struct replay *r, unsigned long lineno,
 			if ((k = track_of(r, &r->genes, PID_GENES, id)) == NULL)
 				return;
 			quanta_lost_end(r, ts);
-			trace_event(r, "{\"name\":\"gene %lu\",\"cat\":\"gene\","
+			trace_event(r,
+			    "{\"name\":\"gene %lu\",\"cat\":\"gene\","
 			    "\"ph\":\"B\",\"pid\":%d,\"tid\":%llu,\"ts\":%llu,"
 			    "\"args\":{\"quantum\":%lu,\"cpu\":%lu}}",
 			    (unsigned long)id, PID_GENES, k->tid, ts,
@@ -239,17 +245,18 @@ trace_record(struct replay *r, unsigned long lineno,
 		} else if (what == OBS_TRACE_QUANTUM_END) {
 			if ((k = track_of(r, &r->genes, PID_GENES, id)) == NULL)
 				return;
-			if (k->open)	/* an end without its start is dropped */
+			if (k->open) /* an end without its start is dropped */
 				quantum_end(r, k, ts, at, arg);
 		} else if (what == OBS_TRACE_IRQ_DELIVERED) {
 			if ((k = track_of(r, &r->irqs, PID_IRQS, id)) == NULL)
 				return;
-			trace_event(r, "{\"name\":\"irq delivered\",\"cat\":"
+			trace_event(r,
+			    "{\"name\":\"irq delivered\",\"cat\":"
 			    "\"irq\",\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,"
 			    "\"tid\":%llu,\"ts\":%llu,\"args\":{\"source\":%lu,"
-			    "\"tick\":%lu,\"seq\":%lu}}", PID_IRQS, k->tid, ts,
-			    (unsigned long)id, (unsigned long)at,
-			    (unsigned long)arg);
+			    "\"tick\":%lu,\"seq\":%lu}}",
+			    PID_IRQS, k->tid, ts, (unsigned long)id,
+			    (unsigned long)at, (unsigned long)arg);
 		}
 		break;
 	}
@@ -260,7 +267,8 @@ trace_record(struct replay *r, unsigned long lineno,
 			break;
 		if ((k = track_of(r, &r->irqs, PID_IRQS, e.src)) == NULL)
 			return;
-		trace_event(r, "{\"name\":\"event %s\",\"cat\":\"event\","
+		trace_event(r,
+		    "{\"name\":\"event %s\",\"cat\":\"event\","
 		    "\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":%llu,"
 		    "\"ts\":%llu,\"args\":{\"source\":%lu,\"seq\":%lu}}",
 		    event_kind_name(e.kind), PID_IRQS, k->tid, ts,
@@ -296,7 +304,7 @@ print_record(struct replay *r, unsigned long lineno,
 	case OBS_TRACE: {
 		uint32_t what = le32_load(p);
 		static const char *const whats[] = { "?", "quantum_start",
-		    "quantum_end", "irq_delivered" };
+			"quantum_end", "irq_delivered" };
 
 		printf(" %s id=%u at=%u arg=%u", what <= 3 ? whats[what] : "?",
 		    le32_load(p + 4), le32_load(p + 8), le32_load(p + 12));
@@ -345,9 +353,14 @@ mark_marker(const char *name)
 		const char *tag;
 		enum plog_marker m;
 	} steps[] = {
-		{ "E2", PLOG_E2 }, { "E3", PLOG_E3 }, { "E5", PLOG_E5 },
-		{ "E6", PLOG_E6 }, { "E7", PLOG_E7 }, { "E8", PLOG_E8 },
-		{ "E9", PLOG_E9 }, { "E10", PLOG_E10 },
+		{ "E2", PLOG_E2 },
+		{ "E3", PLOG_E3 },
+		{ "E5", PLOG_E5 },
+		{ "E6", PLOG_E6 },
+		{ "E7", PLOG_E7 },
+		{ "E8", PLOG_E8 },
+		{ "E9", PLOG_E9 },
+		{ "E10", PLOG_E10 },
 	};
 	size_t n = strcspn(name, " ");
 
@@ -373,33 +386,38 @@ trace_boot(struct replay *r, const struct plog *log)
 	for (size_t i = 0; i < r->nmarks; i++) {
 		unsigned long from = r->marks[i].lineno, to;
 		unsigned long limit = i + 1 < r->nmarks ?
-		    r->marks[i + 1].lineno : (last > from ? last : from);
+		    r->marks[i + 1].lineno :
+		    (last > from ? last : from);
 		int m = mark_marker(r->marks[i].name);
 
 		to = limit;
 		if (m >= 0 && log->m[m].present && log->m[m].lineno > from &&
 		    log->m[m].lineno <= limit)
 			to = log->m[m].lineno;
-		trace_event(r, "{\"name\":\"%s\",\"cat\":\"step\",\"ph\":\"B\","
-		    "\"pid\":%d,\"tid\":%d,\"ts\":%llu}", r->marks[i].name,
-		    PID_BOOT, TID_STEPS, ts_of(from));
-		trace_event(r, "{\"name\":\"%s\",\"cat\":\"step\",\"ph\":\"E\","
-		    "\"pid\":%d,\"tid\":%d,\"ts\":%llu}", r->marks[i].name,
-		    PID_BOOT, TID_STEPS, ts_of(to));
+		trace_event(r,
+		    "{\"name\":\"%s\",\"cat\":\"step\",\"ph\":\"B\","
+		    "\"pid\":%d,\"tid\":%d,\"ts\":%llu}",
+		    r->marks[i].name, PID_BOOT, TID_STEPS, ts_of(from));
+		trace_event(r,
+		    "{\"name\":\"%s\",\"cat\":\"step\",\"ph\":\"E\","
+		    "\"pid\":%d,\"tid\":%d,\"ts\":%llu}",
+		    r->marks[i].name, PID_BOOT, TID_STEPS, ts_of(to));
 	}
 	/* The proof lines by line number (a bad log may misorder them). */
 	for (int m = 0; m < PLOG_MARKERS; m++) {
 		if (!log->m[m].present)
 			continue;
 		size_t j = n++;
-		while (j > 0 && log->m[order[j - 1]].lineno > log->m[m].lineno) {
+		while (
+		    j > 0 && log->m[order[j - 1]].lineno > log->m[m].lineno) {
 			order[j] = order[j - 1];
 			j--;
 		}
 		order[j] = (enum plog_marker)m;
 	}
 	for (size_t i = 0; i < n; i++)
-		trace_event(r, "{\"name\":\"%s\",\"cat\":\"proof\",\"ph\":\"i\","
+		trace_event(r,
+		    "{\"name\":\"%s\",\"cat\":\"proof\",\"ph\":\"i\","
 		    "\"s\":\"t\",\"pid\":%d,\"tid\":%d,\"ts\":%llu}",
 		    plog_name(order[i]), PID_BOOT, TID_PROOF,
 		    ts_of(log->m[order[i]].lineno));
@@ -411,8 +429,9 @@ static void
 trace_begin(struct replay *r)
 {
 	fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"time_axis\":"
-	    "\"console line number (1 line = 1 ms); the log has no common "
-	    "clock\"},\"traceEvents\":[", r->trace);
+	      "\"console line number (1 line = 1 ms); the log has no common "
+	      "clock\"},\"traceEvents\":[",
+	    r->trace);
 	meta(r, "process_name", PID_BOOT, 0, "name", "\"boot\"");
 	meta(r, "process_sort_index", PID_BOOT, 0, "sort_index", "1");
 	meta(r, "thread_name", PID_BOOT, TID_STEPS, "name", "\"boot steps\"");
@@ -435,7 +454,8 @@ static void
 help(void)
 {
 	usage(stdout);
-	fputs("\nDecode the \"#P\" OBS records of a captured console log, "
+	fputs(
+	    "\nDecode the \"#P\" OBS records of a captured console log, "
 	    "print them and\nrecompute the #E8 values against the log's.\n\n"
 	    "  --quiet               print only the E8 verdict\n"
 	    "  --chrome-trace FILE   also write the boot as Trace Event Format "
@@ -444,7 +464,8 @@ help(void)
 	    "docs/DEBUGGING.md\n"
 	    "  -h, --help            this text\n\n"
 	    "Exit status: 0 when every line decodes and E8 matches, 1 when "
-	    "not, 2 on a\nusage error.\n", stdout);
+	    "not, 2 on a\nusage error.\n",
+	    stdout);
 }
 
 int
@@ -465,7 +486,8 @@ main(int argc, char **argv)
 			options = 0;
 		} else if (options && strcmp(a, "--chrome-trace") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0') {
-				fprintf(stderr, "obs-replay: --chrome-trace "
+				fprintf(stderr,
+				    "obs-replay: --chrome-trace "
 				    "needs a FILE\n");
 				usage(stderr);
 				return 2;
@@ -473,7 +495,8 @@ main(int argc, char **argv)
 			trace_path = argv[++i];
 		} else if (options && strncmp(a, "--chrome-trace=", 15) == 0) {
 			if (a[15] == '\0') {
-				fprintf(stderr, "obs-replay: --chrome-trace "
+				fprintf(stderr,
+				    "obs-replay: --chrome-trace "
 				    "needs a FILE\n");
 				usage(stderr);
 				return 2;
@@ -481,8 +504,8 @@ main(int argc, char **argv)
 			trace_path = a + 15;
 		} else if (options && strcmp(a, "--quiet") == 0) {
 			r.quiet = 1;
-		} else if (options && (strcmp(a, "--help") == 0 ||
-		    strcmp(a, "-h") == 0)) {
+		} else if (options &&
+		    (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
 			help();
 			return 0;
 		} else if (options && a[0] == '-' && a[1] != '\0') {
@@ -490,8 +513,10 @@ main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		} else if (log_path != NULL) {
-			fprintf(stderr, "obs-replay: unexpected argument '%s' "
-			    "(one LOG only)\n", a);
+			fprintf(stderr,
+			    "obs-replay: unexpected argument '%s' "
+			    "(one LOG only)\n",
+			    a);
 			usage(stderr);
 			return 2;
 		} else {
@@ -523,11 +548,12 @@ main(int argc, char **argv)
 		status = 1;
 	} else {
 		plog_recompute_e8(&log, &entries, &hash);
-		int ok = entries == (uint32_t)plog_field(&log, PLOG_E8, "entries") &&
+		int ok =
+		    entries == (uint32_t)plog_field(&log, PLOG_E8, "entries") &&
 		    hash == (uint32_t)plog_field(&log, PLOG_E8, "obs_hash");
 		printf("# E8 recomputed: entries=%08X obs_hash=%08X: %s\n",
-		    entries, hash, ok ? "matches the log" :
-		    "DOES NOT match the log");
+		    entries, hash,
+		    ok ? "matches the log" : "DOES NOT match the log");
 		if (!ok)
 			status = 1;
 	}

@@ -62,7 +62,7 @@ outfile_open_flags(struct outfile *o, const char *prog, const char *path,
 	dir_of(path, dir, sizeof dir);
 	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	if ((size_t)snprintf(o->tmp, sizeof o->tmp, "%s/.%s.XXXXXX", dir,
-	    base) >= sizeof o->tmp) {
+		base) >= sizeof o->tmp) {
 		fprintf(stderr, "%s: %s: path too long\n", prog, path);
 		o->tmp[0] = '\0';
 		return -1;
@@ -71,8 +71,10 @@ outfile_open_flags(struct outfile *o, const char *prog, const char *path,
 		int err = errno;
 
 		o->tmp[0] = '\0';
-		fprintf(stderr, "%s: %s: cannot create a temporary beside it: "
-		    "%s\n", prog, path, strerror(err));
+		fprintf(stderr,
+		    "%s: %s: cannot create a temporary beside it: "
+		    "%s\n",
+		    prog, path, strerror(err));
 		return -1;
 	}
 	/* mkstemp makes it 0600; the result gets what a plain create would. */
@@ -110,8 +112,10 @@ outfile_commit(struct outfile *o)
 			int err = errno;
 
 			if (err == EEXIST) {
-				fprintf(stderr, "%s: %s: already exists; not "
-				    "replaced\n", o->prog, o->path);
+				fprintf(stderr,
+				    "%s: %s: already exists; not "
+				    "replaced\n",
+				    o->prog, o->path);
 				outfile_abort(o);
 				return -1;
 			}
@@ -150,8 +154,7 @@ outfile_abort(struct outfile *o)
 }
 
 int
-outfile_write(const char *prog, const char *path, const void *bytes,
-    size_t len)
+outfile_write(const char *prog, const char *path, const void *bytes, size_t len)
 {
 	return outfile_write_flags(prog, path, bytes, len, 0);
 }

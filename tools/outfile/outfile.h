@@ -17,11 +17,11 @@
 #include <stdio.h>
 
 struct outfile {
-	FILE *f;		/* write here between open and commit */
-	const char *prog;	/* for messages */
-	unsigned flags;		/* OUTFILE_* */
-	char path[PATH_MAX];	/* the destination */
-	char tmp[PATH_MAX];	/* the temporary being written */
+	FILE *f;             /* write here between open and commit */
+	const char *prog;    /* for messages */
+	unsigned flags;      /* OUTFILE_* */
+	char path[PATH_MAX]; /* the destination */
+	char tmp[PATH_MAX];  /* the temporary being written */
 };
 
 /*
@@ -29,15 +29,15 @@ struct outfile {
  * -1 (printed) when the directory is not writable or path is too long.
  * The file gets the mode a plain create would give (0666 less the umask).
  */
-int	outfile_open(struct outfile *o, const char *prog, const char *path);
+int outfile_open(struct outfile *o, const char *prog, const char *path);
 
 /* outfile_open's flags. */
-#define OUTFILE_PRIVATE		1u	/* mode 0600 whatever the umask, unbuffered: keys */
-#define OUTFILE_NO_REPLACE	2u	/* commit refuses an existing path */
+#define OUTFILE_PRIVATE    1u /* mode 0600 whatever the umask, unbuffered: keys */
+#define OUTFILE_NO_REPLACE 2u /* commit refuses an existing path */
 
 /* outfile_open with flags (OUTFILE_*). */
-int	outfile_open_flags(struct outfile *o, const char *prog,
-    const char *path, unsigned flags);
+int outfile_open_flags(struct outfile *o, const char *prog, const char *path,
+    unsigned flags);
 
 /*
  * Finishes the file: checks every earlier write succeeded, fsyncs it,
@@ -45,17 +45,17 @@ int	outfile_open_flags(struct outfile *o, const char *prog,
  * refusing a path that exists) and fsyncs the directory. Returns 0, or -1
  * (printed, temporary removed, destination untouched).
  */
-int	outfile_commit(struct outfile *o);
+int outfile_commit(struct outfile *o);
 
 /* Gives up: closes and removes the temporary; the destination is untouched. */
-void	outfile_abort(struct outfile *o);
+void outfile_abort(struct outfile *o);
 
 /* The whole cycle for a buffer already in memory. Returns 0 or -1 (printed). */
-int	outfile_write(const char *prog, const char *path, const void *bytes,
+int outfile_write(const char *prog, const char *path, const void *bytes,
     size_t len);
 
 /* The same with flags (OUTFILE_*). */
-int	outfile_write_flags(const char *prog, const char *path,
-    const void *bytes, size_t len, unsigned flags);
+int outfile_write_flags(const char *prog, const char *path, const void *bytes,
+    size_t len, unsigned flags);
 
 #endif

@@ -9,20 +9,20 @@
 #include "vm.h"
 
 /* Instruction classes (opcode & 7). */
-#define CLS_LD		0
-#define CLS_LDX		1
-#define CLS_ST		2
-#define CLS_STX		3
-#define CLS_ALU		4
-#define CLS_JMP		5
-#define CLS_JMP32	6
-#define CLS_ALU64	7
+#define CLS_LD    0
+#define CLS_LDX   1
+#define CLS_ST    2
+#define CLS_STX   3
+#define CLS_ALU   4
+#define CLS_JMP   5
+#define CLS_JMP32 6
+#define CLS_ALU64 7
 
-#define SRC_X		0x08	/* the source operand is a register */
-#define MODE_IMM	0x00
-#define MODE_MEM	0x60
-#define MODE_MEMSX	0x80
-#define MODE_ATOMIC	0xC0
+#define SRC_X       0x08 /* the source operand is a register */
+#define MODE_IMM    0x00
+#define MODE_MEM    0x60
+#define MODE_MEMSX  0x80
+#define MODE_ATOMIC 0xC0
 
 /* Access sizes (opcode & 0x18) as C types. */
 static const char *
@@ -49,9 +49,8 @@ static void
 alu(char *s, size_t cap, uint8_t op, uint8_t dst, uint8_t src, int16_t off,
     int32_t imm, int wide)
 {
-	static const char *const ops[16] = { "+=", "-=", "*=", "/=", "|=",
-	    "&=", "<<=", ">>=", NULL, "%=", "^=", "=", "s>>=", NULL, NULL,
-	    NULL };
+	static const char *const ops[16] = { "+=", "-=", "*=", "/=", "|=", "&=",
+		"<<=", ">>=", NULL, "%=", "^=", "=", "s>>=", NULL, NULL, NULL };
 	char r = wide ? 'r' : 'w';
 	uint8_t code = op >> 4;
 	char rhs[24];
@@ -66,7 +65,8 @@ alu(char *s, size_t cap, uint8_t op, uint8_t dst, uint8_t src, int16_t off,
 	}
 	if (code == 0xD) {
 		const char *kind = (op & 7) == CLS_ALU64 ? "bswap" :
-		    (op & SRC_X) ? "be" : "le";
+		    (op & SRC_X)                         ? "be" :
+							   "le";
 		snprintf(s, cap, "%c%u = %s%d %c%u", r, dst, kind, imm, r, dst);
 		return;
 	}
@@ -78,8 +78,8 @@ alu(char *s, size_t cap, uint8_t op, uint8_t dst, uint8_t src, int16_t off,
 		snprintf(s, cap, "%c%u s%s %s", r, dst, ops[code], rhs);
 		return;
 	}
-	if (code == 0xB && (op & SRC_X) && (off == 8 || off == 16 ||
-	    off == 32)) {
+	if (code == 0xB && (op & SRC_X) &&
+	    (off == 8 || off == 16 || off == 32)) {
 		snprintf(s, cap, "%c%u = (s%d)%c%u", r, dst, off, r, src);
 		return;
 	}
@@ -92,14 +92,14 @@ jump(char *s, size_t cap, uint8_t op, uint8_t dst, uint8_t src, int16_t off,
     int32_t imm, uint32_t slot, int wide)
 {
 	static const char *const conds[16] = { NULL, "==", ">", ">=", "&",
-	    "!=", "s>", "s>=", NULL, NULL, "<", "<=", "s<", "s<=", NULL,
-	    NULL };
+		"!=", "s>", "s>=", NULL, NULL, "<", "<=", "s<", "s<=", NULL,
+		NULL };
 	char r = wide ? 'r' : 'w';
 	uint8_t code = op >> 4;
 	char rhs[24];
 
 	if (code == 0x0) {
-		int32_t d = wide ? off : imm;	/* JMP32 ja: gotol, imm */
+		int32_t d = wide ? off : imm; /* JMP32 ja: gotol, imm */
 		snprintf(s, cap, "goto %+d <%lld>", d, (long long)slot + d + 1);
 		return;
 	}
@@ -112,8 +112,10 @@ jump(char *s, size_t cap, uint8_t op, uint8_t dst, uint8_t src, int16_t off,
 			snprintf(s, cap, "call pc%+d <%lld>", imm,
 			    (long long)slot + imm + 1);
 		} else {
-			snprintf(s, cap, "call %d (src %u: kfunc, not for "
-			    "genes)", imm, src);
+			snprintf(s, cap,
+			    "call %d (src %u: kfunc, not for "
+			    "genes)",
+			    imm, src);
 		}
 		return;
 	}
@@ -151,7 +153,8 @@ string_hint(char *s, size_t cap, const uint8_t *rodata, uint32_t len,
 	if (n > 40)
 		snprintf(s, cap, " \"%.37s...\"", (const char *)rodata + off);
 	else
-		snprintf(s, cap, " \"%.*s\"", (int)n, (const char *)rodata + off);
+		snprintf(s, cap, " \"%.*s\"", (int)n,
+		    (const char *)rodata + off);
 }
 
 /* Whether slot is the second half of an lddw, reading from slot 0 on. */
@@ -201,8 +204,10 @@ disasm_slot(const uint8_t *code, uint32_t slots, uint32_t slot,
 			snprintf(text, sizeof text, "r%u = *(%s *)(%s)", dst,
 			    size_type(op, (op & 0xE0) == MODE_MEMSX), a);
 		else
-			snprintf(text, sizeof text, "(unknown load opcode "
-			    "0x%02x)", op);
+			snprintf(text, sizeof text,
+			    "(unknown load opcode "
+			    "0x%02x)",
+			    op);
 		break;
 	case CLS_ST:
 		address(a, sizeof a, dst, off);
@@ -210,8 +215,10 @@ disasm_slot(const uint8_t *code, uint32_t slots, uint32_t slot,
 			snprintf(text, sizeof text, "*(%s *)(%s) = %d",
 			    size_type(op, 0), a, imm);
 		else
-			snprintf(text, sizeof text, "(unknown store opcode "
-			    "0x%02x)", op);
+			snprintf(text, sizeof text,
+			    "(unknown store opcode "
+			    "0x%02x)",
+			    op);
 		break;
 	case CLS_STX:
 		address(a, sizeof a, dst, off);
@@ -219,24 +226,28 @@ disasm_slot(const uint8_t *code, uint32_t slots, uint32_t slot,
 			snprintf(text, sizeof text, "*(%s *)(%s) = r%u",
 			    size_type(op, 0), a, src);
 		else if ((op & 0xE0) == MODE_ATOMIC)
-			snprintf(text, sizeof text, "atomic 0x%02x *(%s *)(%s), "
-			    "r%u", (unsigned)imm & 0xFF, size_type(op, 0), a,
-			    src);
+			snprintf(text, sizeof text,
+			    "atomic 0x%02x *(%s *)(%s), "
+			    "r%u",
+			    (unsigned)imm & 0xFF, size_type(op, 0), a, src);
 		else
-			snprintf(text, sizeof text, "(unknown store opcode "
-			    "0x%02x)", op);
+			snprintf(text, sizeof text,
+			    "(unknown store opcode "
+			    "0x%02x)",
+			    op);
 		break;
-	default:	/* CLS_LD */
+	default: /* CLS_LD */
 		if (op == 0x18 && slot + 1 < slots) {
-			uint64_t v = (uint32_t)imm |
-			    (uint64_t)le32_load(p + 12) << 32;
+			uint64_t v =
+			    (uint32_t)imm | (uint64_t)le32_load(p + 12) << 32;
 			hint[0] = '\0';
 			if (src == 0 && v >= VM_RODATA_BASE &&
 			    v < (uint64_t)VM_RODATA_BASE + rodata_len) {
 				char str[56];
 				string_hint(str, sizeof str, rodata, rodata_len,
 				    v - VM_RODATA_BASE);
-				snprintf(hint, sizeof hint, "  ; rodata+0x%llx%s",
+				snprintf(hint, sizeof hint,
+				    "  ; rodata+0x%llx%s",
 				    (unsigned long long)(v - VM_RODATA_BASE),
 				    str);
 			}
@@ -244,15 +255,19 @@ disasm_slot(const uint8_t *code, uint32_t slots, uint32_t slot,
 				snprintf(text, sizeof text, "r%u = 0x%llx ll%s",
 				    dst, (unsigned long long)v, hint);
 			else
-				snprintf(text, sizeof text, "r%u = 0x%llx ll "
-				    "(src %u: not for genes)", dst,
-				    (unsigned long long)v, src);
+				snprintf(text, sizeof text,
+				    "r%u = 0x%llx ll "
+				    "(src %u: not for genes)",
+				    dst, (unsigned long long)v, src);
 		} else if (op == 0x18) {
-			snprintf(text, sizeof text, "lddw cut off by the end "
+			snprintf(text, sizeof text,
+			    "lddw cut off by the end "
 			    "of the program");
 		} else {
-			snprintf(text, sizeof text, "(unknown load opcode "
-			    "0x%02x)", op);
+			snprintf(text, sizeof text,
+			    "(unknown load opcode "
+			    "0x%02x)",
+			    op);
 		}
 		break;
 	}

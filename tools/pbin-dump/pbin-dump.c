@@ -37,7 +37,7 @@ static const char *
 behaviour(uint32_t b)
 {
 	static const char *const names[] = { "well_behaved", "rogue_route",
-	    "budget_hog" };
+		"budget_hog" };
 
 	return b < 3 ? names[b] : "?";
 }
@@ -53,8 +53,8 @@ print_program(uint32_t k, const struct pheno_program *pr)
 	for (uint32_t i = 0; i < pr->insn_count; i++) {
 		disasm_slot(pr->code, pr->insn_count, i, pr->rodata,
 		    pr->rodata_len, line, sizeof line);
-		printf("  %4u: %s%s\n", i, line, i == pr->entry ? "  <- entry" :
-		    "");
+		printf("  %4u: %s%s\n", i, line,
+		    i == pr->entry ? "  <- entry" : "");
 	}
 	for (uint32_t o = 0; o < pr->rodata_len; o += 16) {
 		uint32_t n = pr->rodata_len - o < 16 ? pr->rodata_len - o : 16;
@@ -119,20 +119,22 @@ main(int argc, char **argv)
 
 		if (options && strcmp(a, "--") == 0) {
 			options = 0;
-		} else if (options && (strcmp(a, "-h") == 0 ||
-		    strcmp(a, "--help") == 0)) {
+		} else if (options &&
+		    (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
 			puts("usage: pbin-dump [--] FILE.pbin\n\n"
-			    "Print a phenotype binary as the kernel's loader "
-			    "reads it; a file the\nkernel would refuse is "
-			    "refused with its offset, field and reason.");
+			     "Print a phenotype binary as the kernel's loader "
+			     "reads it; a file the\nkernel would refuse is "
+			     "refused with its offset, field and reason.");
 			return 0;
 		} else if (options && a[0] == '-' && a[1] != '\0') {
 			fprintf(stderr, "pbin-dump: unknown option '%s'\n", a);
 			fputs("usage: pbin-dump [--] FILE.pbin\n", stderr);
 			return 2;
 		} else if (path != NULL) {
-			fprintf(stderr, "pbin-dump: unexpected argument '%s' "
-			    "(one FILE only)\n", a);
+			fprintf(stderr,
+			    "pbin-dump: unexpected argument '%s' "
+			    "(one FILE only)\n",
+			    a);
 			fputs("usage: pbin-dump [--] FILE.pbin\n", stderr);
 			return 2;
 		} else {
@@ -141,7 +143,8 @@ main(int argc, char **argv)
 	}
 	if (path == NULL) {
 		fputs("pbin-dump: no FILE given\n"
-		    "usage: pbin-dump [--] FILE.pbin\n", stderr);
+		      "usage: pbin-dump [--] FILE.pbin\n",
+		    stderr);
 		return 2;
 	}
 	if ((f = fopen(path, "rb")) == NULL) {
@@ -151,11 +154,12 @@ main(int argc, char **argv)
 	len = fread(buf, 1, sizeof buf, f);
 	fclose(f);
 	if ((rc = pheno_parse(buf, len, &p, &err)) < 0) {
-		fprintf(stderr, "%s: offset %u: %s: %s (%s)\n", path, err.offset,
-		    err.field, err.detail, cell_strerror(rc));
+		fprintf(stderr, "%s: offset %u: %s: %s (%s)\n", path,
+		    err.offset, err.field, err.detail, cell_strerror(rc));
 		return 1;
 	}
-	printf("phenotype %s: .pbin v%u.%u, arch %u, %zu bytes, quantum %u ns\n",
+	printf(
+	    "phenotype %s: .pbin v%u.%u, arch %u, %zu bytes, quantum %u ns\n",
 	    p.name, p.ver_major, p.ver_minor, p.arch_id, len, p.quantum_ns);
 	printf("scheduler: gas %u, proof %u quanta, epoch %u quanta\n",
 	    p.sched.gas, p.sched.proof_quanta, p.sched.epoch_quanta);
@@ -184,8 +188,8 @@ main(int argc, char **argv)
 	for (uint32_t i = 0; i < p.num_genes; i++) {
 		const pbin_gene_t *g = &p.genes[i];
 		printf("  g%-3u %-16s channel %-3u cpu %-5u io %-6u mem %-5u",
-		    g->gene_id, gene_kind(g->kind), g->channel,
-		    g->cpu_budget, g->io_budget, g->mem_budget);
+		    g->gene_id, gene_kind(g->kind), g->channel, g->cpu_budget,
+		    g->io_budget, g->mem_budget);
 		if (g->kind == GENE_KIND_TESTGENE)
 			printf(" target %u %s", g->arg0, behaviour(g->arg1));
 		else if (g->kind == GENE_KIND_BYTECODE)

@@ -16,78 +16,78 @@
 #include "cellos/vm_abi.h"
 
 /* ELF-64 layout. */
-#define ELF_HDR_SIZE		64
-#define ELF_SHDR_SIZE		64
-#define ELF_SYM_SIZE		24
-#define ELF_REL_SIZE		16
+#define ELF_HDR_SIZE  64
+#define ELF_SHDR_SIZE 64
+#define ELF_SYM_SIZE  24
+#define ELF_REL_SIZE  16
 
-#define EI_CLASS		4
-#define EI_DATA			5
-#define EI_VERSION		6
-#define ELFCLASS64		2
-#define ELFDATA2LSB		1
-#define EV_CURRENT		1
+#define EI_CLASS    4
+#define EI_DATA     5
+#define EI_VERSION  6
+#define ELFCLASS64  2
+#define ELFDATA2LSB 1
+#define EV_CURRENT  1
 
-#define EH_TYPE			16
-#define EH_MACHINE		18
-#define EH_VERSION		20
-#define EH_SHOFF		40
-#define EH_SHENTSIZE		58
-#define EH_SHNUM		60
-#define EH_SHSTRNDX		62
+#define EH_TYPE      16
+#define EH_MACHINE   18
+#define EH_VERSION   20
+#define EH_SHOFF     40
+#define EH_SHENTSIZE 58
+#define EH_SHNUM     60
+#define EH_SHSTRNDX  62
 
-#define ET_REL			1
-#define EM_BPF			247
+#define ET_REL 1
+#define EM_BPF 247
 
-#define SHT_NULL		0
-#define SHT_PROGBITS		1
-#define SHT_SYMTAB		2
-#define SHT_STRTAB		3
-#define SHT_RELA		4
-#define SHT_NOBITS		8
-#define SHT_REL			9
+#define SHT_NULL     0
+#define SHT_PROGBITS 1
+#define SHT_SYMTAB   2
+#define SHT_STRTAB   3
+#define SHT_RELA     4
+#define SHT_NOBITS   8
+#define SHT_REL      9
 
-#define SHF_WRITE		0x1u
-#define SHF_ALLOC		0x2u
-#define SHF_EXECINSTR		0x4u
-#define SHF_TLS			0x400u
+#define SHF_WRITE     0x1u
+#define SHF_ALLOC     0x2u
+#define SHF_EXECINSTR 0x4u
+#define SHF_TLS       0x400u
 
-#define SHN_UNDEF		0
-#define SHN_LORESERVE		0xFF00u
-#define SHN_ABS			0xFFF1u
-#define SHN_COMMON		0xFFF2u
+#define SHN_UNDEF     0
+#define SHN_LORESERVE 0xFF00u
+#define SHN_ABS       0xFFF1u
+#define SHN_COMMON    0xFFF2u
 
-#define STB_GLOBAL		1
-#define STT_OBJECT		1
-#define STT_FUNC		2
-#define STT_SECTION		3
+#define STB_GLOBAL  1
+#define STT_OBJECT  1
+#define STT_FUNC    2
+#define STT_SECTION 3
 
 /* BPF relocation types (the LLVM BPF backend's numbering). */
-#define R_BPF_NONE		0
-#define R_BPF_64_64		1
-#define R_BPF_64_ABS64		2
-#define R_BPF_64_ABS32		3
-#define R_BPF_64_NODYLD32	4
-#define R_BPF_64_32		10
+#define R_BPF_NONE        0
+#define R_BPF_64_64       1
+#define R_BPF_64_ABS64    2
+#define R_BPF_64_ABS32    3
+#define R_BPF_64_NODYLD32 4
+#define R_BPF_64_32       10
 
 /* Instruction encodings the relocations apply to (RFC 9669). */
-#define BPF_OP_LDDW		0x18
-#define BPF_OP_CALL		0x85
-#define BPF_PSEUDO_CALL		1
+#define BPF_OP_LDDW     0x18
+#define BPF_OP_CALL     0x85
+#define BPF_PSEUDO_CALL 1
 
 /* More sections than any gene object has; a bound for the tables below. */
-#define SECTIONS_MAX		256
-#define NAME_SHOWN		40
+#define SECTIONS_MAX 256
+#define NAME_SHOWN   40
 
 enum role { ROLE_NONE, ROLE_TEXT, ROLE_RODATA, ROLE_SYMTAB };
 
 struct section {
-	const char *name;	/* NUL-terminated inside the name table */
-	char shown[NAME_SHOWN + 4];	/* printable, for messages */
+	const char *name;           /* NUL-terminated inside the name table */
+	char shown[NAME_SHOWN + 4]; /* printable, for messages */
 	uint32_t type, link, info;
 	uint64_t flags, offset, size, addralign, entsize;
 	enum role role;
-	uint32_t rodata_base;	/* where a rodata section starts in the blob */
+	uint32_t rodata_base; /* where a rodata section starts in the blob */
 };
 
 struct symbol {
@@ -103,8 +103,8 @@ struct elf {
 	size_t len;
 	uint32_t shnum;
 	struct section sec[SECTIONS_MAX];
-	uint32_t text;		/* section index of .text, 0: none */
-	uint32_t symtab;	/* section index of the symbol table, 0: none */
+	uint32_t text;   /* section index of .text, 0: none */
+	uint32_t symtab; /* section index of the symbol table, 0: none */
 	uint32_t nsyms;
 	char *msg;
 	size_t cap;
@@ -183,32 +183,47 @@ read_header(struct elf *e)
 	uint16_t type, machine;
 
 	if (e->len < 4 || memcmp(b, "\177ELF", 4) != 0)
-		return fail(e, CELL_E_MAGIC, "not an ELF object (the file "
+		return fail(e, CELL_E_MAGIC,
+		    "not an ELF object (the file "
 		    "starts with %02x %02x %02x %02x, not 7f 45 4c 46)",
 		    e->len > 0 ? b[0] : 0, e->len > 1 ? b[1] : 0,
 		    e->len > 2 ? b[2] : 0, e->len > 3 ? b[3] : 0);
 	if (e->len < ELF_HDR_SIZE)
-		return fail(e, CELL_E_TRUNCATED, "truncated: %zu bytes, the "
-		    "ELF header alone needs %d", e->len, ELF_HDR_SIZE);
+		return fail(e, CELL_E_TRUNCATED,
+		    "truncated: %zu bytes, the "
+		    "ELF header alone needs %d",
+		    e->len, ELF_HDR_SIZE);
 	if (b[EI_CLASS] != ELFCLASS64)
-		return fail(e, CELL_E_UNSUPPORTED, "offset %d: ELF class %u, "
-		    "expected %d (ELF64)", EI_CLASS, b[EI_CLASS], ELFCLASS64);
+		return fail(e, CELL_E_UNSUPPORTED,
+		    "offset %d: ELF class %u, "
+		    "expected %d (ELF64)",
+		    EI_CLASS, b[EI_CLASS], ELFCLASS64);
 	if (b[EI_DATA] != ELFDATA2LSB)
-		return fail(e, CELL_E_UNSUPPORTED, "offset %d: data encoding "
+		return fail(e, CELL_E_UNSUPPORTED,
+		    "offset %d: data encoding "
 		    "%u, expected %d (little-endian: clang -target bpfel)",
 		    EI_DATA, b[EI_DATA], ELFDATA2LSB);
-	if (b[EI_VERSION] != EV_CURRENT || le32_load(b + EH_VERSION) != EV_CURRENT)
-		return fail(e, CELL_E_VERSION, "offset %d: ELF version %u, "
-		    "expected %d", EI_VERSION, b[EI_VERSION], EV_CURRENT);
+	if (b[EI_VERSION] != EV_CURRENT ||
+	    le32_load(b + EH_VERSION) != EV_CURRENT)
+		return fail(e, CELL_E_VERSION,
+		    "offset %d: ELF version %u, "
+		    "expected %d",
+		    EI_VERSION, b[EI_VERSION], EV_CURRENT);
 	machine = le16_load(b + EH_MACHINE);
 	if (machine != EM_BPF)
-		return fail(e, CELL_E_UNSUPPORTED, "offset %d: machine %u%s, "
+		return fail(e, CELL_E_UNSUPPORTED,
+		    "offset %d: machine %u%s, "
 		    "expected %d (EM_BPF): compile genes with clang -target "
-		    "bpf", EH_MACHINE, machine, machine == 62 ? " (x86-64)" :
-		    machine == 183 ? " (AArch64)" : "", EM_BPF);
+		    "bpf",
+		    EH_MACHINE, machine,
+		    machine == 62      ? " (x86-64)" :
+			machine == 183 ? " (AArch64)" :
+					 "",
+		    EM_BPF);
 	type = le16_load(b + EH_TYPE);
 	if (type != ET_REL)
-		return fail(e, CELL_E_UNSUPPORTED, "offset %d: ELF type %u, "
+		return fail(e, CELL_E_UNSUPPORTED,
+		    "offset %d: ELF type %u, "
 		    "expected %d (ET_REL, a relocatable object from clang -c)",
 		    EH_TYPE, type, ET_REL);
 	return 0;
@@ -225,17 +240,24 @@ read_sections(struct elf *e)
 
 	e->shnum = le16_load(b + EH_SHNUM);
 	if (e->shnum == 0)
-		return fail(e, CELL_E_UNSUPPORTED, "offset %d: no section "
+		return fail(e, CELL_E_UNSUPPORTED,
+		    "offset %d: no section "
 		    "headers (or extended numbering, which gene objects do not "
-		    "need)", EH_SHNUM);
+		    "need)",
+		    EH_SHNUM);
 	if (e->shnum > SECTIONS_MAX)
-		return fail(e, CELL_E_RANGE, "offset %d: %u sections, at most "
-		    "%d", EH_SHNUM, e->shnum, SECTIONS_MAX);
+		return fail(e, CELL_E_RANGE,
+		    "offset %d: %u sections, at most "
+		    "%d",
+		    EH_SHNUM, e->shnum, SECTIONS_MAX);
 	if (entsize != ELF_SHDR_SIZE)
-		return fail(e, CELL_E_RANGE, "offset %d: section header size "
-		    "%u, expected %d", EH_SHENTSIZE, entsize, ELF_SHDR_SIZE);
+		return fail(e, CELL_E_RANGE,
+		    "offset %d: section header size "
+		    "%u, expected %d",
+		    EH_SHENTSIZE, entsize, ELF_SHDR_SIZE);
 	if (!within(e, shoff, (uint64_t)e->shnum * ELF_SHDR_SIZE))
-		return fail(e, CELL_E_TRUNCATED, "offset %d: %u section headers "
+		return fail(e, CELL_E_TRUNCATED,
+		    "offset %d: %u section headers "
 		    "at 0x%llx run past the end of the file (%zu bytes)",
 		    EH_SHOFF, e->shnum, (unsigned long long)shoff, e->len);
 	for (uint32_t i = 0; i < e->shnum; i++) {
@@ -253,25 +275,31 @@ read_sections(struct elf *e)
 		s->entsize = le64_load(h + 56);
 		if (s->type != SHT_NULL && s->type != SHT_NOBITS &&
 		    !within(e, s->offset, s->size))
-			return fail(e, CELL_E_TRUNCATED, "section %u: %llu bytes "
+			return fail(e, CELL_E_TRUNCATED,
+			    "section %u: %llu bytes "
 			    "at offset 0x%llx run past the end of the file (%zu "
-			    "bytes)", i, (unsigned long long)s->size,
+			    "bytes)",
+			    i, (unsigned long long)s->size,
 			    (unsigned long long)s->offset, e->len);
 	}
 	if (shstrndx == SHN_UNDEF || shstrndx >= e->shnum ||
 	    e->sec[shstrndx].type != SHT_STRTAB)
-		return fail(e, CELL_E_RANGE, "offset %d: section-name table "
+		return fail(e, CELL_E_RANGE,
+		    "offset %d: section-name table "
 		    "index %u is not a string table among %u sections",
 		    EH_SHSTRNDX, shstrndx, e->shnum);
 	for (uint32_t i = 0; i < e->shnum; i++) {
 		struct section *s = &e->sec[i];
-		uint32_t off = le32_load(b + shoff + (uint64_t)i * ELF_SHDR_SIZE);
+		uint32_t off =
+		    le32_load(b + shoff + (uint64_t)i * ELF_SHDR_SIZE);
 		size_t avail;
 
 		s->name = string_at(e, shstrndx, off, &avail);
 		if (s->name == NULL)
-			return fail(e, CELL_E_RANGE, "section %u: name offset "
-			    "%u is outside the section-name table", i, off);
+			return fail(e, CELL_E_RANGE,
+			    "section %u: name offset "
+			    "%u is outside the section-name table",
+			    i, off);
 		show(s->name, avail, s->shown);
 	}
 	return 0;
@@ -287,18 +315,21 @@ find_symtab(struct elf *e)
 		if (s->type != SHT_SYMTAB)
 			continue;
 		if (e->symtab != 0)
-			return fail(e, CELL_E_UNSUPPORTED, "section %u (%s): a "
-			    "second symbol table (the first is section %u)", i,
-			    s->shown, e->symtab);
+			return fail(e, CELL_E_UNSUPPORTED,
+			    "section %u (%s): a "
+			    "second symbol table (the first is section %u)",
+			    i, s->shown, e->symtab);
 		if (s->entsize != ELF_SYM_SIZE || s->size % ELF_SYM_SIZE != 0)
-			return fail(e, CELL_E_RANGE, "section %u (%s): entry "
+			return fail(e, CELL_E_RANGE,
+			    "section %u (%s): entry "
 			    "size %llu and size %llu do not make %d-byte "
-			    "symbols", i, s->shown,
-			    (unsigned long long)s->entsize,
+			    "symbols",
+			    i, s->shown, (unsigned long long)s->entsize,
 			    (unsigned long long)s->size, ELF_SYM_SIZE);
 		if (s->link == 0 || s->link >= e->shnum ||
 		    e->sec[s->link].type != SHT_STRTAB)
-			return fail(e, CELL_E_RANGE, "section %u (%s): its "
+			return fail(e, CELL_E_RANGE,
+			    "section %u (%s): its "
 			    "string table, section %u, is not a string table",
 			    i, s->shown, s->link);
 		e->symtab = i;
@@ -306,7 +337,8 @@ find_symtab(struct elf *e)
 		s->role = ROLE_SYMTAB;
 	}
 	if (e->symtab == 0)
-		return fail(e, CELL_E_NOENT, "no symbol table (so no entry "
+		return fail(e, CELL_E_NOENT,
+		    "no symbol table (so no entry "
 		    "function)");
 	return 0;
 }
@@ -332,8 +364,10 @@ read_symbol(struct elf *e, uint32_t i, struct symbol *y)
 	}
 	y->name = string_at(e, st->link, name, &avail);
 	if (y->name == NULL)
-		return fail(e, CELL_E_RANGE, "symbol %u: name offset %u is "
-		    "outside the string table", i, name);
+		return fail(e, CELL_E_RANGE,
+		    "symbol %u: name offset %u is "
+		    "outside the string table",
+		    i, name);
 	show(y->name, avail, y->shown);
 	return 0;
 }
@@ -365,45 +399,58 @@ classify(struct elf *e)
 
 		if (!(s->flags & SHF_ALLOC))
 			continue;
-		if (strcmp(s->name, ".maps") == 0 || strcmp(s->name, "maps") == 0)
-			return fail(e, CELL_E_UNSUPPORTED, "section %u (%s): BPF "
+		if (strcmp(s->name, ".maps") == 0 ||
+		    strcmp(s->name, "maps") == 0)
+			return fail(e, CELL_E_UNSUPPORTED,
+			    "section %u (%s): BPF "
 			    "maps are not supported: genes keep their state in "
-			    "the state area, not in maps", i, s->shown);
+			    "the state area, not in maps",
+			    i, s->shown);
 		if (s->flags & SHF_EXECINSTR) {
 			if (strcmp(s->name, ".text") != 0)
-				return fail(e, CELL_E_UNSUPPORTED, "section %u "
+				return fail(e, CELL_E_UNSUPPORTED,
+				    "section %u "
 				    "(%s): code outside .text: a gene is plain "
-				    "functions in .text (no SEC())", i,
-				    s->shown);
+				    "functions in .text (no SEC())",
+				    i, s->shown);
 			if (e->text != 0)
-				return fail(e, CELL_E_UNSUPPORTED, "section %u "
+				return fail(e, CELL_E_UNSUPPORTED,
+				    "section %u "
 				    "(%s): a second .text (the first is section "
-				    "%u)", i, s->shown, e->text);
+				    "%u)",
+				    i, s->shown, e->text);
 			if (s->type != SHT_PROGBITS)
-				return fail(e, CELL_E_UNSUPPORTED, "section %u "
-				    "(%s): type %u, expected PROGBITS", i,
-				    s->shown, s->type);
+				return fail(e, CELL_E_UNSUPPORTED,
+				    "section %u "
+				    "(%s): type %u, expected PROGBITS",
+				    i, s->shown, s->type);
 			e->text = i;
 			s->role = ROLE_TEXT;
 			continue;
 		}
-		if ((s->flags & (SHF_WRITE | SHF_TLS)) || s->type == SHT_NOBITS) {
+		if ((s->flags & (SHF_WRITE | SHF_TLS)) ||
+		    s->type == SHT_NOBITS) {
 			variable_in(e, i, var, sizeof var);
-			return fail(e, CELL_E_UNSUPPORTED, "section %u (%s): "
+			return fail(e, CELL_E_UNSUPPORTED,
+			    "section %u (%s): "
 			    "writable data%s: genes keep their state in the "
-			    "state area, not in globals", i, s->shown, var);
+			    "state area, not in globals",
+			    i, s->shown, var);
 		}
 		if (s->type != SHT_PROGBITS)
-			return fail(e, CELL_E_UNSUPPORTED, "section %u (%s): "
-			    "allocatable section of type %u is not supported", i,
-			    s->shown, s->type);
+			return fail(e, CELL_E_UNSUPPORTED,
+			    "section %u (%s): "
+			    "allocatable section of type %u is not supported",
+			    i, s->shown, s->type);
 		s->role = ROLE_RODATA;
 	}
 	if (e->text == 0)
 		return fail(e, CELL_E_NOENT, "no .text section (no code)");
 	if (e->sec[e->text].size == 0)
-		return fail(e, CELL_E_NOENT, "section %u (.text) is empty (no "
-		    "code)", e->text);
+		return fail(e, CELL_E_NOENT,
+		    "section %u (.text) is empty (no "
+		    "code)",
+		    e->text);
 	return 0;
 }
 
@@ -418,15 +465,17 @@ check_symbols(struct elf *e)
 		if ((rc = read_symbol(e, i, &y)) < 0)
 			return rc;
 		if (y.shndx == SHN_COMMON)
-			return fail(e, CELL_E_UNSUPPORTED, "symbol %u ('%s') is "
+			return fail(e, CELL_E_UNSUPPORTED,
+			    "symbol %u ('%s') is "
 			    "COMMON (an uninitialised global): genes keep their "
-			    "state in the state area, not in globals", i,
-			    y.shown);
+			    "state in the state area, not in globals",
+			    i, y.shown);
 		if (y.shndx != SHN_UNDEF && y.shndx < SHN_LORESERVE &&
 		    y.shndx >= e->shnum)
-			return fail(e, CELL_E_RANGE, "symbol %u ('%s'): section "
-			    "index %u, only %u sections", i, y.shown, y.shndx,
-			    e->shnum);
+			return fail(e, CELL_E_RANGE,
+			    "symbol %u ('%s'): section "
+			    "index %u, only %u sections",
+			    i, y.shown, y.shndx, e->shnum);
 	}
 	return 0;
 }
@@ -446,18 +495,21 @@ pack_rodata(struct elf *e, struct bpf_prog *out)
 		if (s->addralign > 8) {
 			if (s->addralign > 64 ||
 			    (s->addralign & (s->addralign - 1)) != 0)
-				return fail(e, CELL_E_UNSUPPORTED, "section %u "
-				    "(%s): alignment %llu, at most 64", i,
-				    s->shown,
+				return fail(e, CELL_E_UNSUPPORTED,
+				    "section %u "
+				    "(%s): alignment %llu, at most 64",
+				    i, s->shown,
 				    (unsigned long long)s->addralign);
 			align = s->addralign;
 		}
 		off = (off + align - 1) & ~(align - 1);
 		if (s->size > VM_RODATA_MAX || off + s->size > VM_RODATA_MAX)
-			return fail(e, CELL_E_NOSPACE, "section %u (%s): "
+			return fail(e, CELL_E_NOSPACE,
+			    "section %u (%s): "
 			    "read-only data grows to %llu bytes, at most %d "
-			    "(VM_RODATA_MAX)", i, s->shown,
-			    (unsigned long long)(off + s->size), VM_RODATA_MAX);
+			    "(VM_RODATA_MAX)",
+			    i, s->shown, (unsigned long long)(off + s->size),
+			    VM_RODATA_MAX);
 		s->rodata_base = (uint32_t)off;
 		memcpy(out->rodata + off, e->buf + s->offset, (size_t)s->size);
 		off += s->size;
@@ -473,13 +525,15 @@ copy_text(struct elf *e, struct bpf_prog *out)
 	const struct section *t = &e->sec[e->text];
 
 	if (t->size % 8 != 0)
-		return fail(e, CELL_E_LENGTH, "section %u (.text): %llu bytes, "
-		    "not whole 8-byte instructions", e->text,
-		    (unsigned long long)t->size);
+		return fail(e, CELL_E_LENGTH,
+		    "section %u (.text): %llu bytes, "
+		    "not whole 8-byte instructions",
+		    e->text, (unsigned long long)t->size);
 	if (t->size / 8 > VM_INSNS_MAX)
-		return fail(e, CELL_E_NOSPACE, "section %u (.text): %llu "
-		    "instruction slots, at most %d (VM_INSNS_MAX)", e->text,
-		    (unsigned long long)(t->size / 8), VM_INSNS_MAX);
+		return fail(e, CELL_E_NOSPACE,
+		    "section %u (.text): %llu "
+		    "instruction slots, at most %d (VM_INSNS_MAX)",
+		    e->text, (unsigned long long)(t->size / 8), VM_INSNS_MAX);
 	out->insn_count = (uint32_t)(t->size / 8);
 	memcpy(out->code, e->buf + t->offset, (size_t)t->size);
 	return 0;
@@ -502,16 +556,20 @@ find_entry(struct elf *e, const char *entry, struct bpf_prog *out)
 		found = 1;
 	}
 	if (!found)
-		return fail(e, CELL_E_NOENT, "no function '%s' in .text (a "
+		return fail(e, CELL_E_NOENT,
+		    "no function '%s' in .text (a "
 		    "gene defines int %s(struct gene_vm_ctx *ctx, void *state))",
 		    entry, entry);
 	if (best.shndx != e->text || best.type != STT_FUNC)
-		return fail(e, CELL_E_NOENT, "'%s' is not a function defined "
-		    "in .text", entry);
+		return fail(e, CELL_E_NOENT,
+		    "'%s' is not a function defined "
+		    "in .text",
+		    entry);
 	if (best.value % 8 != 0 || best.value / 8 >= out->insn_count)
-		return fail(e, CELL_E_RANGE, "'%s' at .text+0x%llx is not an "
-		    "instruction of .text", entry,
-		    (unsigned long long)best.value);
+		return fail(e, CELL_E_RANGE,
+		    "'%s' at .text+0x%llx is not an "
+		    "instruction of .text",
+		    entry, (unsigned long long)best.value);
 	out->entry = (uint32_t)(best.value / 8);
 	return 0;
 }
@@ -545,8 +603,10 @@ reloc_symbol(struct elf *e, const char *where, uint32_t type, uint32_t idx,
 	int rc;
 
 	if (idx == 0 || idx >= e->nsyms)
-		return fail(e, CELL_E_RANGE, "%s: symbol index %u, only %u "
-		    "symbols", where, idx, e->nsyms);
+		return fail(e, CELL_E_RANGE,
+		    "%s: symbol index %u, only %u "
+		    "symbols",
+		    where, idx, e->nsyms);
 	if ((rc = read_symbol(e, idx, y)) < 0)
 		return rc;
 	if (y->shndx == SHN_UNDEF)
@@ -555,8 +615,10 @@ reloc_symbol(struct elf *e, const char *where, uint32_t type, uint32_t idx,
 		    type == R_BPF_64_32 ? "function" : "symbol",
 		    y->shown[0] ? y->shown : "(unnamed)");
 	if (y->shndx >= e->shnum)
-		return fail(e, CELL_E_UNSUPPORTED, "%s: symbol '%s' is %s, not "
-		    "in a section", where, y->shown,
+		return fail(e, CELL_E_UNSUPPORTED,
+		    "%s: symbol '%s' is %s, not "
+		    "in a section",
+		    where, y->shown,
 		    y->shndx == SHN_ABS ? "absolute" : "special");
 	return 0;
 }
@@ -570,17 +632,22 @@ rodata_address(struct elf *e, const char *where, const struct symbol *y,
 	uint64_t off = y->value + addend;
 
 	if (s->role == ROLE_TEXT)
-		return fail(e, CELL_E_UNSUPPORTED, "%s: the address of code "
-		    "('%s') as data is not supported", where, y->shown);
+		return fail(e, CELL_E_UNSUPPORTED,
+		    "%s: the address of code "
+		    "('%s') as data is not supported",
+		    where, y->shown);
 	if (s->role != ROLE_RODATA)
-		return fail(e, CELL_E_UNSUPPORTED, "%s: '%s' is in section %u "
-		    "(%s), which is not read-only data", where, y->shown,
-		    y->shndx, s->shown);
+		return fail(e, CELL_E_UNSUPPORTED,
+		    "%s: '%s' is in section %u "
+		    "(%s), which is not read-only data",
+		    where, y->shown, y->shndx, s->shown);
 	if (y->value > s->size || addend > s->size - y->value)
-		return fail(e, CELL_E_RANGE, "%s: '%s'+%llu + addend %llu is "
-		    "past the end of %s (%llu bytes)", where, y->shown,
-		    (unsigned long long)y->value, (unsigned long long)addend,
-		    s->shown, (unsigned long long)s->size);
+		return fail(e, CELL_E_RANGE,
+		    "%s: '%s'+%llu + addend %llu is "
+		    "past the end of %s (%llu bytes)",
+		    where, y->shown, (unsigned long long)y->value,
+		    (unsigned long long)addend, s->shown,
+		    (unsigned long long)s->size);
 	*addr = VM_RODATA_BASE + s->rodata_base + off;
 	return 0;
 }
@@ -597,14 +664,17 @@ reloc_text(struct elf *e, const char *where, uint64_t off, uint32_t type,
 	int rc;
 
 	if (off % 8 != 0 || off / 8 >= out->insn_count)
-		return fail(e, CELL_E_RANGE, "%s: not on an instruction of "
-		    ".text (%u slots)", where, out->insn_count);
+		return fail(e, CELL_E_RANGE,
+		    "%s: not on an instruction of "
+		    ".text (%u slots)",
+		    where, out->insn_count);
 	insn = out->code + off;
 	slot = (uint32_t)(off / 8);
 	if (type != R_BPF_64_64 && type != R_BPF_64_32)
-		return fail(e, CELL_E_UNSUPPORTED, "%s: relocation type %u%s%s%s "
-		    "is not supported in .text", where, type,
-		    bpf_elf_reloc_name(type) ? " (" : "",
+		return fail(e, CELL_E_UNSUPPORTED,
+		    "%s: relocation type %u%s%s%s "
+		    "is not supported in .text",
+		    where, type, bpf_elf_reloc_name(type) ? " (" : "",
 		    bpf_elf_reloc_name(type) ? bpf_elf_reloc_name(type) : "",
 		    bpf_elf_reloc_name(type) ? ")" : "");
 	if ((rc = reloc_symbol(e, where, type, symidx, &y)) < 0)
@@ -614,9 +684,12 @@ reloc_text(struct elf *e, const char *where, uint64_t off, uint32_t type,
 
 		if (insn[0] != BPF_OP_LDDW || slot + 1 >= out->insn_count ||
 		    insn[8] != 0)
-			return fail(e, CELL_E_UNSUPPORTED, "%s: R_BPF_64_64 on "
-			    "opcode 0x%02x, not on an lddw", where, insn[0]);
-		addend = (uint64_t)le32_load(insn + 4) | (uint64_t)le32_load(insn + 12) << 32;
+			return fail(e, CELL_E_UNSUPPORTED,
+			    "%s: R_BPF_64_64 on "
+			    "opcode 0x%02x, not on an lddw",
+			    where, insn[0]);
+		addend = (uint64_t)le32_load(insn + 4) |
+		    (uint64_t)le32_load(insn + 12) << 32;
 		if ((rc = rodata_address(e, where, &y, addend, &addr)) < 0)
 			return rc;
 		le32_store(insn + 4, (uint32_t)addr);
@@ -633,20 +706,27 @@ reloc_text(struct elf *e, const char *where, uint64_t off, uint32_t type,
 		int64_t target;
 
 		if (insn[0] != BPF_OP_CALL)
-			return fail(e, CELL_E_UNSUPPORTED, "%s: R_BPF_64_32 on "
-			    "opcode 0x%02x, not on a call", where, insn[0]);
+			return fail(e, CELL_E_UNSUPPORTED,
+			    "%s: R_BPF_64_32 on "
+			    "opcode 0x%02x, not on a call",
+			    where, insn[0]);
 		if (y.shndx != e->text)
-			return fail(e, CELL_E_UNSUPPORTED, "%s: call of '%s', "
-			    "which is not a function in .text", where, y.shown);
+			return fail(e, CELL_E_UNSUPPORTED,
+			    "%s: call of '%s', "
+			    "which is not a function in .text",
+			    where, y.shown);
 		if (y.value % 8 != 0)
-			return fail(e, CELL_E_RANGE, "%s: call of '%s' at "
-			    ".text+0x%llx, not an instruction boundary", where,
-			    y.shown, (unsigned long long)y.value);
-		target = (int64_t)(y.value / 8) + (int32_t)le32_load(insn + 4) + 1;
+			return fail(e, CELL_E_RANGE,
+			    "%s: call of '%s' at "
+			    ".text+0x%llx, not an instruction boundary",
+			    where, y.shown, (unsigned long long)y.value);
+		target =
+		    (int64_t)(y.value / 8) + (int32_t)le32_load(insn + 4) + 1;
 		if (target < 0 || target >= (int64_t)out->insn_count)
-			return fail(e, CELL_E_RANGE, "%s: call of '%s' lands on "
-			    "slot %lld, outside .text (%u slots)", where,
-			    y.shown, (long long)target, out->insn_count);
+			return fail(e, CELL_E_RANGE,
+			    "%s: call of '%s' lands on "
+			    "slot %lld, outside .text (%u slots)",
+			    where, y.shown, (long long)target, out->insn_count);
 		le32_store(insn + 4, (uint32_t)(int32_t)(target - slot - 1));
 		insn[1] = (uint8_t)(BPF_PSEUDO_CALL << 4 | (insn[1] & 0x0F));
 		return 0;
@@ -665,15 +745,17 @@ reloc_rodata(struct elf *e, const char *where, const struct section *s,
 	int rc;
 
 	if (type != R_BPF_64_ABS64 && type != R_BPF_64_ABS32)
-		return fail(e, CELL_E_UNSUPPORTED, "%s: relocation type %u%s%s%s "
-		    "is not supported in read-only data", where, type,
-		    bpf_elf_reloc_name(type) ? " (" : "",
+		return fail(e, CELL_E_UNSUPPORTED,
+		    "%s: relocation type %u%s%s%s "
+		    "is not supported in read-only data",
+		    where, type, bpf_elf_reloc_name(type) ? " (" : "",
 		    bpf_elf_reloc_name(type) ? bpf_elf_reloc_name(type) : "",
 		    bpf_elf_reloc_name(type) ? ")" : "");
 	if (off > s->size || width > s->size - off)
-		return fail(e, CELL_E_RANGE, "%s: %u bytes at 0x%llx are past "
-		    "the end of %s (%llu bytes)", where, width,
-		    (unsigned long long)off, s->shown,
+		return fail(e, CELL_E_RANGE,
+		    "%s: %u bytes at 0x%llx are past "
+		    "the end of %s (%llu bytes)",
+		    where, width, (unsigned long long)off, s->shown,
 		    (unsigned long long)s->size);
 	if ((rc = reloc_symbol(e, where, type, symidx, &y)) < 0)
 		return rc;
@@ -703,36 +785,43 @@ relocate(struct elf *e, struct bpf_prog *out)
 		if (r->type != SHT_REL && r->type != SHT_RELA)
 			continue;
 		if (r->info == 0 || r->info >= e->shnum)
-			return fail(e, CELL_E_RANGE, "section %u (%s): it "
-			    "relocates section %u, only %u sections", i,
-			    r->shown, r->info, e->shnum);
+			return fail(e, CELL_E_RANGE,
+			    "section %u (%s): it "
+			    "relocates section %u, only %u sections",
+			    i, r->shown, r->info, e->shnum);
 		t = &e->sec[r->info];
 		if (t->role != ROLE_TEXT && t->role != ROLE_RODATA)
-			continue;	/* .BTF, debug info: not loaded */
+			continue; /* .BTF, debug info: not loaded */
 		if (r->type == SHT_RELA)
-			return fail(e, CELL_E_UNSUPPORTED, "section %u (%s): "
+			return fail(e, CELL_E_UNSUPPORTED,
+			    "section %u (%s): "
 			    "RELA relocations are not supported (clang -target "
-			    "bpf writes REL)", i, r->shown);
+			    "bpf writes REL)",
+			    i, r->shown);
 		if (r->link != e->symtab)
-			return fail(e, CELL_E_RANGE, "section %u (%s): its "
-			    "symbol table is section %u, not %u", i, r->shown,
-			    r->link, e->symtab);
+			return fail(e, CELL_E_RANGE,
+			    "section %u (%s): its "
+			    "symbol table is section %u, not %u",
+			    i, r->shown, r->link, e->symtab);
 		if (r->entsize != ELF_REL_SIZE || r->size % ELF_REL_SIZE != 0)
-			return fail(e, CELL_E_RANGE, "section %u (%s): entry "
+			return fail(e, CELL_E_RANGE,
+			    "section %u (%s): entry "
 			    "size %llu and size %llu do not make %d-byte "
-			    "relocations", i, r->shown,
-			    (unsigned long long)r->entsize,
+			    "relocations",
+			    i, r->shown, (unsigned long long)r->entsize,
 			    (unsigned long long)r->size, ELF_REL_SIZE);
 		n = r->size / ELF_REL_SIZE;
 		for (uint64_t k = 0; k < n; k++) {
-			const uint8_t *p = e->buf + r->offset + k * ELF_REL_SIZE;
+			const uint8_t *p =
+			    e->buf + r->offset + k * ELF_REL_SIZE;
 			uint64_t off = le64_load(p), info = le64_load(p + 8);
 			uint32_t type = (uint32_t)info;
 			uint32_t sym = (uint32_t)(info >> 32);
 
-			snprintf(where, sizeof where, "section %u (%s) "
-			    "relocation %llu at %s+0x%llx", i, r->shown,
-			    (unsigned long long)k, t->shown,
+			snprintf(where, sizeof where,
+			    "section %u (%s) "
+			    "relocation %llu at %s+0x%llx",
+			    i, r->shown, (unsigned long long)k, t->shown,
 			    (unsigned long long)off);
 			if (t->role == ROLE_TEXT)
 				rc = reloc_text(e, where, off, type, sym, out);
@@ -750,7 +839,7 @@ int
 bpf_elf_load(const uint8_t *buf, size_t len, const char *entry,
     struct bpf_prog *out, char *msg, size_t cap)
 {
-	struct elf elf;		/* about 28 KiB of section table */
+	struct elf elf; /* about 28 KiB of section table */
 	struct elf *e = &elf;
 	int rc;
 

@@ -17,13 +17,13 @@
 
 #include "config.h"
 
-#define BPF_ELF_MSG_MAX	320
+#define BPF_ELF_MSG_MAX 320
 
 /* One gene program, ready for PBIN_SEC_PROGRAMS. */
 struct bpf_prog {
-	uint32_t insn_count;		/* 8-byte slots of code */
-	uint32_t entry;			/* slot of the entry function */
-	uint32_t rodata_len;		/* bytes of rodata */
+	uint32_t insn_count; /* 8-byte slots of code */
+	uint32_t entry;      /* slot of the entry function */
+	uint32_t rodata_len; /* bytes of rodata */
 	uint8_t code[VM_INSNS_MAX * 8];
 	uint8_t rodata[VM_RODATA_MAX];
 };

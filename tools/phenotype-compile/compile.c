@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <yaml.h>
 
 #include "bpf_elf.h"
@@ -27,7 +26,7 @@
 
 /* One program of PBIN_SEC_PROGRAMS: an object and entry, read once. */
 struct program {
-	const char *object;	/* the YAML's object: text */
+	const char *object; /* the YAML's object: text */
 	const char *entry;
 	struct bpf_prog prog;
 };
@@ -35,7 +34,7 @@ struct program {
 struct channel {
 	const yaml_node_t *node;
 	const char *name;
-	struct pbin_qos qos;	/* the record as written */
+	struct pbin_qos qos; /* the record as written */
 	uint32_t depth;
 };
 
@@ -112,14 +111,16 @@ channel_ref(struct ctx *x, const yaml_node_t *ref, const char *path)
 			    x->c->ch[i].qos.channel_id == v.magnitude)
 				return (int)i;
 		}
-		diag_at(x->d, ref, "%s: no channel has id %s", path, yv_text(ref));
+		diag_at(x->d, ref, "%s: no channel has id %s", path,
+		    yv_text(ref));
 		return -1;
 	}
 	for (uint32_t i = 0; i < x->c->n; i++) {
 		if (strcmp(x->c->ch[i].name, yv_text(ref)) == 0)
 			return (int)i;
 	}
-	diag_at(x->d, ref, "%s: no channel is named \"%s\"", path, yv_text(ref));
+	diag_at(x->d, ref, "%s: no channel is named \"%s\"", path,
+	    yv_text(ref));
 	return -1;
 }
 
@@ -137,12 +138,13 @@ load_channels(struct ctx *x, const yaml_node_t *list)
 		ch->qos.channel_id = (uint32_t)u64_of(x->doc, m, "id", 0);
 		ch->name = text_of(x->doc, m, "name");
 		ch->qos.qos = strcmp(text_of(x->doc, m, "qos"), "RT") == 0 ?
-		    QOS_CLASS_RT : QOS_CLASS_BE;
+		    QOS_CLASS_RT :
+		    QOS_CLASS_BE;
 		ch->qos.priority = (uint32_t)u64_of(x->doc, m, "priority", 0);
 		ch->qos.bucket = u64_of(x->doc, m, "bucket", 0);
 		ch->qos.bucket_max = u64_of(x->doc, m, "bucket_max", 1);
-		ch->qos.refill_per_tick = u64_of(x->doc, m, "refill_per_tick",
-		    0);
+		ch->qos.refill_per_tick =
+		    u64_of(x->doc, m, "refill_per_tick", 0);
 		ch->depth = (uint32_t)u64_of(x->doc, m, "queue_depth",
 		    QUEUE_DEPTH_DEFAULT);
 	}
@@ -164,14 +166,14 @@ check_channels(struct ctx *x, const yaml_node_t *list)
 			if (c->ch[j].qos.channel_id == ch->qos.channel_id)
 				diag_at(x->d, yv_get(x->doc, m, "id"),
 				    "channels[%u].id: %u is already the id of "
-				    "channels[%u] (line %zu)", i,
-				    ch->qos.channel_id, j,
+				    "channels[%u] (line %zu)",
+				    i, ch->qos.channel_id, j,
 				    c->ch[j].node->start_mark.line + 1);
 			if (strcmp(c->ch[j].name, ch->name) == 0)
 				diag_at(x->d, yv_get(x->doc, m, "name"),
 				    "channels[%u].name: \"%s\" is already the "
-				    "name of channels[%u] (line %zu)", i,
-				    ch->name, j,
+				    "name of channels[%u] (line %zu)",
+				    i, ch->name, j,
 				    c->ch[j].node->start_mark.line + 1);
 		}
 		if (ch->qos.bucket > ch->qos.bucket_max)
@@ -182,12 +184,13 @@ check_channels(struct ctx *x, const yaml_node_t *list)
 		if (ch->qos.refill_per_tick > ch->qos.bucket_max)
 			diag_at(x->d, yv_get(x->doc, m, "refill_per_tick"),
 			    "channels[%u].refill_per_tick: %llu exceeds "
-			    "bucket_max %llu", i,
-			    (unsigned long long)ch->qos.refill_per_tick,
+			    "bucket_max %llu",
+			    i, (unsigned long long)ch->qos.refill_per_tick,
 			    (unsigned long long)ch->qos.bucket_max);
 	}
 	if (!console)
-		diag_at(x->d, list, "channels: no channel has id 0 (the console "
+		diag_at(x->d, list,
+		    "channels: no channel has id 0 (the console "
 		    "every phenotype needs)");
 }
 
@@ -211,8 +214,8 @@ load_edges(struct ctx *x, const yaml_node_t *list)
 			continue;
 		bit = (uint32_t)from * c->n + (uint32_t)to;
 		if (c->adjacency[bit / 8] & (1u << (bit % 8))) {
-			diag_at(x->d, m, "edges[%zu]: %s -> %s is listed twice", i,
-			    c->ch[from].name, c->ch[to].name);
+			diag_at(x->d, m, "edges[%zu]: %s -> %s is listed twice",
+			    i, c->ch[from].name, c->ch[to].name);
 			continue;
 		}
 		c->adjacency[bit / 8] |= (uint8_t)(1u << (bit % 8));
@@ -234,14 +237,17 @@ helper_mask(struct ctx *x, uint32_t gene, const yaml_node_t *list)
 				id = h;
 		}
 		if (id == 0) {
-			diag_at(x->d, item, "genes[%u].code.helpers[%zu]: no "
-			    "helper is named \"%s\"", gene, k,
-			    name ? name : "");
+			diag_at(x->d, item,
+			    "genes[%u].code.helpers[%zu]: no "
+			    "helper is named \"%s\"",
+			    gene, k, name ? name : "");
 			continue;
 		}
 		if (mask & (1u << id))
-			diag_at(x->d, item, "genes[%u].code.helpers[%zu]: "
-			    "\"%s\" is listed twice", gene, k, name);
+			diag_at(x->d, item,
+			    "genes[%u].code.helpers[%zu]: "
+			    "\"%s\" is listed twice",
+			    gene, k, name);
 		mask |= 1u << id;
 	}
 	return mask;
@@ -270,14 +276,18 @@ program_for(struct ctx *x, uint32_t gene, const yaml_node_t *object,
 			return (int)k;
 	}
 	if (o == NULL || o->code_dir == NULL || o->read_file == NULL) {
-		diag_at(x->d, object, "genes[%u].code.object: a gene's code "
+		diag_at(x->d, object,
+		    "genes[%u].code.object: a gene's code "
 		    "needs --code-dir (the directory of the gene objects), or "
-		    "--native-genes to ignore code:", gene);
+		    "--native-genes to ignore code:",
+		    gene);
 		return -1;
 	}
 	if (c->num_programs == VM_PROGRAMS_MAX) {
-		diag_at(x->d, object, "genes[%u].code.object: more than %d "
-		    "programs (VM_PROGRAMS_MAX)", gene, VM_PROGRAMS_MAX);
+		diag_at(x->d, object,
+		    "genes[%u].code.object: more than %d "
+		    "programs (VM_PROGRAMS_MAX)",
+		    gene, VM_PROGRAMS_MAX);
 		return -1;
 	}
 	snprintf(path, sizeof path, "%s/%s.o", o->code_dir, yv_text(object));
@@ -334,7 +344,7 @@ static void
 load_genes(struct ctx *x, const yaml_node_t *list)
 {
 	static const char *const behaviours[] = { "well_behaved", "rogue_route",
-	    "budget_hog" };
+		"budget_hog" };
 	struct compiled *c = x->c;
 	char path[64];
 
@@ -363,39 +373,50 @@ load_genes(struct ctx *x, const yaml_node_t *list)
 			if (c->genes[j].gene_id == g->gene_id)
 				diag_at(x->d, yv_get(x->doc, m, "id"),
 				    "genes[%u].id: %u is already the id of "
-				    "genes[%u]", i, g->gene_id, j);
+				    "genes[%u]",
+				    i, g->gene_id, j);
 		}
 		if (x->opts != NULL && x->opts->native_genes) {
 			if (g->kind == GENE_KIND_BYTECODE)
 				diag_at(x->d, yv_get(x->doc, m, "kind"),
 				    "genes[%u].kind: a bytecode gene has no "
-				    "native step (--native-genes)", i);
+				    "native step (--native-genes)",
+				    i);
 		} else if (code != NULL) {
 			load_code(x, i, g, code);
 		} else if (g->kind == GENE_KIND_BYTECODE) {
-			diag_at(x->d, m, "genes[%u]: a bytecode gene needs "
-			    "code:", i);
+			diag_at(x->d, m,
+			    "genes[%u]: a bytecode gene needs "
+			    "code:",
+			    i);
 		}
 		if (g->kind == GENE_KIND_BYTECODE) {
 			g->arg0 = (uint32_t)u64_of(x->doc, m, "arg0", 0);
 			g->arg1 = (uint32_t)u64_of(x->doc, m, "arg1", 0);
 		} else if (arg0 != NULL || arg1 != NULL) {
-			diag_at(x->d, arg0 != NULL ? arg0 : arg1, "genes[%u].%s: "
-			    "only a bytecode gene takes arg0 and arg1", i,
-			    arg0 != NULL ? "arg0" : "arg1");
+			diag_at(x->d, arg0 != NULL ? arg0 : arg1,
+			    "genes[%u].%s: "
+			    "only a bytecode gene takes arg0 and arg1",
+			    i, arg0 != NULL ? "arg0" : "arg1");
 		}
 		if (g->kind != GENE_KIND_TESTGENE) {
 			if (target != NULL)
-				diag_at(x->d, target, "genes[%u].target: only a "
-				    "testgene takes a target", i);
+				diag_at(x->d, target,
+				    "genes[%u].target: only a "
+				    "testgene takes a target",
+				    i);
 			if (behaviour != NULL)
-				diag_at(x->d, behaviour, "genes[%u].behaviour: only "
-				    "a testgene takes a behaviour", i);
+				diag_at(x->d, behaviour,
+				    "genes[%u].behaviour: only "
+				    "a testgene takes a behaviour",
+				    i);
 			continue;
 		}
 		if (target == NULL) {
-			diag_at(x->d, m, "genes[%u]: a testgene needs a target "
-			    "channel", i);
+			diag_at(x->d, m,
+			    "genes[%u]: a testgene needs a target "
+			    "channel",
+			    i);
 			continue;
 		}
 		snprintf(path, sizeof path, "genes[%u].target", i);
@@ -447,7 +468,8 @@ check_code_size(struct ctx *x, const yaml_node_t *genes)
 		total += (uint32_t)pbin_program_body(&h);
 	}
 	if (total > PHENO_CODE_MAX)
-		diag_at(x->d, genes, "genes: the %u programs take %u bytes of "
+		diag_at(x->d, genes,
+		    "genes: the %u programs take %u bytes of "
 		    "code and rodata, at most %d (PHENO_CODE_MAX)",
 		    x->c->num_programs, total, PHENO_CODE_MAX);
 }
@@ -462,12 +484,15 @@ compile(struct ctx *x, const yaml_node_t *root)
 
 	c->name = text_of(x->doc, root, "name");
 	c->arch_id = strcmp(arch, "x86_64") == 0 ? PBIN_ARCH_X86_64 :
-	    strcmp(arch, "arm64") == 0 ? PBIN_ARCH_ARM64 :
-	    strcmp(arch, "arm_m") == 0 ? PBIN_ARCH_ARM_M : PBIN_ARCH_HOSTED;
+	    strcmp(arch, "arm64") == 0           ? PBIN_ARCH_ARM64 :
+	    strcmp(arch, "arm_m") == 0           ? PBIN_ARCH_ARM_M :
+						   PBIN_ARCH_HOSTED;
 	c->quantum_ns = (uint32_t)u64_of(x->doc, root, "quantum_ns", 0);
 	c->sched.gas = (uint32_t)u64_of(x->doc, sched, "gas", 1);
-	c->sched.proof_quanta = (uint32_t)u64_of(x->doc, sched, "proof_quanta", 1);
-	c->sched.epoch_quanta = (uint32_t)u64_of(x->doc, sched, "epoch_quanta", 1);
+	c->sched.proof_quanta =
+	    (uint32_t)u64_of(x->doc, sched, "proof_quanta", 1);
+	c->sched.epoch_quanta =
+	    (uint32_t)u64_of(x->doc, sched, "epoch_quanta", 1);
 	c->sched.reserved = 0;
 	load_channels(x, yv_get(x->doc, root, "channels"));
 	check_channels(x, yv_get(x->doc, root, "channels"));
@@ -509,7 +534,7 @@ emit(const struct compiled *c, struct pbin_writer *w)
 	struct pbin_header h = {
 		.magic = PBIN_MAGIC,
 		.ver_major = PBIN_VER_MAJOR,
-		.ver_minor = c->num_programs > 0 ? 2 : 1,	/* 1.1 as before */
+		.ver_minor = c->num_programs > 0 ? 2 : 1, /* 1.1 as before */
 		.arch_id = c->arch_id,
 		.reserved = 0,
 		.num_channels = c->n,
@@ -558,7 +583,8 @@ phenotype_compile_with(struct schema *schema, const unsigned char *yaml,
 		yaml_mark_t mark = parser.problem_mark;
 		diag_mark(d, mark, "YAML syntax error: %s%s%s",
 		    parser.problem ? parser.problem : "unknown",
-		    parser.context ? " " : "", parser.context ? parser.context : "");
+		    parser.context ? " " : "",
+		    parser.context ? parser.context : "");
 		yaml_parser_delete(&parser);
 		return -1;
 	}
@@ -572,8 +598,10 @@ phenotype_compile_with(struct schema *schema, const unsigned char *yaml,
 		emit(&compiled, &w);
 		if (w.overflow) {
 			yaml_mark_t start = { 0, 0, 0 };
-			diag_mark(d, start, "the phenotype compiles to more than "
-			    "%zu bytes", cap);
+			diag_mark(d, start,
+			    "the phenotype compiles to more than "
+			    "%zu bytes",
+			    cap);
 		}
 	}
 	yaml_document_delete(&doc);

@@ -16,9 +16,9 @@
 
 /* How genes' code: is compiled (phenotype-compile --code-dir, --native-genes). */
 struct compile_options {
-	const char *code_dir;	/* where <object>.o files are; NULL: none */
-	int native_genes;	/* ignore every code: (a bytecode gene is
-				 * then an error) */
+	const char *code_dir; /* where <object>.o files are; NULL: none */
+	/* ignore every code: (a bytecode gene is then an error) */
+	int native_genes;
 	/*
 	 * Read the whole file at path into a malloc'd *bytes (the compiler
 	 * frees it): 0, or -1 with why[0..cap) saying what went wrong.

@@ -33,7 +33,7 @@ static const char usage_line[] =
     "                         [--sign KEY.pem [--key-id N]] -o OUT.pbin "
     "IN.yaml\n";
 
-#define FILE_SIZE_MAX	(16u << 20)
+#define FILE_SIZE_MAX (16u << 20)
 
 /*
  * Read the whole file at path into a malloc'd buffer: 0, or -1 with why
@@ -135,7 +135,8 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_line, stdout);
-			fputs("\nCompile a phenotype YAML file into a .pbin "
+			fputs(
+			    "\nCompile a phenotype YAML file into a .pbin "
 			    "(docs/PHENOTYPES.md). Errors are\nreported as "
 			    "FILE:LINE:COLUMN: message; on any error nothing is "
 			    "written.\n\n"
@@ -147,7 +148,8 @@ main(int argc, char **argv)
 			    "section: Ed25519 by\n"
 			    "                   this private key (PKCS#8 PEM)\n"
 			    "  --key-id N       the signing key's id (default 0, "
-			    "the root key)\n", stdout);
+			    "the root key)\n",
+			    stdout);
 			return 0;
 		case ':':
 			fprintf(stderr, "phenotype-compile: %s needs a value\n",
@@ -157,19 +159,24 @@ main(int argc, char **argv)
 		default:
 			if (optopt != 0 &&
 			    strncmp(argv[optind - 1], "--", 2) != 0)
-				fprintf(stderr, "phenotype-compile: unknown "
-				    "option '-%c'\n", optopt);
+				fprintf(stderr,
+				    "phenotype-compile: unknown "
+				    "option '-%c'\n",
+				    optopt);
 			else
-				fprintf(stderr, "phenotype-compile: unknown "
-				    "option '%s'\n", argv[optind - 1]);
+				fprintf(stderr,
+				    "phenotype-compile: unknown "
+				    "option '%s'\n",
+				    argv[optind - 1]);
 			fputs(usage_line, stderr);
 			return 2;
 		}
 	}
 	if (out_path == NULL || optind + 1 != argc) {
-		fprintf(stderr, "phenotype-compile: %s\n", out_path == NULL ?
-		    "missing -o OUT.pbin" : optind == argc ? "no IN.yaml given" :
-		    "one IN.yaml only");
+		fprintf(stderr, "phenotype-compile: %s\n",
+		    out_path == NULL   ? "missing -o OUT.pbin" :
+			optind == argc ? "no IN.yaml given" :
+					 "one IN.yaml only");
 		fputs(usage_line, stderr);
 		return 2;
 	}
@@ -179,9 +186,12 @@ main(int argc, char **argv)
 		if (sign_key == NULL || *key_id_text == '-' ||
 		    *key_id_text == '\0' || *end != '\0' || errno != 0 ||
 		    key_id > UINT32_MAX) {
-			fprintf(stderr, "phenotype-compile: --key-id '%s': %s\n",
-			    key_id_text, sign_key == NULL ? "goes with --sign" :
-			    "expected a number from 0 to 4294967295");
+			fprintf(stderr,
+			    "phenotype-compile: --key-id '%s': %s\n",
+			    key_id_text,
+			    sign_key == NULL ?
+				"goes with --sign" :
+				"expected a number from 0 to 4294967295");
 			return 2;
 		}
 	}
@@ -201,8 +211,10 @@ main(int argc, char **argv)
 		return 1;
 	if (sign_key != NULL &&
 	    (n = pbin_sign(pbin, (size_t)n, sizeof pbin, sign_key,
-	    (uint32_t)key_id)) < 0)
+		 (uint32_t)key_id)) < 0)
 		return 1;
-	return outfile_write("phenotype-compile", out_path, pbin, (size_t)n) == 0 ?
-	    0 : 1;
+	return outfile_write("phenotype-compile", out_path, pbin, (size_t)n) ==
+		0 ?
+	    0 :
+	    1;
 }

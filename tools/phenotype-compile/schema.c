@@ -6,8 +6,8 @@
 
 #include "schema.h"
 
-#define DEPTH_MAX	64
-#define VISITS_MAX	200000	/* aliases can make a small file a huge tree */
+#define DEPTH_MAX  64
+#define VISITS_MAX 200000 /* aliases can make a small file a huge tree */
 
 struct walk {
 	struct schema *s;
@@ -57,7 +57,7 @@ match_here(const char *p, const char *t)
 		return 1;
 	if (*p == '$' && p[1] == '\0')
 		return *t == '\0';
-	atom_match(p, 'x', &next);	/* find where this atom ends */
+	atom_match(p, 'x', &next); /* find where this atom ends */
 	if (*next == '*' || *next == '+' || *next == '?') {
 		char q = *next;
 		const char *rest = next + 1;
@@ -108,7 +108,8 @@ schema_load(struct schema *s, const char *path)
 	ok = yaml_parser_load(&parser, &s->doc);
 	if (!ok) {
 		fprintf(stderr, "%s:%zu:%zu: schema: %s\n", path,
-		    parser.problem_mark.line + 1, parser.problem_mark.column + 1,
+		    parser.problem_mark.line + 1,
+		    parser.problem_mark.column + 1,
 		    parser.problem ? parser.problem : "YAML error");
 	}
 	yaml_parser_delete(&parser);
@@ -198,8 +199,9 @@ check_type(struct walk *w, const yaml_node_t *type, const yaml_node_t *node,
 		    type_phrase_of(yv_text(type)));
 	} else if (type->type == YAML_SEQUENCE_NODE) {
 		for (yaml_node_item_t *i = type->data.sequence.items.start;
-		    i < type->data.sequence.items.top; i++) {
-			const char *n = yv_text(yaml_document_get_node(&w->s->doc, *i));
+		     i < type->data.sequence.items.top; i++) {
+			const char *n =
+			    yv_text(yaml_document_get_node(&w->s->doc, *i));
 			if (n == NULL)
 				continue;
 			if (type_name_matches(n, t))
@@ -209,11 +211,12 @@ check_type(struct walk *w, const yaml_node_t *type, const yaml_node_t *node,
 			    len ? " or " : "", type_phrase_of(n));
 		}
 	}
-	if (t == YV_STRING && node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	if (t == YV_STRING &&
+	    node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 	    strspn(yv_text(node), "0123456789") == strlen(yv_text(node)) &&
 	    strstr(expected, "integer") != NULL) {
-		diag_at(w->d, node, "%s: %s does not fit in 64 bits", shown(path),
-		    yv_text(node));
+		diag_at(w->d, node, "%s: %s does not fit in 64 bits",
+		    shown(path), yv_text(node));
 	} else if (node->type == YAML_SCALAR_NODE) {
 		diag_at(w->d, node, "%s: expected %s, found %s \"%s\"",
 		    shown(path), expected, yv_type_phrase(t), yv_text(node));
@@ -261,24 +264,30 @@ check_scalar(struct walk *w, const yaml_node_t *node, const yaml_node_t *sch,
 
 		if ((k = skey(w, sch, "minLength")) != NULL &&
 		    (long)len < schema_long(k))
-			diag_at(w->d, node, "%s: \"%s\" is shorter than %ld "
-			    "characters", path, text, schema_long(k));
+			diag_at(w->d, node,
+			    "%s: \"%s\" is shorter than %ld "
+			    "characters",
+			    path, text, schema_long(k));
 		if ((k = skey(w, sch, "maxLength")) != NULL &&
 		    (long)len > schema_long(k))
-			diag_at(w->d, node, "%s: \"%s\" is longer than %ld "
-			    "characters", path, text, schema_long(k));
+			diag_at(w->d, node,
+			    "%s: \"%s\" is longer than %ld "
+			    "characters",
+			    path, text, schema_long(k));
 		if ((k = skey(w, sch, "pattern")) != NULL &&
 		    !pattern_match(yv_text(k), text))
-			diag_at(w->d, node, "%s: \"%s\" does not match %s", path,
-			    text, yv_text(k));
+			diag_at(w->d, node, "%s: \"%s\" does not match %s",
+			    path, text, yv_text(k));
 	}
-	if ((k = skey(w, sch, "enum")) != NULL && k->type == YAML_SEQUENCE_NODE) {
+	if ((k = skey(w, sch, "enum")) != NULL &&
+	    k->type == YAML_SEQUENCE_NODE) {
 		char choices[256] = "";
 		int hit = 0;
 
 		for (yaml_node_item_t *i = k->data.sequence.items.start;
-		    i < k->data.sequence.items.top; i++) {
-			const char *c = yv_text(yaml_document_get_node(&w->s->doc, *i));
+		     i < k->data.sequence.items.top; i++) {
+			const char *c =
+			    yv_text(yaml_document_get_node(&w->s->doc, *i));
 			size_t len = strlen(choices);
 			if (c == NULL)
 				continue;
@@ -293,7 +302,8 @@ check_scalar(struct walk *w, const yaml_node_t *node, const yaml_node_t *sch,
 			    shown(path), yv_text(node), choices);
 		else if (!hit)
 			diag_at(w->d, node, "%s: expected one of: %s, found %s",
-			    shown(path), choices, yv_type_phrase(yv_type(node)));
+			    shown(path), choices,
+			    yv_type_phrase(yv_type(node)));
 	}
 }
 
@@ -309,9 +319,10 @@ check_mapping(struct walk *w, const yaml_node_t *node, const yaml_node_t *sch,
 	char sub[512];
 
 	for (yaml_node_pair_t *p = node->data.mapping.pairs.start;
-	    p < node->data.mapping.pairs.top; p++) {
+	     p < node->data.mapping.pairs.top; p++) {
 		const yaml_node_t *key = yaml_document_get_node(w->doc, p->key);
-		const yaml_node_t *val = yaml_document_get_node(w->doc, p->value);
+		const yaml_node_t *val =
+		    yaml_document_get_node(w->doc, p->value);
 		const char *name = yv_text(key);
 		const yaml_node_t *psch;
 
@@ -320,8 +331,10 @@ check_mapping(struct walk *w, const yaml_node_t *node, const yaml_node_t *sch,
 			    shown(path));
 			continue;
 		}
-		for (yaml_node_pair_t *q = node->data.mapping.pairs.start; q < p; q++) {
-			const char *other = yv_text(yaml_document_get_node(w->doc, q->key));
+		for (yaml_node_pair_t *q = node->data.mapping.pairs.start;
+		     q < p; q++) {
+			const char *other =
+			    yv_text(yaml_document_get_node(w->doc, q->key));
 			if (other != NULL && strcmp(other, name) == 0) {
 				diag_at(w->d, key, "%s: duplicate key \"%s\"",
 				    shown(path), name);
@@ -335,15 +348,18 @@ check_mapping(struct walk *w, const yaml_node_t *node, const yaml_node_t *sch,
 				    shown(path), name);
 			continue;
 		}
-		snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", name);
+		snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "",
+		    name);
 		validate(w, val, psch, sub, depth + 1);
 	}
 	if (req != NULL && req->type == YAML_SEQUENCE_NODE) {
 		for (yaml_node_item_t *i = req->data.sequence.items.start;
-		    i < req->data.sequence.items.top; i++) {
-			const char *name = yv_text(yaml_document_get_node(&w->s->doc, *i));
+		     i < req->data.sequence.items.top; i++) {
+			const char *name =
+			    yv_text(yaml_document_get_node(&w->s->doc, *i));
 			if (name != NULL && yv_get(w->doc, node, name) == NULL)
-				diag_at(w->d, node, "%s: missing required key \"%s\"",
+				diag_at(w->d, node,
+				    "%s: missing required key \"%s\"",
 				    shown(path), name);
 		}
 	}
@@ -363,14 +379,16 @@ check_sequence(struct walk *w, const yaml_node_t *node, const yaml_node_t *sch,
 		diag_at(w->d, node, "%s: %zu item(s), at least %ld required",
 		    path, n, schema_long(k));
 	if ((k = skey(w, sch, "maxItems")) != NULL && (long)n > schema_long(k))
-		diag_at(w->d, node, "%s: %zu items, at most %ld allowed", path, n,
-		    schema_long(k));
+		diag_at(w->d, node, "%s: %zu items, at most %ld allowed", path,
+		    n, schema_long(k));
 	if (items == NULL)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		snprintf(sub, sizeof sub, "%s[%zu]", path, i);
-		validate(w, yaml_document_get_node(w->doc,
-		    node->data.sequence.items.start[i]), items, sub, depth + 1);
+		validate(w,
+		    yaml_document_get_node(w->doc,
+			node->data.sequence.items.start[i]),
+		    items, sub, depth + 1);
 	}
 }
 
@@ -395,15 +413,18 @@ validate(struct walk *w, const yaml_node_t *node, const yaml_node_t *sch,
 	if (w->overflow)
 		return;
 	if (++w->visits > VISITS_MAX || depth > DEPTH_MAX) {
-		diag_at(w->d, node, "%s: the document is too large or too deeply "
-		    "nested (aliases?)", shown(path));
+		diag_at(w->d, node,
+		    "%s: the document is too large or too deeply "
+		    "nested (aliases?)",
+		    shown(path));
 		w->overflow = 1;
 		return;
 	}
 	if (sch == NULL || sch->type != YAML_MAPPING_NODE)
 		return;
 	if ((k = skey(w, sch, "$ref")) != NULL) {
-		const yaml_node_t *target = resolve(w, yv_text(k) ? yv_text(k) : "");
+		const yaml_node_t *target =
+		    resolve(w, yv_text(k) ? yv_text(k) : "");
 		if (target != NULL)
 			validate(w, node, target, path, depth + 1);
 	}
@@ -426,7 +447,8 @@ schema_validate(struct schema *s, yaml_document_t *doc, struct diag *d)
 
 	if (root == NULL) {
 		yaml_mark_t start = { 0, 0, 0 };
-		diag_mark(d, start, "the file is empty: expected a phenotype "
+		diag_mark(d, start,
+		    "the file is empty: expected a phenotype "
 		    "mapping");
 		return;
 	}

@@ -6,13 +6,12 @@
  * kernel's own loader and verifier before anything is written.
  */
 #include <errno.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "cellos/errors.h"
 #include "ed25519.h"
@@ -82,16 +81,19 @@ pbin_sign(uint8_t *pbin, size_t len, size_t cap, const char *key_path,
 	k = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
 	fclose(f);
 	if (k == NULL) {
-		fprintf(stderr, "phenotype-compile: --sign %s: not an "
-		    "unencrypted PEM private key (%s)\n", key_path,
-		    openssl_reason());
+		fprintf(stderr,
+		    "phenotype-compile: --sign %s: not an "
+		    "unencrypted PEM private key (%s)\n",
+		    key_path, openssl_reason());
 		return -1;
 	}
 	if (EVP_PKEY_get_base_id(k) != EVP_PKEY_ED25519 ||
 	    EVP_PKEY_get_raw_public_key(k, pub, &publen) != 1 ||
 	    publen != sizeof pub) {
-		fprintf(stderr, "phenotype-compile: --sign %s: not an Ed25519 "
-		    "key\n", key_path);
+		fprintf(stderr,
+		    "phenotype-compile: --sign %s: not an Ed25519 "
+		    "key\n",
+		    key_path);
 		goto out;
 	}
 	pbin_writer_init(&w, pbin, cap);
@@ -99,24 +101,30 @@ pbin_sign(uint8_t *pbin, size_t len, size_t cap, const char *key_path,
 	signer = (struct signer){ openssl_sign, k };
 	if ((n = pbin_put_signature(&w, key_id, &signer)) < 0) {
 		if (n == -CELL_E_NOSPACE)
-			fprintf(stderr, "phenotype-compile: with its %u-byte "
+			fprintf(stderr,
+			    "phenotype-compile: with its %u-byte "
 			    "signature the phenotype is %zu bytes, more than "
 			    "the %zu a phenotype may have\n",
-			    PBIN_SIGNATURE_SECTION, len + PBIN_SIGNATURE_SECTION,
-			    cap);
+			    PBIN_SIGNATURE_SECTION,
+			    len + PBIN_SIGNATURE_SECTION, cap);
 		else
-			fprintf(stderr, "phenotype-compile: --sign %s: signing "
-			    "failed (%s)\n", key_path, openssl_reason());
+			fprintf(stderr,
+			    "phenotype-compile: --sign %s: signing "
+			    "failed (%s)\n",
+			    key_path, openssl_reason());
 		goto out;
 	}
 	/* The kernel's loader and verifier must accept what was signed. */
 	if ((n = pheno_parse(pbin, w.len, &p, &err)) < 0 ||
-	    (n = ed25519_verify(p.signature, pbin, p.content_len +
-	    PBIN_SECTION_HDR_SIZE + PBIN_SIGNATURE_SIGNED, pub)) < 0 ||
+	    (n = ed25519_verify(p.signature, pbin,
+		 p.content_len + PBIN_SECTION_HDR_SIZE + PBIN_SIGNATURE_SIGNED,
+		 pub)) < 0 ||
 	    p.content_len != len) {
-		fprintf(stderr, "phenotype-compile: the signed phenotype does "
+		fprintf(stderr,
+		    "phenotype-compile: the signed phenotype does "
 		    "not load or verify with the kernel's own code (%s); "
-		    "nothing written\n", cell_strerror(n));
+		    "nothing written\n",
+		    cell_strerror(n));
 		goto out;
 	}
 	rc = (long)w.len;

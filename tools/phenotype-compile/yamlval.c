@@ -9,7 +9,8 @@ const char *
 yv_text(const yaml_node_t *node)
 {
 	return node != NULL && node->type == YAML_SCALAR_NODE ?
-	    (const char *)node->data.scalar.value : NULL;
+	    (const char *)node->data.scalar.value :
+	    NULL;
 }
 
 static int
@@ -47,9 +48,9 @@ yv_int(const yaml_node_t *node, struct yint *out)
 	}
 	for (; *s != '\0'; s++) {
 		unsigned d = *s <= '9' ? (unsigned)(*s - '0') :
-		    (unsigned)((*s | 0x20) - 'a' + 10);
+					 (unsigned)((*s | 0x20) - 'a' + 10);
 		if (v > (UINT64_MAX - d) / base)
-			return -1;	/* does not fit in 64 bits */
+			return -1; /* does not fit in 64 bits */
 		v = v * base + d;
 	}
 	out->magnitude = v;
@@ -72,7 +73,7 @@ static int
 is_float(const char *s)
 {
 	static const char *const specials[] = { ".inf", ".Inf", ".INF", "-.inf",
-	    "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN", NULL };
+		"-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN", NULL };
 	int digits = 0, dot = 0;
 
 	for (int i = 0; specials[i] != NULL; i++) {
@@ -131,7 +132,7 @@ const char *
 yv_type_phrase(enum yval_type t)
 {
 	static const char *const phrases[] = { "null", "a boolean",
-	    "an integer", "a float", "a string", "a mapping", "a list" };
+		"an integer", "a float", "a string", "a mapping", "a list" };
 
 	return phrases[t];
 }
@@ -142,7 +143,7 @@ yv_get(yaml_document_t *doc, const yaml_node_t *map, const char *key)
 	if (map == NULL || map->type != YAML_MAPPING_NODE)
 		return NULL;
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	    p < map->data.mapping.pairs.top; p++) {
+	     p < map->data.mapping.pairs.top; p++) {
 		const char *k = yv_text(yaml_document_get_node(doc, p->key));
 		if (k != NULL && strcmp(k, key) == 0)
 			return yaml_document_get_node(doc, p->value);

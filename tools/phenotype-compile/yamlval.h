@@ -8,11 +8,16 @@
 
 #include <stdint.h>
 #include <stdio.h>
-
 #include <yaml.h>
 
 enum yval_type {
-	YV_NULL, YV_BOOL, YV_INT, YV_FLOAT, YV_STRING, YV_MAP, YV_SEQ
+	YV_NULL,
+	YV_BOOL,
+	YV_INT,
+	YV_FLOAT,
+	YV_STRING,
+	YV_MAP,
+	YV_SEQ
 };
 
 struct yint {
@@ -43,7 +48,7 @@ yaml_node_t *yv_get(yaml_document_t *doc, const yaml_node_t *map,
 struct diag {
 	const char *file;
 	unsigned errors;
-	FILE *to;		/* where messages go; NULL: count them only */
+	FILE *to; /* where messages go; NULL: count them only */
 };
 
 void diag_at(struct diag *d, const yaml_node_t *node, const char *fmt, ...)

@@ -48,12 +48,14 @@ plog_prefix(enum plog_marker m)
 const char *
 plog_name(enum plog_marker m)
 {
+	/* clang-format off */
 	static const char *const names[PLOG_MARKERS] = {
 		"#E0 raw", "#E0 info", "#E1 handoff", "#E2 PARCEL proof",
 		"#E3/E4 CG proof", "#E5 ORG proof", "#E6 EVT proof",
 		"#E7 UPD proof", "#E8 OBS proof", "#E9 SEC proof",
 		"#E10 RELEASE proof", "FULL PROOF SUCCESS",
 	};
+	/* clang-format on */
 	return (unsigned)m < PLOG_MARKERS ? names[m] : "?";
 }
 
@@ -61,15 +63,24 @@ const char *const *
 plog_required(enum plog_marker m)
 {
 	switch (m) {
-	case PLOG_E2: return req_e2;
-	case PLOG_E3: return req_e3;
-	case PLOG_E5: return req_e5;
-	case PLOG_E6: return req_e6;
-	case PLOG_E7: return req_e7;
-	case PLOG_E8: return req_e8;
-	case PLOG_E9: return req_e9;
-	case PLOG_E10: return req_e10;
-	default: return req_none;
+	case PLOG_E2:
+		return req_e2;
+	case PLOG_E3:
+		return req_e3;
+	case PLOG_E5:
+		return req_e5;
+	case PLOG_E6:
+		return req_e6;
+	case PLOG_E7:
+		return req_e7;
+	case PLOG_E8:
+		return req_e8;
+	case PLOG_E9:
+		return req_e9;
+	case PLOG_E10:
+		return req_e10;
+	default:
+		return req_none;
 	}
 }
 
@@ -100,8 +111,8 @@ is_upper_hex(char c)
 
 /* Parse " name=XXXXXXXX" fields of a proof line (E2..E10). */
 static int
-parse_fields_into(struct plog *log, enum plog_marker m, const char *s, size_t len,
-    unsigned long lineno, unsigned *problems)
+parse_fields_into(struct plog *log, enum plog_marker m, const char *s,
+    size_t len, unsigned long lineno, unsigned *problems)
 {
 	struct plog_line *pl = &log->m[m];
 	const char *const *req = plog_required(m);
@@ -112,45 +123,56 @@ parse_fields_into(struct plog *log, enum plog_marker m, const char *s, size_t le
 		char name[16];
 		size_t n = 0;
 
-		while (i < len && ((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_') &&
+		while (i < len &&
+		    ((s[i] >= 'a' && s[i] <= 'z') ||
+			(s[i] >= '0' && s[i] <= '9') || s[i] == '_') &&
 		    n < sizeof name - 1)
 			name[n++] = s[i++];
 		name[n] = '\0';
 		if (i >= len || s[i] != '=' || n == 0) {
-			problem(log, lineno, problems, "%s line: expected "
+			problem(log, lineno, problems,
+			    "%s line: expected "
 			    "name=XXXXXXXX fields (name: a-z 0-9 _, at most 15), "
-			    "found \"%s\"", plog_name(m), name);
+			    "found \"%s\"",
+			    plog_name(m), name);
 			return -1;
 		}
 		for (unsigned k = 0; k < pl->nfields; k++) {
 			if (strcmp(pl->names[k], name) == 0) {
-				problem(log, lineno, problems, "%s line: field "
-				    "%s appears twice", plog_name(m), name);
+				problem(log, lineno, problems,
+				    "%s line: field "
+				    "%s appears twice",
+				    plog_name(m), name);
 				return -1;
 			}
 		}
 		i++;
 		if (len - i < 8) {
-			problem(log, lineno, problems, "%s line: field %s is "
-			    "not 8 hex digits", plog_name(m), name);
+			problem(log, lineno, problems,
+			    "%s line: field %s is "
+			    "not 8 hex digits",
+			    plog_name(m), name);
 			return -1;
 		}
 		uint32_t v = 0;
 		for (int k = 0; k < 8; k++) {
 			if (!is_upper_hex(s[i + (size_t)k])) {
-				problem(log, lineno, problems, "%s line: field "
+				problem(log, lineno, problems,
+				    "%s line: field "
 				    "%s is not 8 upper-case hex digits",
 				    plog_name(m), name);
 				return -1;
 			}
 			char c = s[i + (size_t)k];
-			v = v << 4 | (uint32_t)(c <= '9' ? c - '0' : c - 'A' + 10);
+			v = v << 4 |
+			    (uint32_t)(c <= '9' ? c - '0' : c - 'A' + 10);
 		}
 		i += 8;
 		if (i < len && s[i] != ' ') {
-			problem(log, lineno, problems, "%s line: field %s is "
-			    "longer than 8 hex digits", plog_name(m), name);
+			problem(log, lineno, problems,
+			    "%s line: field %s is "
+			    "longer than 8 hex digits",
+			    plog_name(m), name);
 			return -1;
 		}
 		if (i < len)
@@ -158,8 +180,10 @@ parse_fields_into(struct plog *log, enum plog_marker m, const char *s, size_t le
 		if (pl->nfields == PLOG_FIELDS_MAX) {
 			char max[8];
 			snprintf(max, sizeof max, "%d", PLOG_FIELDS_MAX);
-			problem(log, lineno, problems, "%s line: more than %s "
-			    "fields", plog_name(m), max);
+			problem(log, lineno, problems,
+			    "%s line: more than %s "
+			    "fields",
+			    plog_name(m), max);
 			return -1;
 		}
 		memcpy(pl->names[pl->nfields], name, n + 1);
@@ -167,8 +191,10 @@ parse_fields_into(struct plog *log, enum plog_marker m, const char *s, size_t le
 	}
 	for (unsigned k = 0; req[k] != NULL; k++) {
 		if (k >= pl->nfields || strcmp(pl->names[k], req[k]) != 0) {
-			problem(log, lineno, problems, "%s line: field %s "
-			    "missing or out of place", plog_name(m), req[k]);
+			problem(log, lineno, problems,
+			    "%s line: field %s "
+			    "missing or out of place",
+			    plog_name(m), req[k]);
 			return -1;
 		}
 	}
@@ -216,8 +242,8 @@ plog_load(struct plog *log, const char *path, unsigned *problems)
 	}
 	errno = 0;
 	log->text = malloc((size_t)size + 1);
-	if (log->text == NULL || fread(log->text, 1, (size_t)size, f) !=
-	    (size_t)size || ferror(f)) {
+	if (log->text == NULL ||
+	    fread(log->text, 1, (size_t)size, f) != (size_t)size || ferror(f)) {
 		fprintf(stderr, "%s: read error%s%s\n", path,
 		    errno != 0 ? ": " : "", errno != 0 ? strerror(errno) : "");
 		fclose(f);
@@ -275,7 +301,8 @@ plog_index(struct plog *log, unsigned *problems)
 				char first[24];
 				snprintf(first, sizeof first, "%lu",
 				    log->m[m].lineno);
-				problem(log, lineno, problems, "%s line appears "
+				problem(log, lineno, problems,
+				    "%s line appears "
 				    "again (first at line %s)",
 				    plog_name((enum plog_marker)m), first);
 				break;
@@ -283,7 +310,8 @@ plog_index(struct plog *log, unsigned *problems)
 			log->m[m].present = 1;
 			log->m[m].lineno = lineno;
 			if (m < last_marker) {
-				problem(log, lineno, problems, "%s line is out "
+				problem(log, lineno, problems,
+				    "%s line is out "
 				    "of order: it comes after the %s line",
 				    plog_name((enum plog_marker)m),
 				    plog_name((enum plog_marker)last_marker));
@@ -300,7 +328,8 @@ plog_index(struct plog *log, unsigned *problems)
 		}
 	}
 	if (boot_stage_lines == 0)
-		problem(log, 0, problems, "no #E0 boot-stage line (such as "
+		problem(log, 0, problems,
+		    "no #E0 boot-stage line (such as "
 		    "\"#E0 hosted start\")");
 }
 
@@ -416,9 +445,8 @@ plog_recompute_e8(const struct plog *log, uint32_t *entries, uint32_t *hash)
 uint32_t
 plog_recompute_e10(const struct plog *log)
 {
-	static const enum plog_marker order[] = {
-		PLOG_E2, PLOG_E3, PLOG_E5, PLOG_E6, PLOG_E7, PLOG_E8, PLOG_E9
-	};
+	static const enum plog_marker order[] = { PLOG_E2, PLOG_E3, PLOG_E5,
+		PLOG_E6, PLOG_E7, PLOG_E8, PLOG_E9 };
 	struct sha256_ctx ctx;
 	uint8_t word[4];
 
@@ -541,13 +569,15 @@ plog_phenotype(const struct plog *log, struct plog_pheno *out,
 		at += len + 1;
 		if (len > 0 && s[len - 1] == '\r')
 			c.len = --len;
-		if (len < sizeof prefix - 1 || memcmp(s, prefix,
-		    sizeof prefix - 1) != 0)
+		if (len < sizeof prefix - 1 ||
+		    memcmp(s, prefix, sizeof prefix - 1) != 0)
 			continue;
 		if (first != 0) {
 			snprintf(where, sizeof where, "%lu", first);
-			problem(log, lineno, problems, "a second #I phenotype "
-			    "line (the first is line %s)", where);
+			problem(log, lineno, problems,
+			    "a second #I phenotype "
+			    "line (the first is line %s)",
+			    where);
 			good = 0;
 			continue;
 		}
@@ -556,17 +586,20 @@ plog_phenotype(const struct plog *log, struct plog_pheno *out,
 		p.lineno = lineno;
 		if (parse_pheno(&c, &p, &what) < 0) {
 			snprintf(col, sizeof col, "%zu", c.at + 1);
-			problem(log, lineno, problems, "the #I phenotype line "
+			problem(log, lineno, problems,
+			    "the #I phenotype line "
 			    "is not \"#I phenotype NAME vMAJOR.MINOR "
 			    "sha256=<64 HEX>: N channels, G genes, D devices\": "
-			    "column %s: expected %s", col, what);
+			    "column %s: expected %s",
+			    col, what);
 			continue;
 		}
 		*out = p;
 		good = 1;
 	}
 	if (first == 0)
-		problem(log, 0, problems, "no \"#I phenotype NAME vMAJOR.MINOR "
+		problem(log, 0, problems,
+		    "no \"#I phenotype NAME vMAJOR.MINOR "
 		    "sha256=<64 HEX>: ...\" line: the boot does not say which "
 		    "phenotype it proved");
 	return good ? 0 : -1;

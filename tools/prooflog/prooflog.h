@@ -12,15 +12,26 @@
 
 /* The proof lines in the order a log must show them. */
 enum plog_marker {
-	PLOG_E0_RAW, PLOG_E0_INFO, PLOG_E1, PLOG_E2, PLOG_E3, PLOG_E5, PLOG_E6,
-	PLOG_E7, PLOG_E8, PLOG_E9, PLOG_E10, PLOG_SUCCESS, PLOG_MARKERS
+	PLOG_E0_RAW,
+	PLOG_E0_INFO,
+	PLOG_E1,
+	PLOG_E2,
+	PLOG_E3,
+	PLOG_E5,
+	PLOG_E6,
+	PLOG_E7,
+	PLOG_E8,
+	PLOG_E9,
+	PLOG_E10,
+	PLOG_SUCCESS,
+	PLOG_MARKERS
 };
 
 #define PLOG_FIELDS_MAX 8
 
 struct plog_line {
 	int present;
-	int malformed;			/* its fields did not parse: none kept */
+	int malformed; /* its fields did not parse: none kept */
 	unsigned long lineno;
 	unsigned nfields;
 	char names[PLOG_FIELDS_MAX][16];
@@ -29,13 +40,13 @@ struct plog_line {
 
 struct plog {
 	const char *path;
-	char *text;			/* the whole file, NUL-terminated */
+	char *text; /* the whole file, NUL-terminated */
 	size_t len;
 	struct plog_line m[PLOG_MARKERS];
-	unsigned long failure_line;	/* first "PROOF FAILURE" line, or 0 */
-	unsigned long last_line;	/* number of the last non-empty line */
+	unsigned long failure_line; /* first "PROOF FAILURE" line, or 0 */
+	unsigned long last_line;    /* number of the last non-empty line */
 	unsigned long success_line;
-	int quiet;			/* count problems without printing them */
+	int quiet; /* count problems without printing them */
 };
 
 /* The prefix each marker's line starts with. */
@@ -62,16 +73,17 @@ void plog_free(struct plog *log);
 void plog_index(struct plog *log, unsigned *problems);
 
 /* Value of field name on marker m, or -1 when absent. */
-int64_t plog_field(const struct plog *log, enum plog_marker m, const char *name);
+int64_t plog_field(const struct plog *log, enum plog_marker m,
+    const char *name);
 
 /* Walk the "#P" lines before line `before` (0: all); see obs-replay. */
 struct plog_obs_visit {
 	unsigned long lineno;
-	const uint8_t *frame;		/* the parcel frame */
+	const uint8_t *frame; /* the parcel frame */
 	size_t frame_len;
-	int error;			/* 0, or the -CELL_E_* of the failure */
-	const char *what;		/* which layer failed: hex, parcel, obs */
-	size_t column;			/* 1-based column of a bad hex digit */
+	int error;        /* 0, or the -CELL_E_* of the failure */
+	const char *what; /* which layer failed: hex, parcel, obs */
+	size_t column;    /* 1-based column of a bad hex digit */
 };
 
 typedef void (*plog_obs_fn)(void *ctx, const struct plog_obs_visit *v,
@@ -111,7 +123,7 @@ struct plog_pheno {
 	unsigned long lineno;
 	char name[PLOG_PHENO_NAME_MAX];
 	unsigned major, minor;
-	char sha256[65];		/* 64 upper-case hex digits */
+	char sha256[65]; /* 64 upper-case hex digits */
 };
 
 /*

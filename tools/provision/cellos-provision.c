@@ -48,7 +48,7 @@ static const char usage[] =
 static const char *prog = "cellos-provision";
 
 /* The largest disk handled (it is read whole): 1 GiB, also on 32 bits. */
-#define DISK_MAX	((size_t)1 << 30)
+#define DISK_MAX ((size_t)1 << 30)
 
 static uint8_t *disk;
 static size_t disk_len;
@@ -100,7 +100,8 @@ slurp(const char *path, uint8_t **bytes, size_t *len, size_t max)
 	}
 	fclose(f);
 	if (n > max) {
-		fprintf(stderr, "%s: %s: more than %zu bytes\n", prog, path, max);
+		fprintf(stderr, "%s: %s: more than %zu bytes\n", prog, path,
+		    max);
 		free(b);
 		return -1;
 	}
@@ -147,13 +148,15 @@ open_disk(const char *path, size_t size)
 		return 0;
 	}
 	if ((uint64_t)st.st_size > DISK_MAX)
-		return refuse("%s: %lld bytes, more than this tool handles (1 GiB)",
-		    path, (long long)st.st_size);
+		return refuse(
+		    "%s: %lld bytes, more than this tool handles (1 GiB)", path,
+		    (long long)st.st_size);
 	if (slurp(path, &disk, &disk_len, (size_t)st.st_size) < 0)
 		return 1;
 	if (disk_len % HAL_BLOCK_SIZE != 0)
 		return refuse("%s: %zu bytes is not a whole number of %u-byte "
-		    "blocks", path, disk_len, HAL_BLOCK_SIZE);
+			      "blocks",
+		    path, disk_len, HAL_BLOCK_SIZE);
 	return 0;
 }
 
@@ -199,8 +202,8 @@ main(int argc, char **argv)
 	int random_secret = 0, force = 0, if_fits = 0, rc;
 	size_t size = 8u << 20;
 
-	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0)) {
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		fputs(usage, stdout);
 		return 0;
 	}
@@ -221,10 +224,12 @@ main(int argc, char **argv)
 			force = 1;
 		} else if (strcmp(a, "--if-fits") == 0) {
 			if_fits = 1;
-		} else if (strcmp(a, "--from") == 0 || strcmp(a, "--package") == 0 ||
+		} else if (strcmp(a, "--from") == 0 ||
+		    strcmp(a, "--package") == 0 ||
 		    strcmp(a, "--rotation") == 0 || strcmp(a, "--size") == 0) {
 			if (v == NULL) {
-				fprintf(stderr, "%s: %s needs a value\n", prog, a);
+				fprintf(stderr, "%s: %s needs a value\n", prog,
+				    a);
 				return 2;
 			}
 			i++;
@@ -235,9 +240,10 @@ main(int argc, char **argv)
 			else if (strcmp(a, "--rotation") == 0)
 				rotation = v;
 			else if (parse_size(v, &size) < 0) {
-				fprintf(stderr, "%s: --size %s: expected a whole "
-				    "number of %u-byte blocks up to 1G, such as 8M\n", prog,
-				    v, HAL_BLOCK_SIZE);
+				fprintf(stderr,
+				    "%s: --size %s: expected a whole "
+				    "number of %u-byte blocks up to 1G, such as 8M\n",
+				    prog, v, HAL_BLOCK_SIZE);
 				return 2;
 			}
 		} else {
@@ -252,15 +258,18 @@ main(int argc, char **argv)
 		uint8_t *bytes;
 		size_t n;
 
-		if (package || rotation || if_fits || random_secret == (from != NULL))
+		if (package || rotation || if_fits ||
+		    random_secret == (from != NULL))
 			return usage_error("secret takes one of --random and "
-			    "--from FILE");
+					   "--from FILE");
 		if (from != NULL) {
 			if (slurp(from, &bytes, &n, DISK_SECRET_SIZE) < 0)
 				return 1;
 			if (n != DISK_SECRET_SIZE)
-				return refuse("%s: %zu bytes, a secret is exactly "
-				    "%u", from, n, DISK_SECRET_SIZE);
+				return refuse(
+				    "%s: %zu bytes, a secret is exactly "
+				    "%u",
+				    from, n, DISK_SECRET_SIZE);
 			memcpy(secret, bytes, n);
 			free(bytes);
 		} else if (getrandom(secret, sizeof secret, 0) !=
@@ -270,24 +279,27 @@ main(int argc, char **argv)
 		disk_secret_encode(secret, block);
 		if ((rc = disk_secret_decode(block, secret)) < 0)
 			return refuse("%s: the secret is refused (%s): an "
-			    "all-zero secret protects nothing", from ? from :
-			    "getrandom", cell_strerror(rc));
+				      "all-zero secret protects nothing",
+			    from ? from : "getrandom", cell_strerror(rc));
 		if ((rc = open_disk(path, size)) != 0)
 			return rc;
 		if (disk_len < disk_blocks_needed() * HAL_BLOCK_SIZE)
-			return refuse("%s: %zu blocks, the cell_os layout needs "
-			    "%llu", path, disk_len / HAL_BLOCK_SIZE,
+			return refuse(
+			    "%s: %zu blocks, the cell_os layout needs "
+			    "%llu",
+			    path, disk_len / HAL_BLOCK_SIZE,
 			    (unsigned long long)disk_blocks_needed());
 		if (!force && other_secret(NULL))
-			return refuse("%s: block %u holds a device secret already; "
+			return refuse(
+			    "%s: block %u holds a device secret already; "
 			    "replacing it makes the key set and the strands it "
-			    "keyed unverifiable (--force to do it anyway)", path,
-			    DISK_SECRET_LBA);
+			    "keyed unverifiable (--force to do it anyway)",
+			    path, DISK_SECRET_LBA);
 		/* The proof slots too (public, the same on every disk), so E7
 		 * and E9 run on this device; then its own secret. */
 		if ((rc = hosted_proof_disk(put_block, NULL)) < 0)
-			return refuse("%s: the proof inbox does not fit (%s)", path,
-			    cell_strerror(rc));
+			return refuse("%s: the proof inbox does not fit (%s)",
+			    path, cell_strerror(rc));
 		put_block(NULL, DISK_SECRET_LBA, block);
 		return save(path);
 	}
@@ -295,23 +307,28 @@ main(int argc, char **argv)
 		extern const uint8_t hosted_test_secret[];
 
 		if (package || rotation || from || random_secret)
-			return usage_error("proof takes only --force, --size and "
+			return usage_error(
+			    "proof takes only --force, --size and "
 			    "--if-fits");
 		if ((rc = open_disk(path, size)) != 0)
 			return rc;
 		if (if_fits && disk_len < disk_blocks_needed() * HAL_BLOCK_SIZE)
 			return 0;
 		if (disk_len < disk_blocks_needed() * HAL_BLOCK_SIZE)
-			return refuse("%s: %zu blocks, the cell_os layout needs "
-			    "%llu", path, disk_len / HAL_BLOCK_SIZE,
+			return refuse(
+			    "%s: %zu blocks, the cell_os layout needs "
+			    "%llu",
+			    path, disk_len / HAL_BLOCK_SIZE,
 			    (unsigned long long)disk_blocks_needed());
 		if (!force && other_secret(hosted_test_secret))
-			return refuse("%s: block %u holds another device secret; "
+			return refuse(
+			    "%s: block %u holds another device secret; "
 			    "a proof disk has the TEST secret (--force to replace "
-			    "it)", path, DISK_SECRET_LBA);
+			    "it)",
+			    path, DISK_SECRET_LBA);
 		if ((rc = hosted_proof_disk(put_block, NULL)) < 0)
-			return refuse("%s: the proof disk does not fit (%s)", path,
-			    cell_strerror(rc));
+			return refuse("%s: the proof disk does not fit (%s)",
+			    path, cell_strerror(rc));
 		return save(path);
 	}
 	if (strcmp(cmd, "inbox") == 0) {
@@ -320,18 +337,22 @@ main(int argc, char **argv)
 		size_t n;
 		uint64_t at;
 
-		if (from || random_secret || force || if_fits || (package == NULL) ==
-		    (rotation == NULL))
-			return usage_error("inbox takes one of --package FILE and "
+		if (from || random_secret || force || if_fits ||
+		    (package == NULL) == (rotation == NULL))
+			return usage_error(
+			    "inbox takes one of --package FILE and "
 			    "--rotation FILE");
 		if (package != NULL) {
 			struct package pkg;
 
-			if (slurp(package, &bytes, &n, (size_t)INBOX_PACKAGE_BLOCKS *
-			    HAL_BLOCK_SIZE) < 0)
+			if (slurp(package, &bytes, &n,
+				(size_t)INBOX_PACKAGE_BLOCKS * HAL_BLOCK_SIZE) <
+			    0)
 				return 1;
-			if ((rc = package_decode(bytes, n, STRAND_BYTES, &pkg)) < 0)
-				return refuse("%s: not a package this kernel takes "
+			if ((rc = package_decode(bytes, n, STRAND_BYTES,
+				 &pkg)) < 0)
+				return refuse(
+				    "%s: not a package this kernel takes "
 				    "(%s); cellos-sign verify names the field",
 				    package, cell_strerror(rc));
 		} else {
@@ -340,20 +361,24 @@ main(int argc, char **argv)
 			if (slurp(rotation, &bytes, &n, HAL_BLOCK_SIZE) < 0)
 				return 1;
 			if ((rc = rotation_decode(bytes, n, &r)) < 0)
-				return refuse("%s: not a rotation statement (%s); "
-				    "cellos-sign verify names the field", rotation,
-				    cell_strerror(rc));
+				return refuse(
+				    "%s: not a rotation statement (%s); "
+				    "cellos-sign verify names the field",
+				    rotation, cell_strerror(rc));
 		}
 		if ((rc = open_disk(path, size)) != 0)
 			return rc;
 		if (disk_len < disk_blocks_needed() * HAL_BLOCK_SIZE)
-			return refuse("%s: %zu blocks, the cell_os layout needs "
-			    "%llu", path, disk_len / HAL_BLOCK_SIZE,
+			return refuse(
+			    "%s: %zu blocks, the cell_os layout needs "
+			    "%llu",
+			    path, disk_len / HAL_BLOCK_SIZE,
 			    (unsigned long long)disk_blocks_needed());
 		disk_regions(&d);
 		at = d.inbox.start + (package ? INBOX_UPDATE : INBOX_ROTATION);
-		memset(block_at(at), 0, (package ? INBOX_PACKAGE_BLOCKS : 1) *
-		    (size_t)HAL_BLOCK_SIZE);
+		memset(block_at(at), 0,
+		    (package ? INBOX_PACKAGE_BLOCKS : 1) *
+			(size_t)HAL_BLOCK_SIZE);
 		memcpy(block_at(at), bytes, n);
 		free(bytes);
 		return save(path);

@@ -29,9 +29,11 @@ number(const char *opt, const char *s, unsigned long max, unsigned long *out)
 
 	errno = 0;
 	*out = strtoul(s, &end, 0);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || *out > max) {
-		fprintf(stderr, "proof-genome: %s %s: expected a number 0..%lu\n",
-		    opt, s, max);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
+	    *out > max) {
+		fprintf(stderr,
+		    "proof-genome: %s %s: expected a number 0..%lu\n", opt, s,
+		    max);
 		return -1;
 	}
 	return 0;
@@ -55,7 +57,7 @@ main(int argc, char **argv)
 		if (i + 1 >= argc) {
 			fprintf(stderr, "proof-genome: %s: %s\n", a,
 			    strncmp(a, "-", 1) == 0 ? "needs a value" :
-			    "unexpected argument");
+						      "unexpected argument");
 			fputs(usage, stderr);
 			return 2;
 		}
@@ -67,7 +69,8 @@ main(int argc, char **argv)
 			if (number(a, argv[++i], sizeof image, &length) < 0 ||
 			    length == 0) {
 				if (length == 0)
-					fprintf(stderr, "proof-genome: --length: "
+					fprintf(stderr,
+					    "proof-genome: --length: "
 					    "at least 1\n");
 				return 2;
 			}
@@ -75,7 +78,8 @@ main(int argc, char **argv)
 		} else if (strcmp(a, "-o") == 0) {
 			out = argv[++i];
 		} else {
-			fprintf(stderr, "proof-genome: unknown option '%s'\n", a);
+			fprintf(stderr, "proof-genome: unknown option '%s'\n",
+			    a);
 			fputs(usage, stderr);
 			return 2;
 		}

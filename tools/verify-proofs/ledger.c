@@ -41,8 +41,9 @@ slurp(const char *path, size_t *len)
 	}
 	n = fread(buf, 1, LEDGER_FILE_MAX + 1, f);
 	if (ferror(f) || n > LEDGER_FILE_MAX) {
-		fprintf(stderr, "%s: %s\n", path, ferror(f) ? "read error" :
-		    "larger than 1 MiB: not a ledger");
+		fprintf(stderr, "%s: %s\n", path,
+		    ferror(f) ? "read error" :
+				"larger than 1 MiB: not a ledger");
 		fclose(f);
 		free(buf);
 		return NULL;
@@ -79,32 +80,39 @@ read_pheno(struct ledger *l, unsigned long lineno, const char *s, size_t len,
 		p.name[n++] = s[at++];
 	if (n == 0 || len - at != strlen(" sha256=") + 64 ||
 	    memcmp(s + at, " sha256=", 8) != 0) {
-		vp_problem(problems, l->path, lineno, "expected \"phenotype NAME "
+		vp_problem(problems, l->path, lineno,
+		    "expected \"phenotype NAME "
 		    "sha256=<64 upper-case hex digits>\" (NAME: A-Z a-z 0-9 . _ "
-		    "-, at most %d)", PLOG_PHENO_NAME_MAX - 1);
+		    "-, at most %d)",
+		    PLOG_PHENO_NAME_MAX - 1);
 		return;
 	}
 	at += 8;
 	for (unsigned k = 0; k < 64; k++) {
 		if (!is_upper_hex(s[at + k])) {
-			vp_problem(problems, l->path, lineno, "phenotype %s: "
+			vp_problem(problems, l->path, lineno,
+			    "phenotype %s: "
 			    "sha256= is not 64 upper-case hex digits (column "
-			    "%zu)", p.name, at + k + 1);
+			    "%zu)",
+			    p.name, at + k + 1);
 			return;
 		}
 	}
 	memcpy(p.sha256, s + at, 64);
 	for (unsigned k = 0; k < l->nphenos; k++) {
 		if (strcmp(l->p[k].name, p.name) == 0) {
-			vp_problem(problems, l->path, lineno, "phenotype %s is "
-			    "listed twice (first at line %lu)", p.name,
-			    l->p[k].lineno);
+			vp_problem(problems, l->path, lineno,
+			    "phenotype %s is "
+			    "listed twice (first at line %lu)",
+			    p.name, l->p[k].lineno);
 			return;
 		}
 		if (strcmp(l->p[k].sha256, p.sha256) == 0) {
-			vp_problem(problems, l->path, lineno, "phenotype %s has "
+			vp_problem(problems, l->path, lineno,
+			    "phenotype %s has "
 			    "the sha256 of phenotype %s (line %lu): one phenotype "
-			    "listed twice", p.name, l->p[k].name, l->p[k].lineno);
+			    "listed twice",
+			    p.name, l->p[k].name, l->p[k].lineno);
 			return;
 		}
 	}
@@ -135,39 +143,47 @@ read_value(struct ledger *l, unsigned long lineno, const char *s, size_t len,
 			m = (int)vp_proof_markers[k];
 	}
 	if (m < 0) {
-		vp_problem(problems, l->path, lineno, "expected \"E<n> "
+		vp_problem(problems, l->path, lineno,
+		    "expected \"E<n> "
 		    "name=XXXXXXXX\" (E2, E3, E5 .. E10) or \"phenotype NAME "
-		    "sha256=<64 HEX>\", found \"%.*s\"", (int)(at < 16 ? at : 16),
-		    s);
+		    "sha256=<64 HEX>\", found \"%.*s\"",
+		    (int)(at < 16 ? at : 16), s);
 		return;
 	}
 	at++;
-	while (at < len && ((s[at] >= 'a' && s[at] <= 'z') ||
-	    (s[at] >= '0' && s[at] <= '9') || s[at] == '_') &&
+	while (at < len &&
+	    ((s[at] >= 'a' && s[at] <= 'z') || (s[at] >= '0' && s[at] <= '9') ||
+		s[at] == '_') &&
 	    n < sizeof v.name - 1)
 		v.name[n++] = s[at++];
 	if (n == 0 || at >= len || s[at] != '=' || len - at != 9) {
-		vp_problem(problems, l->path, lineno, "expected \"%s "
+		vp_problem(problems, l->path, lineno,
+		    "expected \"%s "
 		    "name=XXXXXXXX\" (name: a-z 0-9 _, at most 15; 8 upper-case "
-		    "hex digits, nothing after)", vp_ledger_tag(m));
+		    "hex digits, nothing after)",
+		    vp_ledger_tag(m));
 		return;
 	}
 	at++;
 	for (unsigned k = 0; k < 8; k++) {
 		char c = s[at + k];
 		if (!is_upper_hex(c)) {
-			vp_problem(problems, l->path, lineno, "%s %s= is not 8 "
-			    "upper-case hex digits", vp_ledger_tag(m), v.name);
+			vp_problem(problems, l->path, lineno,
+			    "%s %s= is not 8 "
+			    "upper-case hex digits",
+			    vp_ledger_tag(m), v.name);
 			return;
 		}
-		v.value = v.value << 4 | (uint32_t)(c <= '9' ? c - '0' :
-		    c - 'A' + 10);
+		v.value = v.value << 4 |
+		    (uint32_t)(c <= '9' ? c - '0' : c - 'A' + 10);
 	}
 	for (unsigned k = 0; k < l->nvalues; k++) {
-		if ((int)l->v[k].marker == m && strcmp(l->v[k].name, v.name) == 0) {
-			vp_problem(problems, l->path, lineno, "%s %s is listed "
-			    "twice (first at line %lu)", vp_ledger_tag(m),
-			    v.name, l->v[k].lineno);
+		if ((int)l->v[k].marker == m &&
+		    strcmp(l->v[k].name, v.name) == 0) {
+			vp_problem(problems, l->path, lineno,
+			    "%s %s is listed "
+			    "twice (first at line %lu)",
+			    vp_ledger_tag(m), v.name, l->v[k].lineno);
 			return;
 		}
 	}
@@ -204,9 +220,10 @@ ledger_read(struct ledger *l, const char *path, unsigned *problems)
 		at += n + 1;
 		if ((bad = memchr(s, '\0', n)) != NULL ||
 		    (bad = memchr(s, '\r', n)) != NULL) {
-			vp_problem(problems, path, lineno, "a %s byte at column "
-			    "%zu", *bad == '\r' ? "CR" : "NUL",
-			    (size_t)(bad - s) + 1);
+			vp_problem(problems, path, lineno,
+			    "a %s byte at column "
+			    "%zu",
+			    *bad == '\r' ? "CR" : "NUL", (size_t)(bad - s) + 1);
 			continue;
 		}
 		if (n == 0 || s[0] == '#')
@@ -225,7 +242,8 @@ ledger_check(struct ledger *l, const struct plog *logs,
     const struct plog_pheno *phenos, int n, unsigned *problems)
 {
 	if (l->nphenos == 0)
-		vp_problem(problems, l->path, 0, "lists no phenotype (a line "
+		vp_problem(problems, l->path, 0,
+		    "lists no phenotype (a line "
 		    "\"phenotype NAME sha256=<64 HEX>\" for each phenotype whose "
 		    "boots its values are)");
 	for (int i = 0; i < n; i++) {
@@ -238,26 +256,31 @@ ledger_check(struct ledger *l, const struct plog *logs,
 			enum plog_marker m = vp_proof_markers[k];
 			const struct plog_line *pl = &log->m[m];
 
-			for (unsigned f = 0; pl->present && f < pl->nfields; f++) {
+			for (unsigned f = 0; pl->present && f < pl->nfields;
+			     f++) {
 				unsigned j;
 
 				for (j = 0; j < l->nvalues; j++) {
 					if (l->v[j].marker == m &&
-					    strcmp(l->v[j].name, pl->names[f]) == 0)
+					    strcmp(l->v[j].name,
+						pl->names[f]) == 0)
 						break;
 				}
 				if (j == l->nvalues) {
-					vp_problem(problems, log->path, pl->lineno,
+					vp_problem(problems, log->path,
+					    pl->lineno,
 					    "%s %s=%08X is not in the ledger %s",
 					    vp_ledger_tag(m), pl->names[f],
 					    pl->values[f], l->path);
 					continue;
 				}
 				if (l->v[j].value != pl->values[f])
-					vp_problem(problems, log->path, pl->lineno,
+					vp_problem(problems, log->path,
+					    pl->lineno,
 					    "%s %s=%08X differs from the ledger "
-					    "(%s:%lu says %08X)", vp_ledger_tag(m),
-					    pl->names[f], pl->values[f], l->path,
+					    "(%s:%lu says %08X)",
+					    vp_ledger_tag(m), pl->names[f],
+					    pl->values[f], l->path,
 					    l->v[j].lineno, l->v[j].value);
 			}
 		}
@@ -268,24 +291,28 @@ ledger_check(struct ledger *l, const struct plog *logs,
 
 			if (pl->present && !pl->malformed &&
 			    plog_field(log, l->v[j].marker, l->v[j].name) < 0)
-				vp_problem(problems, log->path, pl->lineno, "%s has "
+				vp_problem(problems, log->path, pl->lineno,
+				    "%s has "
 				    "no field %s=, which the ledger (%s:%lu) lists",
 				    plog_name(l->v[j].marker), l->v[j].name,
 				    l->path, l->v[j].lineno);
 		}
 		if (ph->lineno == 0)
-			continue;	/* its phenotype line's problem is named */
+			continue; /* its phenotype line's problem is named */
 		unsigned j;
 		for (j = 0; j < l->nphenos; j++) {
 			if (strcmp(l->p[j].sha256, ph->sha256) == 0)
 				break;
 		}
 		if (j == l->nphenos)
-			vp_problem(problems, log->path, ph->lineno, "phenotype %s "
+			vp_problem(problems, log->path, ph->lineno,
+			    "phenotype %s "
 			    "sha256=%s is not in the ledger %s: these values are "
-			    "not evidence for it", ph->name, ph->sha256, l->path);
+			    "not evidence for it",
+			    ph->name, ph->sha256, l->path);
 		else if (strcmp(l->p[j].name, ph->name) != 0)
-			vp_problem(problems, log->path, ph->lineno, "phenotype %s "
+			vp_problem(problems, log->path, ph->lineno,
+			    "phenotype %s "
 			    "has the sha256 that the ledger (%s:%lu) lists for %s",
 			    ph->name, l->path, l->p[j].lineno, l->p[j].name);
 	}

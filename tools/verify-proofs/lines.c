@@ -57,16 +57,22 @@ check_bytes(const struct plog *log, unsigned long lineno, const char *s,
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\0' && !nul++)
-			vp_problem(problems, log->path, lineno, "a NUL byte at "
-			    "column %zu", i + 1);
+			vp_problem(problems, log->path, lineno,
+			    "a NUL byte at "
+			    "column %zu",
+			    i + 1);
 		else if (c == '\r' && !cr++)
-			vp_problem(problems, log->path, lineno, "a CR byte at "
+			vp_problem(problems, log->path, lineno,
+			    "a CR byte at "
 			    "column %zu (console lines end in LF alone, not "
-			    "CRLF)", i + 1);
+			    "CRLF)",
+			    i + 1);
 		else if (c != '\0' && c != '\r' && (c < 0x20 || c > 0x7E) &&
 		    !other++)
-			vp_problem(problems, log->path, lineno, "byte 0x%02X at "
-			    "column %zu is not printable ASCII", c, i + 1);
+			vp_problem(problems, log->path, lineno,
+			    "byte 0x%02X at "
+			    "column %zu is not printable ASCII",
+			    c, i + 1);
 	}
 }
 
@@ -93,9 +99,9 @@ tag_length(const char *s, size_t len)
 
 	if (len == 0 || s[0] != '#')
 		return 0;
-	while (n < len && ((s[n] >= 'A' && s[n] <= 'Z') ||
-	    (s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') ||
-	    s[n] == '/'))
+	while (n < len &&
+	    ((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' && s[n] <= 'z') ||
+		(s[n] >= '0' && s[n] <= '9') || s[n] == '/'))
 		n++;
 	if (n == 1 || (n < len && s[n] != ' '))
 		return 0;
@@ -108,7 +114,7 @@ check_line(const struct plog *log, unsigned long lineno, const char *s,
     size_t len, unsigned *problems)
 {
 	static const char *const verdicts[] = { "PROOF FAILURE",
-	    "PROOF UNCHECKED" };
+		"PROOF UNCHECKED" };
 	char text[96];
 	size_t tag;
 	int verdict = 0;
@@ -117,12 +123,15 @@ check_line(const struct plog *log, unsigned long lineno, const char *s,
 	if (len > 0 && s[len - 1] == '\r')
 		len--;
 	for (unsigned v = 0; v < 2; v++) {
-		const char *at = memmem(s, len, verdicts[v], strlen(verdicts[v]));
+		const char *at =
+		    memmem(s, len, verdicts[v], strlen(verdicts[v]));
 
 		if (at != NULL) {
-			vp_problem(problems, log->path, lineno, "the boot's "
-			    "verdict is not success: \"%s\"", quote(text,
-			    sizeof text, at, len - (size_t)(at - s)));
+			vp_problem(problems, log->path, lineno,
+			    "the boot's "
+			    "verdict is not success: \"%s\"",
+			    quote(text, sizeof text, at,
+				len - (size_t)(at - s)));
 			verdict = 1;
 		}
 	}
@@ -132,29 +141,35 @@ check_line(const struct plog *log, unsigned long lineno, const char *s,
 	    memcmp(s, "FULL PROOF SUCCESS", len) == 0)
 		return;
 	if (len == 0) {
-		vp_problem(problems, log->path, lineno, "an empty line (every "
+		vp_problem(problems, log->path, lineno,
+		    "an empty line (every "
 		    "console line is #-tagged or the verdict)");
 		return;
 	}
 	if ((tag = tag_length(s, len)) == 0) {
-		vp_problem(problems, log->path, lineno, "not a #-tagged console "
+		vp_problem(problems, log->path, lineno,
+		    "not a #-tagged console "
 		    "line and not the verdict FULL PROOF SUCCESS: \"%s\"",
 		    quote(text, sizeof text, s, len));
 		return;
 	}
 	if (tag == 1 && s[1] == 'W') {
-		vp_problem(problems, log->path, lineno, "a #W warning (a "
+		vp_problem(problems, log->path, lineno,
+		    "a #W warning (a "
 		    "fallback or damage), so this boot is not evidence: \"%s\"",
 		    quote(text, sizeof text, s, len));
 		return;
 	}
 	if (tag == 1 && s[1] == 'P' && len <= 3) {
-		vp_problem(problems, log->path, lineno, "a #P line without a "
+		vp_problem(problems, log->path, lineno,
+		    "a #P line without a "
 		    "record");
 		return;
 	}
-	if (len > 2 && s[1] == 'E' && s[2] >= '0' && s[2] <= '9' && !known_e_line(s, len))
-		vp_problem(problems, log->path, lineno, "not one of the "
+	if (len > 2 && s[1] == 'E' && s[2] >= '0' && s[2] <= '9' &&
+	    !known_e_line(s, len))
+		vp_problem(problems, log->path, lineno,
+		    "not one of the "
 		    "CONTRACT's proof lines (tags #E<n> are theirs): \"%s\"",
 		    quote(text, sizeof text, s, len));
 }
@@ -172,13 +187,15 @@ obs_visit(void *ctx, const struct plog_obs_visit *v, const void *record)
 	if (record != NULL)
 		return;
 	if (v->column != 0)
-		vp_problem(c->problems, c->log->path, v->lineno, "the #P record "
-		    "does not decode: %s: %s at column %zu", v->what,
-		    cell_strerror(v->error), v->column);
+		vp_problem(c->problems, c->log->path, v->lineno,
+		    "the #P record "
+		    "does not decode: %s: %s at column %zu",
+		    v->what, cell_strerror(v->error), v->column);
 	else
-		vp_problem(c->problems, c->log->path, v->lineno, "the #P record "
-		    "does not decode: %s: %s", v->what,
-		    cell_strerror(v->error));
+		vp_problem(c->problems, c->log->path, v->lineno,
+		    "the #P record "
+		    "does not decode: %s: %s",
+		    v->what, cell_strerror(v->error));
 }
 
 void
@@ -200,7 +217,8 @@ vp_check_lines(const struct plog *log, unsigned *problems)
 		at += len + 1;
 		check_line(log, lineno, s, len, problems);
 		if (nl == NULL)
-			vp_problem(problems, log->path, lineno, "the last line "
+			vp_problem(problems, log->path, lineno,
+			    "the last line "
 			    "does not end in LF: the capture was cut short");
 	}
 	plog_each_obs(log, 0, obs_visit, &ctx);

@@ -31,17 +31,21 @@
 
 #define LOGS_MAX 16
 
-const enum plog_marker vp_proof_markers[VP_NPROOF] = {
-	PLOG_E2, PLOG_E3, PLOG_E5, PLOG_E6, PLOG_E7, PLOG_E8, PLOG_E9, PLOG_E10
-};
+const enum plog_marker vp_proof_markers[VP_NPROOF] = { PLOG_E2, PLOG_E3,
+	PLOG_E5, PLOG_E6, PLOG_E7, PLOG_E8, PLOG_E9, PLOG_E10 };
 
 const char *
 vp_ledger_tag(enum plog_marker m)
 {
 	static const char *const tags[PLOG_MARKERS] = {
-		[PLOG_E2] = "E2", [PLOG_E3] = "E3", [PLOG_E5] = "E5",
-		[PLOG_E6] = "E6", [PLOG_E7] = "E7", [PLOG_E8] = "E8",
-		[PLOG_E9] = "E9", [PLOG_E10] = "E10",
+		[PLOG_E2] = "E2",
+		[PLOG_E3] = "E3",
+		[PLOG_E5] = "E5",
+		[PLOG_E6] = "E6",
+		[PLOG_E7] = "E7",
+		[PLOG_E8] = "E8",
+		[PLOG_E9] = "E9",
+		[PLOG_E10] = "E10",
 	};
 	return (unsigned)m < PLOG_MARKERS && tags[m] ? tags[m] : "?";
 }
@@ -49,13 +53,15 @@ vp_ledger_tag(enum plog_marker m)
 static void
 usage(FILE *to)
 {
-	fputs("usage: verify-proofs [--ledger FILE] [--update-ledger] LOG...\n"
+	fputs(
+	    "usage: verify-proofs [--ledger FILE] [--update-ledger] LOG...\n"
 	    "  --ledger FILE, --ledger=FILE  hold the logs against this ledger\n"
 	    "  --update-ledger  rewrite the ledger from logs that pass every\n"
 	    "                   other check (needs --ledger)\n"
 	    "  -h, --help       this text\n"
 	    "Exit status: 0 the logs are proof, 1 a problem (each named on\n"
-	    "stderr as PATH:LINE: reason), 2 a usage error.\n", to);
+	    "stderr as PATH:LINE: reason), 2 a usage error.\n",
+	    to);
 }
 
 /* The per-log checks of markers, verdict position, E8 and E10. */
@@ -66,11 +72,13 @@ check_log(struct plog *log, unsigned *problems)
 
 	for (int m = 0; m < PLOG_MARKERS; m++) {
 		if (!log->m[m].present)
-			vp_problem(problems, log->path, 0, "the %s line is missing",
+			vp_problem(problems, log->path, 0,
+			    "the %s line is missing",
 			    plog_name((enum plog_marker)m));
 	}
 	if (log->success_line != 0 && log->success_line != log->last_line)
-		vp_problem(problems, log->path, log->success_line, "FULL PROOF "
+		vp_problem(problems, log->path, log->success_line,
+		    "FULL PROOF "
 		    "SUCCESS is not the last line (line %lu follows)",
 		    log->last_line);
 	if (log->m[PLOG_E8].present && !log->m[PLOG_E8].malformed) {
@@ -81,7 +89,8 @@ check_log(struct plog *log, unsigned *problems)
 			vp_problem(problems, log->path, log->m[PLOG_E8].lineno,
 			    "E8 is not recomputable from the log: its #P records "
 			    "give entries=%08X obs_hash=%08X, the line says "
-			    "entries=%08X obs_hash=%08X", entries, hash,
+			    "entries=%08X obs_hash=%08X",
+			    entries, hash,
 			    (uint32_t)plog_field(log, PLOG_E8, "entries"),
 			    (uint32_t)plog_field(log, PLOG_E8, "obs_hash"));
 	}
@@ -151,14 +160,18 @@ check_across(const struct plog *logs, int n, unsigned *problems)
 		for (int i = 0; i < n; i++) {
 			const struct plog_line *pl = &logs[i].m[m];
 
-			for (unsigned f = 0; pl->present && f < pl->nfields; f++) {
+			for (unsigned f = 0; pl->present && f < pl->nfields;
+			     f++) {
 				int u;
 				for (u = 0; u < nunion; u++) {
-					if (strcmp(union_names[u], pl->names[f]) == 0)
+					if (strcmp(union_names[u],
+						pl->names[f]) == 0)
 						break;
 				}
-				if (u == nunion && nunion < PLOG_FIELDS_MAX * 4) {
-					memcpy(union_names[u], pl->names[f], 16);
+				if (u == nunion &&
+				    nunion < PLOG_FIELDS_MAX * 4) {
+					memcpy(union_names[u], pl->names[f],
+					    16);
 					union_owner[u] = i;
 					nunion++;
 				}
@@ -167,14 +180,15 @@ check_across(const struct plog *logs, int n, unsigned *problems)
 		for (int i = 0; i < n; i++) {
 			const struct plog_line *pl = &logs[i].m[m];
 
-			for (int u = 0; pl->present && !pl->malformed &&
-			    u < nunion; u++) {
+			for (int u = 0;
+			     pl->present && !pl->malformed && u < nunion; u++) {
 				const struct plog *o = &logs[union_owner[u]];
 
 				if (field_index(pl, union_names[u]) >= 0)
 					continue;
 				missing = 1;
-				vp_problem(problems, logs[i].path, pl->lineno, "%s "
+				vp_problem(problems, logs[i].path, pl->lineno,
+				    "%s "
 				    "has no field %s=, which %s:%lu has",
 				    plog_name(m), union_names[u], o->path,
 				    o->m[m].lineno);
@@ -187,26 +201,31 @@ check_across(const struct plog *logs, int n, unsigned *problems)
 				continue;
 			if (first < 0)
 				first = i;
-			else if (!same_sequence(&logs[first].m[m], &logs[i].m[m]))
+			else if (!same_sequence(&logs[first].m[m],
+				     &logs[i].m[m]))
 				agree = 0;
 		}
 		for (int i = 0; !agree && i < n; i++) {
 			const struct plog_line *pl = &logs[i].m[m];
-			char mine[PLOG_FIELDS_MAX * 17], theirs[PLOG_FIELDS_MAX * 17];
+			char mine[PLOG_FIELDS_MAX * 17],
+			    theirs[PLOG_FIELDS_MAX * 17];
 			int j;
 
 			if (!pl->present || pl->malformed)
 				continue;
 			for (j = 0; j < n; j++) {
-				if (logs[j].m[m].present && !logs[j].m[m].malformed &&
+				if (logs[j].m[m].present &&
+				    !logs[j].m[m].malformed &&
 				    !same_sequence(pl, &logs[j].m[m]))
 					break;
 			}
 			names_of(mine, sizeof mine, pl);
 			names_of(theirs, sizeof theirs, &logs[j].m[m]);
-			vp_problem(problems, logs[i].path, pl->lineno, "%s fields "
-			    "in the order %s, but %s:%lu has %s", plog_name(m),
-			    mine, logs[j].path, logs[j].m[m].lineno, theirs);
+			vp_problem(problems, logs[i].path, pl->lineno,
+			    "%s fields "
+			    "in the order %s, but %s:%lu has %s",
+			    plog_name(m), mine, logs[j].path,
+			    logs[j].m[m].lineno, theirs);
 		}
 		/* Values, among the logs that have the field. */
 		for (int u = 0; u < nunion; u++) {
@@ -214,7 +233,8 @@ check_across(const struct plog *logs, int n, unsigned *problems)
 			int differ = 0;
 
 			for (int i = 0; i < n; i++) {
-				int64_t v = plog_field(&logs[i], m, union_names[u]);
+				int64_t v =
+				    plog_field(&logs[i], m, union_names[u]);
 				if (v < 0)
 					continue;
 				if (v0 < 0)
@@ -223,21 +243,25 @@ check_across(const struct plog *logs, int n, unsigned *problems)
 					differ = 1;
 			}
 			for (int i = 0; differ && i < n; i++) {
-				int64_t v = plog_field(&logs[i], m, union_names[u]);
+				int64_t v =
+				    plog_field(&logs[i], m, union_names[u]);
 				int64_t w = -1;
 				int j;
 
 				if (v < 0)
 					continue;
 				for (j = 0; j < n; j++) {
-					w = plog_field(&logs[j], m, union_names[u]);
+					w = plog_field(&logs[j], m,
+					    union_names[u]);
 					if (w >= 0 && w != v)
 						break;
 				}
 				vp_problem(problems, logs[i].path,
-				    logs[i].m[m].lineno, "%s %s=%08X, but %s:%lu "
-				    "has %08X: the logs disagree", vp_ledger_tag(m),
-				    union_names[u], (uint32_t)v, logs[j].path,
+				    logs[i].m[m].lineno,
+				    "%s %s=%08X, but %s:%lu "
+				    "has %08X: the logs disagree",
+				    vp_ledger_tag(m), union_names[u],
+				    (uint32_t)v, logs[j].path,
 				    logs[j].m[m].lineno, (uint32_t)w);
 			}
 		}
@@ -259,14 +283,19 @@ check_duplicates(const struct plog *logs, const struct stat *st, int n,
 				continue;
 			if (st[i].st_dev == st[j].st_dev &&
 			    st[i].st_ino == st[j].st_ino)
-				vp_problem(problems, logs[j].path, 0, "the same "
+				vp_problem(problems, logs[j].path, 0,
+				    "the same "
 				    "file as %s: a log given twice is not a "
-				    "second boot", logs[i].path);
+				    "second boot",
+				    logs[i].path);
 			else if (logs[i].len == logs[j].len &&
-			    memcmp(logs[i].text, logs[j].text, logs[i].len) == 0)
-				vp_problem(problems, logs[j].path, 0, "byte-"
+			    memcmp(logs[i].text, logs[j].text, logs[i].len) ==
+				0)
+				vp_problem(problems, logs[j].path, 0,
+				    "byte-"
 				    "identical to %s: a log given twice is not a "
-				    "second boot", logs[i].path);
+				    "second boot",
+				    logs[i].path);
 		}
 	}
 }
@@ -291,9 +320,9 @@ check_phenos(const struct plog *logs, const struct plog_pheno *ph, int n,
 			if (same_name != same_sha)
 				vp_problem(problems, logs[j].path, ph[j].lineno,
 				    "phenotype %s sha256=%s, but %s:%lu has "
-				    "phenotype %s sha256=%s", ph[j].name,
-				    ph[j].sha256, logs[i].path, ph[i].lineno,
-				    ph[i].name, ph[i].sha256);
+				    "phenotype %s sha256=%s",
+				    ph[j].name, ph[j].sha256, logs[i].path,
+				    ph[i].lineno, ph[i].name, ph[i].sha256);
 		}
 	}
 }
@@ -316,7 +345,8 @@ main(int argc, char **argv)
 			options = 0;
 		} else if (options && strcmp(a, "--ledger") == 0) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "verify-proofs: --ledger needs a "
+				fprintf(stderr,
+				    "verify-proofs: --ledger needs a "
 				    "FILE\n");
 				usage(stderr);
 				return 2;
@@ -326,12 +356,13 @@ main(int argc, char **argv)
 			ledger_path = a + 9;
 		} else if (options && strcmp(a, "--update-ledger") == 0) {
 			update = 1;
-		} else if (options && (strcmp(a, "--help") == 0 ||
-		    strcmp(a, "-h") == 0)) {
+		} else if (options &&
+		    (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
 			usage(stdout);
 			return 0;
 		} else if (options && a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "verify-proofs: unknown option '%s'\n", a);
+			fprintf(stderr, "verify-proofs: unknown option '%s'\n",
+			    a);
 			usage(stderr);
 			return 2;
 		} else if (n == LOGS_MAX) {
@@ -352,7 +383,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (update && ledger_path == NULL) {
-		fprintf(stderr, "verify-proofs: --update-ledger needs --ledger "
+		fprintf(stderr,
+		    "verify-proofs: --update-ledger needs --ledger "
 		    "FILE\n");
 		return 2;
 	}
@@ -360,7 +392,8 @@ main(int argc, char **argv)
 		if (plog_load(&logs[i], paths[i], &problems) != 0)
 			continue;
 		if (stat(paths[i], &st[i]) != 0) {
-			vp_problem(&problems, paths[i], 0, "%s", strerror(errno));
+			vp_problem(&problems, paths[i], 0, "%s",
+			    strerror(errno));
 			plog_free(&logs[i]);
 			continue;
 		}
@@ -386,7 +419,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (update)
-		printf("# ledger %s rewritten from %d log(s)\n", ledger_path, n);
+		printf("# ledger %s rewritten from %d log(s)\n", ledger_path,
+		    n);
 	printf("# proofs ok (%d log(s))\n", n);
 	return 0;
 }

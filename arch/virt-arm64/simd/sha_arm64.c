@@ -26,6 +26,7 @@
 #include "sha_arm64.h"
 
 /* FIPS 180-4 section 4.2.2. */
+/* clang-format off */
 static const uint32_t K[64] = {
 	0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu,
 	0x59f111f1u, 0x923f82a4u, 0xab1c5ed5u, 0xd807aa98u, 0x12835b01u,
@@ -41,6 +42,7 @@ static const uint32_t K[64] = {
 	0x682e6ff3u, 0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u,
 	0x90befffau, 0xa4506cebu, 0xbef9a3f7u, 0xc67178f2u,
 };
+/* clang-format on */
 
 /*
  * Four message words, big-endian in memory, as lanes 0..3. LD1 {.16B}
@@ -52,8 +54,9 @@ load_words(const uint8_t *p)
 {
 	uint8x16_t v;
 
-	__asm__("ld1 {%0.16b}, [%1]" : "=w"(v) : "r"(p),
-	    "m"(*(const uint8_t (*)[16])p));
+	__asm__("ld1 {%0.16b}, [%1]"
+		: "=w"(v)
+		: "r"(p), "m"(*(const uint8_t(*)[16])p));
 	return vreinterpretq_u32_u8(vrev32q_u8(v));
 }
 
@@ -61,12 +64,13 @@ load_words(const uint8_t *p)
  * Four rounds with w = W[t..t+3]: SHA256H gives the new a..d from the old
  * a..d and e..h, SHA256H2 the new e..h from the old e..h and the old a..d.
  */
-#define FOUR(t, w) do { \
-	uint32x4_t wk_ = vaddq_u32((w), vld1q_u32(&K[t])); \
-	uint32x4_t abcd_ = abcd; \
-	abcd = vsha256hq_u32(abcd, efgh, wk_); \
-	efgh = vsha256h2q_u32(efgh, abcd_, wk_); \
-} while (0)
+#define FOUR(t, w)                                                 \
+	do {                                                       \
+		uint32x4_t wk_ = vaddq_u32((w), vld1q_u32(&K[t])); \
+		uint32x4_t abcd_ = abcd;                           \
+		abcd = vsha256hq_u32(abcd, efgh, wk_);             \
+		efgh = vsha256h2q_u32(efgh, abcd_, wk_);           \
+	} while (0)
 
 /* W[t..t+3] into m0 from m0..m3 = W[t-16..t-1], four words each. */
 #define NEXT(m0, m1, m2, m3) \
@@ -79,8 +83,10 @@ arm64_sha256_blocks(uint32_t h[8], const uint8_t *blocks, size_t nblocks)
 
 	for (; nblocks > 0; nblocks--, blocks += 64) {
 		uint32x4_t abcd0 = abcd, efgh0 = efgh;
-		uint32x4_t m0 = load_words(blocks), m1 = load_words(blocks + 16);
-		uint32x4_t m2 = load_words(blocks + 32), m3 = load_words(blocks + 48);
+		uint32x4_t m0 = load_words(blocks),
+			   m1 = load_words(blocks + 16);
+		uint32x4_t m2 = load_words(blocks + 32),
+			   m3 = load_words(blocks + 48);
 
 		for (int t = 0; t < 48; t += 16) {
 			FOUR(t, m0);
@@ -129,13 +135,22 @@ arm64_crc32c(uint32_t crc, const void *data, size_t len)
 }
 
 static const struct crypto_accel both = {
-	"ARMv8 SHA2", arm64_sha256_blocks, "ARMv8 CRC32", arm64_crc32c,
+	"ARMv8 SHA2",
+	arm64_sha256_blocks,
+	"ARMv8 CRC32",
+	arm64_crc32c,
 };
 static const struct crypto_accel sha_only = {
-	"ARMv8 SHA2", arm64_sha256_blocks, NULL, NULL,
+	"ARMv8 SHA2",
+	arm64_sha256_blocks,
+	NULL,
+	NULL,
 };
 static const struct crypto_accel crc_only = {
-	NULL, NULL, "ARMv8 CRC32", arm64_crc32c,
+	NULL,
+	NULL,
+	"ARMv8 CRC32",
+	arm64_crc32c,
 };
 
 const struct crypto_accel *

@@ -12,8 +12,8 @@
 struct crypto_accel;
 
 /* ID_AA64ISAR0_EL1 fields: SHA2 bits 15:12, CRC32 bits 19:16 (0 = none). */
-#define ISAR0_SHA2(isar0)	(((isar0) >> 12) & 0xF)
-#define ISAR0_CRC32(isar0)	(((isar0) >> 16) & 0xF)
+#define ISAR0_SHA2(isar0)  (((isar0) >> 12) & 0xF)
+#define ISAR0_CRC32(isar0) (((isar0) >> 16) & 0xF)
 
 /*
  * FIPS 180-4's compression of nblocks consecutive 64-byte blocks into h
