@@ -46,6 +46,7 @@
 #include "cellos/rotation.h"
 #include "crypto.h"
 #include "ed25519.h"
+#include "openssl_ed25519.h"
 #include "outfile.h"
 #include "package_codec.h"
 #include "pbin_codec.h"
@@ -381,17 +382,6 @@ fail:
 
 /* ---- keys ---- */
 
-/* OpenSSL's passphrase hook: this tool reads unencrypted keys only. */
-static int
-no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return -1;
-}
-
 /*
  * Load an Ed25519 key from a PEM file: a private key, or, with
  * public_ok, a public key as well. NULL after naming the problem.
@@ -432,8 +422,9 @@ load_key(const char *path, int public_ok)
 		say_openssl("%s: cannot read", path);
 		goto out;
 	}
-	k = is_priv ? PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL) :
-		      PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
+	k = is_priv ?
+	    PEM_read_bio_PrivateKey(bio, NULL, openssl_no_passphrase, NULL) :
+	    PEM_read_bio_PUBKEY(bio, NULL, openssl_no_passphrase, NULL);
 	BIO_free(bio);
 	if (k == NULL) {
 		say_openssl("%s: not a valid PEM %s key", path,
@@ -494,20 +485,12 @@ check_test_key(const char *path, const uint8_t pub[ED25519_PUBKEY_SIZE],
 	return -1;
 }
 
-/* The signer hook: OpenSSL's Ed25519 (pure, RFC 8032) with the key in ctx. */
+/* The signer hook: openssl_ed25519_sign, saying why when it fails. */
 static int
 openssl_sign(void *ctx, const uint8_t *msg, size_t len,
     uint8_t sig[ED25519_SIG_SIZE])
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	size_t n = ED25519_SIG_SIZE;
-	int ok;
-
-	ok = md != NULL &&
-	    EVP_DigestSignInit(md, NULL, NULL, NULL, (EVP_PKEY *)ctx) == 1 &&
-	    EVP_DigestSign(md, sig, &n, msg, len) == 1 && n == ED25519_SIG_SIZE;
-	EVP_MD_CTX_free(md);
-	if (!ok) {
+	if (openssl_ed25519_sign(ctx, msg, len, sig) != 0) {
 		say_openssl("signing failed");
 		return -CELL_E_INVAL;
 	}

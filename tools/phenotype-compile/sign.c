@@ -15,6 +15,7 @@
 
 #include "cellos/errors.h"
 #include "ed25519.h"
+#include "openssl_ed25519.h"
 #include "pbin_codec.h"
 #include "pheno.h"
 #include "sign.h"
@@ -29,33 +30,6 @@ openssl_reason(void)
 
 	ERR_clear_error();
 	return r != NULL ? r : "no reason given";
-}
-
-/* OpenSSL's passphrase hook: encrypted keys are refused, not prompted for. */
-static int
-no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return -1;
-}
-
-/* The signer hook over an EVP_PKEY (pure Ed25519, RFC 8032). */
-static int
-openssl_sign(void *ctx, const uint8_t *msg, size_t len,
-    uint8_t sig[ED25519_SIG_SIZE])
-{
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	size_t n = ED25519_SIG_SIZE;
-	int ok;
-
-	ok = md != NULL &&
-	    EVP_DigestSignInit(md, NULL, NULL, NULL, (EVP_PKEY *)ctx) == 1 &&
-	    EVP_DigestSign(md, sig, &n, msg, len) == 1 && n == ED25519_SIG_SIZE;
-	EVP_MD_CTX_free(md);
-	return ok ? 0 : -CELL_E_INVAL;
 }
 
 long
@@ -78,7 +52,7 @@ pbin_sign(uint8_t *pbin, size_t len, size_t cap, const char *key_path,
 		    strerror(errno));
 		return -1;
 	}
-	k = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
+	k = PEM_read_PrivateKey(f, NULL, openssl_no_passphrase, NULL);
 	fclose(f);
 	if (k == NULL) {
 		fprintf(stderr,
@@ -98,7 +72,7 @@ pbin_sign(uint8_t *pbin, size_t len, size_t cap, const char *key_path,
 	}
 	pbin_writer_init(&w, pbin, cap);
 	w.len = len;
-	signer = (struct signer){ openssl_sign, k };
+	signer = (struct signer){ openssl_ed25519_sign, k };
 	if ((n = pbin_put_signature(&w, key_id, &signer)) < 0) {
 		if (n == -CELL_E_NOSPACE)
 			fprintf(stderr,
