@@ -99,6 +99,9 @@ build uefi-x86_64 "$work/uefi-x86_64" -DCELLOS_HOST_TOOLS="$work/hosted/bin" \
 	-DCELLOS_X86_KERNEL="$work/out/cellos-x86.elf" "${key_args[@]}"
 
 say "booting each target to its proof"
+# Fresh proof disks are provisioned (the TEST device secret, the proof
+# inbox) by this release's own cellos-provision.
+export CELLOS_PROVISION="$work/hosted/bin/cellos-provision"
 "$work/out/cellos-hosted" >"$stage/proofs/hosted.log"
 "$top/tools/qemu-run" x86 --image "$work/out/cellos-x86_bios.img" --timeout 300 \
 	--disk "$work/x86-disk.img" --fresh-disk --log "$stage/proofs/x86.log" >/dev/null
