@@ -77,7 +77,7 @@ stage="$out/$name"
 say() { printf 'release: %s\n' "$*" >&2; }
 
 rm -rf "$work" "$stage" "$out/$name.tar.gz"
-mkdir -p "$work" "$stage"/{images,phenotypes,proofs}
+mkdir -p "$work" "$stage"/{images,phenotypes,proofs,tools}
 
 build() {	# build PRESET DIR EXTRA-CMAKE-ARGS...
 	local preset=$1 dir=$2; shift 2
@@ -116,6 +116,9 @@ for f in cellos-x86_bios.img cellos-x86.elf cellos-arm64.bin cellos-arm64.elf ce
     cellos-x86_uefi.img; do
 	cp "$work/out/$f" "$stage/images/$f"
 done
+# A board boots to its proof only from a provisioned data disk (the device
+# secret lives on the disk): the release carries the tool that makes one.
+cp "$work/hosted/bin/cellos-provision" "$stage/tools/cellos-provision"
 cp "$work"/hosted/phenotypes/*.pbin "$top"/phenotypes/*.yaml "$stage/phenotypes/"
 cp "$top/proofs/ledger" "$stage/proofs/ledger"
 # The public half of the root key every image of the release trusts.
