@@ -75,7 +75,7 @@ put_image(void *ctx, uint64_t lba, const uint8_t *block)
 static int verdict_strict = 1;
 static unsigned max_failures = 20;
 static unsigned failures, cases, boots, reported_kv, reported_disk,
-    verdict_fail;
+    verdict_fail, evidence_refused;
 static char case_path[4096];
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -288,6 +288,42 @@ last_names(const struct boot *b)
 	return strcmp(b->last, want) == 0;
 }
 
+/*
+ * The inbox's proof slots hold what the build signed for E7 and E9 (the
+ * package E7 installs, the older and the foreign one it must refuse, E9's
+ * rotation statement); the kernel reads them and never writes them. A
+ * damaged block there is damaged evidence: the proof fails at E7 or E9,
+ * exit 1, before the boot report, and so does the next boot (nothing on
+ * the device may repair a signed input). The store is not touched.
+ */
+static struct region evidence;
+
+static int
+in_evidence(uint64_t blk)
+{
+	return blk >= evidence.start && blk < evidence.start + evidence.blocks;
+}
+
+static void
+evidence_case(const struct image *im, uint64_t blk, enum kind k,
+    const struct boot *b1, const struct boot *b2)
+{
+	int code1 = WEXITSTATUS(b1->status), code2 = WEXITSTATUS(b2->status);
+
+	if (code1 != 1 || code2 != 1 ||
+	    (strncmp(b1->verdict, "PROOF FAILURE: E7 ", 18) != 0 &&
+		strncmp(b1->verdict, "PROOF FAILURE: E9 ", 18) != 0) ||
+	    strcmp(b1->verdict, b2->verdict) != 0) {
+		failure(im, blk, k,
+		    "damaged proof evidence: boots ended \"%s\" (%d) and "
+		    "\"%s\" (%d), expected the same E7 or E9 PROOF FAILURE, "
+		    "status 1",
+		    b1->verdict, code1, b2->verdict, code2);
+		return;
+	}
+	evidence_refused++;
+}
+
 static void
 one_case(const struct image *im, uint64_t blk, enum kind k, unsigned seed)
 {
@@ -337,6 +373,10 @@ one_case(const struct image *im, uint64_t blk, enum kind k, unsigned seed)
 		    "wait statuses %#x, %#x: not an exit with 0 "
 		    "or 1",
 		    b1.status, b2.status);
+		return;
+	}
+	if (in_evidence(blk) && !b1.have_kv) {
+		evidence_case(im, blk, k, &b1, &b2);
 		return;
 	}
 	if (!b1.have_kv || !b2.have_kv) {
@@ -544,6 +584,8 @@ main(int argc, char **argv)
 	if (disk_open(&d, &dev) < 0 || d.state != DISK_CLEAN)
 		die("the aged disk has no superblock");
 	kv_region = d.kv;
+	evidence.start = d.inbox.start + INBOX_PROOF_PACKAGE;
+	evidence.blocks = DISK_INBOX_BLOCKS - INBOX_PROOF_PACKAGE;
 
 	/* Past one compaction: the older half full of records, the newer
 	 * one's log well on; the last boots are real ones. */
@@ -574,9 +616,10 @@ main(int argc, char **argv)
 	unlink(age_path);
 	printf("%u cases (%s blocks, %u seed(s)), %u boots in %.1f s: %u "
 	       "first boots reported kv damage, %u disk damage; %u verdict "
-	       "failure(s); %u failure(s)\n",
+	       "failure(s); %u damaged-evidence refusal(s); %u failure(s)\n",
 	    cases, blocks, seeds, boots,
 	    (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-	    reported_kv, reported_disk, verdict_fail, failures);
+	    reported_kv, reported_disk, verdict_fail, evidence_refused,
+	    failures);
 	return failures == 0 ? 0 : 1;
 }
