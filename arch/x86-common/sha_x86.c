@@ -27,7 +27,11 @@
 
 typedef uint32_t v4u __attribute__((vector_size(16)));
 
-/* FIPS 180-4 section 4.2.2. */
+/*
+ * FIPS 180-4 section 4.2.2. A copy of its own on purpose, not wire/crypto.c's:
+ * the self-test cross-checks this engine against the portable one, and a
+ * wrong constant in either must show as a disagreement (tests/mutations 27).
+ */
 /* clang-format off */
 static const uint32_t K[64] __attribute__((aligned(16))) = {
 	0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu,
