@@ -1135,8 +1135,8 @@ fe_value(const struct fe *f)
 
 	assert_true(v && limb);
 	BN_zero(v);
-	for (int i = 0; i < 10; i++) {
-		BN_set_word(limb, f->v[i]);
+	for (int i = 0; i < FE_LIMBS; i++) {
+		BN_set_word(limb, (BN_ULONG)f->v[i]);
 		BN_lshift(limb, limb, FE_LIMB_OFF(i));
 		BN_add(v, v, limb);
 	}
@@ -1163,26 +1163,26 @@ fe_is(const struct fe *f, const BIGNUM *want)
 static void
 fe_random(struct fe *f, int bits, int extreme)
 {
-	for (int i = 0; i < 10; i++)
-		f->v[i] = extreme ? (1u << bits) - 1 :
-				    (uint32_t)(rng_next() >> (64 - bits));
+	for (int i = 0; i < FE_LIMBS; i++)
+		f->v[i] = extreme ? ((fe_limb)1 << bits) - 1 :
+				    (fe_limb)(rng_next() >> (64 - bits));
 }
 
-/* A tight element: limbs at most their width (v[1] up to 2^25 + 2^18). */
+/* A tight element: limbs at most their width (v[1] up to 2^w + 2^18). */
 static void
 fe_random_tight(struct fe *f, int extreme)
 {
-	for (int i = 0; i < 10; i++) {
-		uint32_t max = (1u << FE_LIMB_BITS(i)) - 1;
+	for (int i = 0; i < FE_LIMBS; i++) {
+		fe_limb max = ((fe_limb)1 << FE_LIMB_BITS(i)) - 1;
 
 		if (i == 1)
 			max += 1u << 18;
-		f->v[i] = extreme ? max : (uint32_t)(rng_next() % (max + 1u));
+		f->v[i] = extreme ? max : (fe_limb)(rng_next() % (max + 1u));
 	}
 }
 
 /*
- * fe_mul on limbs up to 2^27 (its stated bound) and fe_sq, fe_add,
+ * fe_mul on limbs up to 2^FE_MUL_INPUT_BITS (its stated bound) and fe_sq, fe_add,
  * fe_sub, fe_neg on tight limbs, random and all at their maximum, against
  * BIGNUM; fe_tobytes on every value near p and 2^255; fe_invert and
  * fe_pow2523 against BN_mod_exp.
@@ -1199,8 +1199,8 @@ test_field(void **state)
 	for (int i = 0; i < 2000; i++) {
 		int extreme = i < 4;
 
-		fe_random(&f, 27, extreme && (i & 1));
-		fe_random(&g, 27, extreme && (i & 2));
+		fe_random(&f, FE_MUL_INPUT_BITS, extreme && (i & 1));
+		fe_random(&g, FE_MUL_INPUT_BITS, extreme && (i & 2));
 		a = fe_value(&f);
 		b = fe_value(&g);
 		fe_mul(&h, &f, &g);
@@ -1229,7 +1229,7 @@ test_field(void **state)
 		assert_true(fe_is(&h, want));
 		/* Outputs are tight, so they chain. */
 		fe_random_tight(&g, 1);
-		for (int j = 0; j < 10; j++)
+		for (int j = 0; j < FE_LIMBS; j++)
 			assert_true(h.v[j] <= g.v[j]);
 		if (i < 100) {
 			fe_invert(&h, &f);
@@ -1261,7 +1261,7 @@ test_field(void **state)
 		if (!fe_is(&f, want))
 			fail_msg("fe_tobytes at p + %d", k - 40);
 	}
-	fe_random_tight(&f, 1); /* 2^255 + 2^44 - 1 */
+	fe_random_tight(&f, 1); /* 2^255 + 2^(18 + off(1)) - 1 */
 	a = fe_value(&f);
 	assert_true(fe_is(&f, a));
 	BN_free(a);
