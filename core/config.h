@@ -65,7 +65,16 @@
 #define KV_KEY_MAX          32   /* bytes of a key */
 #define KV_VALUE_MAX        384  /* bytes of a value */
 #define KV_MANY_MAX         8    /* keys one record (kv_put_many) carries */
-#define CFG_ENABLE_ORG_PKV  1    /* the persistent KV store */
+#ifndef KV_SCAN_BLOCKS
+/*
+ * Blocks a KV scan reads with one request (its buffer: 32 KiB). A boot
+ * scans both halves (DISK_KV_BLOCKS); on the boards every request is a
+ * round trip through the machine's disk emulation, so fewer, larger ones
+ * are most of the scan's cost.
+ */
+#define KV_SCAN_BLOCKS 64
+#endif
+#define CFG_ENABLE_ORG_PKV 1 /* the persistent KV store */
 
 /* Trust */
 #define TRUST_MAC_KEY_SIZE 32

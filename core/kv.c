@@ -88,7 +88,7 @@ LAYOUT_SHAPE(kv_op_layout, OP_LAYOUT, OP_HEAD);
 
 #define REC_CRC     (HAL_BLOCK_SIZE - 4) /* u32 CRC32C of 0..REC_CRC-1 */
 #define OP_DELETE   1u
-#define SCAN_BLOCKS 8 /* blocks read at once by a scan */
+#define SCAN_BLOCKS KV_SCAN_BLOCKS /* blocks read at once by a scan */
 
 _Static_assert(REC_DATA + KV_NS_MAX + KV_KEY_MAX + KV_VALUE_MAX <= REC_CRC,
     "a KV record must fit one block");

@@ -139,17 +139,10 @@ transfer(int write, uint64_t lba, uint8_t *buf, uint32_t count)
 		for (uint32_t s = 0; s < n; s++) {
 			if ((rc = wait_ready(1)) < 0)
 				return rc;
-			for (int w = 0; w < 256; w++) {
-				uint8_t *p = buf + 2 * w;
-				if (write)
-					outw(ATA_DATA,
-					    (uint16_t)(p[0] | p[1] << 8));
-				else {
-					uint16_t v = inw(ATA_DATA);
-					p[0] = (uint8_t)v;
-					p[1] = (uint8_t)(v >> 8);
-				}
-			}
+			if (write)
+				outsw(ATA_DATA, buf, HAL_BLOCK_SIZE / 2);
+			else
+				insw(ATA_DATA, buf, HAL_BLOCK_SIZE / 2);
 			buf += HAL_BLOCK_SIZE;
 		}
 		if ((rc = wait_ready(0)) < 0)

@@ -34,6 +34,30 @@ inw(uint16_t port)
 	return v;
 }
 
+/*
+ * n 16-bit words between a port and memory, little-endian as they arrive
+ * ("rep insw" / "rep outsw"): one instruction for a whole sector, which
+ * QEMU's TCG runs as one loop instead of translating a C loop's word at a
+ * time. The direction flag is clear (the SysV ABI's rule at every call).
+ */
+static inline void
+insw(uint16_t port, void *buf, uint32_t n)
+{
+	__asm__ volatile("rep insw"
+			 : "+D"(buf), "+c"(n)
+			 : "d"(port)
+			 : "memory");
+}
+
+static inline void
+outsw(uint16_t port, const void *buf, uint32_t n)
+{
+	__asm__ volatile("rep outsw"
+			 : "+S"(buf), "+c"(n)
+			 : "d"(port)
+			 : "memory");
+}
+
 static inline void
 outl(uint16_t port, uint32_t v)
 {

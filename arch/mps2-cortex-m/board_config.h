@@ -18,4 +18,11 @@
  */
 #define VM_DECODED_MAX 1536
 
+/*
+ * Blocks one KV scan request reads: 4 KiB of buffer instead of 32 (the
+ * scan's result does not depend on it; each semihosting read is one host
+ * call, whatever its size, so the saving is small).
+ */
+#define KV_SCAN_BLOCKS 8
+
 #endif

@@ -51,7 +51,7 @@
 #define DESC_F_WRITE 2u
 
 #define QUEUE_SIZE    4
-#define BOUNCE_BLOCKS 8
+#define BOUNCE_BLOCKS 64
 /*
  * How long one request may take before it is an I/O error. QEMU completes
  * virtio-blk requests in its own I/O thread, and a flush is the host's
