@@ -56,11 +56,15 @@ entry_is_zero(const keyset_entry_t *e)
 	return e->id == 0 && e->flags == 0 && acc == 0;
 }
 
-int
-keyset_check(const struct keyset *ks)
+/*
+ * keyset_check's rules but the curve: what encode and rotate check of a set
+ * in memory, whose keys were checked on the curve where they entered it
+ * (keyset_init, keyset_decode, rotation_decode). A key check is a square
+ * root in GF(p), most of a boot's key handling.
+ */
+static int
+check_shape(const struct keyset *ks)
 {
-	int rc;
-
 	if (ks == NULL)
 		return -CELL_E_INVAL;
 	if (ks->count == 0 || ks->count > KEYSET_KEYS_MAX)
@@ -77,13 +81,23 @@ keyset_check(const struct keyset *ks)
 	if (ks->keys[ks->count - 1].flags & KEYSET_F_REVOKED)
 		return -CELL_E_REVOKED;
 	for (uint32_t i = 0; i < ks->count; i++)
-		if ((rc = ed25519_pubkey_check(ks->keys[i].pubkey)) < 0)
-			return rc;
-	for (uint32_t i = 0; i < ks->count; i++)
 		for (uint32_t j = i + 1; j < ks->count; j++)
 			if (same_bytes(ks->keys[i].pubkey, ks->keys[j].pubkey,
 				KEYSET_PUBKEY_SIZE))
 				return -CELL_E_EXISTS;
+	return 0;
+}
+
+int
+keyset_check(const struct keyset *ks)
+{
+	int rc;
+
+	if ((rc = check_shape(ks)) < 0)
+		return rc;
+	for (uint32_t i = 0; i < ks->count; i++)
+		if ((rc = ed25519_pubkey_check(ks->keys[i].pubkey)) < 0)
+			return rc;
 	return 0;
 }
 
@@ -100,7 +114,7 @@ keyset_encode(const struct keyset *ks,
 {
 	int rc;
 
-	if ((rc = keyset_check(ks)) < 0)
+	if ((rc = check_shape(ks)) < 0)
 		return rc;
 	if (mac_key == NULL)
 		return -CELL_E_INVAL;
@@ -232,7 +246,7 @@ keyset_rotate(struct keyset *ks, const struct rotation *r)
 
 	if (ks == NULL || r == NULL)
 		return -CELL_E_INVAL;
-	if ((rc = keyset_check(ks)) < 0)
+	if ((rc = check_shape(ks)) < 0)
 		return rc;
 	copy_bytes(bytes, r->body, ROTATION_BODY_SIZE);
 	copy_bytes(bytes + ROTATION_BODY_SIZE, r->signature, ROTATION_SIG_SIZE);

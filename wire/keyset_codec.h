@@ -40,16 +40,19 @@ int keyset_init(struct keyset *ks, uint32_t root_id,
  * -CELL_E_INVAL (NULL), -CELL_E_RANGE (count 0 or over KEYSET_KEYS_MAX),
  * -CELL_E_RESERVED (a key past count not all zero), -CELL_E_FLAGS (a flag
  * other than KEYSET_F_REVOKED), -CELL_E_RANGE (ids not strictly
- * increasing), -CELL_E_REVOKED (the active key is revoked), the error of
- * ed25519_pubkey_check for a key, -CELL_E_EXISTS (a public key listed
- * twice).
+ * increasing), -CELL_E_REVOKED (the active key is revoked), -CELL_E_EXISTS
+ * (a public key listed twice), the error of ed25519_pubkey_check for a key.
+ * keyset_decode checks all of it; keyset_encode and keyset_rotate check
+ * all but the curve (their set's keys were checked on the way in: by
+ * keyset_init, keyset_decode or rotation_decode; and ed25519_verify checks
+ * its key again).
  */
 int keyset_check(const struct keyset *ks);
 
 /*
  * Encode ks into out[0..cap) and authenticate it under mac_key. Returns
- * KEYSET_RECORD_SIZE, or keyset_check's error, -CELL_E_INVAL (NULL key),
- * -CELL_E_NOSPACE.
+ * KEYSET_RECORD_SIZE, or keyset_check's error but the curve's,
+ * -CELL_E_INVAL (NULL key), -CELL_E_NOSPACE.
  */
 int keyset_encode(const struct keyset *ks,
     const uint8_t mac_key[KEYSET_MAC_KEY_SIZE], uint8_t *out, size_t cap);
@@ -88,7 +91,8 @@ int keyset_check_package(const struct keyset *ks, const struct package *pkg);
  * Apply the statement r (decoded by rotation_decode) to ks. The fields
  * applied are decoded again from r->body, the bytes the signature covers,
  * not taken from r->info. Checked in this order: -CELL_E_INVAL (NULL),
- * keyset_check's error, rotation_decode's error for r's bytes, the
+ * keyset_check's error but the curve's, rotation_decode's error for r's
+ * bytes, the
  * signature under the active key (rotation_verify's error),
  * -CELL_E_ROLLBACK (statement_version not above the set's),
  * -CELL_E_EXISTS (new_key_id already in the set), -CELL_E_RANGE (new_key_id
