@@ -7,6 +7,7 @@
 #ifndef CELLOS_BLK_H
 #define CELLOS_BLK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cellos/errors.h"
@@ -34,5 +35,8 @@ int blk_read(const struct blkdev *dev, uint64_t lba, void *buf, uint32_t count);
 int blk_write(const struct blkdev *dev, uint64_t lba, const void *buf,
     uint32_t count);
 int blk_flush(const struct blkdev *dev);
+
+/* Whether the n bytes at b are all zero (a blank block, an empty slot). */
+int blk_blank(const void *b, size_t n);
 
 #endif

@@ -10,16 +10,6 @@
 #include "kprint.h"
 #include "rotation_codec.h"
 
-static int
-blank(const uint8_t *b, size_t n)
-{
-	uint8_t any = 0;
-
-	for (size_t i = 0; i < n; i++)
-		any |= b[i];
-	return any == 0;
-}
-
 int
 inbox_read_package(const struct blkdev *dev, struct region inbox, uint32_t slot,
     uint8_t buf[INBOX_PACKAGE_BYTES], size_t *len)
@@ -30,7 +20,7 @@ inbox_read_package(const struct blkdev *dev, struct region inbox, uint32_t slot,
 
 	if ((rc = blk_read(dev, inbox.start + slot, buf, 1)) < 0)
 		return rc;
-	if (blank(buf, HAL_BLOCK_SIZE))
+	if (blk_blank(buf, HAL_BLOCK_SIZE))
 		return -CELL_E_NOENT;
 	payload = le32_load(buf + PACKAGE_OFF_PAYLOAD_LEN);
 	total = (uint64_t)payload + PACKAGE_OVERHEAD;
@@ -53,7 +43,7 @@ inbox_read_statement(const struct blkdev *dev, struct region inbox,
 
 	if ((rc = blk_read(dev, inbox.start + slot, block, 1)) < 0)
 		return rc;
-	return blank(block, HAL_BLOCK_SIZE) ? -CELL_E_NOENT : 0;
+	return blk_blank(block, HAL_BLOCK_SIZE) ? -CELL_E_NOENT : 0;
 }
 
 int

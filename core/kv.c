@@ -119,11 +119,7 @@ half_start(const struct kv_store *kv, uint32_t half)
 static int
 is_blank(const uint8_t *b)
 {
-	uint8_t any = 0;
-
-	for (unsigned i = 0; i < HAL_BLOCK_SIZE; i++)
-		any |= b[i];
-	return any == 0;
+	return blk_blank(b, HAL_BLOCK_SIZE);
 }
 
 /*
@@ -773,7 +769,7 @@ scan_half(struct kv_store *kv, uint32_t half, uint64_t gen, struct scan *s)
 		for (uint32_t i = 0; i < n; i++, b++) {
 			const uint8_t *p = scan_buf + i * HAL_BLOCK_SIZE;
 			struct kv_record r;
-			int valid;
+			int valid, blank;
 
 			if (b == 0) {
 				s->header = header_decode(p, &s->header_gen);
@@ -783,7 +779,8 @@ scan_half(struct kv_store *kv, uint32_t half, uint64_t gen, struct scan *s)
 				continue;
 			}
 			valid = kv_record_decode(p, &r) == 0;
-			if (valid || !is_blank(p))
+			blank = !valid && is_blank(p);
+			if (!blank)
 				s->used = b + 1;
 			if (valid) {
 				s->records++;
@@ -798,7 +795,7 @@ scan_half(struct kv_store *kv, uint32_t half, uint64_t gen, struct scan *s)
 			chain_step(s, b, valid, &r);
 			if (gen != 0)
 				log_step(kv, s, &state, gen, b, base + b, valid,
-				    &r, !valid && is_blank(p));
+				    &r, blank);
 		}
 	}
 	return 0;
