@@ -264,6 +264,26 @@ controller_setup(void)
 	return 0;
 }
 
+/*
+ * Copy bytes (a multiple of 8) between the bounce buffer and a caller's
+ * buffer of any alignment, 8 at a time: under TCG a byte loop costs a few
+ * ms of the boot's disk time (the KV scan's, fastest of 12 boots: 11.9 ms
+ * with bytes, 8.3 ms with words).
+ */
+static void
+copy(void *dst, const void *src, uint32_t bytes)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	for (uint32_t i = 0; i < bytes; i += 8) {
+		uint64_t w;
+
+		__builtin_memcpy(&w, s + i, sizeof w);
+		__builtin_memcpy(d + i, &w, sizeof w);
+	}
+}
+
 /* Sectors on the disk when DMA reaches it, else 0. Sets up once. */
 uint64_t
 ata_dma_blocks(void)
@@ -289,8 +309,7 @@ ata_dma_read(uint64_t lba, void *buf, uint32_t count)
 
 		if ((rc = run(0, lba, n)) < 0)
 			return rc;
-		for (uint32_t i = 0; i < bytes; i++)
-			dst[i] = bounce[i];
+		copy(dst, bounce, bytes);
 		dst += bytes;
 		lba += n;
 		count -= n;
@@ -309,8 +328,7 @@ ata_dma_write(uint64_t lba, const void *buf, uint32_t count)
 		uint32_t bytes = n * HAL_BLOCK_SIZE;
 		int rc;
 
-		for (uint32_t i = 0; i < bytes; i++)
-			bounce[i] = src[i];
+		copy(bounce, src, bytes);
 		if ((rc = run(1, lba, n)) < 0)
 			return rc;
 		src += bytes;
