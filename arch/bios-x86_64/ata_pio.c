@@ -3,7 +3,9 @@
  * if=ide,index=1 on -machine pc), LBA48, polled with interrupts off at the
  * drive. IDENTIFY says how big the disk is; every wait is bounded, and an
  * error bit, a timeout or a missing disk comes back as -CELL_E_IO.
- * hal_blk.c uses it when there is no AHCI data disk.
+ * hal_blk.c uses it when there is no AHCI data disk and bus-master DMA
+ * (ata_dma.c) cannot be set up; ata_dma.c shares its IDENTIFY, its command
+ * sequence and its waits, and FLUSH CACHE EXT is always issued here.
  */
 #include <stdint.h>
 
@@ -37,6 +39,7 @@
 
 static int probed;
 static uint64_t sectors;
+static int dma_capable; /* IDENTIFY word 49 bit 8 */
 
 /* Four reads of the alternate status: the 400 ns the drive needs. */
 static void
@@ -46,9 +49,9 @@ settle(void)
 		(void)inb(ATA_CONTROL);
 }
 
-/* Wait for BSY to clear; then, if want, for DRQ. 0 or -CELL_E_IO. */
-static int
-wait_ready(int want_drq)
+/* Wait for BSY to clear; then, if want_drq, for DRQ. 0 or -CELL_E_IO. */
+int
+ata_pio_wait(int want_drq)
 {
 	for (uint64_t deadline = x86_deadline(WAIT_MS);
 	     !x86_deadline_passed(deadline);) {
@@ -88,7 +91,7 @@ probe(void)
 		;
 	if (inb(ATA_LBA1) != 0 || inb(ATA_LBA2) != 0)
 		return; /* ATAPI or SATA: not ours */
-	if (wait_ready(1) < 0)
+	if (ata_pio_wait(1) < 0)
 		return;
 	for (int i = 0; i < 256; i++)
 		id[i] = inw(ATA_DATA);
@@ -96,6 +99,7 @@ probe(void)
 		return; /* no LBA48 */
 	sectors = (uint64_t)id[100] | (uint64_t)id[101] << 16 |
 	    (uint64_t)id[102] << 32 | (uint64_t)id[103] << 48;
+	dma_capable = (id[49] & (1u << 8)) != 0;
 }
 
 /* Sectors on the primary slave, 0 when there is none. Probes once. */
@@ -107,9 +111,19 @@ ata_pio_blocks(void)
 	return sectors;
 }
 
-/* Issue an LBA48 command for count (1..256) sectors at lba. */
-static void
-command(uint8_t cmd, uint64_t lba, uint32_t count)
+/* Whether the disk ata_pio_blocks found says it supports DMA. */
+int
+ata_pio_dma_capable(void)
+{
+	return ata_pio_blocks() > 0 && dma_capable;
+}
+
+/*
+ * Select the primary slave and issue the LBA48 command cmd for count
+ * sectors at lba (count 0 means 65,536; the drive must not be busy).
+ */
+void
+ata_pio_command(uint8_t cmd, uint64_t lba, uint32_t count)
 {
 	outb(ATA_DRIVE, 0x40 | SLAVE); /* LBA mode */
 	settle();
@@ -132,12 +146,11 @@ transfer(int write, uint64_t lba, uint8_t *buf, uint32_t count)
 		uint32_t n = count > 256 ? 256 : count;
 		int rc;
 
-		if ((rc = wait_ready(0)) < 0)
+		if ((rc = ata_pio_wait(0)) < 0)
 			return rc;
-		command(write ? CMD_WRITE_EXT : CMD_READ_EXT, lba,
-		    n == 256 ? 0 : n);
+		ata_pio_command(write ? CMD_WRITE_EXT : CMD_READ_EXT, lba, n);
 		for (uint32_t s = 0; s < n; s++) {
-			if ((rc = wait_ready(1)) < 0)
+			if ((rc = ata_pio_wait(1)) < 0)
 				return rc;
 			if (write)
 				outsw(ATA_DATA, buf, HAL_BLOCK_SIZE / 2);
@@ -145,7 +158,7 @@ transfer(int write, uint64_t lba, uint8_t *buf, uint32_t count)
 				insw(ATA_DATA, buf, HAL_BLOCK_SIZE / 2);
 			buf += HAL_BLOCK_SIZE;
 		}
-		if ((rc = wait_ready(0)) < 0)
+		if ((rc = ata_pio_wait(0)) < 0)
 			return rc;
 		lba += n;
 		count -= n;
@@ -174,5 +187,5 @@ ata_pio_flush(void)
 	outb(ATA_DRIVE, 0x40 | SLAVE);
 	settle();
 	outb(ATA_STATUS, CMD_FLUSH_EXT);
-	return wait_ready(0);
+	return ata_pio_wait(0);
 }

@@ -2,10 +2,13 @@
  * PC block storage: the data disk is the machine's second disk (QEMU's
  * -drive if=ide,index=1), the first being the boot image. On a machine
  * with an AHCI controller holding an ATA disk on port 1 (q35, ICH9) the
- * AHCI driver (ahci.c) reaches it; otherwise ATA PIO on the legacy primary
- * slave (ata_pio.c, -machine pc). The choice is made once, on the first
- * call, and the range checks live here so both drivers see only requests
- * that fit the disk.
+ * AHCI driver (ahci.c) reaches it. Otherwise it is the legacy primary
+ * slave (-machine pc): moved by bus-master DMA (ata_dma.c) when the PCI IDE
+ * function is a bus master and the disk does DMA, else by ATA PIO
+ * (ata_pio.c, which also IDENTIFYs the disk and flushes it for both). The
+ * choice is made once, on the first call; a DMA error is an I/O error, not
+ * a switch to PIO. The range checks live here so every driver sees only
+ * requests that fit the disk.
  */
 #include <stdint.h>
 
@@ -13,17 +16,24 @@
 #include "hal.h"
 #include "x86.h"
 
-enum driver { UNCHOSEN, AHCI, ATA_PIO };
+enum driver { UNCHOSEN, AHCI, ATA_DMA, ATA_PIO };
 
 static enum driver driver;
 static uint64_t sectors;
 
-/* Pick the driver: AHCI when it has a data disk, ATA PIO otherwise. */
+/*
+ * Pick the driver: AHCI when it has a data disk, else bus-master DMA when
+ * it can be set up for the IDE disk, else ATA PIO.
+ */
 static void
 choose(void)
 {
 	if ((sectors = ahci_blocks()) > 0) {
 		driver = AHCI;
+		return;
+	}
+	if ((sectors = ata_dma_blocks()) > 0) {
+		driver = ATA_DMA;
 		return;
 	}
 	driver = ATA_PIO;
@@ -60,6 +70,8 @@ hal_blk_read(uint64_t lba, void *buf, uint32_t count)
 		return rc;
 	if (driver == AHCI)
 		return ahci_read(lba, buf, count);
+	if (driver == ATA_DMA)
+		return ata_dma_read(lba, buf, count);
 	return ata_pio_read(lba, buf, count);
 }
 
@@ -73,10 +85,12 @@ hal_blk_write(uint64_t lba, const void *buf, uint32_t count)
 		return rc;
 	if (driver == AHCI)
 		return ahci_write(lba, buf, count);
+	if (driver == ATA_DMA)
+		return ata_dma_write(lba, buf, count);
 	return ata_pio_write(lba, buf, count);
 }
 
-/* Flush the chosen driver's disk: 0 or -CELL_E_IO (hal.h). */
+/* Flush the chosen driver's disk (the IDE disk by PIO): 0 or -CELL_E_IO. */
 int
 hal_blk_flush(void)
 {

@@ -53,13 +53,14 @@ pci_write32(unsigned bdf, unsigned reg, uint32_t v)
 
 /*
  * Find the first function at or after bdf from (in bus, device, function
- * order) whose class, subclass and programming interface are class_code
- * (class << 16 | subclass << 8 | prog-if). Functions 1..7 count only when
- * function 0 says the device is multi-function. Sets *bdf and returns 0, or
- * -CELL_E_NOENT when there is none. Thread only.
+ * order) whose class, subclass and programming interface, as class << 16 |
+ * subclass << 8 | prog-if, equal class_code in the bits of mask. Functions
+ * 1..7 count only when function 0 says the device is multi-function. Sets
+ * *bdf and returns 0, or -CELL_E_NOENT when there is none. Thread only.
  */
 int
-pci_find_class(uint32_t class_code, unsigned from, unsigned *bdf)
+pci_find_class_masked(uint32_t class_code, uint32_t mask, unsigned from,
+    unsigned *bdf)
 {
 	for (unsigned f = from; f < 0x10000u; f++) {
 		unsigned fn = PCI_BDF_FUNCTION(f);
@@ -71,10 +72,18 @@ pci_find_class(uint32_t class_code, unsigned from, unsigned *bdf)
 		}
 		if (fn != 0 && !(pci_read32(f & ~7u, REG_HEADER) & (1u << 23)))
 			continue;
-		if (pci_read32(f, REG_CLASS) >> 8 == class_code) {
+		if (((pci_read32(f, REG_CLASS) >> 8) & mask) ==
+		    (class_code & mask)) {
 			*bdf = f;
 			return 0;
 		}
 	}
 	return -CELL_E_NOENT;
+}
+
+/* pci_find_class_masked with every bit of class_code compared. */
+int
+pci_find_class(uint32_t class_code, unsigned from, unsigned *bdf)
+{
+	return pci_find_class_masked(class_code, 0xFFFFFFu, from, bdf);
 }

@@ -48,6 +48,8 @@ int x86_map_mmio(uint64_t pa, uint64_t len, volatile void **va);
 uint32_t pci_read32(unsigned bdf, unsigned reg);
 void pci_write32(unsigned bdf, unsigned reg, uint32_t v);
 int pci_find_class(uint32_t class_code, unsigned from, unsigned *bdf);
+int pci_find_class_masked(uint32_t class_code, uint32_t mask, unsigned from,
+    unsigned *bdf);
 
 /*
  * deadline.c: the TSC value ms milliseconds from now, and whether it has
@@ -69,6 +71,19 @@ uint64_t ata_pio_blocks(void);
 int ata_pio_read(uint64_t lba, void *buf, uint32_t count);
 int ata_pio_write(uint64_t lba, const void *buf, uint32_t count);
 int ata_pio_flush(void);
+uint64_t ata_dma_blocks(void);
+int ata_dma_read(uint64_t lba, void *buf, uint32_t count);
+int ata_dma_write(uint64_t lba, const void *buf, uint32_t count);
+
+/*
+ * What ata_dma.c shares of ata_pio.c: whether IDENTIFY said the disk does
+ * DMA, an LBA48 command to the primary slave (count 0: 65,536 sectors),
+ * and the wait for BSY to clear (then, if want_drq, for DRQ): 0 or
+ * -CELL_E_IO.
+ */
+int ata_pio_dma_capable(void);
+void ata_pio_command(uint8_t cmd, uint64_t lba, uint32_t count);
+int ata_pio_wait(int want_drq);
 
 /* Vectors */
 #define VEC_PIC_BASE 0x20 /* IRQ0..15 -> 0x20..0x2F */

@@ -28,7 +28,7 @@ M=[
 ("e7-hosted-read", "arch/hosted/hal_blk.c", "		return file_io(0, lba, buf, count);", "		return file_io(0, lba + 1, buf, count);", "hosted-file", "E7", "the hosted file disk reads the block after the one asked for"),
 ("e7-virtio-read", "arch/virt-arm64/hal_blk.c", "		rc = request(write ? REQ_OUT : REQ_IN, lba, bytes, !write);", "		rc = request(write ? REQ_OUT : REQ_IN, lba + !write, bytes, !write);", "arm64", "E7", "virtio-blk reads the sector after the one asked for"),
 ("e7-ahci-read", "arch/bios-x86_64/ahci.c", "		if ((rc = run(ATA_READ_DMA_EXT, lba, n, 0, bytes)) < 0)", "		if ((rc = run(ATA_READ_DMA_EXT, lba + 1, n, 0, bytes)) < 0)", "x86-q35", "E7", "AHCI reads the sector after the one asked for"),
-("e7-ata-pio-write", "arch/bios-x86_64/ata_pio.c", None, None, "x86", "E7", "ATA PIO writes every sector of a transfer to the first one's place"),
+("e7-ata-dma-write", "arch/bios-x86_64/ata_dma.c", "		copy(bounce, src, bytes);", "		copy(bounce, src, HAL_BLOCK_SIZE);", "x86", "E7", "bus-master DMA writes only a transfer's first sector from the caller, the rest from stale bounce bytes"),
 ("e8-obs-seq", "core/obs_emit.c", "	ix.seq++;", "	ix.seq += ix.seq == 100;", "hosted", "E8", "OBS record numbers stop advancing"),
 ("e9-kdf-label", "core/trust.c", "	uint8_t mac_info[14] = { 'p', 'a', 'r', 'c', 'e', 'l', ' ', 'm', 'a',\n		'c' };", "	uint8_t mac_info[14] = { 'p', 'a', 'r', 'c', 'e', 'l', ' ', 'm', 'a',\n		'k' };", "x86", "E2", "the MAC key is derived with a wrong KDF label"),
 ("e9-key-version", "core/proof_trust.c", "	trust_use_key(keyset_active(&before)->id, before.statement_version);", "	trust_use_key(keyset_active(&before)->id, 0);", "hosted", "E9", "a key rotation does not advance the key version"),
@@ -40,7 +40,6 @@ M=[
 fix={
 "e2-parcel-flags": ("wire/parcel_codec.c","	le32_store(out + PARCEL_OFF_FLAGS, flags);","	le32_store(out + PARCEL_OFF_FLAGS, flags & ~PARCEL_F_MAC);"),
 "e5-mito-budget": ("core/organelles.c","	if ((uint64_t)m->mem_held + (uint32_t)bytes > m->mem_budget)","	if ((uint64_t)m->mem_held + (uint32_t)bytes > m->mem_budget + 128u)"),
-"e7-ata-pio-write": ("arch/bios-x86_64/ata_pio.c","			buf += HAL_BLOCK_SIZE;","			buf += write ? 0 : HAL_BLOCK_SIZE;"),
 }
 out=os.path.join(top,'tests/mutations')
 for f in os.listdir(out):
