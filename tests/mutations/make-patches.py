@@ -36,6 +36,7 @@ M=[
 ("sha256-k", "wire/crypto.c", "0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu,", "0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25cu,", "arm64", "E2 self-test SHA-256", "one SHA-256 round constant is off by one"),
 ("hmac-opad", "wire/crypto.c", "		pad[i] = k[i] ^ 0x5c;", "		pad[i] = k[i] ^ 0x5d;", "hosted", "E2 self-test HMAC-SHA-256", "HMAC's outer pad is wrong"),
 ("crc32c-table", "wire/crypto.c", "	0x82F63B78u, 0x709DB87Bu, 0x63CD4B8Fu, 0x91A6C88Cu,", "	0x82F63B78u, 0x709DB87Bu, 0x63CD4B8Fu, 0x91A6C88Du,", "hosted", "E2 self-test CRC32C", "one CRC32C table entry is wrong"),
+("e7-ata-pio-write", "arch/bios-x86_64/ata_pio.c", "			buf += HAL_BLOCK_SIZE;", "			buf += write ? 0 : HAL_BLOCK_SIZE;", "x86-isapc", "E7", "ATA PIO (the PC board without a PCI bus master) writes every sector of a transfer to the first one's place"),
 ]
 fix={
 "e2-parcel-flags": ("wire/parcel_codec.c","	le32_store(out + PARCEL_OFF_FLAGS, flags);","	le32_store(out + PARCEL_OFF_FLAGS, flags & ~PARCEL_F_MAC);"),

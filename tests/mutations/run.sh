@@ -10,7 +10,7 @@
 #
 # A patch is a unified diff with three header lines before it:
 #   Mutation: what the bug does
-#   Boots: hosted | hosted-file | x86 | x86-q35 | arm64 (one or more)
+#   Boots: hosted | hosted-file | x86 | x86-q35 | x86-isapc | arm64 (one or more)
 #   Expect: PROOF FAILURE: E<n>...
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -55,6 +55,11 @@ boot() {
 		CELLOS_X86_MACHINE=q35 "$tree/tools/qemu-run" x86 --log "$log" \
 			--timeout 120 --disk "$disk" --fresh-disk >/dev/null 2>&1 ||
 			status=$?
+		;;
+	x86-isapc) # no PCI, so ATA PIO (isapc's default CPU has no long mode)
+		CELLOS_X86_MACHINE=isapc CELLOS_X86_CPU=qemu64 "$tree/tools/qemu-run" \
+			x86 --log "$log" --timeout 120 --disk "$disk" --fresh-disk \
+			>/dev/null 2>&1 || status=$?
 		;;
 	*) say "unknown boot kind '$kind'"; exit 2 ;;
 	esac

@@ -7,7 +7,11 @@ board_default_elf() { echo "$1/build/out/cellos-x86.elf"; }
 
 board_command() {
 	local image=$1 disk=$2
+	# CELLOS_X86_MACHINE: pc (IDE by bus-master DMA), q35 (AHCI) or isapc
+	# (no PCI: ATA PIO; give it CELLOS_X86_CPU=qemu64, its own CPU has no
+	# long mode).
 	qemu=(qemu-system-x86_64 -machine "${CELLOS_X86_MACHINE:-pc}" -m 128M
+		${CELLOS_X86_CPU:+-cpu "$CELLOS_X86_CPU"}
 		-display none -no-reboot -serial null -monitor none
 		-debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
 		-drive "file=$image,format=raw,if=ide,index=0,media=disk")
