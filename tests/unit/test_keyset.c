@@ -233,6 +233,30 @@ test_init_and_lookup(void **state)
 	assert_int_equal(keyset_check(&ks), -CELL_E_REVOKED);
 }
 
+/*
+ * keyset_encode and keyset_rotate check the set's shape only: a key off
+ * the curve (which only a bug could put into a set in memory) is written,
+ * and keyset_decode refuses the record it makes. A broken shape is still
+ * refused at encode.
+ */
+static void
+test_encode_checks_shape_decode_checks_keys(void **state)
+{
+	uint8_t rec[368];
+	struct keyset ks, out;
+
+	(void)state;
+	assert_int_equal(keyset_init(&ks, 0, pubs[0]), 0);
+	memset(ks.keys[0].pubkey, 0, 32); /* y = 0: a point of order 4 */
+	assert_int_equal(keyset_check(&ks), -CELL_E_WEAKKEY);
+	assert_int_equal(keyset_encode(&ks, mac_key, rec, sizeof rec), 368);
+	assert_int_equal(keyset_decode(rec, sizeof rec, mac_key, &out),
+	    -CELL_E_WEAKKEY);
+	ks.keys[0].flags = KEYSET_F_REVOKED;
+	assert_int_equal(keyset_encode(&ks, mac_key, rec, sizeof rec),
+	    -CELL_E_REVOKED);
+}
+
 static void
 test_which_packages_a_set_accepts(void **state)
 {
@@ -430,6 +454,7 @@ main(void)
 		cmocka_unit_test(test_record_layout_and_mac),
 		cmocka_unit_test(test_every_decoder_refusal),
 		cmocka_unit_test(test_init_and_lookup),
+		cmocka_unit_test(test_encode_checks_shape_decode_checks_keys),
 		cmocka_unit_test(test_which_packages_a_set_accepts),
 		cmocka_unit_test(test_rotation_rules),
 		cmocka_unit_test(test_fields_applied_are_the_signed_ones),
