@@ -259,17 +259,29 @@ append(struct updater *u, struct update_state *next)
 	return 0;
 }
 
+/*
+ * The state log's slots go through image_buf STRAND_BLOCKS at a time (one
+ * disk request each instead of one a slot; on the boards a request is a
+ * round trip through the machine's disk emulation).
+ */
+#define LOG_CHUNK STRAND_BLOCKS
+
 int
 update_format(const struct blkdev *dev, struct region area)
 {
-	uint8_t zero[HAL_BLOCK_SIZE] = { 0 };
 	int rc;
 
 	if (area.blocks < UPDATE_AREA_BLOCKS)
 		return -CELL_E_NOSPACE;
-	for (uint64_t i = 0; i < UPDATE_LOG_SLOTS; i++) {
+	for (uint32_t i = 0; i < sizeof image_buf; i++)
+		image_buf[i] = 0;
+	for (uint32_t i = 0; i < UPDATE_LOG_SLOTS; i += LOG_CHUNK) {
+		uint32_t n = UPDATE_LOG_SLOTS - i < LOG_CHUNK ?
+		    UPDATE_LOG_SLOTS - i :
+		    LOG_CHUNK;
+
 		if ((rc = blk_write(dev, area.start + 2 * STRAND_BLOCKS + i,
-			 zero, 1)) < 0)
+			 image_buf, n)) < 0)
 			return rc;
 	}
 	return blk_flush(dev);
@@ -278,7 +290,6 @@ update_format(const struct blkdev *dev, struct region area)
 int
 update_open(struct updater *u, const struct blkdev *dev, struct region area)
 {
-	uint8_t block[HAL_BLOCK_SIZE];
 	struct update_state st;
 	int rc;
 
@@ -288,13 +299,21 @@ update_open(struct updater *u, const struct blkdev *dev, struct region area)
 	u->st.preferred = STRAND_NONE;
 	if (area.blocks < UPDATE_AREA_BLOCKS)
 		return -CELL_E_NOSPACE;
-	for (uint64_t i = 0; i < UPDATE_LOG_SLOTS; i++) {
-		rc =
-		    blk_read(dev, area.start + 2 * STRAND_BLOCKS + i, block, 1);
+	for (uint32_t i = 0; i < UPDATE_LOG_SLOTS; i += LOG_CHUNK) {
+		uint32_t n = UPDATE_LOG_SLOTS - i < LOG_CHUNK ?
+		    UPDATE_LOG_SLOTS - i :
+		    LOG_CHUNK;
+
+		rc = blk_read(dev, area.start + 2 * STRAND_BLOCKS + i,
+		    image_buf, n);
 		if (rc < 0)
 			return rc;
-		if (update_record_decode(block, &st) == 0 && st.seq > u->st.seq)
-			u->st = st;
+		for (uint32_t j = 0; j < n; j++) {
+			if (update_record_decode(image_buf + j * HAL_BLOCK_SIZE,
+				&st) == 0 &&
+			    st.seq > u->st.seq)
+				u->st = st;
+		}
 	}
 	return 0;
 }
