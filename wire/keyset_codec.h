@@ -80,8 +80,9 @@ int keyset_lookup(const struct keyset *ks, uint32_t id,
 /*
  * Whether the device may install pkg (decoded by package_decode): 0, or,
  * in the order checked, -CELL_E_INVAL (NULL), keyset_lookup's error for its
- * key id, package_verify's error under that key, -CELL_E_ROLLBACK (its
- * security counter is below the set's). The key id and the counter are
+ * key id, -CELL_E_ROLLBACK (its security counter is below the set's: an
+ * older package is refused without a verification), package_verify's
+ * error under that key. The key id and the counter are
  * read from the signed bytes, not from pkg->info, so what is decided on is
  * what was signed.
  */
