@@ -105,12 +105,15 @@ ge_add(struct ge *r, const struct ge *p, const struct ge_cached *q, int negate,
 	fe_add(&t, &p->y, &p->x);
 	fe_mul(&b, &t, negate ? &q->ymx : &q->ypx); /* (Y1 + X1)(Y2 + X2) */
 	fe_mul(&c, &p->t, &q->t2d);                 /* 2d T1 T2 */
-	if (negate)
-		fe_neg(&c, &c);
-	fe_mul(&d, &p->z, &q->z2); /* 2 Z1 Z2 */
+	fe_mul(&d, &p->z, &q->z2);                  /* 2 Z1 Z2 */
 	fe_sub(&e, &b, &a);
-	fe_sub(&f, &d, &c);
-	fe_add(&g, &d, &c);
+	if (negate) { /* C is -C: F = D + C, G = D - C */
+		fe_add(&f, &d, &c);
+		fe_sub(&g, &d, &c);
+	} else {
+		fe_sub(&f, &d, &c);
+		fe_add(&g, &d, &c);
+	}
 	fe_add(&h, &b, &a);
 	fe_mul(&r->x, &e, &f);
 	fe_mul(&r->y, &g, &h);

@@ -77,40 +77,54 @@ sc_reduce512(uint8_t out[32], const uint8_t h[64])
 /*
  * The width-5 non-adjacent form of a scalar s < 2^253: digits e[i], each 0
  * or odd in -15..15, with s = sum e[i] 2^i and at least four zeros after
- * every non-zero digit. While n is odd, the digit is n mod 32 taken in
- * -15..15 and subtracted, so n is then a multiple of 32; n stays below
- * 2^253 + 16 and fits in eight words.
+ * every non-zero digit. Bit by bit from the bottom: where n has a one at
+ * bit i, the digit is n's five bits from i taken in -15..15 and subtracted
+ * at weight 2^i, which clears those five bits (a negative digit carries a
+ * one into bit i + 5), so the next four digits are zero and the scan goes
+ * on at i + 5. For s below 2^253 a carry never passes bit 254, so n (nine
+ * words, the ninth for the windows that read past bit 255) is zero when
+ * the scan ends.
  */
 void
 sc_wnaf(int8_t e[256], const uint8_t s[32])
 {
-	uint32_t n[8];
+	uint32_t n[9];
 
 	for (int i = 0; i < 8; i++)
 		n[i] = le32_load(s + 4 * i);
-	for (int i = 0; i < 256; i++) {
-		int digit = 0;
+	n[8] = 0;
+	for (int i = 0; i < 256; i++)
+		e[i] = 0;
+	for (unsigned i = 0; i < 256;) {
+		unsigned w = i / 32, b = i % 32;
+		uint32_t bits = n[w] >> b;
+		int digit;
 
-		if (n[0] & 1) {
-			digit = (int)(n[0] & 31);
-			if (digit > 16)
-				digit -= 32;
-			if (digit > 0) {
-				n[0] -= (uint32_t)digit; /* no borrow */
-			} else {
-				uint64_t carry = (uint64_t)(uint32_t)-digit;
+		if (b > 27)
+			bits |= n[w + 1]
+			    << (32 - b); /* the window spans two words */
+		if ((bits & 1) == 0) {
+			i++;
+			continue;
+		}
+		digit = (int)(bits & 31);
+		if (digit > 16)
+			digit -= 32;
+		e[i] = (int8_t)digit;
+		n[w] &= ~(31u << b);
+		if (b > 27)
+			n[w + 1] &= ~(31u >> (32 - b));
+		if (digit < 0) {
+			unsigned at = i + 5;
+			uint64_t carry = 1ull << (at % 32);
 
-				for (int w = 0; w < 8 && carry != 0; w++) {
-					carry += n[w];
-					n[w] = (uint32_t)carry;
-					carry >>= 32;
-				}
+			for (unsigned k = at / 32; k < 9 && carry != 0; k++) {
+				carry += n[k];
+				n[k] = (uint32_t)carry;
+				carry >>= 32;
 			}
 		}
-		e[i] = (int8_t)digit;
-		for (int w = 0; w < 7; w++)
-			n[w] = n[w] >> 1 | n[w + 1] << 31;
-		n[7] >>= 1;
+		i += 5;
 	}
 }
 

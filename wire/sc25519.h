@@ -22,9 +22,7 @@ void sc_reduce512(uint8_t out[32], const uint8_t h[64]);
 /*
  * The width-5 non-adjacent form of a scalar s < 2^253: digits e[i], each 0
  * or odd in -15..15, with s = sum e[i] 2^i and at least four zeros after
- * every non-zero digit. While n is odd, the digit is n mod 32 taken in
- * -15..15 and subtracted, so n is then a multiple of 32; n stays below
- * 2^253 + 16 and fits in eight words.
+ * every non-zero digit.
  */
 void sc_wnaf(int8_t e[256], const uint8_t s[32]);
 
