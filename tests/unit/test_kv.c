@@ -1530,10 +1530,43 @@ test_property_model(void **state)
 	    runs, steps, wrote, opens, damages, reported, lossy);
 }
 
+/*
+ * blk_blank, which the scan asks of every block: any one non-zero byte, at
+ * every offset of a block and of unaligned and odd-length ranges, makes a
+ * range not blank; zero bytes around it do not.
+ */
+static void
+test_blank(void **state)
+{
+	static uint8_t buf[HAL_BLOCK_SIZE + 16];
+
+	(void)state;
+	memset(buf, 0, sizeof buf);
+	assert_true(blk_blank(buf, HAL_BLOCK_SIZE));
+	assert_true(blk_blank(buf, 0));
+	for (size_t start = 0; start < 9; start++) {
+		for (size_t len = 0; len <= 20; len++) {
+			for (size_t at = 0; at < len; at++) {
+				buf[start + at] = 0x80;
+				assert_false(blk_blank(buf + start, len));
+				buf[start + at] = 0;
+			}
+			assert_true(blk_blank(buf + start, len));
+		}
+	}
+	for (size_t at = 0; at < HAL_BLOCK_SIZE; at++) {
+		buf[at] = 1;
+		assert_false(blk_blank(buf, HAL_BLOCK_SIZE));
+		assert_true(at == 0 || blk_blank(buf, at));
+		buf[at] = 0;
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_blank),
 		cmocka_unit_test_setup(test_put_get_namespaces_delete, fresh),
 		cmocka_unit_test_setup(test_capacity_errors, fresh),
 		cmocka_unit_test_setup(test_compaction_keeps_latest, fresh),
