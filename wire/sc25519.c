@@ -100,9 +100,8 @@ sc_wnaf(int8_t e[256], const uint8_t s[32])
 		uint32_t bits = n[w] >> b;
 		int digit;
 
-		if (b > 27)
-			bits |= n[w + 1]
-			    << (32 - b); /* the window spans two words */
+		if (b > 27) /* the window spans two words */
+			bits |= n[w + 1] << (32 - b);
 		if ((bits & 1) == 0) {
 			i++;
 			continue;

@@ -501,48 +501,29 @@ ahci_blocks(void)
 	return ahci.sectors;
 }
 
+/* n sectors at lba between the disk and the bounce buffer. */
+static int
+move(int write, uint64_t lba, uint32_t n)
+{
+	if (!write)
+		return run(ATA_READ_DMA_EXT, lba, n, 0, n * HAL_BLOCK_SIZE);
+	return run(ATA_WRITE_DMA_EXT, lba, n, 1, n * HAL_BLOCK_SIZE);
+}
+
 /* Read count sectors at lba into buf. 0 or -CELL_E_IO. Thread only. */
 int
 ahci_read(uint64_t lba, void *buf, uint32_t count)
 {
-	uint8_t *dst = buf;
-
-	while (count > 0) {
-		uint32_t n = count < BOUNCE_SECTORS ? count : BOUNCE_SECTORS;
-		uint32_t bytes = n * HAL_BLOCK_SIZE;
-		int rc;
-
-		if ((rc = run(ATA_READ_DMA_EXT, lba, n, 0, bytes)) < 0)
-			return rc;
-		for (uint32_t i = 0; i < bytes; i++)
-			dst[i] = bounce[i];
-		dst += bytes;
-		lba += n;
-		count -= n;
-	}
-	return 0;
+	return x86_bounce_transfer(0, lba, buf, count, bounce, BOUNCE_SECTORS,
+	    move);
 }
 
 /* Write count sectors at lba from buf. 0 or -CELL_E_IO. Thread only. */
 int
 ahci_write(uint64_t lba, const void *buf, uint32_t count)
 {
-	const uint8_t *src = buf;
-
-	while (count > 0) {
-		uint32_t n = count < BOUNCE_SECTORS ? count : BOUNCE_SECTORS;
-		uint32_t bytes = n * HAL_BLOCK_SIZE;
-		int rc;
-
-		for (uint32_t i = 0; i < bytes; i++)
-			bounce[i] = src[i];
-		if ((rc = run(ATA_WRITE_DMA_EXT, lba, n, 1, bytes)) < 0)
-			return rc;
-		src += bytes;
-		lba += n;
-		count -= n;
-	}
-	return 0;
+	return x86_bounce_transfer(1, lba, (void *)(uintptr_t)buf, count,
+	    bounce, BOUNCE_SECTORS, move);
 }
 
 /* FLUSH CACHE EXT: every completed write is on the medium. 0 or -CELL_E_IO. */

@@ -76,6 +76,16 @@ int ata_dma_read(uint64_t lba, void *buf, uint32_t count);
 int ata_dma_write(uint64_t lba, const void *buf, uint32_t count);
 
 /*
+ * bounce.c, for the DMA drivers (ahci.c, ata_dma.c): count sectors at lba
+ * between buf and the disk through bounce (max sectors), move(write, lba,
+ * n) moving n of them between the disk and bounce; the caller's bytes are
+ * copied into bounce before a write and out of it after a read. 0 or
+ * move's error. buf is only read when write is set.
+ */
+int x86_bounce_transfer(int write, uint64_t lba, void *buf, uint32_t count,
+    uint8_t *bounce, uint32_t max, int (*move)(int, uint64_t, uint32_t));
+
+/*
  * What ata_dma.c shares of ata_pio.c: whether IDENTIFY said the disk does
  * DMA, an LBA48 command to the primary slave (count 0: 65,536 sectors),
  * and the wait for BSY to clear (then, if want_drq, for DRQ): 0 or
