@@ -23,8 +23,10 @@
  * stage2_check returns only when all hold. Otherwise it prints
  * "#X stage2: <what>: refusing to boot" on port 0xE9 and COM1 and writes
  * EXIT_BOOT_REFUSED to isa-debug-exit (QEMU exits 71), then halts.
- * Built for stage2 (small code model, at 0x8000, no SSE, a stack below
- * 0x7C00), with the kernel's own SHA-256 and CRC32C.
+ * Built for stage2 (small code model, at 0x8000, no SSE, its BSS and
+ * stack in 0xE000..0xFFFF, bootinfo.h), with the kernel's own SHA-256 and
+ * CRC32C. The stack's lowest STAGE2_STACK_GUARD bytes are painted on entry
+ * and must be intact when the checks are done.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +50,11 @@ void stage2_check(void);
 
 /* stage2.asm's build record (bootinfo.h), patched in by disk-pack. */
 extern const uint8_t stage2_record[S2R_SIZE];
+
+/* The end of stage2's BSS (stage2.ld): the stack's guard starts there. */
+extern uint8_t __s2_bss_end[];
+
+#define STACK_GUARD_BYTE 0xA5u
 
 /* A physical address as a pointer, hidden from the compiler's bounds model. */
 static uint8_t *
@@ -403,7 +410,10 @@ stage2_check(void)
 	uint32_t kbytes = le32(layout + LT_KERNEL_BYTES);
 	uint32_t ksectors = le32(layout + LT_KERNEL_SECTORS);
 	uint32_t memsz = le32(stage2_record + S2R_MEMSZ);
+	uint8_t *guard = phys((uintptr_t)__s2_bss_end);
 
+	for (uint32_t i = 0; i < STAGE2_STACK_GUARD; i++)
+		guard[i] = STACK_GUARD_BYTE;
 	if (kbytes == 0 || kbytes > BOUNCE_MAX ||
 	    kbytes > ksectors * SECTOR_BYTES)
 		refuse("the layout table's kernel size does not fit the "
@@ -425,4 +435,8 @@ stage2_check(void)
 	put_str("\n");
 	if (le32(stage2_record + S2R_FLAGS) & S2F_CGF_VERIFY)
 		cgf_verify(kbytes);
+	for (uint32_t i = 0; i < STAGE2_STACK_GUARD; i++)
+		if (guard[i] != STACK_GUARD_BYTE)
+			refuse("stage2's checks ran their stack into its guard "
+			       "above the BSS (bootinfo.h STAGE2_STACK_GUARD)");
 }

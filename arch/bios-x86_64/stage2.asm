@@ -34,7 +34,11 @@ COM1 equ 0x3F8
 bits 16
 	global stage2
 	global stage2_record
+	global stage2_bss_addr
 	extern stage2_check
+	extern __s2_bss_start, __s2_bss_end
+
+stage2_bss_addr equ STAGE2_BSS_ADDR	; for stage2.ld's check
 
 %ifdef CELLOS_CGF_VERIFY
 S2_FLAGS equ S2F_CGF_VERIFY
@@ -66,8 +70,9 @@ stage2_main:
 	xor ax, ax
 	mov ds, ax
 	mov es, ax
+	mov ax, STAGE2_STACK_SEG	; the stack below STAGE2_STACK_TOP
 	mov ss, ax
-	mov sp, 0x7C00
+	mov sp, STAGE2_STACK_TOP - STAGE2_STACK_SEG * 16
 	sti
 	cld
 	mov [boot_drive], dl
@@ -385,7 +390,7 @@ pm32:
 	mov ss, ax
 	mov fs, ax
 	mov gs, ax
-	mov esp, 0x7C00
+	mov esp, STAGE2_STACK_TOP
 
 	mov edi, PML4_ADDR		; clear the four table pages
 	xor eax, eax
@@ -449,10 +454,15 @@ lm64:
 	mov ss, ax
 	mov fs, ax
 	mov gs, ax
-	mov rsp, 0x7C00
+	mov rsp, STAGE2_STACK_TOP
 	mov rsi, msg_long
 	call puts64
 
+	mov rdi, __s2_bss_start		; the C's BSS: NOLOAD, so zero it here
+	mov rcx, __s2_bss_end
+	sub rcx, rdi
+	xor eax, eax
+	rep stosb
 	call stage2_check		; returns only when the kernel may run
 
 	mov rsi, BOUNCE_ADDR
