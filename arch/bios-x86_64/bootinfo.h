@@ -52,7 +52,26 @@
 #define S2F_CGF_VERIFY      1u
 
 /* Low memory (all physical, all identity-mapped while the kernel runs). */
-#define STAGE2_ADDR 0x8000ul
+#define STAGE2_ADDR       0x8000ul
+#define PML4_ADDR         0x1000ul
+#define PDPT_LOW_ADDR     0x2000ul
+#define PD_ADDR           0x3000ul
+#define PDPT_HIGH_ADDR    0x4000ul
+#define PAGE_TABLES_ADDR  PML4_ADDR /* PML4, PDPT, PD, PDPT (high) */
+#define E820_COUNT_ADDR   0x5000ul  /* u32 count, then 24-byte entries */
+#define E820_ENTRIES_ADDR 0x5008ul
+#define E820_MAX          128u
+#define HANDOFF_ADDR      0x6000ul /* handoff_t, 168 bytes */
+#define BOUNCE_SEG        0x2000u  /* kernel read to 0x20000 first */
+#define BOUNCE_ADDR       0x20000ul
+#define BOUNCE_MAX        0x7C000u  /* up to 0x9C000, below the EBDA */
+#define CGF_ADDR          0x10000ul /* the CGF blob is read here */
+#define CGF_MAX_SECTORS   128u      /* 64 KiB */
+#define CGF_SEG           0x1000u
+#define KERNEL_PHYS       0x100000ul
+#define KERNEL_VIRT       0xFFFFFFFF80100000ul
+#define MAPPED_TOP        (1ul << 30) /* stage2 maps the first GiB */
+
 /*
  * stage2's BSS (NOLOAD, zeroed by stage2.asm) and then its stack, in pages
  * that hold no code: under QEMU's TCG every store to a page it has
@@ -63,26 +82,8 @@
  */
 #define STAGE2_BSS_ADDR    0xE000ul  /* right after stage2's largest image */
 #define STAGE2_STACK_TOP   0x10000ul /* up to the CGF blob */
-#define STAGE2_STACK_SEG   0x0E00u   /* real mode: SS, SP = top - base */
+#define STAGE2_STACK_SEG   (STAGE2_BSS_ADDR >> 4) /* real mode: SS */
 #define STAGE2_STACK_GUARD 256u
-#define PML4_ADDR          0x1000ul
-#define PDPT_LOW_ADDR      0x2000ul
-#define PD_ADDR            0x3000ul
-#define PDPT_HIGH_ADDR     0x4000ul
-#define PAGE_TABLES_ADDR   PML4_ADDR /* PML4, PDPT, PD, PDPT (high) */
-#define E820_COUNT_ADDR    0x5000ul  /* u32 count, then 24-byte entries */
-#define E820_ENTRIES_ADDR  0x5008ul
-#define E820_MAX           128u
-#define HANDOFF_ADDR       0x6000ul /* handoff_t, 168 bytes */
-#define BOUNCE_SEG         0x2000u  /* kernel read to 0x20000 first */
-#define BOUNCE_ADDR        0x20000ul
-#define BOUNCE_MAX         0x7C000u  /* up to 0x9C000, below the EBDA */
-#define CGF_ADDR           0x10000ul /* the CGF blob is read here */
-#define CGF_MAX_SECTORS    128u      /* 64 KiB */
-#define CGF_SEG            0x1000u
-#define KERNEL_PHYS        0x100000ul
-#define KERNEL_VIRT        0xFFFFFFFF80100000ul
-#define MAPPED_TOP         (1ul << 30) /* stage2 maps the first GiB */
 
 /*
  * What every stage1/stage2 refusal writes to isa-debug-exit: the panic

@@ -34,11 +34,12 @@ COM1 equ 0x3F8
 bits 16
 	global stage2
 	global stage2_record
-	global stage2_bss_addr
+	global stage2_bss_addr, stage2_stack_top
 	extern stage2_check
 	extern __s2_bss_start, __s2_bss_end
 
-stage2_bss_addr equ STAGE2_BSS_ADDR	; for stage2.ld's check
+stage2_bss_addr equ STAGE2_BSS_ADDR	; for stage2.ld's checks
+stage2_stack_top equ STAGE2_STACK_TOP
 
 %ifdef CELLOS_CGF_VERIFY
 S2_FLAGS equ S2F_CGF_VERIFY
