@@ -203,6 +203,56 @@ test_each_refusal_names_offset_and_field(void **state)
 }
 
 /*
+ * Each limit's own edge loads: the refusals above are one step past it, so
+ * a bound that slips by one (< for <=) is caught from either side.
+ */
+static struct phenotype *
+loads_with(void (*patch)(struct pb *))
+{
+	struct pb p;
+	struct pheno_error err = { 0 };
+
+	good(&p);
+	patch(&p);
+	assert_int_equal(pheno_parse(p.b, p.n, &ph, &err), 0);
+	return &ph;
+}
+
+/* clang-format off */
+static void quantum_min(struct pb *p) { le32_store(p->b + 16, 1000); }
+static void quantum_max(struct pb *p) { le32_store(p->b + 16, 1000000000); }
+static void priority_max(struct pb *p) { le32_store(p->b + OFF_CHANNELS + 8, 255); }
+static void bucket_full(struct pb *p) { le64_store(p->b + OFF_CHANNELS + 12, 8); }
+static void refill_full(struct pb *p) { le64_store(p->b + OFF_CHANNELS + 28, 8); }
+static void bucket_max_min(struct pb *p) { le64_store(p->b + OFF_CHANNELS + 72 + 20, 1); }
+static void bucket_max_max(struct pb *p) { le64_store(p->b + OFF_CHANNELS + 20, 1000000); }
+static void cpu_min(struct pb *p) { le32_store(p->b + OFF_GENE1 + 12, 1); }
+static void mem_max(struct pb *p) { le32_store(p->b + OFF_GENE1 + 20, GENE_MEM_MAX); }
+/* clang-format on */
+
+static void
+test_each_limit_itself_loads(void **state)
+{
+	(void)state;
+	assert_int_equal(loads_with(quantum_min)->quantum_ns, 1000);
+	assert_int_equal(loads_with(quantum_max)->quantum_ns, 1000000000);
+	assert_int_equal(loads_with(priority_max)->channels[0].qos.priority,
+	    255);
+	assert_int_equal(loads_with(bucket_full)->channels[0].qos.bucket, 8);
+	assert_int_equal(loads_with(refill_full)
+			     ->channels[0]
+			     .qos.refill_per_tick,
+	    8);
+	assert_int_equal(loads_with(bucket_max_min)->channels[2].qos.bucket_max,
+	    1);
+	assert_int_equal(loads_with(bucket_max_max)->channels[0].qos.bucket_max,
+	    1000000);
+	assert_int_equal(loads_with(cpu_min)->genes[1].cpu_budget, 1);
+	assert_int_equal(loads_with(mem_max)->genes[1].mem_budget,
+	    GENE_MEM_MAX);
+}
+
+/*
  * v1.2: good() plus two programs (3 slots and 5 bytes of rodata padded to
  * 8; 2 slots and no rodata) and code for both genes, gene 2 on program 1.
  */
@@ -424,6 +474,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_file_loads),
 		cmocka_unit_test(test_each_refusal_names_offset_and_field),
+		cmocka_unit_test(test_each_limit_itself_loads),
 		cmocka_unit_test(test_every_truncation_is_refused_or_complete),
 		cmocka_unit_test(test_v10_file_is_refused_for_want_of_genes),
 		cmocka_unit_test(test_oversized_and_builtin),
