@@ -75,6 +75,9 @@ test_next_hop(void **state)
 	assert_int_equal(cg_next_hop(0, 4), -CELL_E_ROUTE);
 	assert_int_equal(cg_next_hop(3, 1), -CELL_E_ROUTE);
 	assert_int_equal(cg_next_hop(2, 2), -CELL_E_INVAL);
+	/* Five channels: index 5 is none, at either end. */
+	assert_int_equal(cg_next_hop(5, 0), -CELL_E_INVAL);
+	assert_int_equal(cg_next_hop(0, 5), -CELL_E_INVAL);
 }
 
 static void
