@@ -597,6 +597,38 @@ test_accept_edges(void **state)
 	ret(); /* slot 6, g */
 	expect_accept();
 
+	/*
+	 * Functions beyond the function map's first 32-slot word: main at 0
+	 * calls a (40) and b (80), and b calls a. a ends where b starts, so
+	 * b's call is b's, not a call of a to itself (a wrong end for a makes
+	 * it recursive).
+	 */
+	reset();
+	emit(CALL, 0, 1, 0, 39); /* slot 0: a = 40 */
+	emit(CALL, 0, 1, 0, 78); /* slot 1: b = 80 */
+	while (p.n < 39)
+		mov(0, 2);
+	ret();
+	while (p.n < 79) /* slot 40, a */
+		mov(0, 2);
+	ret();
+	emit(CALL, 0, 1, 0, -41); /* slot 80, b: a */
+	ret();
+	expect_accept();
+	/* The same with b at 128, the first slot after a word with no start. */
+	reset();
+	emit(CALL, 0, 1, 0, 63);  /* slot 0: a = 64 */
+	emit(CALL, 0, 1, 0, 126); /* slot 1: b = 128 */
+	while (p.n < 63)
+		mov(0, 2);
+	ret();
+	while (p.n < 127) /* slot 64, a */
+		mov(0, 2);
+	ret();
+	emit(CALL, 0, 1, 0, -65); /* slot 128, b: a */
+	ret();
+	expect_accept();
+
 	/* A long forward gotol inside one big function. */
 	reset();
 	emit(JA32, 0, 0, 0, 1000);
