@@ -91,6 +91,13 @@ test_install_confirm_update(void **state)
 	assert_int_equal(update_confirm(&u), 0);
 	assert_int_equal(update_strand_sha(&u, 1, &sha, NULL), 0);
 	assert_int_equal(sha, openssl_le32(image, 3500));
+
+	/* A verified read hands over the image's bytes and not one more. */
+	static uint8_t out[3500 + 1];
+	out[3500] = 0x5A;
+	assert_int_equal(update_strand_sha(&u, 1, &sha, out), 0);
+	assert_memory_equal(out, image, 3500);
+	assert_int_equal(out[3500], 0x5A);
 }
 
 static void
