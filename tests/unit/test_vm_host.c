@@ -162,6 +162,7 @@ test_send_from_the_stack(void **state)
 	assert_int_equal(org.mito[0].cpu_total, 3);
 	assert_int_equal(org.mito[0].io_total, 16 + 4);
 	assert_false(org_dead(0));
+	assert_true(org_dead(1)); /* one gene: slot 1 holds none */
 }
 
 static void
