@@ -82,6 +82,40 @@ test_wraps_around(void **state)
 	free(out);
 }
 
+/*
+ * A write that fills the ring to the last byte: every byte comes out, the
+ * oldest first. (A copy that ran one byte past the write would put that
+ * byte where the oldest one waits.)
+ */
+static void
+test_an_exact_fill_keeps_every_byte(void **state)
+{
+	static char first[1000], rest[LOG_RING_SIZE - 1000 + 1];
+	struct capture c;
+	char *out;
+
+	(void)state;
+	log_reset();
+	memset(first, 'f', sizeof first);
+	memset(rest, 'r', sizeof rest);
+	rest[sizeof rest - 1] = 'Z'; /* past the write: must not get in */
+	capture_begin(&c);
+	log_hold(1);
+	log_write(first, sizeof first);
+	log_write(rest, sizeof rest - 1);
+	log_hold(0);
+	log_flush();
+	out = capture_end(&c);
+	assert_int_equal(log_stats().dropped, 0);
+	assert_int_equal(strlen(out), LOG_RING_SIZE);
+	assert_int_equal(out[0], 'f');
+	assert_int_equal(out[999], 'f');
+	assert_int_equal(out[1000], 'r');
+	assert_int_equal(out[LOG_RING_SIZE - 1], 'r');
+	assert_null(strchr(out, 'Z'));
+	free(out);
+}
+
 int
 main(void)
 {
@@ -89,6 +123,7 @@ main(void)
 		cmocka_unit_test(test_in_order_and_whole),
 		cmocka_unit_test(test_overflow_is_counted_and_announced),
 		cmocka_unit_test(test_wraps_around),
+		cmocka_unit_test(test_an_exact_fill_keeps_every_byte),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
