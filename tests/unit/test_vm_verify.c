@@ -479,6 +479,17 @@ test_reject_call(void **state)
 	ret();
 	expect_reject(VM_REJECT_CALL, 4, "call to slot 2 is recursive");
 
+	/* The same at odd slots (the other half of a height byte). */
+	reset();
+	emit(CALL, 0, 1, 0, 2); /* slot 0: f = 3 */
+	mov(0, 2);
+	ret();
+	emit(CALL, 0, 1, 0, 1); /* slot 3, f: g = 5 */
+	ret();
+	emit(CALL, 0, 1, 0, -3); /* slot 5, g: f = 3 */
+	ret();
+	expect_reject(VM_REJECT_CALL, 5, "call to slot 3 is recursive");
+
 	/* A chain of VM_CALL_DEPTH_MAX + 1 frames: function k at 2k calls
 	 * 2k + 2; the last call is the one too deep. */
 	reset();
