@@ -228,6 +228,9 @@ static void bucket_max_min(struct pb *p) { le64_store(p->b + OFF_CHANNELS + 72 +
 static void bucket_max_max(struct pb *p) { le64_store(p->b + OFF_CHANNELS + 20, 1000000); }
 static void cpu_min(struct pb *p) { le32_store(p->b + OFF_GENE1 + 12, 1); }
 static void mem_max(struct pb *p) { le32_store(p->b + OFF_GENE1 + 20, GENE_MEM_MAX); }
+static void gas_min(struct pb *p) { le32_store(p->b + OFF_SCHED + 8, 1); }
+static void gene_id_max(struct pb *p) { le32_store(p->b + OFF_GENE1, GENE_ID_MAX); }
+static void dev_kind_max(struct pb *p) { le32_store(p->b + OFF_DEVICES + 12, PBIN_DEV_IRQ_LINE); }
 /* clang-format on */
 
 static void
@@ -250,6 +253,11 @@ test_each_limit_itself_loads(void **state)
 	assert_int_equal(loads_with(cpu_min)->genes[1].cpu_budget, 1);
 	assert_int_equal(loads_with(mem_max)->genes[1].mem_budget,
 	    GENE_MEM_MAX);
+	assert_int_equal(loads_with(gas_min)->sched.gas, 1);
+	assert_int_equal(loads_with(gene_id_max)->genes[1].gene_id,
+	    GENE_ID_MAX);
+	assert_int_equal(loads_with(dev_kind_max)->devices[0].kind,
+	    PBIN_DEV_IRQ_LINE);
 }
 
 /*
