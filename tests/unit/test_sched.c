@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "cgraph.h"
+#include "gene.h"
 #include "organelles.h"
 #include "sched_fixture.h"
 #include "scheduler.h"
@@ -143,6 +144,17 @@ test_lysosome_reclaims_and_peroxisome_prints(void **state)
 	assert_int_equal(org.lyso[0].reason, LYSO_ALIVE);
 	assert_int_equal(org.mito[2].quanta, 1);
 	free(out);
+
+	/* What a gene's energy call reads: the table's totals, three genes. */
+	struct gene_energy e;
+	gene_energy(NULL, &e);
+	assert_int_equal(e.live, 2);
+	assert_int_equal(e.dead, 1);
+	assert_int_equal(e.cpu_total,
+	    org.mito[0].cpu_total + org.mito[1].cpu_total +
+		org.mito[2].cpu_total);
+	assert_int_equal(e.io_total,
+	    org.mito[0].io_total + org.mito[1].io_total + org.mito[2].io_total);
 }
 
 static void
@@ -166,6 +178,11 @@ test_sanitizer(void **state)
 	assert_int_equal(n, PEROXI_LINE_MAX);
 	assert_int_equal(out[PEROXI_LINE_MAX - 1], '~');
 	assert_int_equal(out[PEROXI_LINE_MAX - 2], 'a');
+	assert_int_equal(org.peroxi_cut, 1);
+	/* A line of exactly the limit fits: no cut mark. */
+	n = org_peroxi_sanitize(longline, PEROXI_LINE_MAX, out);
+	assert_int_equal(n, PEROXI_LINE_MAX);
+	assert_int_equal(out[PEROXI_LINE_MAX - 1], 'a');
 	assert_int_equal(org.peroxi_cut, 1);
 	n = org_peroxi_sanitize((const uint8_t *)"", 0, out);
 	assert_int_equal(n, 0);
