@@ -62,6 +62,7 @@ test_edges_and_ids(void **state)
 	assert_int_equal(cg_index(30), 3);
 	assert_int_equal(cg_index(31), -CELL_E_NOENT);
 	assert_int_equal(cg_channel_id(4), 40);
+	assert_int_equal(cg_channel_id(5), 0xFFFFFFFFu); /* past the last */
 }
 
 static void
