@@ -188,6 +188,24 @@ test_sanitizer(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* A gene dies once: a later kill changes neither its cause nor its time. */
+static void
+test_first_death_stands(void **state)
+{
+	(void)state;
+	memset(&org, 0, sizeof org);
+	org.num_genes = 2;
+	org_kill(1, LYSO_CPU, 5);
+	org_kill(1, LYSO_MEM, 9);
+	assert_int_equal(org.lyso[1].reason, LYSO_CPU);
+	assert_int_equal(org.lyso[1].quantum, 5);
+	assert_int_equal(org.lyso[0].reason, LYSO_ALIVE);
+	org_kill(2, LYSO_CPU, 1); /* no such gene */
+	assert_int_equal(org.lyso[2].reason, LYSO_ALIVE);
+	assert_true(org_dead(1));
+	assert_false(org_dead(0));
+}
+
 int
 main(void)
 {
@@ -199,6 +217,7 @@ main(void)
 		cmocka_unit_test(test_epoch_restores_budgets),
 		cmocka_unit_test(test_lysosome_reclaims_and_peroxisome_prints),
 		cmocka_unit_test(test_sanitizer),
+		cmocka_unit_test(test_first_death_stands),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,7 +129,8 @@ test_refusals(void **state)
 	assert_int_equal(update_verify(&u, 0, NULL), -CELL_E_BADMAC);
 	u.st.strand[0].mac[0] ^= 1;
 	assert_int_equal(update_verify(&u, 1, NULL), -CELL_E_NOENT);
-	assert_int_equal(update_verify(&u, UPDATE_STRANDS, NULL), -CELL_E_NOENT);
+	assert_int_equal(update_verify(&u, UPDATE_STRANDS, NULL),
+	    -CELL_E_NOENT);
 }
 
 static void
