@@ -133,6 +133,22 @@ test_refusals(void **state)
 	    -CELL_E_NOENT);
 }
 
+/* The largest image, a whole strand, installs, verifies and reads back. */
+static void
+test_whole_strand_image(void **state)
+{
+	static uint8_t out[STRAND_BYTES];
+	uint32_t sha;
+
+	(void)state;
+	make(7, STRAND_BYTES);
+	assert_int_equal(update_install(&u, image, STRAND_BYTES, 1), 0);
+	assert_int_equal(update_boot(&u), 0);
+	assert_int_equal(update_strand_sha(&u, 0, &sha, out), 0);
+	assert_int_equal(sha, openssl_le32(image, STRAND_BYTES));
+	assert_memory_equal(out, image, STRAND_BYTES);
+}
+
 static void
 test_record_refusals(void **state)
 {
@@ -336,6 +352,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_install_confirm_update, fresh),
 		cmocka_unit_test_setup(test_refusals, fresh),
+		cmocka_unit_test_setup(test_whole_strand_image, fresh),
 		cmocka_unit_test_setup(test_record_refusals, fresh),
 		cmocka_unit_test_setup(test_record_layout_by_hand, fresh),
 		cmocka_unit_test_setup(test_forward_only_and_wrap, fresh),
