@@ -200,6 +200,14 @@ test_capacity_errors(void **state)
 	for (int i = 0; i < 30; i++)
 		assert_int_equal(kv_put(&kv, "n", "k0", "w", 1), 0);
 	kv_expect("n", "k0", "w");
+	/* So can each of the others, the first one stored included. */
+	assert_int_equal(kv_put(&kv, ns, key, "w", 1), 0);
+	for (int i = 1; i < stored - 1; i++) {
+		char k[16];
+		snprintf(k, sizeof k, "k%d", i);
+		assert_int_equal(kv_put(&kv, "n", k, "x", 1), 0);
+	}
+	assert_int_equal(kv.count, (uint32_t)stored);
 	free(reopen(0));
 	kv_expect("n", "k0", "w");
 	assert_int_equal(kv.count, (uint32_t)stored);
