@@ -153,6 +153,33 @@ test_mac_errors(void **state)
 	assert_int_equal(parcel_decode(frame, (size_t)n, &p, &mac), n);
 }
 
+/* The frame size for a payload, at and past each limit. */
+static void
+test_frame_size_at_the_limits(void **state)
+{
+	static uint8_t payload[PARCEL_PAYLOAD_MAX];
+	static uint8_t frame[PARCEL_FRAME_MAX];
+	struct parcel p;
+
+	(void)state;
+	assert_int_equal(parcel_frame_size(0, 0), 16);
+	assert_int_equal(parcel_frame_size(0, PARCEL_F_MAC), 32);
+	assert_int_equal(parcel_frame_size(PARCEL_PAYLOAD_MAX, 0),
+	    16 + PARCEL_PAYLOAD_MAX);
+	assert_int_equal(parcel_frame_size(PARCEL_PAYLOAD_MAX, PARCEL_F_MAC),
+	    PARCEL_FRAME_MAX);
+	assert_int_equal(parcel_frame_size(PARCEL_PAYLOAD_MAX + 1, 0), 0);
+	assert_int_equal(parcel_frame_size(1, 2), 0); /* an unknown flag */
+	/* The largest payload, MACed: exactly the largest frame, both ways. */
+	memset(payload, 0x6B, sizeof payload);
+	assert_int_equal(parcel_encode(frame, sizeof frame, 9, 3, PARCEL_F_MAC,
+			     payload, PARCEL_PAYLOAD_MAX, &mac),
+	    PARCEL_FRAME_MAX);
+	assert_int_equal(parcel_decode(frame, sizeof frame, &p, &mac),
+	    PARCEL_FRAME_MAX);
+	assert_int_equal(p.len, PARCEL_PAYLOAD_MAX);
+}
+
 static void
 test_encode_errors(void **state)
 {
@@ -212,6 +239,7 @@ main(void)
 		    test_round_trip_every_length_with_and_without_mac),
 		cmocka_unit_test(test_decode_errors),
 		cmocka_unit_test(test_mac_errors),
+		cmocka_unit_test(test_frame_size_at_the_limits),
 		cmocka_unit_test(test_encode_errors),
 		cmocka_unit_test(test_channel0_framing),
 	};
