@@ -490,6 +490,20 @@ test_reject_call(void **state)
 	ret();
 	expect_reject(VM_REJECT_CALL, 5, "call to slot 3 is recursive");
 
+	/*
+	 * Slots 4 and 5 share a height byte: marking f (5) on the chain must
+	 * leave the leaf at 4 unwalked, whatever its neighbours hold.
+	 */
+	reset();
+	emit(CALL, 0, 1, 0, 1); /* slot 0: e = 2 */
+	ret();
+	emit(CALL, 0, 1, 0, 2); /* slot 2, e: f = 5 */
+	ret();
+	ret();                   /* slot 4, the leaf */
+	emit(CALL, 0, 1, 0, -2); /* slot 5, f: the leaf */
+	ret();
+	expect_accept();
+
 	/* A chain of VM_CALL_DEPTH_MAX + 1 frames: function k at 2k calls
 	 * 2k + 2; the last call is the one too deep. */
 	reset();
