@@ -261,6 +261,9 @@ test_record_decode(void **state)
 		'1', '2', 1, 1, 1, 0, 0, 'a', 'y' };
 	static const uint8_t dup[] = { 2, 0, 0, 0, 0, 1, 1, 0, 0, 'a', 'x', 0,
 		1, 1, 0, 0, 'a', 'x' };
+	/* Three ops, the last two on the same name. */
+	static const uint8_t dup_later[] = { 3, 0, 0, 0, 0, 1, 1, 0, 0, 'a',
+		'x', 0, 1, 1, 0, 0, 'a', 'y', 0, 1, 1, 0, 0, 'a', 'y' };
 	uint8_t b[BS], body[BS];
 	struct kv_record r;
 
@@ -304,6 +307,8 @@ test_record_decode(void **state)
 	hand_record(b, KV_REC_DELETE, single, sizeof single); /* a value */
 	assert_int_equal(kv_record_decode(b, &r), -CELL_E_LENGTH);
 	hand_record(b, KV_REC_MULTI, dup, sizeof dup);
+	assert_int_equal(kv_record_decode(b, &r), -CELL_E_LENGTH);
+	hand_record(b, KV_REC_MULTI, dup_later, sizeof dup_later);
 	assert_int_equal(kv_record_decode(b, &r), -CELL_E_LENGTH);
 	memcpy(body, multi, sizeof multi);
 	body[0] = 0;
