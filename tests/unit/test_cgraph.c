@@ -65,6 +65,25 @@ test_edges_and_ids(void **state)
 	assert_int_equal(cg_channel_id(5), 0xFFFFFFFFu); /* past the last */
 }
 
+/* A chain 0 -> 1 -> 2 -> 3 -> 4 and a shortcut 1 -> 3: routes off the console. */
+static void
+test_next_hop_along_a_chain(void **state)
+{
+	(void)state;
+	load();
+	memset(ph.adjacency, 0, sizeof ph.adjacency);
+	for (uint32_t i = 0; i < 4; i++)
+		set_edge(i, i + 1);
+	set_edge(1, 3);
+	cg_load(&ph);
+	assert_int_equal(cg_next_hop(0, 4), 1);
+	assert_int_equal(cg_next_hop(0, 2), 1);
+	assert_int_equal(cg_next_hop(1, 4), 3); /* by the shortcut */
+	assert_int_equal(cg_next_hop(2, 4), 3);
+	assert_int_equal(cg_next_hop(4, 0), -CELL_E_ROUTE);
+	assert_int_equal(cg_next_hop(3, 1), -CELL_E_ROUTE);
+}
+
 static void
 test_next_hop(void **state)
 {
@@ -174,6 +193,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edges_and_ids),
 		cmocka_unit_test(test_next_hop),
+		cmocka_unit_test(test_next_hop_along_a_chain),
 		cmocka_unit_test(test_fifo_and_pool_limit),
 		cmocka_unit_test(test_purge_sender),
 		cmocka_unit_test(
