@@ -623,6 +623,49 @@ test_kv_helpers_use_the_genes_namespace(void **state)
 	vmhost_attach_kv(NULL);
 }
 
+/*
+ * A key the store cannot take is refused by the helper, before a byte of it
+ * is copied: empty, and one byte over KV_KEY_MAX (33 'k's in the state).
+ * state[100] = kv_put(state, 33, state + 40, 4);
+ * state[104] = kv_put(state, 0, state + 40, 4)
+ */
+static void
+test_kv_helpers_refuse_bad_key_lengths(void **state)
+{
+	static uint8_t disk[64 * HAL_BLOCK_SIZE];
+	static struct kv_store kv;
+	static struct blkdev dev;
+	struct bpf_asm p = { .n = 0 };
+	char key[KV_KEY_MAX + 2];
+
+	(void)state;
+	memset(key, 'k', KV_KEY_MAX + 1);
+	key[KV_KEY_MAX + 1] = '\0';
+	asm_emit(&p, MOV64_K, 6, 0, 0, VM_STATE_BASE);
+	store_string(&p, 6, 0, key);
+	for (int i = 0; i < 2; i++) {
+		asm_emit(&p, MOV64_X, 1, 6, 0, 0);
+		asm_emit(&p, MOV64_K, 2, 0, 0, i == 0 ? KV_KEY_MAX + 1 : 0);
+		asm_emit(&p, MOV64_X, 3, 6, 0, 0);
+		asm_emit(&p, ADD64_K, 3, 0, 0, 40);
+		asm_emit(&p, MOV64_K, 4, 0, 0, 4);
+		call(&p, VM_HELPER_KV_PUT);
+		asm_emit(&p, STX_W, 6, 0, (int16_t)(100 + 4 * i), 0);
+	}
+	asm_emit(&p, EXIT, 0, 0, 0, 0);
+	channels(1);
+	coded_gene(9, 0, 100, 0, &p, BIT(VM_HELPER_KV_PUT), 2000);
+	memset(disk, 0, sizeof disk);
+	blk_ram(&dev, disk, 64);
+	assert_int_equal(kv_open(&kv, &dev, (struct region){ 0, 64 }), 0);
+	vmhost_attach_kv(&kv);
+	run(1);
+	assert_int_equal(state_word(0, 100), -CELL_E_TOOLONG);
+	assert_int_equal(state_word(0, 104), -CELL_E_TOOLONG);
+	assert_int_equal(kv.count, 0);
+	vmhost_attach_kv(NULL);
+}
+
 static void
 test_division_by_zero_is_defined_not_fatal(void **state)
 {
@@ -697,6 +740,7 @@ main(void)
 		cmocka_unit_test(test_alloc_maps_the_heap_and_nothing_past_it),
 		cmocka_unit_test(test_event_helper_hands_out_bridge_events),
 		cmocka_unit_test(test_kv_helpers_use_the_genes_namespace),
+		cmocka_unit_test(test_kv_helpers_refuse_bad_key_lengths),
 		cmocka_unit_test(test_division_by_zero_is_defined_not_fatal),
 		cmocka_unit_test(test_context_region_is_read_only_and_current),
 	};
