@@ -36,6 +36,7 @@
 #undef CELLOS_CRYPTO_H
 #include "crypto.h"
 #include "crypto_loop_unnames.h"
+#include "testutil.h"
 
 /* ---- helpers ---- */
 
@@ -524,20 +525,6 @@ test_hkdf_against_openssl(void **state)
 }
 
 /* ---- CRC32C ---- */
-
-/* The definition, one bit at a time: the reference for the table form. */
-static uint32_t
-crc32c_bitwise(const uint8_t *p, size_t n)
-{
-	uint32_t c = 0xFFFFFFFFu;
-
-	for (size_t i = 0; i < n; i++) {
-		c ^= p[i];
-		for (int b = 0; b < 8; b++)
-			c = (c >> 1) ^ (0x82F63B78u & (0u - (c & 1)));
-	}
-	return ~c;
-}
 
 static void
 test_crc32c_vectors(void **state)

@@ -16,6 +16,7 @@
 #include "byteorder.h"
 #include "cellos/errors.h"
 #include "disk.h"
+#include "testutil.h"
 
 #define BLOCKS 2048u /* the layout needs 1,632 */
 
@@ -30,19 +31,6 @@ fresh(void **state)
 	memset(mem, 0, sizeof mem);
 	blk_ram(&dev, mem, BLOCKS);
 	return 0;
-}
-
-static uint32_t
-crc32c_bitwise(const uint8_t *p, size_t n)
-{
-	uint32_t crc = 0xFFFFFFFFu;
-
-	for (size_t i = 0; i < n; i++) {
-		crc ^= p[i];
-		for (int b = 0; b < 8; b++)
-			crc = crc >> 1 ^ (0x82F63B78u & -(crc & 1));
-	}
-	return ~crc;
 }
 
 static const uint8_t *

@@ -17,6 +17,7 @@
 #include "cellos/errors.h"
 #include "keystore.h"
 #include "sign_fixture.h"
+#include "testutil.h"
 #include "trust.h"
 
 static uint8_t root_pub[32], other_pub[32];
@@ -40,20 +41,6 @@ fresh(void **state)
 	memset(disk, 0, sizeof disk);
 	blk_ram(&dev, disk, 4);
 	return 0;
-}
-
-/* CRC32C (Castagnoli, reflected 0x82F63B78), one bit at a time. */
-static uint32_t
-crc32c_bitwise(const uint8_t *p, size_t n)
-{
-	uint32_t crc = 0xFFFFFFFFu;
-
-	for (size_t i = 0; i < n; i++) {
-		crc ^= p[i];
-		for (int b = 0; b < 8; b++)
-			crc = crc >> 1 ^ (0x82F63B78u & -(crc & 1));
-	}
-	return ~crc;
 }
 
 static void

@@ -1,10 +1,14 @@
 /*
  * Helpers shared by the unit tests: capturing what the kernel writes to
- * channel 0 (stdout in the hosted HAL) and reading files.
+ * channel 0 (stdout in the hosted HAL), reading files, and CRC32C by its
+ * definition (the reference the kernel's table and engines, and the
+ * on-disk layouts, are checked against).
  */
 #ifndef CELLOS_TESTUTIL_H
 #define CELLOS_TESTUTIL_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +63,20 @@ count_lines_with(const char *text, const char *prefix)
 			p++;
 	}
 	return n;
+}
+
+/* CRC32C (Castagnoli, reflected 0x82F63B78), one bit at a time. */
+static inline uint32_t
+crc32c_bitwise(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xFFFFFFFFu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int b = 0; b < 8; b++)
+			c = (c >> 1) ^ (0x82F63B78u & (0u - (c & 1)));
+	}
+	return ~c;
 }
 
 #endif
