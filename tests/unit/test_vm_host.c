@@ -563,13 +563,26 @@ test_event_helper_hands_out_bridge_events(void **state)
 	irqb_reset();
 }
 
-static void
-test_kv_helpers_use_the_genes_namespace(void **state)
+/* A fresh 64-block KV store in RAM, attached to the VM host. */
+static struct kv_store *
+fresh_kv(void)
 {
 	static uint8_t disk[64 * HAL_BLOCK_SIZE];
 	static struct kv_store kv;
 	static struct blkdev dev;
+
+	memset(disk, 0, sizeof disk);
+	blk_ram(&dev, disk, 64);
+	assert_int_equal(kv_open(&kv, &dev, (struct region){ 0, 64 }), 0);
+	vmhost_attach_kv(&kv);
+	return &kv;
+}
+
+static void
+test_kv_helpers_use_the_genes_namespace(void **state)
+{
 	struct bpf_asm p = { .n = 0 };
+	struct kv_store *kv;
 	uint8_t buf[8];
 
 	(void)state;
@@ -606,19 +619,16 @@ test_kv_helpers_use_the_genes_namespace(void **state)
 	run(1);
 	assert_int_equal(state_word(0, 32), -CELL_E_NOSYS);
 
-	memset(disk, 0, sizeof disk);
-	blk_ram(&dev, disk, 64);
-	assert_int_equal(kv_open(&kv, &dev, (struct region){ 0, 64 }), 0);
-	vmhost_attach_kv(&kv);
+	kv = fresh_kv();
 	run(1);
 	assert_int_equal(state_word(0, 32), 0);
 	assert_int_equal(state_word(0, 36), 4);
 	assert_int_equal(state_word(0, 40), 5);
 	assert_int_equal(state_word(0, 44), -CELL_E_NOSPACE);
 	/* The value is on the device under the gene's own namespace. */
-	assert_int_equal(kv_get(&kv, "g9", "count", buf, sizeof buf), 4);
+	assert_int_equal(kv_get(kv, "g9", "count", buf, sizeof buf), 4);
 	assert_int_equal(le32_load(buf), 5);
-	assert_int_equal(kv_get(&kv, "g1", "count", buf, sizeof buf),
+	assert_int_equal(kv_get(kv, "g1", "count", buf, sizeof buf),
 	    -CELL_E_NOENT);
 	vmhost_attach_kv(NULL);
 }
@@ -632,9 +642,6 @@ test_kv_helpers_use_the_genes_namespace(void **state)
 static void
 test_kv_helpers_refuse_bad_key_lengths(void **state)
 {
-	static uint8_t disk[64 * HAL_BLOCK_SIZE];
-	static struct kv_store kv;
-	static struct blkdev dev;
 	struct bpf_asm p = { .n = 0 };
 	char key[KV_KEY_MAX + 2];
 
@@ -655,14 +662,11 @@ test_kv_helpers_refuse_bad_key_lengths(void **state)
 	asm_emit(&p, EXIT, 0, 0, 0, 0);
 	channels(1);
 	coded_gene(9, 0, 100, 0, &p, BIT(VM_HELPER_KV_PUT), 2000);
-	memset(disk, 0, sizeof disk);
-	blk_ram(&dev, disk, 64);
-	assert_int_equal(kv_open(&kv, &dev, (struct region){ 0, 64 }), 0);
-	vmhost_attach_kv(&kv);
+	struct kv_store *kv = fresh_kv();
 	run(1);
 	assert_int_equal(state_word(0, 100), -CELL_E_TOOLONG);
 	assert_int_equal(state_word(0, 104), -CELL_E_TOOLONG);
-	assert_int_equal(kv.count, 0);
+	assert_int_equal(kv->count, 0);
 	vmhost_attach_kv(NULL);
 }
 
