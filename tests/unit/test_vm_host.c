@@ -322,6 +322,10 @@ test_format_conversions_and_refusals(void **state)
 	(void)state;
 	assert_int_equal(format_in_vm("[%5u][%02u][%c]", a, 3, 60, out), 14);
 	assert_memory_equal(out, "[  255][03][Z]", 14);
+	/* Exactly a message's payload (64 bytes) fits; the last four bytes
+	 * are under the result word, so only the first 60 are compared. */
+	assert_int_equal(format_in_vm("%32u%32u", a, 2, 64, out), 64);
+	assert_memory_equal(out + 24, "     255       ", 15); /* 255, then 3 */
 	assert_int_equal(format_in_vm("[%-3u]", a, 1, 60, out), -CELL_E_INVAL);
 	assert_int_equal(format_in_vm("%u %u", a, 1, 60, out), -CELL_E_INVAL);
 	assert_int_equal(format_in_vm("%u", a, 2, 60, out), -CELL_E_INVAL);
