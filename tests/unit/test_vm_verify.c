@@ -567,6 +567,27 @@ test_reject_stack(void **state)
 
 /* ---- accepted edge cases ---- */
 
+/*
+ * main at 0 calls a and b (slots a < b), and b calls a; main and a are
+ * padded to the next function's start. a ends where b starts, so b's call
+ * is b's, not a call of a to itself.
+ */
+static void
+far_functions(int32_t a, int32_t b)
+{
+	reset();
+	emit(CALL, 0, 1, 0, a - 1); /* slot 0: a */
+	emit(CALL, 0, 1, 0, b - 2); /* slot 1: b */
+	while (p.n < (uint32_t)a - 1)
+		mov(0, 2);
+	ret();
+	while (p.n < (uint32_t)b - 1) /* slot a, a */
+		mov(0, 2);
+	ret();
+	emit(CALL, 0, 1, 0, a - b - 1); /* slot b, b: a */
+	ret();
+}
+
 static void
 test_accept_edges(void **state)
 {
@@ -623,35 +644,13 @@ test_accept_edges(void **state)
 	expect_accept();
 
 	/*
-	 * Functions beyond the function map's first 32-slot word: main at 0
-	 * calls a (40) and b (80), and b calls a. a ends where b starts, so
-	 * b's call is b's, not a call of a to itself (a wrong end for a makes
-	 * it recursive).
+	 * Functions beyond the function map's first 32-slot word (a wrong end
+	 * for a makes it recursive); then b at 128, the first slot after a
+	 * word with no start.
 	 */
-	reset();
-	emit(CALL, 0, 1, 0, 39); /* slot 0: a = 40 */
-	emit(CALL, 0, 1, 0, 78); /* slot 1: b = 80 */
-	while (p.n < 39)
-		mov(0, 2);
-	ret();
-	while (p.n < 79) /* slot 40, a */
-		mov(0, 2);
-	ret();
-	emit(CALL, 0, 1, 0, -41); /* slot 80, b: a */
-	ret();
+	far_functions(40, 80);
 	expect_accept();
-	/* The same with b at 128, the first slot after a word with no start. */
-	reset();
-	emit(CALL, 0, 1, 0, 63);  /* slot 0: a = 64 */
-	emit(CALL, 0, 1, 0, 126); /* slot 1: b = 128 */
-	while (p.n < 63)
-		mov(0, 2);
-	ret();
-	while (p.n < 127) /* slot 64, a */
-		mov(0, 2);
-	ret();
-	emit(CALL, 0, 1, 0, -65); /* slot 128, b: a */
-	ret();
+	far_functions(64, 128);
 	expect_accept();
 
 	/* A long forward gotol inside one big function. */
