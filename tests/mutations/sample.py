@@ -12,8 +12,8 @@ so a run can be repeated). Each is planted in a scratch worktree of HEAD
   1. the hosted kernel is rebuilt and booted: a status other than 0 means
      the kernel caught it (the verdict line is kept);
   2. otherwise the whole hosted tree is rebuilt and ctest runs everything
-     without a board label (the board tests need board images): the
-     failing tests caught it;
+     without a board, lint or debug label (those need board images or
+     check the sources, not the kernel): the failing tests caught it;
   3. otherwise it SURVIVED.
 A survivor is either equivalent (the same behaviour: a bound that cannot
 be reached, a comment) or a gap in the tests; judging which is the point
@@ -30,7 +30,7 @@ top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 work = os.path.join(top, "build", "mutations")
 tree = os.path.join(work, "sample-tree")
 build = os.path.join(tree, "build", "hosted")
-board_labels = "x86|arm64|mcu|uefi|lint|debug"
+skipped_labels = "x86|arm64|mcu|uefi|lint|debug"
 
 # (pattern, replacement): the replacement "+1" adds one to the number matched.
 OPERATORS = [
@@ -53,8 +53,8 @@ def code_lines(path):
         if in_comment:
             in_comment = "*/" not in s
             continue
-        if s.startswith("/*") or s.startswith("*"):
-            in_comment = s.startswith("/*") and "*/" not in s
+        if s.startswith("/*"):
+            in_comment = "*/" not in s
             continue
         code, opens, rest = line.partition("/*")
         in_comment = bool(opens) and "*/" not in rest
@@ -85,7 +85,9 @@ def run(cmd, **kw):
 def prepare():
     os.makedirs(work, exist_ok=True)
     if not os.path.isdir(tree):
-        run(["git", "-C", top, "worktree", "add", "--detach", tree, "HEAD"])
+        r = run(["git", "-C", top, "worktree", "add", "--detach", tree, "HEAD"])
+        if r.returncode != 0:
+            sys.exit("sample: cannot make the scratch worktree %s:\n%s" % (tree, r.stderr))
     head = run(["git", "-C", top, "rev-parse", "HEAD"]).stdout.strip()
     run(["git", "-C", tree, "checkout", "--detach", "-q", head])
     run(["git", "-C", tree, "checkout", "-q", "--", "."])
@@ -117,7 +119,7 @@ def judge(m):
             return "boot", "status %d: %s" % (b.returncode, verdict[-1] if verdict else "")
         if run(["cmake", "--build", build]).returncode != 0:
             return "does not build", "(a test)"
-        t = run(["ctest", "--test-dir", build, "-j2", "--timeout", "120", "-LE", board_labels])
+        t = run(["ctest", "--test-dir", build, "-j2", "--timeout", "120", "-LE", skipped_labels])
         failed = re.findall(r"\d+ - (\S+) \((?:Failed|Timeout|SEGFAULT|Subprocess aborted|Exception)", t.stdout)
         return ("tests", " ".join(failed)) if failed else ("SURVIVED", "")
     finally:
