@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "hosted.h"
+#include "obs_lines.h"
 #include "testutil.h"
 
 static uint32_t
@@ -356,52 +357,6 @@ test_e9_e10(void **state)
 }
 
 /* ---- E8 ---- */
-
-struct obs_seen {
-	uint32_t type, seq, len;
-	uint8_t payload[64];
-};
-
-static int
-hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/*
- * Decode one "#P <hex>" line into its parcel frame and OBS record, by the
- * layouts of CONTRACT.md and include/cellos/obs.h, with no kernel code.
- */
-static size_t
-decode_p_line(const char *hex, size_t hexlen, uint8_t *frame,
-    struct obs_seen *r)
-{
-	size_t n = hexlen / 2;
-
-	assert_true(hexlen % 2 == 0 && n >= 16 + 8 && n <= 16 + 8 + 64);
-	for (size_t i = 0; i < n; i++) {
-		int hi = hex_nibble(hex[2 * i]),
-		    lo = hex_nibble(hex[2 * i + 1]);
-
-		assert_true(hi >= 0 && lo >= 0);
-		frame[i] = (uint8_t)(hi << 4 | lo);
-	}
-	assert_int_equal(le32_of(frame), 0);     /* channel 0 */
-	assert_int_equal(le32_of(frame + 4), 2); /* verb: OBS */
-	assert_int_equal(le32_of(frame + 8), 0); /* no MAC */
-	assert_int_equal(le32_of(frame + 12), n - 16);
-	assert_int_equal(frame[16], 1); /* OBS version */
-	r->type = frame[17];
-	r->len = (uint32_t)frame[18] | (uint32_t)frame[19] << 8;
-	r->seq = le32_of(frame + 20);
-	assert_int_equal(r->len, n - 24);
-	memcpy(r->payload, frame + 24, r->len);
-	return n;
-}
 
 static void
 test_e8(void **state)
