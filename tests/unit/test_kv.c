@@ -721,6 +721,52 @@ test_inactive_records_damage(void **state)
 	never_back();
 }
 
+/*
+ * The same, for blocks damaged after the open: how far a half may hold
+ * anything comes from this session's writes, not from a scan, and it must
+ * reach the last block written there. Halves of 12 and 11 blocks: the
+ * last tail copy at an odd and at an even block.
+ */
+static void
+damage_same_session(uint64_t half)
+{
+	struct capture c;
+	char *out;
+
+	memset(disk, 0, sizeof disk);
+	assert_int_equal(kv_open(&kv, &dev, (struct region){ 0, 2 * half }), 0);
+	into_half_one();
+	assert_true(!blk_blank(block(half - 1), BS));
+	flip(half - 1, 100); /* the last block written in half 0 */
+	flip(6, 100);
+	capture_begin(&c);
+	for (int i = 0; kv.active == 1; i++)
+		put("t", "k", i % 2 ? "x" : "y");
+	out = capture_end(&c);
+	if (strstr(out,
+		"#I kv: half 0: cleared 2 unreadable "
+		"block(s) before reusing it") == NULL)
+		fail_msg("half of %llu blocks: want both damaged blocks "
+			 "cleared, got: %s",
+		    (unsigned long long)half, out);
+	free(out);
+	for (uint64_t b = 1; b < half; b++) {
+		struct kv_record r;
+
+		assert_true(blk_blank(block(b), BS) ||
+		    kv_record_decode(block(b), &r) == 0);
+	}
+}
+
+static void
+test_inactive_damage_same_session(void **state)
+{
+	(void)state;
+	damage_same_session(HALF - 1);
+	damage_same_session(HALF);
+	never_back();
+}
+
 /* ---- copies-only halves and losing every header ---- */
 
 /* A RAM device whose writes stop landing after a number of them. */
@@ -1600,6 +1646,8 @@ main(void)
 		cmocka_unit_test_setup(test_active_header_older, fresh),
 		cmocka_unit_test_setup(test_inactive_header_flip, fresh),
 		cmocka_unit_test_setup(test_inactive_records_damage, fresh),
+		cmocka_unit_test_setup(test_inactive_damage_same_session,
+		    fresh),
 		cmocka_unit_test_setup(test_unfinished_compaction, fresh),
 		cmocka_unit_test_setup(test_copies_only_header_rebuilt, fresh),
 		cmocka_unit_test_setup(test_copies_only_falls_back, fresh),
