@@ -767,6 +767,69 @@ test_inactive_damage_same_session(void **state)
 	never_back();
 }
 
+/*
+ * A log with more live keys than its half can hold (written in an area of
+ * halves of 12 blocks, 9 keys, then opened as halves of 10 blocks: a
+ * header, a tail copy and the next record leave 7). A record that fits
+ * exactly, by deleting one key as it adds two, is kept; the next one is
+ * where the log breaks, reported once: it and its tail copy are one
+ * record lost.
+ */
+static void
+test_more_keys_than_fit(void **state)
+{
+	const struct region small = { 0, 20 };
+	const struct kv_item many[] = {
+		{ "t", "k1", NULL, 0, 1 },
+		{ "t", "k7", "7", 1, 0 },
+		{ "t", "k8", "8", 1, 0 },
+	};
+	char key[4], *out;
+	struct capture c;
+
+	(void)state;
+	for (int i = 1; i <= 6; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		put("t", key, key + 1);
+	}
+	assert_int_equal(kv_put_many(&kv, many, 3), 0);
+	put("t", "k9", "9");
+	assert_int_equal(where("t", "k9"), 8);
+	assert_true(blk_blank(block(10), BS));
+
+	capture_begin(&c);
+	assert_int_equal(kv_open(&kv, &dev, small), 0);
+	out = capture_end(&c);
+	assert_int_equal(kv.damage, 1);
+	/* seq 1..6 the six puts, 7 the record of three, 8 k9's. */
+	if (strstr(out,
+		"#W kv: half 0 damaged at block 8: the block holds "
+		"a record that needs more live keys than fit, so the "
+		"log breaks there: 1 later record(s) (seq 8..8) are "
+		"lost; kept the 7 record(s) before it (up to seq "
+		"7)") == NULL)
+		fail_msg("got: %s", out);
+	free(out);
+	assert_int_equal(kv.count, 7);
+	kv_absent("t", "k1");
+	for (int i = 2; i <= 8; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		kv_expect("t", key, key + 1);
+	}
+	kv_absent("t", "k9");
+
+	/* The store moves on in the smaller area, with nothing to report. */
+	put("t", "k2", "x");
+	capture_begin(&c);
+	assert_int_equal(kv_open(&kv, &dev, small), 0);
+	free(capture_end(&c));
+	assert_int_equal(kv.damage, 0);
+	assert_int_equal(kv.count, 7);
+	kv_expect("t", "k2", "x");
+	kv_absent("t", "k9");
+	assert_int_equal(kv_put(&kv, "t", "k9", "9", 1), -CELL_E_NOSPACE);
+}
+
 /* ---- copies-only halves and losing every header ---- */
 
 /* A RAM device whose writes stop landing after a number of them. */
@@ -1646,6 +1709,7 @@ main(void)
 		cmocka_unit_test_setup(test_active_header_older, fresh),
 		cmocka_unit_test_setup(test_inactive_header_flip, fresh),
 		cmocka_unit_test_setup(test_inactive_records_damage, fresh),
+		cmocka_unit_test_setup(test_more_keys_than_fit, fresh),
 		cmocka_unit_test_setup(test_inactive_damage_same_session,
 		    fresh),
 		cmocka_unit_test_setup(test_unfinished_compaction, fresh),
