@@ -7,18 +7,21 @@
 #define CELLOS_PBIN_BUILDER_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cellos/pbin.h"
 
 struct pb {
-	uint8_t b[8192];
+	uint8_t b[16384]; /* PBIN_SIZE_MAX */
 	size_t n;
 };
 
 static inline void
 pb_u8(struct pb *p, uint8_t v)
 {
+	if (p->n >= sizeof p->b)
+		abort(); /* a test built a file larger than any loadable */
 	p->b[p->n++] = v;
 }
 

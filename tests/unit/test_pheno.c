@@ -407,6 +407,81 @@ test_v12_each_refusal_names_offset_and_field(void **state)
 	refused_code(bytecode_native, -CELL_E_RANGE, OFF_CODE0, "gene_code");
 }
 
+/*
+ * A v1.2 file of two programs whose bodies (code and rodata, without the
+ * padding to 8 bytes) take code_bytes of the loader's pool: program 0 of
+ * VM_INSNS_MAX slots and VM_RODATA_MAX - 3 bytes of rodata, program 1 of
+ * the rest, one slot per 8 bytes and the remainder as rodata. Both are
+ * padded, so the padding (which the pool does not hold) would overflow
+ * an exactly full pool. Returns where program 1's code starts.
+ */
+static size_t
+big_code(struct pb *p, size_t code_bytes)
+{
+	size_t ro0 = VM_RODATA_MAX - 3, body0 = VM_INSNS_MAX * 8 + ro0;
+	size_t rest = code_bytes - body0, slots = rest / 8, ro1 = rest % 8;
+	size_t pad0 = (8 - body0 % 8) % 8, pad1 = (8 - ro1) % 8, at1;
+
+	good(p);
+	p->b[6] = 2;
+	pb_section(p, PBIN_SEC_PROGRAMS,
+	    (uint32_t)(4 + 16 + body0 + pad0 + 16 + rest + pad1));
+	pb_u32(p, 2);
+	pb_u32(p, VM_INSNS_MAX);
+	pb_u32(p, (uint32_t)ro0);
+	pb_u32(p, 0);
+	pb_u32(p, 0);
+	for (size_t i = 0; i < body0; i++)
+		pb_u8(p, (uint8_t)(i * 7 + 1));
+	for (size_t i = 0; i < pad0; i++)
+		pb_u8(p, 0);
+	pb_u32(p, (uint32_t)slots);
+	pb_u32(p, (uint32_t)ro1);
+	pb_u32(p, 0);
+	pb_u32(p, 0);
+	at1 = p->n;
+	for (size_t i = 0; i < rest; i++)
+		pb_u8(p, (uint8_t)(i * 5 + 3));
+	for (size_t i = 0; i < pad1; i++)
+		pb_u8(p, 0);
+	pb_section(p, PBIN_SEC_GENE_CODE, 4 + 2 * 16);
+	pb_u32(p, 2);
+	for (uint32_t g = 1; g <= 2; g++) {
+		pb_u32(p, g); /* gene g -> program g - 1, no helpers */
+		pb_u32(p, g - 1);
+		pb_u32(p, 0);
+		pb_u32(p, 500);
+	}
+	return at1;
+}
+
+/* Programs may fill the pool to its last byte, and not one byte more. */
+static void
+test_v12_code_pool_exactly_full(void **state)
+{
+	static struct pb p;
+	struct pheno_error err = { 0 };
+	size_t at1 = big_code(&p, PHENO_CODE_MAX);
+
+	(void)state;
+	assert_int_equal(pheno_parse(p.b, p.n, &ph, &err), 0);
+	assert_int_equal(ph.num_programs, 2);
+	assert_int_equal(ph.code_used, PHENO_CODE_MAX);
+	/* 12288 - 8192 - 1021 = 3075 bytes: 384 slots, 3 bytes of rodata */
+	assert_int_equal(ph.programs[1].insn_count, 384);
+	assert_int_equal(ph.programs[1].rodata_len, 3);
+	assert_memory_equal(ph.programs[1].code, p.b + at1, 3075);
+	/* in the pool right after program 0's last rodata byte (its file
+	 * has 3 bytes of padding and program 1's header in between) */
+	assert_int_equal(ph.programs[1].code[-1], p.b[at1 - 16 - 3 - 1]);
+
+	at1 = big_code(&p, PHENO_CODE_MAX + 1);
+	assert_int_equal(pheno_parse(p.b, p.n, &ph, &err), -CELL_E_NOSPACE);
+	assert_int_equal(err.code, -CELL_E_NOSPACE);
+	assert_int_equal(err.offset, at1);
+	assert_string_equal(err.field, "programs[].code");
+}
+
 static void
 test_v12_every_truncation_is_refused(void **state)
 {
@@ -488,6 +563,7 @@ main(void)
 		cmocka_unit_test(test_oversized_and_builtin),
 		cmocka_unit_test(test_v12_code_loads),
 		cmocka_unit_test(test_v12_each_refusal_names_offset_and_field),
+		cmocka_unit_test(test_v12_code_pool_exactly_full),
 		cmocka_unit_test(test_v12_every_truncation_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
