@@ -124,7 +124,8 @@ struct gene_vm_reclaim {
 #define VM_HELPER_LOG 5
 /* format(buf, cap, fmt, args, nargs): format into buf (no terminator).
  * Returns the length, or -CELL_E_NOSPACE (longer than cap or than
- * VM_MSG_PAYLOAD_MAX: nothing written), -CELL_E_INVAL (bad format). */
+ * VM_MSG_PAYLOAD_MAX: nothing written), -CELL_E_INVAL (bad format). An
+ * empty result writes nothing, so buf is not checked then. */
 #define VM_HELPER_FORMAT 6
 /* console(): print the held message through the peroxisome as
  * "#G g<sender> <text>". Only a peroxi_sanitize gene may; any other is

@@ -362,6 +362,42 @@ test_format_with_a_wild_pointer_is_a_fault(void **state)
 	assert_non_null(strstr(console, "#W gene g1 fault: "));
 }
 
+/*
+ * A gene that runs format(buf, 8, fmt, 0, 0), fmt at state + 0, and keeps
+ * the result in state[124]; whether the gene survived.
+ */
+static int
+format_to(uint32_t buf, const char *fmt)
+{
+	struct bpf_asm p = { .n = 0 };
+
+	asm_emit(&p, MOV64_K, 6, 0, 0, VM_STATE_BASE);
+	store_string(&p, 6, 0, fmt);
+	asm_emit(&p, MOV64_K, 1, 0, 0, (int32_t)buf);
+	asm_emit(&p, MOV64_K, 2, 0, 0, 8);
+	asm_emit(&p, MOV64_X, 3, 6, 0, 0);
+	asm_emit(&p, MOV64_K, 4, 0, 0, 0);
+	asm_emit(&p, MOV64_K, 5, 0, 0, 0);
+	call(&p, VM_HELPER_FORMAT);
+	asm_emit(&p, STX_W, 6, 0, 124, 0);
+	asm_emit(&p, EXIT, 0, 0, 0, 0);
+	channels(1);
+	coded_gene(1, 0, 100, 0, &p, BIT(VM_HELPER_FORMAT), 100);
+	run(1);
+	return !org_dead(0);
+}
+
+/* An empty result writes nothing, so its buffer is never touched. */
+static void
+test_format_of_nothing_touches_no_buffer(void **state)
+{
+	(void)state;
+	assert_true(format_to(0x60000000, ""));
+	assert_int_equal(state_word(0, 124), 0);
+	assert_false(format_to(0x60000000, "x"));
+	assert_int_equal(org.lyso[0].reason, LYSO_FAULT);
+}
+
 static void
 test_a_fault_kills_the_gene_not_the_kernel(void **state)
 {
@@ -739,6 +775,7 @@ main(void)
 		    test_log_reaches_the_console_through_the_peroxisome),
 		cmocka_unit_test(test_format_conversions_and_refusals),
 		cmocka_unit_test(test_format_with_a_wild_pointer_is_a_fault),
+		cmocka_unit_test(test_format_of_nothing_touches_no_buffer),
 		cmocka_unit_test(test_a_fault_kills_the_gene_not_the_kernel),
 		cmocka_unit_test(test_a_wild_load_kills_the_gene),
 		cmocka_unit_test(
