@@ -6,6 +6,8 @@
 # and from every later point of a boot in turn), a superblock rebuilt from
 # its copy. A valid phenotype the ledger does not cover is PROOF UNCHECKED
 # (status 2), and a console that cannot be written stops with status 4.
+# --secret: the TEST secret proves, another is PROOF UNCHECKED, and a file
+# that is missing or not exactly 32 bytes stops with status 4.
 set -euo pipefail
 hosted=$1 pbins=$2 work=$3
 . "$(dirname "$0")/lib.sh"
@@ -88,6 +90,30 @@ grep -qx '#I kv boot=2 last="stored by boot 1"' "$work/sb-2.log" || fail "sb-2: 
 boot sb-3 --disk="$work/sb.img"
 expect sb-3 "$status" 0 "$work/sb-3.log" 'FULL PROOF SUCCESS'
 grep -qx '#I kv boot=3 last="stored by boot 2"' "$work/sb-3.log" || fail "sb-3: the store did not count on"
+
+# --secret FILE: the machine hands over exactly 32 bytes, instead of the
+# disk's slot. The TEST secret proves as the memory device's own does; any
+# other is this device's own (PROOF UNCHECKED, the ledger is the TEST
+# secret's); a file that is missing or not 32 bytes cannot start the machine.
+test_secret=$(dirname "$0")/../../keys/TEST-ONLY-device-secret
+boot secret-test --secret="$test_secret"
+expect secret-test "$status" 0 "$work/secret-test.log" 'FULL PROOF SUCCESS'
+printf '%032d' 7 >"$work/own.secret"
+boot secret-own --secret="$work/own.secret"
+expect secret-own "$status" 2 "$work/secret-own.log" 'PROOF UNCHECKED: the device secret is not the TEST secret; the ledger holds no evidence for it'
+grep -q "^#I secret: this device's own, not the TEST secret" "$work/secret-own.log" || fail "secret-own: no #I secret line"
+secret_refused() {	# secret_refused NAME FILE MESSAGE
+	boot "$1" --secret="$2"
+	[ "$status" = 4 ] || fail "$1: exit status $status, expected 4"
+	grep -qF -- "cellos-hosted: --secret $2: $3" "$work/$1.err" || fail "$1: $(cat "$work/$1.err")"
+	[ ! -s "$work/$1.log" ] || fail "$1: the kernel printed on channel 0"
+	echo "ok: $1: status 4: $(cat "$work/$1.err")"
+}
+secret_refused secret-missing "$work/no-such.secret" 'No such file or directory'
+head -c 31 "$work/own.secret" >"$work/short.secret"
+secret_refused secret-short "$work/short.secret" 'expected exactly 32 bytes, the file has fewer'
+printf 'x' | cat "$work/own.secret" - >"$work/long.secret"
+secret_refused secret-long "$work/long.secret" 'expected exactly 32 bytes, the file has more'
 
 # A machine that cannot start: status 4, with the reason.
 boot bad-option --no-such-option
