@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # cli.sh SRC BIN HOSTED WORK: every tool and every ./cellos command
+#   - cellos-hosted's --ram suffixes and the bounds of its numbers;
 #   - -h and --help exit 0 and print a usage line on stdout;
 #   - an unknown option (and a typo of a real one) exits non-zero with a
 #     message on stderr that names it;
@@ -95,6 +96,28 @@ check_equals phenotype-compile - --schema "$missing" "$bin/phenotype-compile" --
 check_equals cellos-hosted - --time bogus "$hosted" --
 check_equals cellos-hosted - --ram 3K "$hosted" --
 # pbin-dump takes no option with a value.
+
+# cellos-hosted's numbers: each suffix means its power of 1024 (256 MiB
+# written three ways boots the same bytes), and what is out of range is
+# refused with status 4 and a message naming the value. 4194304G is 2^32
+# MiB: one more than the 32-bit MiB count the machine reports.
+run "$hosted" --ram=256M; cp "$work/out" "$work/ram.256M"
+for ram in 262144K 262144k 256m; do
+	checks=$((checks + 1))
+	run "$hosted" --ram="$ram"
+	[ "$st" = 0 ] && cmp -s "$work/out" "$work/ram.256M" ||
+		fail "cellos-hosted --ram=$ram: status $st, or not what --ram=256M prints"
+done
+for bad in --ram=0 --ram=1025K --ram=1T --ram=12 --ram=4194304G --ram=M \
+	--run-for=0 --run-for=86401 --boots=0 --boots=1000001; do
+	checks=$((checks + 1))
+	run "$hosted" "$bad"
+	[ "$st" = 4 ] && grep -qF -- "$bad" "$work/err" ||
+		fail "cellos-hosted $bad: status $st, expected 4 and a message naming it: $(head -c 200 "$work/err")"
+done
+checks=$((checks + 1))
+run "$hosted" --ram=4194303G
+[ "$st" = 0 ] || fail "cellos-hosted --ram=4194303G (the largest): status $st"
 
 # ---- ./cellos ----
 cellos="$src/cellos"
