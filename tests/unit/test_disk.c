@@ -123,6 +123,15 @@ test_resized_repaired_and_foreign(void **state)
 	memcpy(before, mem, sizeof before);
 	assert_int_equal(disk_open(&d, &dev), -CELL_E_MAGIC);
 	assert_memory_equal(mem, before, sizeof before);
+	/* Something else in either block and zeros in the other: still not
+	 * ours (a blank disk is one whose both blocks are zeros). */
+	for (int which = 0; which < 2; which++) {
+		memset(mem, 0, 16 * HAL_BLOCK_SIZE);
+		mem[(which ? 8 : 0) * HAL_BLOCK_SIZE + 100] = 0x01;
+		memcpy(before, mem, sizeof before);
+		assert_int_equal(disk_open(&d, &dev), -CELL_E_MAGIC);
+		assert_memory_equal(mem, before, sizeof before);
+	}
 }
 
 static void
