@@ -82,6 +82,30 @@ test_cpu_budget_kills(void **state)
 	assert_int_equal(cg_queued(1), 0); /* nothing was sent */
 }
 
+/* A budget is what a gene may spend: spending exactly it is allowed. */
+static void
+test_budgets_spent_exactly(void **state)
+{
+	(void)state;
+	channels(2);
+	edge(0, 1);
+	gene(9, GENE_KIND_TESTGENE, 0, 100, 24, 100, 1, 0);
+	/* One reading is 24 bytes: exactly the budget; the second is 48. */
+	assert_int_equal(run(10), 2);
+	assert_int_equal(org.lyso[0].reason, LYSO_IO);
+	assert_int_equal(org.lyso[0].quantum, 1);
+	assert_int_equal(cg_queued(1), 1);
+
+	channels(2);
+	edge(0, 1);
+	gene(9, GENE_KIND_TESTGENE, 0, 3, 1000, 100, 1, 0);
+	/* Run 1: the quantum (1) and a send (2): exactly 3; run 2 makes 6. */
+	assert_int_equal(run(10), 2);
+	assert_int_equal(org.lyso[0].reason, LYSO_CPU);
+	assert_int_equal(org.lyso[0].quantum, 1);
+	assert_int_equal(cg_queued(1), 1);
+}
+
 static void
 test_io_budget_kills(void **state)
 {
@@ -214,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_memory_budget_kills),
 		cmocka_unit_test(test_cpu_budget_kills),
 		cmocka_unit_test(test_io_budget_kills),
+		cmocka_unit_test(test_budgets_spent_exactly),
 		cmocka_unit_test(test_epoch_restores_budgets),
 		cmocka_unit_test(test_lysosome_reclaims_and_peroxisome_prints),
 		cmocka_unit_test(test_sanitizer),
