@@ -317,6 +317,12 @@ test_record_decode(void **state)
 	body[0] = KV_MANY_MAX + 1;
 	hand_record(b, KV_REC_MULTI, body, sizeof multi);
 	assert_int_equal(kv_record_decode(b, &r), -CELL_E_LENGTH);
+	for (int z = 1; z <= 3; z++) { /* each byte of the zero field */
+		memcpy(body, multi, sizeof multi);
+		body[z] = 0x01;
+		hand_record(b, KV_REC_MULTI, body, sizeof multi);
+		assert_int_equal(kv_record_decode(b, &r), -CELL_E_LENGTH);
+	}
 	memcpy(body, single, sizeof single);
 	body[1] = 0; /* empty key */
 	hand_record(b, 0, body, sizeof single);
