@@ -363,12 +363,34 @@ static void code_missing(struct pb *p) { p->n = OFF_GENE_CODE; }
 static void bytecode_native(struct pb *p) { le32_store(p->b + OFF_GENE_CODE + 8, 1); le32_store(p->b + OFF_GENE_CODE + 4, 4 + 16); p->n = OFF_CODE1; le32_store(p->b + OFF_GENE1 + 4, GENE_KIND_BYTECODE); }
 /* clang-format on */
 
+/* A v1.1 file with a gene_code section and no programs section. */
+static void
+gene_code_in_v11(struct pb *p)
+{
+	good(p);
+	pb_section(p, PBIN_SEC_GENE_CODE, 4 + 16);
+	pb_u32(p, 1);
+	pb_u32(p, 1);
+	pb_u32(p, 0);
+	pb_u32(p, 0);
+	pb_u32(p, 500);
+}
+
+static void
+no_patch(struct pb *p)
+{
+	(void)p;
+}
+
 static void
 test_v12_each_refusal_names_offset_and_field(void **state)
 {
 	(void)state;
 	refused_code(code_in_v11, -CELL_E_UNSUPPORTED, OFF_PROGRAMS,
 	    "sections.tag");
+	/* gene_code alone is v1.2 too; it starts where programs does. */
+	refused_from(gene_code_in_v11, no_patch, -CELL_E_UNSUPPORTED,
+	    OFF_PROGRAMS, "sections.tag");
 	refused_code(prog_count0, -CELL_E_RANGE, OFF_PROGRAMS + 8,
 	    "sections.programs.count");
 	refused_code(prog_count9, -CELL_E_RANGE, OFF_PROGRAMS + 8,
