@@ -603,6 +603,23 @@ test_torn_last_record(void **state)
 	never_back();
 }
 
+/*
+ * The newest record written twice (block 6 again at 7, over its tail
+ * copy, as a misdirected write would): a record whose seq does not rise
+ * ends the log there, reported once, and nothing acknowledged is lost.
+ */
+static void
+test_record_repeated_after_itself(void **state)
+{
+	(void)state;
+	six_records();
+	memcpy(block(7), block(6), BS);
+	reopen_damaged(0, 7, "holds a record out of sequence");
+	kv_expect("t", "k", "v5");
+	kv_expect("t", "o", "o1");
+	never_back();
+}
+
 static void
 test_flip_tail_copy(void **state)
 {
@@ -1708,6 +1725,8 @@ main(void)
 		cmocka_unit_test_setup(test_flip_last_record, fresh),
 		cmocka_unit_test_setup(test_zero_last_record, fresh),
 		cmocka_unit_test_setup(test_torn_last_record, fresh),
+		cmocka_unit_test_setup(test_record_repeated_after_itself,
+		    fresh),
 		cmocka_unit_test_setup(test_flip_tail_copy, fresh),
 		cmocka_unit_test_setup(test_zero_tail_copy_is_no_loss, fresh),
 		cmocka_unit_test_setup(test_active_header_flip, fresh),
