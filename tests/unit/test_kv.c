@@ -719,10 +719,21 @@ test_inactive_header_flip(void **state)
 	assert_true(kv.generation >= 3);
 }
 
+/* Put until the store compacts back into half 0; what that printed. */
+static char *
+puts_into_half_zero(void)
+{
+	struct capture c;
+
+	capture_begin(&c);
+	for (int i = 0; kv.active == 1; i++)
+		put("t", "k", i % 2 ? "x" : "y");
+	return capture_end(&c);
+}
+
 static void
 test_inactive_records_damage(void **state)
 {
-	struct capture c;
 	char *out;
 
 	(void)state;
@@ -733,10 +744,7 @@ test_inactive_records_damage(void **state)
 	free(reopen(0));
 	kv_expect("t", "k", "v5");
 	/* The compaction back into half 0 clears what it cannot read. */
-	capture_begin(&c);
-	for (int i = 0; kv.active == 1; i++)
-		put("t", "k", i % 2 ? "x" : "y");
-	out = capture_end(&c);
+	out = puts_into_half_zero();
 	assert_non_null(strstr(out,
 	    "#I kv: half 0: cleared 2 unreadable "
 	    "block(s) before reusing it"));
@@ -753,7 +761,6 @@ test_inactive_records_damage(void **state)
 static void
 damage_same_session(uint64_t half)
 {
-	struct capture c;
 	char *out;
 
 	memset(disk, 0, sizeof disk);
@@ -762,10 +769,7 @@ damage_same_session(uint64_t half)
 	assert_true(!blk_blank(block(half - 1), BS));
 	flip(half - 1, 100); /* the last block written in half 0 */
 	flip(6, 100);
-	capture_begin(&c);
-	for (int i = 0; kv.active == 1; i++)
-		put("t", "k", i % 2 ? "x" : "y");
-	out = capture_end(&c);
+	out = puts_into_half_zero();
 	if (strstr(out,
 		"#I kv: half 0: cleared 2 unreadable "
 		"block(s) before reusing it") == NULL)
